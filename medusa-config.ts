@@ -1,0 +1,40 @@
+// The plugin's own dev/test app: it loads the plugin straight from `src/`.
+// Stores install the published package instead: see README.md.
+import { defineConfig, loadEnv } from "@medusajs/framework/utils"
+
+loadEnv(process.env.NODE_ENV || "development", process.cwd())
+
+const num = (v: string | undefined) => (v ? Number(v) : undefined)
+
+module.exports = defineConfig({
+  projectConfig: {
+    databaseUrl: process.env.DATABASE_URL,
+    http: {
+      storeCors: process.env.STORE_CORS || "http://localhost:8000",
+      adminCors: process.env.ADMIN_CORS || "http://localhost:9000",
+      authCors: process.env.AUTH_CORS || "http://localhost:9000",
+      jwtSecret: process.env.JWT_SECRET || "supersecret",
+      cookieSecret: process.env.COOKIE_SECRET || "supersecret",
+    },
+  },
+  modules: [
+    {
+      resolve: "./src/modules/xcover",
+      options: {
+        partnerCode: process.env.XCOVER_PARTNER_CODE,
+        apiKey: process.env.XCOVER_API_KEY,
+        apiSecret: process.env.XCOVER_API_SECRET,
+        baseUrl: process.env.XCOVER_BASE_URL,
+        signatureAlgorithm: process.env.XCOVER_SIGNATURE_ALGORITHM || undefined,
+        signedHeaders: process.env.XCOVER_SIGNED_HEADERS || undefined,
+        timeoutMs: num(process.env.XCOVER_TIMEOUT_MS),
+        maxRequestsPerSecond: num(process.env.XCOVER_MAX_REQUESTS_PER_SECOND),
+        retry: {
+          maxAgeMs: num(process.env.XCOVER_RETRY_MAX_AGE_MS),
+          baseDelayMs: num(process.env.XCOVER_RETRY_BASE_DELAY_MS),
+          maxDelayMs: num(process.env.XCOVER_RETRY_MAX_DELAY_MS),
+        },
+      },
+    },
+  ],
+})

@@ -1,0 +1,160 @@
+import { randomUUID } from "node:crypto"
+import { Pool, errors as undiciErrors } from "undici"
+import type { XcoverCredentials, SignatureAlgorithm, SignedHeaders } from "../options"
+import { isValidOfferId } from "../offer-id"
+import { networkOutcome, responseOutcome, type XcoverOutcome } from "./outcome"
+import { RateLimiter } from "./rate-limiter"
+import { signRequest } from "./sign"
+
+/** Everything one call needs to be addressed and signed; read fresh for every call. */
+export type XcoverCallSettings = XcoverCredentials & {
+  baseUrl: string
+  signatureAlgorithm: SignatureAlgorithm
+  signedHeaders: SignedHeaders
+}
+
+export type XcoverClientOptions = {
+  timeoutMs: number
+  /** 0 turns the limiter off. */
+  maxRequestsPerSecond: number
+  /** Keep-alive connections per XCover origin. */
+  connections?: number
+}
+
+export type OptOutRequest = {
+  settings: XcoverCallSettings
+  offerId: string
+  idempotencyKey: string
+}
+
+/** What a call did, for logging: never headers, never secrets. */
+export type XcoverCallLog = {
+  method: string
+  path: string
+  outcome: XcoverOutcome
+  durationMs: number
+}
+
+/**
+ * The one funnel for XCover HTTP calls: builds the URL (ids percent-encoded), signs every
+ * request freshly, sends it over a keep-alive pool with a timeout, and classifies the outcome.
+ * It never throws for an upstream problem: every failure comes back as an `XcoverOutcome`.
+ */
+export class XcoverClient {
+  private readonly pools = new Map<string, Pool>()
+  private readonly limiter: RateLimiter
+
+  constructor(
+    private readonly options: XcoverClientOptions,
+    private readonly onCall?: (log: XcoverCallLog) => void
+  ) {
+    this.limiter = new RateLimiter(options.maxRequestsPerSecond)
+  }
+
+  async optOut(request: OptOutRequest): Promise<XcoverOutcome> {
+    if (!isValidOfferId(request.offerId)) {
+      // Callers validate earlier; this guard keeps a bad id from ever shaping a URL.
+      return { kind: "rejected", status: null, type: "invalid_offer_id", message: "offer id has characters XCover ids never have", retryAfterMs: null }
+    }
+    const { settings } = request
+    const path = `${basePath(settings.baseUrl)}/partners/${encodeURIComponent(settings.partnerCode)}/offers/${encodeURIComponent(request.offerId)}/opt_out/`
+    return this.send(settings, "POST", path, { "x-idempotency-key": request.idempotencyKey }, "{}")
+  }
+
+  /**
+   * Opts out an offer id that cannot exist: 404 proves the credentials are accepted, 403 that
+   * they are not. No rate limit slot is skipped: it is an ordinary call.
+   */
+  async probe(settings: XcoverCallSettings): Promise<XcoverOutcome> {
+    return this.optOut({ settings, offerId: `connection-test-${randomUUID()}`, idempotencyKey: randomUUID() })
+  }
+
+  async close(): Promise<void> {
+    const pools = [...this.pools.values()]
+    this.pools.clear()
+    await Promise.all(pools.map((p) => p.close().catch(() => undefined)))
+  }
+
+  private async send(
+    settings: XcoverCallSettings,
+    method: "POST",
+    path: string,
+    extraHeaders: Record<string, string>,
+    body: string
+  ): Promise<XcoverOutcome> {
+    await this.limiter.acquire()
+    const started = Date.now()
+    // Signed after the rate limiter let us through, so the Date is the moment of sending.
+    const headers = {
+      ...signRequest({
+        apiKey: settings.apiKey,
+        apiSecret: settings.apiSecret,
+        algorithm: settings.signatureAlgorithm,
+        signedHeaders: settings.signedHeaders,
+        method,
+        path,
+        now: new Date(),
+      }),
+      ...extraHeaders,
+      "content-type": "application/json",
+      accept: "application/json",
+    }
+    let outcome: XcoverOutcome
+    try {
+      const res = await this.pool(settings.baseUrl).request({
+        method,
+        path,
+        headers,
+        body,
+        headersTimeout: this.options.timeoutMs,
+        bodyTimeout: this.options.timeoutMs,
+        signal: AbortSignal.timeout(this.options.timeoutMs),
+      })
+      const text = await res.body.text()
+      const retryAfter = res.headers["retry-after"]
+      outcome = responseOutcome(res.statusCode, text, Array.isArray(retryAfter) ? retryAfter[0] : retryAfter)
+    } catch (err) {
+      outcome = errorOutcome(err, this.options.timeoutMs)
+    }
+    if (outcome.status === 429) {
+      this.limiter.pause(outcome.retryAfterMs ?? 1000)
+    }
+    this.onCall?.({ method, path, outcome, durationMs: Date.now() - started })
+    return outcome
+  }
+
+  private pool(baseUrl: string): Pool {
+    const origin = new URL(baseUrl).origin
+    let pool = this.pools.get(origin)
+    if (!pool) {
+      pool = new Pool(origin, {
+        connections: this.options.connections ?? 16,
+        keepAliveTimeout: 30_000,
+        connectTimeout: this.options.timeoutMs,
+      })
+      this.pools.set(origin, pool)
+    }
+    return pool
+  }
+}
+
+/** Path prefix of the base URL without a trailing slash (`https://api.xcover.com/x` gives `/x`). */
+export function basePath(baseUrl: string): string {
+  return new URL(baseUrl).pathname.replace(/\/+$/, "")
+}
+
+function errorOutcome(err: unknown, timeoutMs: number): XcoverOutcome {
+  // Duck-typed: the AbortSignal's DOMException may come from another realm (jest, vm).
+  const { name, code, message } = (err ?? {}) as { name?: unknown; code?: unknown; message?: unknown }
+  const timedOut =
+    err instanceof undiciErrors.HeadersTimeoutError ||
+    err instanceof undiciErrors.BodyTimeoutError ||
+    err instanceof undiciErrors.ConnectTimeoutError ||
+    name === "TimeoutError" ||
+    name === "AbortError"
+  if (timedOut) {
+    return networkOutcome("timeout", `no answer within ${timeoutMs} ms`)
+  }
+  const text = typeof message === "string" ? message : String(err)
+  return networkOutcome("network_error", typeof code === "string" ? `${code}: ${text}` : text)
+}

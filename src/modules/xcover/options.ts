@@ -1,0 +1,88 @@
+import { z } from "@medusajs/framework/zod"
+
+/** Signature algorithms XCover accepts (SHA-1 is deprecated upstream, so not offered). */
+export const SIGNATURE_ALGORITHMS = ["hmac-sha512", "hmac-sha384", "hmac-sha256"] as const
+export type SignatureAlgorithm = (typeof SIGNATURE_ALGORITHMS)[number]
+
+/** Which headers go into the string to sign: `date` alone, or the request target first. */
+export const SIGNED_HEADERS = ["date", "(request-target) date"] as const
+export type SignedHeaders = (typeof SIGNED_HEADERS)[number]
+
+export const DEFAULT_BASE_URL = "https://api.xcover.com/x"
+
+const optionalText = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v) => (v ? v : undefined))
+
+const positiveInt = (min: number, max: number) => z.number().int().min(min).max(max)
+
+/**
+ * Plugin options as a store writes them in `medusa-config.ts`. Empty strings count as
+ * "not set" so that `process.env.X ?? ""` style configs behave like a missing value.
+ */
+export const xcoverOptionsSchema = z.object({
+  partnerCode: optionalText,
+  apiKey: optionalText,
+  apiSecret: optionalText,
+  baseUrl: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v ? v : DEFAULT_BASE_URL))
+    .pipe(z.url({ protocol: /^https?$/, error: "must be an http(s) URL" })),
+  signatureAlgorithm: z.enum(SIGNATURE_ALGORITHMS).default("hmac-sha512"),
+  signedHeaders: z.enum(SIGNED_HEADERS).default("date"),
+  timeoutMs: positiveInt(1_000, 120_000).default(10_000),
+  /** Outgoing opt-out calls per second of one process; 0 turns the limiter off. */
+  maxRequestsPerSecond: z.number().min(0).max(1_000).default(20),
+  retry: z
+    .object({
+      maxAgeMs: positiveInt(1_000, 30 * 24 * 3600_000).default(24 * 3600_000),
+      baseDelayMs: positiveInt(10, 3600_000).default(30_000),
+      maxDelayMs: positiveInt(10, 24 * 3600_000).default(2 * 3600_000),
+    })
+    .default({ maxAgeMs: 24 * 3600_000, baseDelayMs: 30_000, maxDelayMs: 2 * 3600_000 }),
+})
+
+export type XcoverPluginOptions = z.input<typeof xcoverOptionsSchema>
+export type XcoverOptions = z.output<typeof xcoverOptionsSchema>
+
+/** Credentials complete enough to sign a request. */
+export type XcoverCredentials = {
+  partnerCode: string
+  apiKey: string
+  apiSecret: string
+}
+
+export type ParsedOptions =
+  | { ok: true; options: XcoverOptions }
+  | { ok: false; message: string }
+
+/**
+ * Validates plugin options. The message names each failing option by its path (for example
+ * `xcover option "retry.maxDelayMs": ...`) and never echoes the value, which may be a secret.
+ */
+export function parseXcoverOptions(raw: unknown): ParsedOptions {
+  const result = xcoverOptionsSchema.safeParse(raw ?? {})
+  if (result.success) {
+    return { ok: true, options: result.data }
+  }
+  const message = result.error.issues
+    .map((issue) => `xcover option "${issue.path.join(".") || "(root)"}": ${issue.message}`)
+    .join("; ")
+  return { ok: false, message }
+}
+
+/** The credentials, or the names of those that are missing. */
+export function credentialsOf(
+  options: Pick<XcoverOptions, "partnerCode" | "apiKey" | "apiSecret">
+): { ok: true; credentials: XcoverCredentials } | { ok: false; missing: string[] } {
+  const { partnerCode, apiKey, apiSecret } = options
+  if (partnerCode && apiKey && apiSecret) {
+    return { ok: true, credentials: { partnerCode, apiKey, apiSecret } }
+  }
+  const missing = (["partnerCode", "apiKey", "apiSecret"] as const).filter((k) => !options[k])
+  return { ok: false, missing }
+}

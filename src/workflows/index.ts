@@ -1,0 +1,2 @@
+export * from "./opt-out-declined-offers"
+export * from "./record-cart-offer"

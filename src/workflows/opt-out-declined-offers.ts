@@ -1,0 +1,22 @@
+import { createWorkflow, transform, when, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
+import { dispatchOptOutsStep } from "./steps/dispatch-opt-outs"
+import { loadOrderOffersStep } from "./steps/load-order-offers"
+import { recordOrderOffersStep } from "./steps/record-order-offers"
+
+export const optOutDeclinedOffersWorkflowId = "opt-out-declined-xcover-offers"
+
+/**
+ * After an order is placed: load its cart's offers, record which were bought and which were
+ * declined, then opt out the declined ones.
+ */
+export const optOutDeclinedOffersWorkflow = createWorkflow(
+  optOutDeclinedOffersWorkflowId,
+  (input: { order_id: string }) => {
+    const offers = loadOrderOffersStep(input)
+    const decision = recordOrderOffersStep(offers)
+    const dispatch = when({ decision }, ({ decision }) => decision.declined.length > 0).then(() =>
+      dispatchOptOutsStep(transform({ input }, ({ input }) => ({ order_id: input.order_id })))
+    )
+    return new WorkflowResponse({ decision, dispatch })
+  }
+)

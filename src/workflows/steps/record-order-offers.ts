@@ -1,0 +1,26 @@
+import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
+import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
+import { XCOVER_MODULE } from "../../modules/xcover"
+import type XcoverModuleService from "../../modules/xcover/service"
+import type { OrderOffersInput, OrderOffersResult } from "../../modules/xcover/service"
+
+/**
+ * Writes the decision to the ledger before any call is made (the outbox): declined offers become
+ * pending, bought ones selected. Idempotent, so no compensation is needed.
+ */
+export const recordOrderOffersStep = createStep(
+  "record-xcover-order-offers",
+  async (input: OrderOffersInput | null, { container }) => {
+    if (!input) {
+      return new StepResponse<OrderOffersResult>({ declined: [], selected: [], foreign: [] })
+    }
+    const xcover = container.resolve<XcoverModuleService>(XCOVER_MODULE)
+    const result = await xcover.recordOrderOffers(input)
+    if (result.foreign.length) {
+      container
+        .resolve(ContainerRegistrationKeys.LOGGER)
+        .warn(`xcover: order ${input.order_id}: offers ${result.foreign.join(", ")} belong to another cart; skipped`)
+    }
+    return new StepResponse(result)
+  }
+)
