@@ -1,0 +1,126 @@
+import type { MedusaContainer } from "@medusajs/framework/types"
+import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
+import {
+  createApiKeysWorkflow,
+  createProductsWorkflow,
+  createRegionsWorkflow,
+  createSalesChannelsWorkflow,
+  createShippingOptionsWorkflow,
+  createShippingProfilesWorkflow,
+  createStockLocationsWorkflow,
+  linkSalesChannelsToApiKeyWorkflow,
+  linkSalesChannelsToStockLocationWorkflow,
+} from "@medusajs/medusa/core-flows"
+
+export type SeededStore = {
+  publishableKey: string
+  regionId: string
+  variantId: string
+  insuranceVariantId: string
+  shippingOptionId: string
+}
+
+/**
+ * The least a Medusa 2.21 store needs to complete a cart: region with the system payment
+ * provider, sales channel, stock location with a shipping fulfillment set, shipping option,
+ * a product (and an "XCover protection" product for taken offers), a publishable key.
+ */
+export async function seedStore(container: MedusaContainer): Promise<SeededStore> {
+  const link = container.resolve(ContainerRegistrationKeys.LINK)
+  const fulfillment = container.resolve(Modules.FULFILLMENT)
+
+  const {
+    result: [salesChannel],
+  } = await createSalesChannelsWorkflow(container).run({ input: { salesChannelsData: [{ name: "Web" }] } })
+  const {
+    result: [region],
+  } = await createRegionsWorkflow(container).run({
+    input: {
+      regions: [{ name: "Germany", currency_code: "eur", countries: ["de"], payment_providers: ["pp_system_default"] }],
+    },
+  })
+  const {
+    result: [location],
+  } = await createStockLocationsWorkflow(container).run({
+    input: { locations: [{ name: "Berlin", address: { address_1: "Street 1", city: "Berlin", country_code: "DE" } }] },
+  })
+  await link.create({
+    [Modules.STOCK_LOCATION]: { stock_location_id: location.id },
+    [Modules.FULFILLMENT]: { fulfillment_provider_id: "manual_manual" },
+  })
+  const {
+    result: [profile],
+  } = await createShippingProfilesWorkflow(container).run({ input: { data: [{ name: "Default", type: "default" }] } })
+  const fulfillmentSet = await fulfillment.createFulfillmentSets({
+    name: "Berlin delivery",
+    type: "shipping",
+    service_zones: [{ name: "Germany", geo_zones: [{ country_code: "de", type: "country" }] }],
+  })
+  await link.create({
+    [Modules.STOCK_LOCATION]: { stock_location_id: location.id },
+    [Modules.FULFILLMENT]: { fulfillment_set_id: fulfillmentSet.id },
+  })
+  await linkSalesChannelsToStockLocationWorkflow(container).run({ input: { id: location.id, add: [salesChannel.id] } })
+  const {
+    result: [shippingOption],
+  } = await createShippingOptionsWorkflow(container).run({
+    input: [
+      {
+        name: "Standard",
+        price_type: "flat",
+        provider_id: "manual_manual",
+        service_zone_id: fulfillmentSet.service_zones[0].id,
+        shipping_profile_id: profile.id,
+        type: { label: "Standard", description: "2-3 days", code: "standard" },
+        prices: [
+          { currency_code: "eur", amount: 10 },
+          { region_id: region.id, amount: 10 },
+        ],
+        rules: [
+          { attribute: "enabled_in_store", value: "true", operator: "eq" },
+          { attribute: "is_return", value: "false", operator: "eq" },
+        ],
+      },
+    ],
+  })
+  const { result: products } = await createProductsWorkflow(container).run({
+    input: {
+      products: [
+        {
+          title: "Tent",
+          status: "published",
+          shipping_profile_id: profile.id,
+          options: [{ title: "Size", values: ["M"] }],
+          variants: [
+            { title: "M", sku: "TENT-M", manage_inventory: false, options: { Size: "M" }, prices: [{ currency_code: "eur", amount: 100 }] },
+          ],
+          sales_channels: [{ id: salesChannel.id }],
+        },
+        {
+          title: "XCover protection",
+          status: "published",
+          shipping_profile_id: profile.id,
+          options: [{ title: "Plan", values: ["Standard"] }],
+          variants: [
+            { title: "Standard", sku: "XCOVER", manage_inventory: false, options: { Plan: "Standard" }, prices: [{ currency_code: "eur", amount: 5 }] },
+          ],
+          sales_channels: [{ id: salesChannel.id }],
+        },
+      ],
+    },
+  })
+  const {
+    result: [apiKey],
+  } = await createApiKeysWorkflow(container).run({
+    input: { api_keys: [{ title: "Storefront", type: "publishable", created_by: "seed" }] },
+  })
+  await linkSalesChannelsToApiKeyWorkflow(container).run({ input: { id: apiKey.id, add: [salesChannel.id] } })
+
+  return {
+    publishableKey: apiKey.token,
+    regionId: region.id,
+    variantId: products[0].variants[0].id,
+    insuranceVariantId: products[1].variants[0].id,
+    shippingOptionId: shippingOption.id,
+  }
+}

@@ -1,0 +1,74 @@
+import type { SeededStore } from "./seed-store"
+
+/** The slice of axios the test runner's `api` offers that these helpers use. */
+export type Api = {
+  get(url: string, config?: { headers?: Record<string, string> }): Promise<{ status: number; data: any }>
+  post(url: string, body?: unknown, config?: { headers?: Record<string, string> }): Promise<{ status: number; data: any }>
+}
+
+/** A shopper's checkout, done through the store API exactly as a storefront does it. */
+export class Storefront {
+  constructor(private readonly api: Api, private readonly store: SeededStore) {}
+
+  private get headers() {
+    return { headers: { "x-publishable-api-key": this.store.publishableKey } }
+  }
+
+  async createCart(metadata?: Record<string, unknown>): Promise<string> {
+    const { data } = await this.api.post(
+      "/store/carts",
+      {
+        region_id: this.store.regionId,
+        email: "shopper@example.com",
+        shipping_address: { first_name: "Ada", last_name: "L", address_1: "Street 2", city: "Berlin", country_code: "de", postal_code: "10115" },
+        items: [{ variant_id: this.store.variantId, quantity: 1 }],
+        ...(metadata ? { metadata } : {}),
+      },
+      this.headers
+    )
+    return data.cart.id
+  }
+
+  recordOffer(cartId: string, offerId: unknown) {
+    return this.api.post(`/store/carts/${cartId}/xcover-offers`, { offer_id: offerId }, this.headers)
+  }
+
+  listOffers(cartId: string) {
+    return this.api.get(`/store/carts/${cartId}/xcover-offers`, this.headers)
+  }
+
+  setMetadata(cartId: string, metadata: Record<string, unknown>) {
+    return this.api.post(`/store/carts/${cartId}`, { metadata }, this.headers)
+  }
+
+  /** The shopper takes an offer: the insurance line item names it in its metadata. */
+  takeOffer(cartId: string, offerId: string) {
+    return this.api.post(
+      `/store/carts/${cartId}/line-items`,
+      { variant_id: this.store.insuranceVariantId, quantity: 1, metadata: { xcover_offer_id: offerId } },
+      this.headers
+    )
+  }
+
+  /** Shipping, payment session, completion. Returns the order id. */
+  async complete(cartId: string): Promise<string> {
+    await this.api.post(`/store/carts/${cartId}/shipping-methods`, { option_id: this.store.shippingOptionId }, this.headers)
+    const {
+      data: { payment_collection },
+    } = await this.api.post("/store/payment-collections", { cart_id: cartId }, this.headers)
+    await this.api.post(
+      `/store/payment-collections/${payment_collection.id}/payment-sessions`,
+      { provider_id: "pp_system_default" },
+      this.headers
+    )
+    return this.completeAgain(cartId)
+  }
+
+  async completeAgain(cartId: string): Promise<string> {
+    const { data } = await this.api.post(`/store/carts/${cartId}/complete`, {}, this.headers)
+    if (data.type !== "order") {
+      throw new Error(`cart ${cartId} did not complete: ${JSON.stringify(data.error ?? data)}`)
+    }
+    return data.order.id
+  }
+}

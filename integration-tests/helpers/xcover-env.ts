@@ -1,0 +1,33 @@
+import { XcoverStandIn } from "../xcover-stand-in/server"
+
+export const TEST_CREDENTIALS = {
+  partnerCode: "TESTPARTNER",
+  apiKey: "test-key-7f3a",
+  // Characters that must survive signing and never show up in output.
+  apiSecret: "sup3r/s3cret+value=",
+}
+
+/**
+ * Starts the XCover stand-in before Medusa boots and points the plugin's options (read from env
+ * by medusa-config.ts) at it. Call at the top of a test file, before medusaIntegrationTestRunner.
+ */
+export function useXcoverStandIn(env: Record<string, string> = {}): XcoverStandIn {
+  const standIn = new XcoverStandIn(TEST_CREDENTIALS)
+  beforeAll(async () => {
+    await standIn.start(0)
+    Object.assign(process.env, {
+      XCOVER_PARTNER_CODE: TEST_CREDENTIALS.partnerCode,
+      XCOVER_API_KEY: TEST_CREDENTIALS.apiKey,
+      XCOVER_API_SECRET: TEST_CREDENTIALS.apiSecret,
+      XCOVER_BASE_URL: standIn.baseUrl,
+      XCOVER_TIMEOUT_MS: "1000",
+      XCOVER_MAX_REQUESTS_PER_SECOND: "0",
+      XCOVER_RETRY_BASE_DELAY_MS: "200",
+      XCOVER_RETRY_MAX_DELAY_MS: "1000",
+      XCOVER_DISPATCH_SCHEDULE: "* * * * * *",
+      ...env,
+    })
+  })
+  afterAll(() => standIn.stop())
+  return standIn
+}

