@@ -6,6 +6,22 @@ loadEnv(process.env.NODE_ENV || "development", process.cwd())
 
 const num = (v: string | undefined) => (v ? Number(v) : undefined)
 
+// With REDIS_URL the app runs as it would on several instances: Redis event bus, workflow
+// engine, locking and cache instead of the in-process defaults.
+const redisUrl = process.env.REDIS_URL
+const redisModules = redisUrl
+  ? [
+      { resolve: "@medusajs/medusa/event-bus-redis", options: { redisUrl } },
+      { resolve: "@medusajs/medusa/workflow-engine-redis", options: { redis: { redisUrl } } },
+      {
+        resolve: "@medusajs/medusa/locking",
+        options: {
+          providers: [{ resolve: "@medusajs/medusa/locking-redis", id: "locking-redis", is_default: true, options: { redisUrl } }],
+        },
+      },
+    ]
+  : []
+
 module.exports = defineConfig({
   projectConfig: {
     databaseUrl: process.env.DATABASE_URL,
@@ -16,8 +32,14 @@ module.exports = defineConfig({
       jwtSecret: process.env.JWT_SECRET || "supersecret",
       cookieSecret: process.env.COOKIE_SECRET || "supersecret",
     },
+    redisUrl,
+    workerMode: (process.env.MEDUSA_WORKER_MODE as "shared" | "worker" | "server" | undefined) || "shared",
+  },
+  admin: {
+    disable: process.env.MEDUSA_DISABLE_ADMIN === "true",
   },
   modules: [
+    ...redisModules,
     {
       resolve: "./src/modules/xcover",
       options: {

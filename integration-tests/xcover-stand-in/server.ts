@@ -29,6 +29,8 @@ export type ReceivedRequest = {
   at: number
   /** Client port of the connection, to count keep-alive reuse. */
   remotePort: number | null
+  /** When a hanging request's connection was closed (by the client giving up). */
+  closedAt: number | null
 }
 
 export type StandInOptions = {
@@ -138,6 +140,7 @@ export class XcoverStandIn {
       reason: null,
       at,
       remotePort: req.socket.remotePort ?? null,
+      closedAt: null,
     }
     this.received.push(record)
 
@@ -170,7 +173,10 @@ export class XcoverStandIn {
     if ("hang" in behaviour) {
       record.answer = "hang"
       this.hanging.add(res)
-      res.on("close", () => this.hanging.delete(res))
+      res.on("close", () => {
+        record.closedAt = Date.now()
+        this.hanging.delete(res)
+      })
       return
     }
     if ("reset" in behaviour) {

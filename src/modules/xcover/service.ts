@@ -60,11 +60,14 @@ type ClaimedOffer = {
   attempts: number
   idempotency_key: string
   declined_at: Date
+  /** Database time of the claim, and this process's clock then: retries are timed on the
+   * database clock, which every instance shares. */
   db_now: Date
+  claimed_at_local: number
 }
 
-/** How much longer than the request timeout a claimed offer stays reserved for its sender. */
-const LEASE_MARGIN_MS = 30_000
+/** Reserve beyond the request timeout before another process may take a claimed offer over. */
+const MIN_LEASE_MARGIN_MS = 5_000
 
 /**
  * The `xcover` module: the ledger of offers (also the outbox of opt-outs) and the only way out to
@@ -257,8 +260,10 @@ export default class XcoverModuleService extends MedusaService({ XcoverOffer }) 
    * claim atomic: two processes never hold the same offer.
    */
   protected async claimDueOffers(limit: number, orderId?: string): Promise<ClaimedOffer[]> {
-    const windowMs = this.options_.maxRequestsPerSecond > 0 ? (limit / this.options_.maxRequestsPerSecond) * 1000 : 0
-    const leaseMs = Math.ceil(this.options_.timeoutMs + windowMs + LEASE_MARGIN_MS)
+    // The lease covers the wait for a rate-limit slot, the request and writing its outcome.
+    const windowMs = this.options_.maxRequestsPerSecond > 0 ? (limit / this.options_.maxRequestsPerSecond) * 1050 : 0
+    const { timeoutMs } = this.options_
+    const leaseMs = Math.ceil(windowMs + timeoutMs + Math.max(timeoutMs, MIN_LEASE_MARGIN_MS))
     const rows = await this.manager_.execute(
       `UPDATE xcover_offer AS o
        SET status = 'sending', attempts = o.attempts + 1, last_attempt_at = now(),
@@ -282,6 +287,7 @@ export default class XcoverModuleService extends MedusaService({ XcoverOffer }) 
       idempotency_key: String(r.idempotency_key),
       declined_at: new Date(r.declined_at as string | Date),
       db_now: new Date(r.db_now as string | Date),
+      claimed_at_local: Date.now(),
     }))
   }
 
@@ -304,7 +310,8 @@ export default class XcoverModuleService extends MedusaService({ XcoverOffer }) 
       const decision = decideRetry({
         attempt: offer.attempts,
         declinedAt: offer.declined_at,
-        now: offer.db_now,
+        // Now, on the database clock: Retry-After counts from the answer, not from the claim.
+        now: new Date(offer.db_now.getTime() + (Date.now() - offer.claimed_at_local)),
         policy: this.options_.retry,
         retryAfterMs: outcome.retryAfterMs,
       })
@@ -326,7 +333,7 @@ export default class XcoverModuleService extends MedusaService({ XcoverOffer }) 
     }
     if (status === "failed") {
       this.logger_.error(
-        `xcover: opt-out of offer ${offer.offer_id} FAILED after ${offer.attempts} tries over ${Math.round(this.options_.retry.maxAgeMs / 60000)} min (${error}); retry it from the admin once XCover is reachable`
+        `xcover: opt-out of offer ${offer.offer_id} FAILED after ${offer.attempts} tries over ${Math.round(this.options_.retry.maxAgeMs / 1000)} s (${error}); retry it from the admin once XCover is reachable`
       )
     } else if (status === "rejected" && outcome.status === 403) {
       this.logger_.error(

@@ -1,0 +1,118 @@
+import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
+import { eventually } from "../helpers/eventually"
+import { seedStore } from "../helpers/seed-store"
+import { Storefront } from "../helpers/storefront"
+import { useXcoverStandIn } from "../helpers/xcover-env"
+import type XcoverModuleService from "../../src/modules/xcover/service"
+
+jest.setTimeout(120_000)
+
+// Short delays through the options: first retry after ~200 ms, at most 1 s apart, give up after
+// 6 s; the dispatch job runs every second.
+const MAX_AGE_MS = 6_000
+const standIn = useXcoverStandIn({ XCOVER_RETRY_MAX_AGE_MS: String(MAX_AGE_MS) })
+
+medusaIntegrationTestRunner({
+  testSuite: ({ api, getContainer }) => {
+    let shop: Storefront
+    const xcover = () => getContainer().resolve<XcoverModuleService>("xcover")
+    const offerRow = async (offerId: string) => (await xcover().listXcoverOffers({ offer_id: offerId }))[0]
+
+    const placeOrderDeclining = async (...offers: string[]) => {
+      const cartId = await shop.createCart()
+      for (const offer of offers) {
+        await shop.recordOffer(cartId, offer)
+      }
+      return shop.complete(cartId)
+    }
+
+    beforeEach(async () => {
+      standIn.reset()
+      shop = new Storefront(api, await seedStore(getContainer()))
+    })
+
+    it("retries 5xx until XCover accepts, with the same idempotency key every time", async () => {
+      standIn.script("flaky-1", { status: 503 }, { status: 500 }, { status: 502 })
+      await placeOrderDeclining("flaky-1")
+      await eventually(async () => expect((await offerRow("flaky-1")).status).toBe("opted_out"))
+
+      const tries = standIn.requestsFor("flaky-1")
+      expect(tries.map((t) => t.answer)).toEqual([503, 500, 502, 204])
+      expect(new Set(tries.map((t) => t.idempotencyKey)).size).toBe(1)
+      expect(standIn.acceptedOfferIds()).toEqual(["flaky-1"])
+      // Each try is signed afresh: no Date header is reused.
+      expect(tries.every((t, i) => i === 0 || t.at > tries[i - 1].at)).toBe(true)
+      expect(await offerRow("flaky-1")).toMatchObject({ attempts: 4, last_error: null, last_status: 204 })
+    })
+
+    it("waits at least as long as Retry-After after a 429", async () => {
+      standIn.script("throttled-1", { status: 429, headers: { "retry-after": "2" } })
+      await placeOrderDeclining("throttled-1")
+      await eventually(async () => expect((await offerRow("throttled-1")).status).toBe("opted_out"))
+      const [first, second] = standIn.requestsFor("throttled-1")
+      expect(first.answer).toBe(429)
+      expect(second.answer).toBe(204)
+      expect(second.at - first.at).toBeGreaterThanOrEqual(2000)
+    })
+
+    it("abandons a hanging request after timeoutMs and retries without overlapping it", async () => {
+      standIn.script("hang-1", { hang: true })
+      await placeOrderDeclining("hang-1")
+      await eventually(async () => expect((await offerRow("hang-1")).status).toBe("opted_out"))
+      const [first, second, ...rest] = standIn.requestsFor("hang-1")
+      expect(rest).toEqual([])
+      expect(first.answer).toBe("hang")
+      expect(first.closedAt).not.toBeNull()
+      expect(second.at).toBeGreaterThanOrEqual(first.closedAt as number)
+      expect(second.answer).toBe(204)
+    })
+
+    it("retries after a connection reset mid-request", async () => {
+      standIn.script("reset-1", { reset: true })
+      await placeOrderDeclining("reset-1")
+      await eventually(async () => expect((await offerRow("reset-1")).status).toBe("opted_out"))
+      expect(standIn.requestsFor("reset-1").map((r) => r.answer)).toEqual(["reset", 204])
+    })
+
+    it("does not retry a rejection", async () => {
+      standIn.script("invalid-1", { status: 422 })
+      await placeOrderDeclining("invalid-1")
+      await eventually(async () => expect((await offerRow("invalid-1")).status).toBe("rejected"))
+      // Another order's opt-out goes through the same dispatch job: by then a retry would show.
+      await placeOrderDeclining("later-1")
+      await eventually(async () => expect((await offerRow("later-1")).status).toBe("opted_out"))
+      expect(standIn.requestsFor("invalid-1")).toHaveLength(1)
+    })
+
+    it("gives up as failed once the offer is older than retry.maxAgeMs, with the reason", async () => {
+      standIn.script("down-1", ...Array.from({ length: 50 }, () => ({ status: 503 })))
+      await placeOrderDeclining("down-1")
+      const row = await eventually(
+        async () => {
+          const r = await offerRow("down-1")
+          expect(r.status).toBe("failed")
+          return r
+        },
+        { timeoutMs: MAX_AGE_MS + 15_000 }
+      )
+      expect(row.last_error).toBe("503 api_error: stand-in answered 503")
+      const tries = standIn.requestsFor("down-1")
+      expect(row.attempts).toBe(tries.length)
+      expect(tries.length).toBeGreaterThan(2)
+      // The last try happens at (not long after) the deadline, none after it.
+      expect(tries[tries.length - 1].at - tries[0].at).toBeLessThan(MAX_AGE_MS + 2_000)
+    })
+
+    it("never opts out the taken offer, even when its line item is added after it was recorded", async () => {
+      const cartId = await shop.createCart()
+      await shop.recordOffer(cartId, "late-take")
+      await shop.recordOffer(cartId, "late-decline")
+      await shop.setMetadata(cartId, { xcover_offer_ids: ["late-take"] })
+      await shop.takeOffer(cartId, "late-take")
+      await shop.complete(cartId)
+      await eventually(async () => expect((await offerRow("late-decline")).status).toBe("opted_out"))
+      expect((await offerRow("late-take")).status).toBe("selected")
+      expect(standIn.requestsFor("late-take")).toEqual([])
+    })
+  },
+})
