@@ -19,7 +19,8 @@ export class Storefront {
       "/store/carts",
       {
         region_id: this.store.regionId,
-        email: "shopper@example.com",
+        // One guest per cart: concurrent carts with one email race to create the same customer.
+        email: `shopper-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}@example.com`,
         shipping_address: { first_name: "Ada", last_name: "L", address_1: "Street 2", city: "Berlin", country_code: "de", postal_code: "10115" },
         items: [{ variant_id: this.store.variantId, quantity: 1 }],
         ...(metadata ? { metadata } : {}),

@@ -31,6 +31,7 @@ export type ReceivedRequest = {
   remotePort: number | null
   /** When a hanging request's connection was closed (by the client giving up). */
   closedAt: number | null
+  apiKey: string | null
 }
 
 export type StandInOptions = {
@@ -41,6 +42,8 @@ export type StandInOptions = {
   prefix?: string
   /** Accepted Date skew, default 5 minutes. */
   maxSkewMs?: number
+  /** More key pairs of the same partner, e.g. one per app instance so tests can tell them apart. */
+  extraKeys?: { apiKey: string; apiSecret: string }[]
 }
 
 const DATE_RE = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/
@@ -141,6 +144,7 @@ export class XcoverStandIn {
       at,
       remotePort: req.socket.remotePort ?? null,
       closedAt: null,
+      apiKey: header(req, "x-api-key"),
     }
     this.received.push(record)
 
@@ -219,7 +223,9 @@ export class XcoverStandIn {
     if (!(skew <= (this.options.maxSkewMs ?? 5 * 60_000))) {
       return `Date is ${Math.round(skew / 1000)} s off`
     }
-    if (header(req, "x-api-key") !== this.options.apiKey) {
+    const apiKey = header(req, "x-api-key")
+    const secret = [this.options, ...(this.options.extraKeys ?? [])].find((k) => k.apiKey === apiKey)?.apiSecret
+    if (!apiKey || secret === undefined) {
       return "X-Api-Key unknown"
     }
     const authorization = header(req, "authorization") ?? ""
@@ -239,7 +245,7 @@ export class XcoverStandIn {
     const signedHeaders = params.get("headers") ?? "date"
     record.algorithm = algorithm
     record.signedHeaders = signedHeaders
-    if (params.get("keyId") !== this.options.apiKey) {
+    if (params.get("keyId") !== apiKey) {
       return "keyId does not match X-Api-Key"
     }
     const digest = DIGESTS[algorithm]
@@ -256,7 +262,7 @@ export class XcoverStandIn {
         return `cannot sign header ${name}`
       }
     }
-    const expected = encodeURIComponent(createHmac(digest, this.options.apiSecret).update(lines.join("\n")).digest("base64"))
+    const expected = encodeURIComponent(createHmac(digest, secret).update(lines.join("\n")).digest("base64"))
     const given = params.get("signature") ?? ""
     const a = Buffer.from(expected)
     const b = Buffer.from(given)
