@@ -143,7 +143,8 @@ describe("two instances with the Redis event bus and workflow engine", () => {
   const db = `xcover_pair_${suffix}`
   // A Redis database of its own, so parallel runs on this machine do not share queues.
   const redisDb = 1 + Math.floor(Math.random() * 15)
-  const redisUrl = `redis://127.0.0.1:6379/${redisDb}`
+  const redisBase = (process.env.REDIS_URL ?? "redis://127.0.0.1:6379").replace(/\/\d*$/, "")
+  const redisUrl = `${redisBase}/${redisDb}`
   const keys = [
     { apiKey: "instance-a-key", apiSecret: "instance-a/secret+" },
     { apiKey: "instance-b-key", apiSecret: "instance-b/secret=" },
