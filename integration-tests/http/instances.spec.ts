@@ -4,7 +4,7 @@ import { eventually } from "../helpers/eventually"
 import { MedusaProcess, databaseUrl, dropDatabase, freePort, prepareDatabase, seedDatabase, sql } from "../helpers/medusa-process"
 import type { SeededStore } from "../helpers/seed-store"
 import { Storefront } from "../helpers/storefront"
-import { TEST_CREDENTIALS } from "../helpers/xcover-env"
+import { TEST_CREDENTIALS, xcoverTestEnv } from "../helpers/xcover-env"
 import { XcoverStandIn } from "../xcover-stand-in/server"
 
 /**
@@ -16,21 +16,7 @@ jest.setTimeout(600_000)
 const suffix = `${process.pid}_${Date.now().toString(36)}`
 
 function appEnv(standIn: XcoverStandIn, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    NODE_ENV: "production",
-    LOG_LEVEL: "warn",
-    XCOVER_PARTNER_CODE: TEST_CREDENTIALS.partnerCode,
-    XCOVER_API_KEY: TEST_CREDENTIALS.apiKey,
-    XCOVER_API_SECRET: TEST_CREDENTIALS.apiSecret,
-    XCOVER_BASE_URL: standIn.baseUrl,
-    XCOVER_TIMEOUT_MS: "1000",
-    XCOVER_MAX_REQUESTS_PER_SECOND: "0",
-    XCOVER_RETRY_BASE_DELAY_MS: "200",
-    XCOVER_RETRY_MAX_DELAY_MS: "1000",
-    XCOVER_RETRY_MAX_AGE_MS: "600000",
-    XCOVER_DISPATCH_SCHEDULE: "* * * * * *",
-    ...extra,
-  }
+  return { NODE_ENV: "production", LOG_LEVEL: "warn", ...xcoverTestEnv(standIn.baseUrl, extra) }
 }
 
 function storefront(app: MedusaProcess, store: SeededStore): Storefront {
