@@ -210,6 +210,31 @@ export default class XcoverModuleService extends MedusaService({ XcoverOffer }) 
   }
 
   /**
+   * Carts whose offers are still `shown` some minutes after recording. If such a cart has been
+   * completed, its `order.placed` never got processed (the local event bus loses events when the
+   * process dies; no bus retries a failed subscriber by default) and the order must be looked at
+   * again. Each row is re-checked on a growing interval (2 min, then half its age) for 7 days, so
+   * abandoned carts cost a handful of checks each.
+   */
+  async claimShownCartsToCheck(limit = 100): Promise<string[]> {
+    const rows = await this.manager_.execute(
+      `UPDATE xcover_offer AS o
+       SET next_attempt_at = now() + GREATEST(interval '2 minutes', (now() - o.created_at) / 2)
+       WHERE o.id IN (
+         SELECT id FROM xcover_offer
+         WHERE deleted_at IS NULL AND status = 'shown'
+           AND created_at <= now() - interval '2 minutes' AND created_at > now() - interval '7 days'
+           AND (next_attempt_at IS NULL OR next_attempt_at <= now())
+         ORDER BY next_attempt_at NULLS FIRST
+         LIMIT ?
+         FOR UPDATE SKIP LOCKED)
+       RETURNING o.cart_id`,
+      [limit]
+    )
+    return [...new Set(rows.map((r) => String(r.cart_id)))]
+  }
+
+  /**
    * Sends every due opt-out (optionally only one order's), in batches, until none is due.
    * Safe to run in several processes at once: each offer is claimed atomically before sending.
    */

@@ -4,7 +4,8 @@ import { model } from "@medusajs/framework/utils"
  * Ledger and outbox in one table: one row per XCover offer shown for a cart.
  *
  * States:
- * - `shown`     recorded for a cart that has not been completed yet
+ * - `shown`     recorded for a cart that has not been completed yet (`next_attempt_at` is then
+ *               when to check again whether the cart was completed without us hearing of it)
  * - `selected`  the shopper took it (a line item references it): never opted out
  * - `pending`   declined; due for an opt-out call at `next_attempt_at`
  * - `sending`   taken by one process until `lease_until`
