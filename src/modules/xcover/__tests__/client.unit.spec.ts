@@ -121,4 +121,14 @@ describe("XcoverClient against the stand-in", () => {
       expect(inWindow).toBeLessThanOrEqual(10)
     }
   })
+
+  it("holds every later call back after a 429, for Retry-After", async () => {
+    standIn.script("throttled", { status: 429, headers: { "retry-after": "1" } })
+    await optOut("throttled")
+    await optOut("next-offer")
+    const [first, second] = standIn.received
+    expect(first.answer).toBe(429)
+    expect(second.offerId).toBe("next-offer")
+    expect(second.at - first.at).toBeGreaterThanOrEqual(1000)
+  })
 })
