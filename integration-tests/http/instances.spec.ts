@@ -125,15 +125,17 @@ describe("delivery across restarts and crashes", () => {
   })
 })
 
-describe("two instances with the Redis event bus and workflow engine", () => {
+describe("two instances (shared + worker) with the Redis event bus and workflow engine", () => {
   const db = `xcover_pair_${suffix}`
   // A Redis database of its own, so parallel runs on this machine do not share queues.
   const redisDb = 1 + Math.floor(Math.random() * 15)
   const redisBase = (process.env.REDIS_URL ?? "redis://127.0.0.1:6379").replace(/\/\d*$/, "")
   const redisUrl = `${redisBase}/${redisDb}`
+  // Instance A serves the store and works (shared mode); B only works (worker mode). Each has its
+  // own key pair so the stand-in can count each process's calls.
   const keys = [
-    { apiKey: "instance-a-key", apiSecret: "instance-a/secret+" },
-    { apiKey: "instance-b-key", apiSecret: "instance-b/secret=" },
+    { apiKey: "instance-a-key", apiSecret: "instance-a/secret+", mode: "shared" },
+    { apiKey: "instance-b-key", apiSecret: "instance-b/secret=", mode: "worker" },
   ]
   const standIn = new XcoverStandIn({ ...TEST_CREDENTIALS, extraKeys: keys })
   const apps: MedusaProcess[] = []
@@ -163,6 +165,7 @@ describe("two instances with the Redis event bus and workflow engine", () => {
           ...env,
           XCOVER_API_KEY: k.apiKey,
           XCOVER_API_SECRET: k.apiSecret,
+          MEDUSA_WORKER_MODE: k.mode,
           DATABASE_URL: databaseUrl(db),
         })
         apps.push(app)
@@ -170,7 +173,8 @@ describe("two instances with the Redis event bus and workflow engine", () => {
       })
     )
 
-    const orders = await inParallel(ORDERS, 8, (i) => placeOrder(storefront(pair[i % 2], store), `burst${i}`))
+    const shop = storefront(pair[0], store)
+    const orders = await inParallel(ORDERS, 8, (i) => placeOrder(shop, `burst${i}`))
     const declined = orders.flatMap((o) => o.declined).sort()
     const taken = new Set(orders.map((o) => o.taken))
 
@@ -187,7 +191,7 @@ describe("two instances with the Redis event bus and workflow engine", () => {
     expect(rows.filter((r) => r.status === "opted_out")).toHaveLength(declined.length)
     expect(rows.filter((r) => r.status === "selected")).toHaveLength(orders.length)
 
-    // Both instances did work, and neither exceeded its rate in any one-second window.
+    // Both processes sent opt-outs, and neither exceeded its rate in any one-second window.
     for (const { apiKey } of keys) {
       const times = standIn.received.filter((r) => r.apiKey === apiKey).map((r) => r.at).sort((a, b) => a - b)
       let busiest = 0
