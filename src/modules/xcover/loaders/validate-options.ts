@@ -23,8 +23,8 @@ export default async function validateOptionsLoader({
   const credentials = credentialsOf(parsed.options)
   if (!credentials.ok) {
     logger?.warn(
-      `medusa-plugin-xcover: plugin options ${credentials.missing.join(", ")} not set. ` +
-        "Unless they are saved in the admin (Settings → XCover), the plugin stays idle: declined offers are recorded and opted out once credentials are configured."
+      `medusa-plugin-xcover is idle: ${credentials.missing.join(", ")} not set. ` +
+        "Declined offers are recorded and will be opted out once credentials are configured (here or in the admin, Settings → XCover)."
     )
   }
   container.register(XCOVER_OPTIONS_KEY, asValue(parsed.options))
