@@ -1,5 +1,11 @@
 import Medusa from "@medusajs/js-sdk"
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query"
+// Response shapes are the server's own types (type-only imports: nothing of the server is bundled).
+import type { OfferStatus } from "../../modules/xcover/models/xcover-offer"
+import type { OfferLogEntry, OfferStats } from "../../modules/xcover/reporting/offer-log"
+import type { ConnectionTestResult } from "../../modules/xcover/settings/connection-test"
+import type { SettingSource, SettingsView } from "../../modules/xcover/settings/resolve-settings"
+import type { SaveSettingsInput } from "../../modules/xcover/settings/settings-store"
 
 declare const __BACKEND_URL__: string | undefined
 declare const __BASE__: string | undefined
@@ -16,58 +22,33 @@ export function orderPath(orderId: string): string {
   return `${base.replace(/\/$/, "")}/orders/${encodeURIComponent(orderId)}`
 }
 
-export type SettingSource = "admin" | "plugin_option" | "default" | "unset"
-export type Sourced<T> = { value: T; source: SettingSource }
-export type Environment = "production" | "sandbox" | "custom"
-export type SignatureAlgorithm = "hmac-sha512" | "hmac-sha384" | "hmac-sha256"
 
-export type XcoverSettings = {
-  partner_code: Sourced<string | null>
-  api_key: Sourced<string | null>
-  api_secret_set: Sourced<boolean>
-  environment: Sourced<Environment>
-  base_url: Sourced<string>
-  signature_algorithm: Sourced<SignatureAlgorithm>
-  enabled: Sourced<boolean>
-  encryption_key_set: boolean
-  problems: string[]
-}
+export type { OfferStatus, SettingSource }
+export type XcoverSettings = SettingsView
+export type Environment = SettingsView["environment"]["value"]
+export type SignatureAlgorithm = SettingsView["signature_algorithm"]["value"]
+export type SaveSettings = SaveSettingsInput
+export type ConnectionTest = ConnectionTestResult
+export type XcoverStats = OfferStats
 
-export type SaveSettings = Partial<{
-  partner_code: string | null
-  api_key: string | null
-  api_secret: string | null
-  environment: Environment | null
-  base_url: string | null
-  signature_algorithm: SignatureAlgorithm | null
-  enabled: boolean | null
-}>
+/** What JSON makes of a server type: dates arrive as ISO strings. */
+type Json<T> = { [K in keyof T]: T[K] extends Date ? string : T[K] extends Date | null ? string | null : T[K] }
+export type XcoverOffer = Json<OfferLogEntry>
 
-export type ConnectionTest = {
-  result: "accepted" | "rejected" | "unreachable" | "unexpected" | "not_configured"
-  message: string
-  http_status: number | null
-  base_url: string | null
-}
-
-export const OFFER_STATUSES = ["shown", "selected", "pending", "sending", "retrying", "opted_out", "rejected", "failed"] as const
-export type OfferStatus = (typeof OFFER_STATUSES)[number]
-
-export type XcoverOffer = {
-  id: string
-  offer_id: string
-  cart_id: string
-  order_id: string | null
-  status: OfferStatus
-  attempts: number
-  last_status: number | null
-  last_error: string | null
-  declined_at: string | null
-  next_attempt_at: string | null
-  last_attempt_at: string | null
-  completed_at: string | null
-  created_at: string
-}
+// Repeated here because the model file is server code the admin bundle must not import; the
+// check below fails the build if the two lists ever differ.
+export const OFFER_STATUSES = [
+  "shown",
+  "selected",
+  "pending",
+  "sending",
+  "retrying",
+  "opted_out",
+  "rejected",
+  "failed",
+] as const satisfies readonly OfferStatus[]
+const allStatusesListed: Exclude<OfferStatus, (typeof OFFER_STATUSES)[number]> extends never ? true : false = true
+void allStatusesListed
 
 export type OfferFilters = {
   status?: OfferStatus[]
@@ -76,17 +57,6 @@ export type OfferFilters = {
   created_to?: string
   limit: number
   offset: number
-}
-
-export type XcoverStats = {
-  shown: number
-  taken: number
-  opted_out: number
-  pending: number
-  failed: number
-  rejected: number
-  undecided: number
-  attach_rate: number | null
 }
 
 const KEY = ["xcover"] as const

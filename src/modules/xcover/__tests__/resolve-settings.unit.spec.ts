@@ -1,7 +1,8 @@
 import { networkOutcome, responseOutcome } from "../client/outcome"
 import { parseXcoverOptions, type XcoverOptions } from "../options"
 import { describeProbe } from "../settings/connection-test"
-import { resolveSettings, type StoredSettings } from "../settings/resolve-settings"
+import { resolveSettings } from "../settings/resolve-settings"
+import { NO_OVERRIDES } from "../settings/settings-store"
 
 function options(raw: Record<string, unknown>): XcoverOptions {
   const parsed = parseXcoverOptions(raw)
@@ -11,15 +12,7 @@ function options(raw: Record<string, unknown>): XcoverOptions {
   return parsed.options
 }
 
-const none: StoredSettings = {
-  partner_code: null,
-  api_key: null,
-  api_secret_encrypted: null,
-  environment: null,
-  base_url: null,
-  signature_algorithm: null,
-  enabled: null,
-}
+const none = NO_OVERRIDES
 const fromConfig = options({ partnerCode: "OPT", apiKey: "opt-key", apiSecret: "opt-secret", baseUrl: "https://xcover.test/x" })
 
 describe("resolveSettings", () => {

@@ -30,7 +30,8 @@ const COLUMNS = ["partner_code", "api_key", "api_secret_encrypted", "environment
 export const ENCRYPTION_KEY_MISSING =
   "api_secret cannot be saved: no encryption key is configured. Set XCOVER_ENCRYPTION_KEY (at least 32 random characters, for example from `openssl rand -base64 32`), pass it as the encryptionKey option of medusa-plugin-xcover in medusa-config.ts and restart the server."
 
-const EMPTY: StoredSettings = {
+/** A row with no overrides. */
+export const NO_OVERRIDES: StoredSettings = {
   partner_code: null,
   api_key: null,
   api_secret_encrypted: null,
@@ -72,7 +73,7 @@ export class XcoverSettingsStore {
   /** Applies a change and returns the row as it was before, for a workflow's compensation. */
   async save(input: SaveSettingsInput): Promise<{ previous: StoredSettings | null }> {
     const previous = await this.read()
-    const next: StoredSettings = { ...(previous ?? EMPTY) }
+    const next: StoredSettings = { ...(previous ?? NO_OVERRIDES) }
     const text = (v: string | null | undefined) => (v === undefined ? undefined : v?.trim() || null)
     const assign = <K extends keyof StoredSettings>(key: K, value: StoredSettings[K] | undefined) => {
       if (value !== undefined) {

@@ -27,6 +27,12 @@ const ENVIRONMENT_LABEL: Record<Environment, string> = {
   custom: "Custom base URL",
 }
 
+const ALGORITHM_LABEL: Record<SignatureAlgorithm, string> = {
+  "hmac-sha512": "hmac-sha512 (XCover's default)",
+  "hmac-sha384": "hmac-sha384",
+  "hmac-sha256": "hmac-sha256",
+}
+
 const RESULT_LOOK: Record<ConnectionTest["result"], "success" | "error" | "warning"> = {
   accepted: "success",
   rejected: "error",
@@ -96,6 +102,24 @@ function Field(props: { id: string; label: string; source: SettingSource; onRese
         </Text>
       )}
     </div>
+  )
+}
+
+/** A select over a fixed set of values, each with its label. */
+function Choice<T extends string>(props: { id: string; label: string; value: T; labels: Record<T, string>; onChange: (v: T) => void }) {
+  return (
+    <Select value={props.value} onValueChange={(v) => props.onChange(v as T)}>
+      <Select.Trigger id={props.id} aria-label={props.label}>
+        <Select.Value />
+      </Select.Trigger>
+      <Select.Content>
+        {(Object.keys(props.labels) as T[]).map((v) => (
+          <Select.Item key={v} value={v}>
+            {props.labels[v]}
+          </Select.Item>
+        ))}
+      </Select.Content>
+    </Select>
   )
 }
 
@@ -189,18 +213,7 @@ const XcoverSettingsPage = () => {
             />
           </Field>
           <Field id="environment" label="Environment" source={settings.environment.source} onReset={reset("environment")}>
-            <Select value={form.environment} onValueChange={(v) => set("environment", v as Environment)}>
-              <Select.Trigger id="environment" aria-label="Environment">
-                <Select.Value />
-              </Select.Trigger>
-              <Select.Content>
-                {(Object.keys(ENVIRONMENT_LABEL) as Environment[]).map((env) => (
-                  <Select.Item key={env} value={env}>
-                    {ENVIRONMENT_LABEL[env]}
-                  </Select.Item>
-                ))}
-              </Select.Content>
-            </Select>
+            <Choice id="environment" label="Environment" value={form.environment} labels={ENVIRONMENT_LABEL} onChange={(v) => set("environment", v)} />
           </Field>
           {form.environment === "custom" && (
             <Field id="base_url" label="Base URL" source={settings.base_url.source} hint="For example https://api.xcover.com/x">
@@ -213,18 +226,13 @@ const XcoverSettingsPage = () => {
             source={settings.signature_algorithm.source}
             onReset={reset("signature_algorithm")}
           >
-            <Select value={form.signature_algorithm} onValueChange={(v) => set("signature_algorithm", v as SignatureAlgorithm)}>
-              <Select.Trigger id="signature_algorithm" aria-label="Signature algorithm">
-                <Select.Value />
-              </Select.Trigger>
-              <Select.Content>
-                {(["hmac-sha512", "hmac-sha384", "hmac-sha256"] as const).map((a) => (
-                  <Select.Item key={a} value={a}>
-                    {a}
-                  </Select.Item>
-                ))}
-              </Select.Content>
-            </Select>
+            <Choice
+              id="signature_algorithm"
+              label="Signature algorithm"
+              value={form.signature_algorithm}
+              labels={ALGORITHM_LABEL}
+              onChange={(v) => set("signature_algorithm", v)}
+            />
           </Field>
           <Field id="enabled" label="Send opt-outs to XCover" source={settings.enabled.source} onReset={reset("enabled")}
             hint="While off, declined offers are kept as pending and sent once this is on again.">
