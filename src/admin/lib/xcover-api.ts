@@ -27,7 +27,7 @@ export type { OfferStatus, SettingSource }
 export type XcoverSettings = SettingsView
 export type Environment = SettingsView["environment"]["value"]
 export type SignatureAlgorithm = SettingsView["signature_algorithm"]["value"]
-export type SaveSettings = SaveSettingsInput
+export type SaveSettings = Omit<SaveSettingsInput, "api_secret_sealed"> & { api_secret?: string | null }
 export type ConnectionTest = ConnectionTestResult
 export type XcoverStats = OfferStats
 

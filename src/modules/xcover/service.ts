@@ -355,6 +355,11 @@ export default class XcoverModuleService extends MedusaService({ XcoverOffer }) 
     return (await this.settingsStore().resolve()).view
   }
 
+  /** Encrypts an API secret typed in the admin; INVALID_DATA without an `encryptionKey`. */
+  sealApiSecret(secret: string): string {
+    return this.settingsStore().seal(secret)
+  }
+
   /** Saves admin overrides; returns the previous row for compensation. */
   async saveAdminSettings(input: SaveSettingsInput): Promise<{ previous: StoredSettings | null }> {
     return this.settingsStore().save(input)

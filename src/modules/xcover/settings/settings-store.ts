@@ -10,12 +10,13 @@ export type SqlExecutor = { execute(sql: string, params?: unknown[]): Promise<Re
 
 /**
  * A change from the admin. A field left out keeps its saved value; `null` removes the override
- * so the plugin option (or default) applies again. `api_secret` is write-only.
+ * so the plugin option (or default) applies again. The API secret arrives already sealed
+ * (`sealApiSecret`), so its plaintext never becomes workflow input.
  */
 export type SaveSettingsInput = {
   partner_code?: string | null
   api_key?: string | null
-  api_secret?: string | null
+  api_secret_sealed?: string | null
   environment?: XcoverEnvironment | null
   base_url?: string | null
   signature_algorithm?: SignatureAlgorithm | null
@@ -92,8 +93,8 @@ export class XcoverSettingsStore {
     } else if (!next.base_url) {
       throw new MedusaError(MedusaError.Types.INVALID_DATA, "base_url is required when environment is custom")
     }
-    if (input.api_secret !== undefined) {
-      next.api_secret_encrypted = input.api_secret ? this.seal(input.api_secret) : null
+    if (input.api_secret_sealed !== undefined) {
+      next.api_secret_encrypted = input.api_secret_sealed
     }
     await this.write(next)
     return { previous }
@@ -108,7 +109,8 @@ export class XcoverSettingsStore {
     }
   }
 
-  private seal(secret: string): string {
+  /** Encrypts an API secret for `save`; refused (400) while no encryption key is configured. */
+  seal(secret: string): string {
     if (!this.box) {
       throw new MedusaError(MedusaError.Types.INVALID_DATA, ENCRYPTION_KEY_MISSING)
     }

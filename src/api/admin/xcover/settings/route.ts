@@ -11,7 +11,10 @@ export async function GET(req: MedusaRequest, res: MedusaResponse) {
 }
 
 export async function POST(req: MedusaRequest<AdminSaveXcoverSettingsBody>, res: MedusaResponse) {
-  await saveXcoverSettingsWorkflow(req.scope).run({ input: req.validatedBody })
   const xcover = req.scope.resolve<XcoverModuleService>(XCOVER_MODULE)
+  const { api_secret, ...rest } = req.validatedBody
+  // Sealed before the workflow, so the plaintext secret is never stored as workflow input.
+  const sealed = api_secret ? xcover.sealApiSecret(api_secret) : api_secret
+  await saveXcoverSettingsWorkflow(req.scope).run({ input: { ...rest, api_secret_sealed: sealed } })
   res.json({ settings: await xcover.getAdminSettings() })
 }
