@@ -6,7 +6,7 @@ import { decideRetry } from "./delivery/backoff"
 import { XCOVER_OPTIONS_KEY } from "./loaders/validate-options"
 import XcoverOffer, { type OfferSource, type OfferStatus } from "./models/xcover-offer"
 import { MAX_OFFERS_PER_CART } from "./offer-id"
-import { type XcoverOptions } from "./options"
+import type { XcoverOptions } from "./options"
 import { listOfferLog, offerStats, requeueOffer, type OfferLogEntry, type OfferLogFilters, type OfferStats } from "./reporting/offer-log"
 import { describeProbe, NOT_CONFIGURED_RESULT, type ConnectionTestResult } from "./settings/connection-test"
 import type { SettingsView, StoredSettings } from "./settings/resolve-settings"
@@ -94,10 +94,12 @@ export default class XcoverModuleService extends MedusaService({ XcoverOffer }) 
     )
   }
 
-  /** Settings for the next call, or null while credentials are missing (the plugin is idle). */
+  /**
+   * Settings for the next call: values saved in the admin over plugin options, read per call so a
+   * change needs no restart. Null while credentials are missing or XCover is disabled in the
+   * admin: the plugin is idle and declined offers stay pending.
+   */
   async getCallSettings(): Promise<XcoverCallSettings | null> {
-    // Admin settings override plugin options and are read per call (no restart needed);
-    // disabled or incomplete settings give null, so dispatch stays idle and offers stay pending.
     return (await this.settingsStore().resolve()).call
   }
 
