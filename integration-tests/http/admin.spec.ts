@@ -174,6 +174,25 @@ medusaIntegrationTestRunner({
         }
       })
 
+      it("keeps the secrets and the encryption key out of every log line", async () => {
+        const logger = getContainer().resolve<Record<string, (...args: unknown[]) => unknown>>(ContainerRegistrationKeys.LOGGER)
+        const spies = ["debug", "info", "warn", "error", "log", "panic"].map((level) => jest.spyOn(logger, level))
+        try {
+          await post("/admin/xcover/settings", { api_secret: ADMIN_SECRET })
+          await post("/admin/xcover/settings/test-connection")
+          await orderDeclining("logged-403")
+          await eventually(async () => expect(await statusOf("logged-403")).toBe("rejected"))
+          const logged = spies.flatMap((spy) => spy.mock.calls.map((args) => args.map((a) => (a instanceof Error ? a.message : JSON.stringify(a))).join(" ")))
+          // The plugin did log about this call: the check below looks at real lines.
+          expect(logged.some((line) => line.includes("logged-403"))).toBe(true)
+          for (const secret of [ADMIN_SECRET, TEST_CREDENTIALS.apiSecret, ENCRYPTION_KEY]) {
+            expect(logged.filter((line) => line.includes(secret))).toEqual([])
+          }
+        } finally {
+          spies.forEach((spy) => spy.mockRestore())
+        }
+      })
+
       it("keeps offers pending while disabled and sends them once enabled again", async () => {
         const off = await post("/admin/xcover/settings", { enabled: false })
         expect(off.data.settings.enabled).toEqual({ value: false, source: "admin" })
