@@ -24,5 +24,11 @@ module.exports = {
       testMatch: ["<rootDir>/integration-tests/http/**/*.spec.ts"],
       setupFiles: ["<rootDir>/integration-tests/setup.js"],
     },
+    {
+      ...common,
+      displayName: "browser",
+      testMatch: ["<rootDir>/integration-tests/browser/**/*.spec.ts"],
+      setupFiles: ["<rootDir>/integration-tests/setup.js"],
+    },
   ],
 }

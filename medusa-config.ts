@@ -46,6 +46,7 @@ module.exports = defineConfig({
         partnerCode: process.env.XCOVER_PARTNER_CODE,
         apiKey: process.env.XCOVER_API_KEY,
         apiSecret: process.env.XCOVER_API_SECRET,
+        encryptionKey: process.env.XCOVER_ENCRYPTION_KEY,
         baseUrl: process.env.XCOVER_BASE_URL,
         signatureAlgorithm: process.env.XCOVER_SIGNATURE_ALGORITHM || undefined,
         signedHeaders: process.env.XCOVER_SIGNED_HEADERS || undefined,

@@ -9,6 +9,11 @@ export const SIGNED_HEADERS = ["date", "(request-target) date"] as const
 export type SignedHeaders = (typeof SIGNED_HEADERS)[number]
 
 export const DEFAULT_BASE_URL = "https://api.xcover.com/x"
+/** Cover Genius's staging host, the "sandbox" choice of the admin page. */
+export const SANDBOX_BASE_URL = "https://api.staging.xcover.com/x"
+
+/** Shortest accepted `encryptionKey`: it should carry at least 32 bytes of randomness. */
+export const MIN_ENCRYPTION_KEY_LENGTH = 32
 
 const optionalText = z
   .string()
@@ -26,6 +31,10 @@ export const xcoverOptionsSchema = z.object({
   partnerCode: optionalText,
   apiKey: optionalText,
   apiSecret: optionalText,
+  /** Key for the API secret saved in the admin (AES-256-GCM at rest); env XCOVER_ENCRYPTION_KEY. */
+  encryptionKey: optionalText.refine((v) => v === undefined || v.length >= MIN_ENCRYPTION_KEY_LENGTH, {
+    error: `must be at least ${MIN_ENCRYPTION_KEY_LENGTH} characters (for example the output of \`openssl rand -base64 32\`)`,
+  }),
   baseUrl: z
     .string()
     .trim()

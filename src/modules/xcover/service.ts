@@ -6,7 +6,11 @@ import { decideRetry } from "./delivery/backoff"
 import { XCOVER_OPTIONS_KEY } from "./loaders/validate-options"
 import XcoverOffer, { type OfferSource, type OfferStatus } from "./models/xcover-offer"
 import { MAX_OFFERS_PER_CART } from "./offer-id"
-import { credentialsOf, type XcoverOptions } from "./options"
+import type { XcoverOptions } from "./options"
+import { listOfferLog, offerStats, requeueOffer, type OfferLogEntry, type OfferLogFilters, type OfferStats } from "./reporting/offer-log"
+import { describeProbe, NOT_CONFIGURED_RESULT, type ConnectionTestResult } from "./settings/connection-test"
+import type { SettingsView, StoredSettings } from "./settings/resolve-settings"
+import { XcoverSettingsStore, type SaveSettingsInput } from "./settings/settings-store"
 
 /** The part of MikroORM's entity manager this service uses for its atomic SQL. */
 type SqlManager = {
@@ -93,18 +97,13 @@ export default class XcoverModuleService extends MedusaService({ XcoverOffer }) 
     )
   }
 
-  /** Settings for the next call, or null while credentials are missing (the plugin is idle). */
+  /**
+   * Settings for the next call: values saved in the admin over plugin options, read per call so a
+   * change needs no restart. Null while credentials are missing or XCover is disabled in the
+   * admin: the plugin is idle and declined offers stay pending.
+   */
   async getCallSettings(): Promise<XcoverCallSettings | null> {
-    const credentials = credentialsOf(this.options_)
-    if (!credentials.ok) {
-      return null
-    }
-    return {
-      ...credentials.credentials,
-      baseUrl: this.options_.baseUrl,
-      signatureAlgorithm: this.options_.signatureAlgorithm,
-      signedHeaders: this.options_.signedHeaders,
-    }
+    return (await this.settingsStore().resolve()).call
   }
 
   /** One signed opt-out call. The idempotency key must be the same on every try for an offer. */
@@ -375,6 +374,55 @@ export default class XcoverModuleService extends MedusaService({ XcoverOffer }) 
     } else {
       this.logger_.warn(line)
     }
+  }
+
+  // ---- Admin (settings, connection test, opt-out log, figures, manual retry) ----
+
+  private settingsStore_?: XcoverSettingsStore
+
+  protected settingsStore(): XcoverSettingsStore {
+    return (this.settingsStore_ ??= new XcoverSettingsStore(this.manager_, this.options_, this.logger_))
+  }
+
+  /** The settings in effect and where each value comes from; never the API secret. */
+  async getAdminSettings(): Promise<SettingsView> {
+    return (await this.settingsStore().resolve()).view
+  }
+
+  /** Encrypts an API secret typed in the admin; INVALID_DATA without an `encryptionKey`. */
+  sealApiSecret(secret: string): string {
+    return this.settingsStore().seal(secret)
+  }
+
+  /** Saves admin overrides; returns the previous row for compensation. */
+  async saveAdminSettings(input: SaveSettingsInput): Promise<{ previous: StoredSettings | null }> {
+    return this.settingsStore().save(input)
+  }
+
+  async restoreAdminSettings(previous: StoredSettings | null): Promise<void> {
+    await this.settingsStore().restore(previous)
+  }
+
+  /** Probes XCover with the settings in effect (even while disabled). */
+  async testConnection(): Promise<ConnectionTestResult> {
+    const { credentials, view } = await this.settingsStore().resolve()
+    if (!credentials) {
+      return NOT_CONFIGURED_RESULT(view.problems)
+    }
+    return describeProbe(await this.client_.probe(credentials), credentials.baseUrl)
+  }
+
+  async listOfferLog(filters: OfferLogFilters): Promise<{ offers: OfferLogEntry[]; count: number }> {
+    return listOfferLog(this.manager_, filters)
+  }
+
+  async getOfferStats(range: { created_from?: Date; created_to?: Date }): Promise<OfferStats> {
+    return offerStats(this.manager_, range)
+  }
+
+  /** Moves a failed or rejected offer back to pending, due now; the caller dispatches it. */
+  async requeueOffer(id: string): Promise<OfferLogEntry> {
+    return requeueOffer(this.manager_, id)
   }
 }
 

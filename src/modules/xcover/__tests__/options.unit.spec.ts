@@ -33,6 +33,7 @@ describe("plugin options", () => {
     [{ baseUrl: "ftp://x" }, "baseUrl"],
     [{ maxRequestsPerSecond: -1 }, "maxRequestsPerSecond"],
     [{ retry: { maxDelayMs: "soon" } }, "retry.maxDelayMs"],
+    [{ encryptionKey: "too-short" }, "encryptionKey"],
   ])("names the bad option in %j", (bad, name) => {
     const parsed = parseXcoverOptions({ ...creds, ...bad })
     expect(parsed.ok).toBe(false)

@@ -24,7 +24,7 @@ export default async function validateOptionsLoader({
   if (!credentials.ok) {
     logger?.warn(
       `medusa-plugin-xcover is idle: ${credentials.missing.join(", ")} not set. ` +
-        "Declined offers are recorded and will be opted out once credentials are configured."
+        "Declined offers are recorded and will be opted out once credentials are configured (here or in the admin, Settings → XCover)."
     )
   }
   container.register(XCOVER_OPTIONS_KEY, asValue(parsed.options))

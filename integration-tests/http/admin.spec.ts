@@ -1,0 +1,320 @@
+import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
+import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
+import { createAdminUser } from "../helpers/admin-user"
+import { eventually } from "../helpers/eventually"
+import { seedStore } from "../helpers/seed-store"
+import { Storefront } from "../helpers/storefront"
+import { TEST_CREDENTIALS, useXcoverStandIn } from "../helpers/xcover-env"
+import { XcoverStandIn } from "../xcover-stand-in/server"
+import { createServer } from "node:net"
+import type XcoverModuleService from "../../src/modules/xcover/service"
+
+jest.setTimeout(120_000)
+
+const ENCRYPTION_KEY = "test-encryption-key-0123456789abcdef"
+const ADMIN_SECRET = "adm1n/s3cret+value=="
+// Opt-outs that keep failing give up after one second, so a test can produce a `failed` offer.
+const standIn = useXcoverStandIn({ XCOVER_ENCRYPTION_KEY: ENCRYPTION_KEY, XCOVER_RETRY_MAX_AGE_MS: "1000" })
+
+type Knex = { raw(sql: string, params?: unknown[]): Promise<{ rows: Record<string, unknown>[] }> }
+
+medusaIntegrationTestRunner({
+  testSuite: ({ api, getContainer }) => {
+    let shop: Storefront
+    let admin: { headers: Record<string, string> }
+    const xcover = () => getContainer().resolve<XcoverModuleService>("xcover")
+    const post = (url: string, body: unknown = {}) => api.post(url, body, admin).catch((e: any) => e.response)
+    const get = (url: string) => api.get(url, admin).catch((e: any) => e.response)
+    const settingsRows = async () =>
+      (await getContainer().resolve<Knex>(ContainerRegistrationKeys.PG_CONNECTION).raw("SELECT * FROM xcover_settings")).rows
+
+    /** An order with the given declined offers; resolves once none of them is waiting any more. */
+    const orderDeclining = async (...offers: string[]) => {
+      const cartId = await shop.createCart()
+      for (const offer of offers) {
+        await shop.recordOffer(cartId, offer)
+      }
+      const orderId = await shop.complete(cartId)
+      return { cartId, orderId }
+    }
+    const statusOf = async (offerId: string) => (await xcover().listXcoverOffers({ offer_id: offerId }))[0]?.status
+
+    beforeEach(async () => {
+      standIn.reset()
+      shop = new Storefront(api, await seedStore(getContainer()))
+      admin = await createAdminUser(getContainer(), api)
+    })
+
+    describe("authentication", () => {
+      it.each([
+        ["get", "/admin/xcover/settings"],
+        ["post", "/admin/xcover/settings"],
+        ["post", "/admin/xcover/settings/test-connection"],
+        ["get", "/admin/xcover/offers"],
+        ["post", "/admin/xcover/offers/xco_123/retry"],
+        ["get", "/admin/xcover/stats"],
+      ])("%s %s answers 401 without an admin", async (method, url) => {
+        const call = method === "get" ? api.get(url) : api.post(url, {})
+        const res = await call.catch((e: any) => e.response)
+        expect(res.status).toBe(401)
+        const bad = await (method === "get"
+          ? api.get(url, { headers: { authorization: "Bearer not-a-token" } })
+          : api.post(url, {}, { headers: { authorization: "Bearer not-a-token" } })
+        ).catch((e: any) => e.response)
+        expect(bad.status).toBe(401)
+      })
+    })
+
+    describe("validation", () => {
+      it.each([
+        [{ signature_algorithm: "hmac-md5" }, "signature_algorithm"],
+        [{ environment: "staging" }, "environment"],
+        [{ base_url: "ftp://xcover.test" }, "base_url"],
+        [{ partner_code: "has space" }, "partner_code"],
+        [{ enabled: "yes" }, "enabled"],
+        [{ environment: "custom" }, "base_url"],
+        [{ secret: "x" }, "secret"],
+      ])("POST settings %j answers 400 naming %s", async (body, field) => {
+        const res = await post("/admin/xcover/settings", body)
+        expect(res.status).toBe(400)
+        expect(res.data.message).toContain(field)
+      })
+
+      it("names api_secret without echoing a mistyped value", async () => {
+        const res = await post("/admin/xcover/settings", { api_secret: 987654321 })
+        expect(res.status).toBe(400)
+        expect(res.data.message).toContain("api_secret")
+        expect(JSON.stringify(res.data)).not.toContain("987654321")
+      })
+
+      it.each([
+        ["/admin/xcover/offers?limit=0", "limit"],
+        ["/admin/xcover/offers?limit=abc", "limit"],
+        ["/admin/xcover/offers?offset=-1", "offset"],
+        ["/admin/xcover/offers?status=lost", "status"],
+        ["/admin/xcover/offers?created_from=yesterday", "created_from"],
+        ["/admin/xcover/stats?created_to=2026-13-45", "created_to"],
+        ["/admin/xcover/stats?unknown=1", "unknown"],
+      ])("GET %s answers 400 naming %s", async (url, field) => {
+        const res = await get(url)
+        expect(res.status).toBe(400)
+        expect(res.data.message).toContain(field)
+      })
+    })
+
+    describe("settings", () => {
+      it("shows plugin options as the source until values are saved in the admin", async () => {
+        const { data } = await get("/admin/xcover/settings")
+        expect(data.settings).toMatchObject({
+          partner_code: { value: TEST_CREDENTIALS.partnerCode, source: "plugin_option" },
+          api_key: { value: TEST_CREDENTIALS.apiKey, source: "plugin_option" },
+          api_secret_set: { value: true, source: "plugin_option" },
+          environment: { value: "custom", source: "plugin_option" },
+          enabled: { value: true, source: "default" },
+          encryption_key_set: true,
+          problems: [],
+        })
+        expect(JSON.stringify(data)).not.toContain(TEST_CREDENTIALS.apiSecret)
+      })
+
+      it("never returns the secret and keeps it encrypted in the table", async () => {
+        const saved = await post("/admin/xcover/settings", { api_secret: ADMIN_SECRET, partner_code: "ADMINPARTNER" })
+        expect(saved.status).toBe(200)
+        expect(saved.data.settings.api_secret_set).toEqual({ value: true, source: "admin" })
+        expect(saved.data.settings.partner_code).toEqual({ value: "ADMINPARTNER", source: "admin" })
+        const read = await get("/admin/xcover/settings")
+        for (const body of [saved.data, read.data]) {
+          const text = JSON.stringify(body)
+          expect(text).not.toContain(ADMIN_SECRET)
+          expect(text).not.toContain(TEST_CREDENTIALS.apiSecret)
+          expect(text).not.toContain(ENCRYPTION_KEY)
+          expect(text).not.toContain("api_secret_encrypted")
+        }
+
+        const [row] = await settingsRows()
+        const raw = JSON.stringify(row)
+        expect(raw).not.toContain(ADMIN_SECRET)
+        expect(raw).not.toContain(Buffer.from(ADMIN_SECRET).toString("base64"))
+        expect(row.api_secret_encrypted).toMatch(/^v1\./)
+        expect(row.partner_code).toBe("ADMINPARTNER")
+
+        // null removes the override: the plugin option applies again.
+        const cleared = await post("/admin/xcover/settings", { api_secret: null, partner_code: null })
+        expect(cleared.data.settings.api_secret_set).toEqual({ value: true, source: "plugin_option" })
+        expect(cleared.data.settings.partner_code.source).toBe("plugin_option")
+        expect((await settingsRows())[0].api_secret_encrypted).toBeNull()
+      })
+
+      it("signs the next opt-out with credentials saved in the admin, without a restart", async () => {
+        // A new secret the current XCover (the stand-in) does not know: the next call is refused.
+        await post("/admin/xcover/settings", { api_secret: ADMIN_SECRET })
+        await orderDeclining("signed-with-admin-secret")
+        await eventually(async () => expect(await statusOf("signed-with-admin-secret")).toBe("rejected"))
+        expect(standIn.requestsFor("signed-with-admin-secret")[0]).toMatchObject({ answer: 403, reason: "signature mismatch" })
+
+        // Another XCover account (another stand-in) with the admin's credentials accepts it.
+        const other = new XcoverStandIn({ partnerCode: "OTHERPARTNER", apiKey: "other-key", apiSecret: ADMIN_SECRET })
+        await other.start(0)
+        try {
+          const res = await post("/admin/xcover/settings", {
+            partner_code: "OTHERPARTNER",
+            api_key: "other-key",
+            environment: "custom",
+            base_url: other.baseUrl,
+            signature_algorithm: "hmac-sha256",
+          })
+          expect(res.status).toBe(200)
+          await orderDeclining("signed-with-new-account")
+          await eventually(async () => expect(await statusOf("signed-with-new-account")).toBe("opted_out"))
+          expect(other.received).toHaveLength(1)
+          expect(other.received[0]).toMatchObject({ answer: 204, partnerCode: "OTHERPARTNER", algorithm: "hmac-sha256" })
+          expect(standIn.requestsFor("signed-with-new-account")).toEqual([])
+        } finally {
+          await other.stop()
+        }
+      })
+
+      it("keeps the secrets and the encryption key out of every log line", async () => {
+        const logger = getContainer().resolve<Record<string, (...args: unknown[]) => unknown>>(ContainerRegistrationKeys.LOGGER)
+        const spies = ["debug", "info", "warn", "error", "log", "panic"].map((level) => jest.spyOn(logger, level))
+        try {
+          await post("/admin/xcover/settings", { api_secret: ADMIN_SECRET })
+          await post("/admin/xcover/settings/test-connection")
+          await orderDeclining("logged-403")
+          await eventually(async () => expect(await statusOf("logged-403")).toBe("rejected"))
+          const logged = spies.flatMap((spy) => spy.mock.calls.map((args) => args.map((a) => (a instanceof Error ? a.message : JSON.stringify(a))).join(" ")))
+          // The plugin did log about this call: the check below looks at real lines.
+          expect(logged.some((line) => line.includes("logged-403"))).toBe(true)
+          for (const secret of [ADMIN_SECRET, TEST_CREDENTIALS.apiSecret, ENCRYPTION_KEY]) {
+            expect(logged.filter((line) => line.includes(secret))).toEqual([])
+          }
+        } finally {
+          spies.forEach((spy) => spy.mockRestore())
+        }
+      })
+
+      it("keeps offers pending while disabled and sends them once enabled again", async () => {
+        const off = await post("/admin/xcover/settings", { enabled: false })
+        expect(off.data.settings.enabled).toEqual({ value: false, source: "admin" })
+        await orderDeclining("while-disabled")
+        // A marker through a second pass of the job would be a sleep; the ledger says it all.
+        await eventually(async () => expect(await statusOf("while-disabled")).toBe("pending"))
+        expect(standIn.requestsFor("while-disabled")).toEqual([])
+        await post("/admin/xcover/settings", { enabled: true })
+        await eventually(async () => expect(await statusOf("while-disabled")).toBe("opted_out"))
+      })
+    })
+
+    describe("test connection", () => {
+      it("reports accepted credentials (XCover's 404 for the made-up offer)", async () => {
+        standIn.setDefault({ status: 404 })
+        const { status, data } = await post("/admin/xcover/settings/test-connection")
+        expect(status).toBe(200)
+        expect(data.connection).toMatchObject({ result: "accepted", http_status: 404, base_url: standIn.baseUrl })
+        expect(standIn.received[0].offerId).toMatch(/^connection-test-/)
+      })
+
+      it("reports rejected credentials (403)", async () => {
+        await post("/admin/xcover/settings", { api_secret: ADMIN_SECRET })
+        const { data } = await post("/admin/xcover/settings/test-connection")
+        expect(data.connection).toMatchObject({ result: "rejected", http_status: 403 })
+        expect(data.connection.message).toMatch(/rejected the credentials/)
+        expect(JSON.stringify(data)).not.toContain(ADMIN_SECRET)
+      })
+
+      it("reports an unreachable XCover", async () => {
+        // A port that was free a moment ago: nothing listens there.
+        const probe = createServer()
+        await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve))
+        const closedPort = (probe.address() as { port: number }).port
+        await new Promise((resolve) => probe.close(resolve))
+        await post("/admin/xcover/settings", { environment: "custom", base_url: `http://127.0.0.1:${closedPort}/x` })
+        const { data } = await post("/admin/xcover/settings/test-connection")
+        expect(data.connection).toMatchObject({ result: "unreachable", http_status: null })
+        expect(data.connection.message).toMatch(/could not be reached/)
+      })
+    })
+
+    describe("opt-out log, figures and retry", () => {
+      it("counts what the ledger holds and filters the log", async () => {
+        standIn.script("fig-rejected", { status: 404 })
+        const taken = await shop.createCart()
+        await shop.recordOffer(taken, "fig-taken")
+        await shop.recordOffer(taken, "fig-declined")
+        await shop.takeOffer(taken, "fig-taken")
+        const takenOrder = await shop.complete(taken)
+        await orderDeclining("fig-rejected")
+        const open = await shop.createCart()
+        await shop.recordOffer(open, "fig-undecided")
+        await eventually(async () => {
+          expect(await statusOf("fig-declined")).toBe("opted_out")
+          expect(await statusOf("fig-rejected")).toBe("rejected")
+        })
+
+        const { data } = await get("/admin/xcover/stats")
+        const ledger = await xcover().listXcoverOffers({})
+        const count = (...s: string[]) => ledger.filter((o) => s.includes(o.status)).length
+        expect(data.stats).toEqual({
+          shown: ledger.length,
+          taken: count("selected"),
+          opted_out: count("opted_out"),
+          pending: count("pending", "sending", "retrying"),
+          failed: count("failed"),
+          rejected: count("rejected"),
+          undecided: count("shown"),
+          attach_rate: count("selected") / ledger.length,
+        })
+        expect(data.stats).toMatchObject({ shown: 4, taken: 1, opted_out: 1, rejected: 1, undecided: 1, attach_rate: 0.25 })
+
+        const past = await get("/admin/xcover/stats?created_from=2020-01-01&created_to=2020-12-31")
+        expect(past.data.stats).toMatchObject({ shown: 0, attach_rate: null })
+
+        const rejected = await get("/admin/xcover/offers?status=rejected,failed")
+        expect(rejected.data.offers.map((o: { offer_id: string }) => o.offer_id)).toEqual(["fig-rejected"])
+        expect(rejected.data.offers[0]).toMatchObject({ attempts: 1, last_status: 404, last_error: expect.stringContaining("404") })
+
+        const page = await get("/admin/xcover/offers?limit=3&offset=0")
+        expect(page.data).toMatchObject({ count: 4, limit: 3, offset: 0 })
+        expect(page.data.offers).toHaveLength(3)
+        const rest = await get("/admin/xcover/offers?limit=3&offset=3")
+        expect(rest.data.offers).toHaveLength(1)
+
+        const ofOrder = await get(`/admin/xcover/offers?order_id=${takenOrder}`)
+        expect(ofOrder.data.offers.map((o: { offer_id: string; status: string }) => [o.offer_id, o.status]).sort()).toEqual([
+          ["fig-declined", "opted_out"],
+          ["fig-taken", "selected"],
+        ])
+        const future = await get(`/admin/xcover/offers?created_from=${new Date(Date.now() + 3600_000).toISOString()}`)
+        expect(future.data.count).toBe(0)
+      })
+
+      it("sends a failed opt-out again on retry", async () => {
+        standIn.script("retry-me", ...Array.from({ length: 50 }, () => ({ status: 503 })))
+        await orderDeclining("retry-me")
+        await eventually(async () => expect(await statusOf("retry-me")).toBe("failed"), { timeoutMs: 20_000 })
+        const [failed] = await xcover().listXcoverOffers({ offer_id: "retry-me" })
+        standIn.reset()
+
+        const res = await post(`/admin/xcover/offers/${failed.id}/retry`)
+        expect(res.status).toBe(200)
+        expect(res.data.offer).toMatchObject({ id: failed.id, status: "opted_out", attempts: failed.attempts + 1 })
+        expect(new Date(res.data.offer.declined_at).getTime()).toBeGreaterThan(new Date(failed.declined_at as Date).getTime())
+        expect(standIn.acceptedOfferIds()).toEqual(["retry-me"])
+
+        const again = await post(`/admin/xcover/offers/${failed.id}/retry`)
+        expect(again.status).toBe(400)
+        expect(again.data.message).toMatch(/opted_out/)
+        expect((await post("/admin/xcover/offers/xco_missing/retry")).status).toBe(404)
+      })
+
+      it("sends a rejected opt-out again on retry", async () => {
+        standIn.script("rejected-once", { status: 404 })
+        await orderDeclining("rejected-once")
+        await eventually(async () => expect(await statusOf("rejected-once")).toBe("rejected"))
+        const [row] = await xcover().listXcoverOffers({ offer_id: "rejected-once" })
+        const res = await post(`/admin/xcover/offers/${row.id}/retry`)
+        expect(res.data.offer.status).toBe("opted_out")
+      })
+    })
+  },
+})

@@ -1,0 +1,130 @@
+import Medusa from "@medusajs/js-sdk"
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query"
+// Response shapes are the server's own types (type-only imports: nothing of the server is bundled).
+import type { OfferStatus } from "../../modules/xcover/models/xcover-offer"
+import type { OfferLogEntry, OfferStats } from "../../modules/xcover/reporting/offer-log"
+import type { ConnectionTestResult } from "../../modules/xcover/settings/connection-test"
+import type { SettingSource, SettingsView } from "../../modules/xcover/settings/resolve-settings"
+import type { SaveSettingsInput } from "../../modules/xcover/settings/settings-store"
+
+declare const __BACKEND_URL__: string | undefined
+declare const __BASE__: string | undefined
+
+/** The admin's own session (cookie) talks to the same backend that serves the dashboard. */
+export const sdk = new Medusa({
+  baseUrl: typeof __BACKEND_URL__ !== "undefined" && __BACKEND_URL__ ? __BACKEND_URL__ : "/",
+  auth: { type: "session" },
+})
+
+/** Dashboard path of an order, under the admin's base path (`/app` unless configured). */
+export function orderPath(orderId: string): string {
+  const base = typeof __BASE__ !== "undefined" && __BASE__ ? __BASE__ : "/app"
+  return `${base.replace(/\/$/, "")}/orders/${encodeURIComponent(orderId)}`
+}
+
+
+export type { OfferStatus, SettingSource }
+export type XcoverSettings = SettingsView
+export type Environment = SettingsView["environment"]["value"]
+export type SignatureAlgorithm = SettingsView["signature_algorithm"]["value"]
+export type SaveSettings = Omit<SaveSettingsInput, "api_secret_sealed"> & { api_secret?: string | null }
+export type ConnectionTest = ConnectionTestResult
+export type XcoverStats = OfferStats
+
+/** What JSON makes of a server type: dates arrive as ISO strings. */
+type Json<T> = { [K in keyof T]: T[K] extends Date ? string : T[K] extends Date | null ? string | null : T[K] }
+export type XcoverOffer = Json<OfferLogEntry>
+
+// Repeated here because the model file is server code the admin bundle must not import; the
+// check below fails the build if the two lists ever differ.
+export const OFFER_STATUSES = [
+  "shown",
+  "selected",
+  "pending",
+  "sending",
+  "retrying",
+  "opted_out",
+  "rejected",
+  "failed",
+] as const satisfies readonly OfferStatus[]
+const allStatusesListed: Exclude<OfferStatus, (typeof OFFER_STATUSES)[number]> extends never ? true : false = true
+void allStatusesListed
+
+export type OfferFilters = {
+  status?: OfferStatus[]
+  order_id?: string
+  created_from?: string
+  created_to?: string
+  limit: number
+  offset: number
+}
+
+const KEY = ["xcover"] as const
+
+/** Query-string form of filters, leaving out empty ones. */
+function toQuery(filters: Record<string, string | number | string[] | undefined>): Record<string, string | number> {
+  const query: Record<string, string | number> = {}
+  for (const [key, value] of Object.entries(filters)) {
+    if (Array.isArray(value) ? value.length : value !== undefined && value !== "") {
+      query[key] = Array.isArray(value) ? value.join(",") : (value as string | number)
+    }
+  }
+  return query
+}
+
+export function useXcoverSettings() {
+  return useQuery({
+    queryKey: [...KEY, "settings"],
+    queryFn: () => sdk.client.fetch<{ settings: XcoverSettings }>("/admin/xcover/settings"),
+  })
+}
+
+export function useSaveXcoverSettings() {
+  const client = useQueryClient()
+  return useMutation({
+    mutationFn: (body: SaveSettings) =>
+      sdk.client.fetch<{ settings: XcoverSettings }>("/admin/xcover/settings", { method: "POST", body }),
+    onSuccess: (data) => client.setQueryData([...KEY, "settings"], data),
+  })
+}
+
+export function useTestXcoverConnection() {
+  return useMutation({
+    mutationFn: () =>
+      sdk.client.fetch<{ connection: ConnectionTest }>("/admin/xcover/settings/test-connection", { method: "POST", body: {} }),
+  })
+}
+
+export function useXcoverOffers(filters: OfferFilters) {
+  return useQuery({
+    queryKey: [...KEY, "offers", filters],
+    queryFn: () =>
+      sdk.client.fetch<{ offers: XcoverOffer[]; count: number; limit: number; offset: number }>("/admin/xcover/offers", {
+        query: toQuery(filters),
+      }),
+  })
+}
+
+export function useXcoverStats(range: { created_from?: string; created_to?: string }) {
+  return useQuery({
+    queryKey: [...KEY, "stats", range],
+    queryFn: () => sdk.client.fetch<{ stats: XcoverStats }>("/admin/xcover/stats", { query: toQuery(range) }),
+  })
+}
+
+export function useRetryXcoverOffer() {
+  const client = useQueryClient()
+  return useMutation({
+    mutationFn: (id: string) =>
+      sdk.client.fetch<{ offer: XcoverOffer }>(`/admin/xcover/offers/${encodeURIComponent(id)}/retry`, { method: "POST", body: {} }),
+    onSettled: () => client.invalidateQueries({ queryKey: KEY }),
+  })
+}
+
+/** Start and end of local calendar days (from `<input type="date">`) as ISO instants. */
+export function dayRange(from: string, to: string): { created_from?: string; created_to?: string } {
+  return {
+    created_from: from ? new Date(`${from}T00:00:00`).toISOString() : undefined,
+    created_to: to ? new Date(`${to}T23:59:59.999`).toISOString() : undefined,
+  }
+}

@@ -1,0 +1,63 @@
+import { z } from "@medusajs/framework/zod"
+import { ENVIRONMENTS } from "../../../modules/xcover/models/xcover-settings"
+import { OFFER_STATUSES } from "../../../modules/xcover/models/xcover-offer"
+import { SIGNATURE_ALGORITHMS } from "../../../modules/xcover/options"
+
+// Medusa's validator prints the received value for some type errors; the secret's own check
+// below uses custom messages only, so a mistyped secret is never echoed back.
+const apiSecret = z
+  .unknown()
+  .superRefine((v, ctx) => {
+    if (v !== undefined && v !== null && (typeof v !== "string" || !v.trim() || v.length > 500)) {
+      ctx.addIssue({ code: "custom", message: "api_secret must be a non-empty string of at most 500 characters, or null to remove it" })
+    }
+  })
+  .transform((v) => v as string | null | undefined)
+
+/** `null` removes an admin override (the plugin option applies again); a missing field keeps it. */
+export const AdminSaveXcoverSettings = z.object({
+  partner_code: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, { error: "partner_code must be 1 to 64 letters, digits, _ or -" })
+    .nullish(),
+  api_key: z
+    .string()
+    .trim()
+    .regex(/^[\x21-\x7e]{1,200}$/, { error: "api_key must be 1 to 200 printable characters without spaces" })
+    .nullish(),
+  api_secret: apiSecret,
+  environment: z.enum(ENVIRONMENTS).nullish(),
+  base_url: z.url({ protocol: /^https?$/, error: "base_url must be an http(s) URL" }).max(500).nullish(),
+  signature_algorithm: z.enum(SIGNATURE_ALGORITHMS).nullish(),
+  enabled: z.boolean().nullish(),
+})
+export type AdminSaveXcoverSettingsBody = z.infer<typeof AdminSaveXcoverSettings>
+
+export const AdminTestXcoverConnection = z.object({})
+
+const isoDate = (field: string) =>
+  z
+    .string()
+    .refine((v) => /^\d{4}-\d{2}-\d{2}/.test(v) && !Number.isNaN(Date.parse(v)), { error: `${field} must be an ISO 8601 date or date-time` })
+    .transform((v) => new Date(v))
+
+const dateRange = {
+  created_from: isoDate("created_from").optional(),
+  created_to: isoDate("created_to").optional(),
+}
+
+export const AdminListXcoverOffers = z.object({
+  status: z
+    .preprocess((v) => (typeof v === "string" ? v.split(",") : v), z.array(z.enum(OFFER_STATUSES)))
+    .optional(),
+  order_id: z.string().max(100).optional(),
+  offer_id: z.string().max(100).optional(),
+  ...dateRange,
+  limit: z.coerce.number({ error: "limit must be a number" }).int().min(1).max(100).default(20),
+  offset: z.coerce.number({ error: "offset must be a number" }).int().min(0).default(0),
+})
+export type AdminListXcoverOffersQuery = z.infer<typeof AdminListXcoverOffers>
+
+export const AdminXcoverStats = z.object(dateRange)
+export type AdminXcoverStatsQuery = z.infer<typeof AdminXcoverStats>

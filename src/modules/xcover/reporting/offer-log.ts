@@ -1,0 +1,134 @@
+import { MedusaError } from "@medusajs/framework/utils"
+import type { OfferSource, OfferStatus } from "../models/xcover-offer"
+import type { SqlExecutor } from "../settings/settings-store"
+
+/** One ledger row as the admin's opt-out log shows it. */
+export type OfferLogEntry = {
+  id: string
+  offer_id: string
+  cart_id: string
+  order_id: string | null
+  status: OfferStatus
+  source: OfferSource
+  attempts: number
+  last_status: number | null
+  last_error: string | null
+  declined_at: Date | null
+  next_attempt_at: Date | null
+  last_attempt_at: Date | null
+  completed_at: Date | null
+  created_at: Date
+  updated_at: Date
+}
+
+export type OfferLogFilters = {
+  id?: string
+  status?: OfferStatus[]
+  order_id?: string
+  offer_id?: string
+  /** On `created_at` (when the offer was recorded), inclusive. */
+  created_from?: Date
+  created_to?: Date
+  limit: number
+  offset: number
+}
+
+/** Conversion figures over offers recorded in a period. */
+export type OfferStats = {
+  shown: number
+  taken: number
+  opted_out: number
+  /** pending, sending and retrying: declined, opt-out not confirmed yet. */
+  pending: number
+  failed: number
+  rejected: number
+  /** Still on an open cart: neither taken nor declined yet. */
+  undecided: number
+  /** taken / shown, null when nothing was shown. */
+  attach_rate: number | null
+}
+
+const ENTRY_COLUMNS =
+  "id, offer_id, cart_id, order_id, status, source, attempts, last_status, last_error, declined_at, next_attempt_at, last_attempt_at, completed_at, created_at, updated_at"
+
+function where(filters: Omit<OfferLogFilters, "limit" | "offset">): { sql: string; params: unknown[] } {
+  const parts = ["deleted_at IS NULL"]
+  const params: unknown[] = []
+  if (filters.status?.length) {
+    parts.push(`status IN (${filters.status.map(() => "?").join(", ")})`)
+    params.push(...filters.status)
+  }
+  for (const [column, value] of [["id", filters.id], ["order_id", filters.order_id], ["offer_id", filters.offer_id]] as const) {
+    if (value) {
+      parts.push(`${column} = ?`)
+      params.push(value)
+    }
+  }
+  if (filters.created_from) {
+    parts.push("created_at >= ?")
+    params.push(filters.created_from)
+  }
+  if (filters.created_to) {
+    parts.push("created_at <= ?")
+    params.push(filters.created_to)
+  }
+  return { sql: parts.join(" AND "), params }
+}
+
+export async function listOfferLog(db: SqlExecutor, filters: OfferLogFilters): Promise<{ offers: OfferLogEntry[]; count: number }> {
+  const { sql, params } = where(filters)
+  const [{ count }] = await db.execute(`SELECT count(*)::int AS count FROM xcover_offer WHERE ${sql}`, params)
+  const rows = await db.execute(
+    `SELECT ${ENTRY_COLUMNS} FROM xcover_offer WHERE ${sql} ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`,
+    [...params, filters.limit, filters.offset]
+  )
+  return { offers: rows as OfferLogEntry[], count: Number(count) }
+}
+
+export async function offerStats(db: SqlExecutor, range: { created_from?: Date; created_to?: Date }): Promise<OfferStats> {
+  const { sql, params } = where(range)
+  const rows = await db.execute(`SELECT status, count(*)::int AS count FROM xcover_offer WHERE ${sql} GROUP BY status`, params)
+  const by = Object.fromEntries(rows.map((r) => [String(r.status), Number(r.count)])) as Partial<Record<OfferStatus, number>>
+  const n = (...statuses: OfferStatus[]) => statuses.reduce((sum, s) => sum + (by[s] ?? 0), 0)
+  const shown = rows.reduce((sum, r) => sum + Number(r.count), 0)
+  const taken = n("selected")
+  return {
+    shown,
+    taken,
+    opted_out: n("opted_out"),
+    pending: n("pending", "sending", "retrying"),
+    failed: n("failed"),
+    rejected: n("rejected"),
+    undecided: n("shown"),
+    attach_rate: shown ? taken / shown : null,
+  }
+}
+
+/** Statuses a store owner may send again by hand (final states that did not succeed). */
+export const RETRYABLE_BY_HAND: OfferStatus[] = ["failed", "rejected"]
+
+/**
+ * Puts a failed or rejected offer back into the outbox: due now, with a fresh `declined_at` so
+ * the maximum-age clock starts again. Conditional on the status, so a double click (or two
+ * admins) moves it once and a concurrent sender is never disturbed.
+ */
+export async function requeueOffer(db: SqlExecutor, id: string): Promise<OfferLogEntry> {
+  const [row] = await db.execute(
+    `UPDATE xcover_offer
+     SET status = 'pending', next_attempt_at = now(), declined_at = now(), lease_until = NULL, completed_at = NULL, updated_at = now()
+     WHERE id = ? AND deleted_at IS NULL AND order_id IS NOT NULL AND status IN (${RETRYABLE_BY_HAND.map(() => "?").join(", ")})
+     RETURNING ${ENTRY_COLUMNS}`,
+    [id, ...RETRYABLE_BY_HAND]
+  )
+  if (row) {
+    return row as OfferLogEntry
+  }
+  const [existing] = await db.execute("SELECT status FROM xcover_offer WHERE id = ? AND deleted_at IS NULL", [id])
+  if (!existing) {
+    throw new MedusaError(MedusaError.Types.NOT_FOUND, `XCover offer with id: ${id} was not found`)
+  }
+  throw new MedusaError(
+    MedusaError.Types.NOT_ALLOWED,
+    `Only failed or rejected offers can be retried; this one is ${String(existing.status)}`
+  )
+}

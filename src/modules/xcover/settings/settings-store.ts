@@ -1,0 +1,148 @@
+import type { Logger } from "@medusajs/framework/types"
+import { MedusaError, generateEntityId } from "@medusajs/framework/utils"
+import { SecretBox } from "../crypto/secret-box"
+import type { XcoverEnvironment } from "../models/xcover-settings"
+import type { SignatureAlgorithm, XcoverOptions } from "../options"
+import { resolveSettings, type AdminSecret, type ResolvedSettings, type StoredSettings } from "./resolve-settings"
+
+/** The part of the entity manager the store needs. */
+export type SqlExecutor = { execute(sql: string, params?: unknown[]): Promise<Record<string, unknown>[]> }
+
+/**
+ * A change from the admin. A field left out keeps its saved value; `null` removes the override
+ * so the plugin option (or default) applies again. The API secret arrives already sealed
+ * (`sealApiSecret`), so its plaintext never becomes workflow input.
+ */
+export type SaveSettingsInput = {
+  partner_code?: string | null
+  api_key?: string | null
+  api_secret_sealed?: string | null
+  environment?: XcoverEnvironment | null
+  base_url?: string | null
+  signature_algorithm?: SignatureAlgorithm | null
+  enabled?: boolean | null
+}
+
+const SCOPE = "default"
+/** Binds a sealed secret to its column (additional authenticated data). */
+const SECRET_AAD = "xcover_settings.api_secret"
+const COLUMNS = ["partner_code", "api_key", "api_secret_encrypted", "environment", "base_url", "signature_algorithm", "enabled"] as const
+
+export const ENCRYPTION_KEY_MISSING =
+  "api_secret cannot be saved: no encryption key is configured. Set XCOVER_ENCRYPTION_KEY (at least 32 random characters, for example from `openssl rand -base64 32`), pass it as the encryptionKey option of medusa-plugin-xcover in medusa-config.ts and restart the server."
+
+/** A row with no overrides. */
+export const NO_OVERRIDES: StoredSettings = {
+  partner_code: null,
+  api_key: null,
+  api_secret_encrypted: null,
+  environment: null,
+  base_url: null,
+  signature_algorithm: null,
+  enabled: null,
+}
+
+/**
+ * Reads and writes the admin's settings row and merges it over the plugin options. Read on every
+ * call, so a change applies to the next XCover request in every process without a restart.
+ */
+export class XcoverSettingsStore {
+  private readonly box: SecretBox | null
+  private warnedUnreadable = false
+
+  constructor(
+    private readonly db: SqlExecutor,
+    private readonly options: XcoverOptions,
+    private readonly logger: Logger
+  ) {
+    this.box = options.encryptionKey ? new SecretBox(options.encryptionKey) : null
+  }
+
+  async read(): Promise<StoredSettings | null> {
+    const [row] = await this.db.execute(
+      `SELECT ${COLUMNS.join(", ")} FROM xcover_settings WHERE scope = ? AND deleted_at IS NULL`,
+      [SCOPE]
+    )
+    return row ? (row as StoredSettings) : null
+  }
+
+  async resolve(): Promise<ResolvedSettings> {
+    const stored = await this.read()
+    return resolveSettings(this.options, stored, this.adminSecret(stored))
+  }
+
+  /** Applies a change and returns the row as it was before, for a workflow's compensation. */
+  async save(input: SaveSettingsInput): Promise<{ previous: StoredSettings | null }> {
+    const previous = await this.read()
+    const next: StoredSettings = { ...(previous ?? NO_OVERRIDES) }
+    const text = (v: string | null | undefined) => (v === undefined ? undefined : v?.trim() || null)
+    const assign = <K extends keyof StoredSettings>(key: K, value: StoredSettings[K] | undefined) => {
+      if (value !== undefined) {
+        next[key] = value
+      }
+    }
+    assign("partner_code", text(input.partner_code))
+    assign("api_key", text(input.api_key))
+    assign("signature_algorithm", input.signature_algorithm)
+    assign("enabled", input.enabled)
+    // A custom URL alone implies the custom environment.
+    assign("environment", input.environment === undefined && input.base_url ? "custom" : input.environment)
+    assign("base_url", text(input.base_url))
+    if (next.environment !== "custom") {
+      next.base_url = null
+    } else if (!next.base_url) {
+      throw new MedusaError(MedusaError.Types.INVALID_DATA, "base_url is required when environment is custom")
+    }
+    if (input.api_secret_sealed !== undefined) {
+      next.api_secret_encrypted = input.api_secret_sealed
+    }
+    await this.write(next)
+    return { previous }
+  }
+
+  /** Puts back a row returned by `save` (the sealed secret as it was). */
+  async restore(previous: StoredSettings | null): Promise<void> {
+    if (previous) {
+      await this.write(previous)
+    } else {
+      await this.db.execute("DELETE FROM xcover_settings WHERE scope = ?", [SCOPE])
+    }
+  }
+
+  /** Encrypts an API secret for `save`; refused (400) while no encryption key is configured. */
+  seal(secret: string): string {
+    if (!this.box) {
+      throw new MedusaError(MedusaError.Types.INVALID_DATA, ENCRYPTION_KEY_MISSING)
+    }
+    return this.box.encrypt(secret, SECRET_AAD)
+  }
+
+  private adminSecret(stored: StoredSettings | null): AdminSecret {
+    if (!stored?.api_secret_encrypted) {
+      return { state: "none" }
+    }
+    const value = this.box?.decrypt(stored.api_secret_encrypted, SECRET_AAD) ?? null
+    if (value === null) {
+      if (!this.warnedUnreadable) {
+        this.warnedUnreadable = true
+        this.logger.error(
+          "xcover: the API secret saved in the admin cannot be decrypted (encryptionKey missing or changed); XCover calls stay paused until it is fixed"
+        )
+      }
+      return { state: "unreadable" }
+    }
+    this.warnedUnreadable = false
+    return { state: "readable", value }
+  }
+
+  private async write(row: StoredSettings): Promise<void> {
+    const values = COLUMNS.map((c) => row[c])
+    await this.db.execute(
+      `INSERT INTO xcover_settings (id, scope, ${COLUMNS.join(", ")}, created_at, updated_at)
+       VALUES (?, ?, ${COLUMNS.map(() => "?").join(", ")}, now(), now())
+       ON CONFLICT (scope) WHERE deleted_at IS NULL
+       DO UPDATE SET ${COLUMNS.map((c) => `${c} = EXCLUDED.${c}`).join(", ")}, updated_at = now()`,
+      [generateEntityId(undefined, "xcset"), SCOPE, ...values]
+    )
+  }
+}
