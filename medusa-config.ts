@@ -17,6 +17,8 @@ module.exports = defineConfig({
       cookieSecret: process.env.COOKIE_SECRET || "supersecret",
     },
   },
+  // The benchmarks run without the admin (no build needed outside development mode).
+  admin: { disable: process.env.ADMIN_DISABLED === "true" },
   modules: [
     {
       resolve: "./src/modules/xcover",

@@ -4,11 +4,11 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs"
 import path from "node:path"
 import { parseArgs } from "node:util"
 import { eventually } from "../../integration-tests/helpers/eventually"
-import type { SeededStore } from "../../integration-tests/helpers/seed-store"
 import { Storefront } from "../../integration-tests/helpers/storefront"
 import { XcoverStandIn } from "../../integration-tests/xcover-stand-in/server"
 import { httpApi } from "../lib/http-api"
-import { portInUse, ROOT, runMedusa, startMedusaServer, stopStartedMedusa } from "../lib/medusa"
+import { interruptIsNormal, isStopping, onCleanup, runMain, stepper } from "../lib/lifecycle"
+import { portInUse, ROOT, runMedusa, seedStoreWithMedusa, startMedusaServer } from "../lib/medusa"
 import { createDatabase, databaseUrl } from "../lib/postgres"
 
 const { values: opts } = parseArgs({
@@ -28,41 +28,7 @@ const FINAL = new Set(["opted_out", "rejected", "failed"])
 
 type OfferRow = { offer_id: string; status: string; source: string }
 
-const cleanups: Array<() => Promise<void>> = []
-let stopping = false
-
-async function stopEverything(code: number): Promise<never> {
-  if (!stopping) {
-    stopping = true
-    await stopStartedMedusa()
-    for (const cleanup of cleanups.reverse()) {
-      await cleanup().catch(() => undefined)
-    }
-  }
-  process.exit(code)
-}
-
-process.once("SIGINT", () => {
-  console.log("\n[demo] stopping Medusa, the stand-in and PostgreSQL ...")
-  void stopEverything(0)
-})
-process.once("SIGTERM", () => void stopEverything(0))
-
-let stepNo = 0
-async function step<T>(title: string, work: () => Promise<T>, done?: (result: T) => string): Promise<T> {
-  stepNo++
-  const started = Date.now()
-  process.stdout.write(`[demo] ${stepNo}. ${title} ...`)
-  try {
-    const result = await work()
-    const note = done ? `${done(result)}, ` : ""
-    process.stdout.write(` ${note}${((Date.now() - started) / 1000).toFixed(1)} s\n`)
-    return result
-  } catch (err) {
-    process.stdout.write(" FAILED\n")
-    throw err
-  }
-}
+const step = stepper("demo")
 
 async function main(): Promise<number> {
   const port = Number(opts.port)
@@ -85,7 +51,7 @@ async function main(): Promise<number> {
       }
       const { ensureDatabase } = await import("../lib/database.mjs")
       const db = await ensureDatabase({ dataDir: path.join(DEMO_DIR, "pg") })
-      cleanups.push(() => db.stop())
+      onCleanup(() => db.stop())
       await createDatabase(db.env, "medusa_xcover_demo")
       return databaseUrl(db.env, "medusa_xcover_demo")
     },
@@ -112,7 +78,7 @@ async function main(): Promise<number> {
           // Fresh credentials each run: only the stand-in and this Medusa know them.
           const credentials = { partnerCode: "DEMOPARTNER", apiKey: `demo-${randomUUID()}`, apiSecret: randomBytes(24).toString("base64") }
           const server = await new XcoverStandIn(credentials).start(0)
-          cleanups.push(() => server.stop())
+          onCleanup(() => server.stop())
           Object.assign(medusaEnv, {
             XCOVER_PARTNER_CODE: credentials.partnerCode,
             XCOVER_API_KEY: credentials.apiKey,
@@ -134,10 +100,7 @@ async function main(): Promise<number> {
     `seeding the store and the admin user, starting Medusa on port ${port} (log: .demo/medusa.log)`,
     () =>
       Promise.all([
-        runMedusa(["exec", "./scripts/demo/seed.ts"], {
-          ...run,
-          env: { ...medusaEnv, XCOVER_DEMO_STORE_FILE: storeFile, XCOVER_DEMO_ADMIN_EMAIL: ADMIN_EMAIL, XCOVER_DEMO_ADMIN_PASSWORD: login.password },
-        }).then(() => JSON.parse(readFileSync(storeFile, "utf8")) as { store: SeededStore; seeded: boolean; adminCreated: boolean }),
+        seedStoreWithMedusa({ ...run, env: { ...medusaEnv, XCOVER_SEED_ADMIN_EMAIL: ADMIN_EMAIL, XCOVER_SEED_ADMIN_PASSWORD: login.password } }, storeFile),
         startMedusaServer({ ...run, port }),
       ]),
     ([s]) => (s.seeded ? "store seeded" : "store found from an earlier run")
@@ -210,9 +173,10 @@ async function main(): Promise<number> {
   if (opts.once) {
     return ok ? 0 : 1
   }
+  interruptIsNormal()
   console.log("\nServing until Ctrl-C.")
   await server.exited
-  if (stopping) {
+  if (isStopping()) {
     return 0
   }
   console.log("[demo] Medusa exited on its own; see .demo/medusa.log")
@@ -234,10 +198,4 @@ async function ledger(shop: Storefront, cartId: string): Promise<OfferRow[]> {
   return (await shop.listOffers(cartId)).data.xcover_offers
 }
 
-main().then(
-  (code) => stopEverything(code),
-  (err) => {
-    console.error(`\n[demo] ${err instanceof Error ? err.message : err}`)
-    return stopEverything(1)
-  }
-)
+runMain("demo", main)

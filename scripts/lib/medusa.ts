@@ -3,6 +3,7 @@ import { createWriteStream, readFileSync } from "node:fs"
 import net from "node:net"
 import path from "node:path"
 import { setTimeout as sleep } from "node:timers/promises"
+import type { SeededStore } from "../../integration-tests/helpers/seed-store"
 
 /** The Medusa CLI of this checkout, run with the current node. */
 const CLI = require.resolve("@medusajs/cli/cli.js")
@@ -60,6 +61,17 @@ export function runMedusa(args: string[], run: MedusaRun): Promise<void> {
         : reject(new Error(`medusa ${args[0]} exited with ${signal ?? code}; last lines of ${run.logFile}:\n${logTail(run.logFile)}`))
     )
   })
+}
+
+export type SeedResult = { store: SeededStore; seeded: boolean; adminCreated: boolean }
+
+/**
+ * Seeds the store (once per database) with `medusa exec scripts/lib/seed-exec.ts`, which reuses
+ * the integration tests' seeding; XCOVER_SEED_ADMIN_EMAIL/PASSWORD in `run.env` add an admin.
+ */
+export async function seedStoreWithMedusa(run: MedusaRun, outFile: string): Promise<SeedResult> {
+  await runMedusa(["exec", path.join(ROOT, "scripts/lib/seed-exec.ts")], { ...run, env: { ...run.env, XCOVER_SEED_FILE: outFile } })
+  return JSON.parse(readFileSync(outFile, "utf8")) as SeedResult
 }
 
 export type MedusaServer = {

@@ -1,19 +1,27 @@
-// `medusa exec` script of the demo: seeds the store once (a second run finds it) and makes sure
-// the demo admin user exists with the given password. Writes what the storefront needs as JSON.
+// `medusa exec` script of the demo and the benchmarks: seeds the store once (a second run finds
+// it), optionally makes sure an admin user exists with the given password, and writes what the
+// storefront needs as JSON to XCOVER_SEED_FILE.
 import { writeFileSync } from "node:fs"
-import type { ExecArgs } from "@medusajs/framework/types"
+import type { ExecArgs, MedusaContainer } from "@medusajs/framework/types"
 import { Modules } from "@medusajs/framework/utils"
 import { createUsersWorkflow } from "@medusajs/medusa/core-flows"
 import { findSeededStore, seedStore } from "../../integration-tests/helpers/seed-store"
 
 export default async function seedDemo({ container }: ExecArgs) {
-  const out = required("XCOVER_DEMO_STORE_FILE")
-  const email = required("XCOVER_DEMO_ADMIN_EMAIL")
-  const password = required("XCOVER_DEMO_ADMIN_PASSWORD")
-
+  const out = process.env.XCOVER_SEED_FILE
+  if (!out) {
+    throw new Error("XCOVER_SEED_FILE is not set")
+  }
   const found = await findSeededStore(container)
   const store = found ?? (await seedStore(container))
+  const email = process.env.XCOVER_SEED_ADMIN_EMAIL
+  const password = process.env.XCOVER_SEED_ADMIN_PASSWORD
+  const adminCreated = email && password ? await ensureAdmin(container, email, password) : false
+  writeFileSync(out, JSON.stringify({ store, seeded: !found, adminCreated }, null, 2))
+}
 
+/** Creates the admin user, or resets its password when it exists. True when created. */
+async function ensureAdmin(container: MedusaContainer, email: string, password: string): Promise<boolean> {
   const users = container.resolve(Modules.USER)
   const auth = container.resolve(Modules.AUTH)
   const [user] = await users.listUsers({ email })
@@ -31,13 +39,5 @@ export default async function seedDemo({ container }: ExecArgs) {
     }
     await auth.updateAuthIdentities({ id: authIdentity.id, app_metadata: { user_id: created.id } })
   }
-  writeFileSync(out, JSON.stringify({ store, seeded: !found, adminCreated: !user }, null, 2))
-}
-
-function required(name: string): string {
-  const value = process.env[name]
-  if (!value) {
-    throw new Error(`${name} is not set`)
-  }
-  return value
+  return !user
 }
