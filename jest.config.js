@@ -24,5 +24,10 @@ module.exports = {
       testMatch: ["<rootDir>/integration-tests/http/**/*.spec.ts"],
       setupFiles: ["<rootDir>/integration-tests/setup.js"],
     },
+    {
+      ...common,
+      displayName: "bench",
+      testMatch: ["<rootDir>/integration-tests/bench/**/*.spec.ts"],
+    },
   ],
 }

@@ -3,6 +3,8 @@
 // opt-outs.
 import path from "node:path"
 import { setTimeout as sleep } from "node:timers/promises"
+import { logger } from "@medusajs/framework/logger"
+import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { initModules } from "@medusajs/test-utils"
 import { Client } from "pg"
 import type XcoverModuleService from "../src/modules/xcover/service"
@@ -18,6 +20,8 @@ export type XcoverModule = { service: XcoverModuleService; shutdown(): Promise<v
 export async function loadXcoverModule(databaseUrl: string, options: XcoverPluginOptions): Promise<XcoverModule> {
   const { medusaApp, shutdown } = await initModules({
     databaseConfig: { clientUrl: databaseUrl },
+    // As in a server; quiet, because this process's LOG_LEVEL is "error".
+    injectedDependencies: { [ContainerRegistrationKeys.LOGGER]: logger },
     modulesConfig: { xcover: { resolve: path.join(ROOT, "src/modules/xcover"), options } },
     cwd: ROOT,
   })

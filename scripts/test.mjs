@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm test`: unit tests, then the HTTP integration tests against a real PostgreSQL
-// (configured, local, or embedded: see scripts/lib/database.mjs). Extra arguments go to jest.
+// (configured, local, or embedded: see scripts/lib/database.mjs), then a tiny benchmark run.
+// Extra arguments go to jest.
 import { spawn } from "node:child_process"
 import { ensureDatabase } from "./lib/database.mjs"
 
@@ -34,6 +35,10 @@ if (status === 0) {
   process.once("SIGTERM", stop)
   try {
     status = await jest("integration", { LOG_LEVEL: process.env.LOG_LEVEL ?? "warn", ...db.env, TEST_TYPE: "integration:http", NODE_OPTIONS: "--experimental-vm-modules --max-old-space-size=4096" }, ["--runInBand", "--forceExit"])
+    if (status === 0) {
+      // A tiny run of `npm run bench` (its own Medusa servers and databases) so it keeps working.
+      status = await jest("bench", db.env, ["--runInBand"])
+    }
   } finally {
     await db.stop()
   }
