@@ -16,7 +16,7 @@ describe("npm run bench (tiny sizes)", () => {
     const root = path.resolve(__dirname, "..", "..")
     const { code, output } = await run(
       process.execPath,
-      ["-r", "ts-node/register", "bench/run.ts", "--checkouts", "2", "--orders", "5", "--calls", "200", "--optouts", "200", "--out", out],
+      ["--expose-gc", "-r", "ts-node/register", "bench/run.ts", "--checkouts", "2", "--orders", "5", "--calls", "200", "--optouts", "200", "--out", out],
       root
     )
     if (code !== 0) {
