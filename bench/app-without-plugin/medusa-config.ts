@@ -1,20 +1,21 @@
-// The same store as the repository's medusa-config.ts, without the plugin: no xcover module and,
-// because this folder has no src/, none of the plugin's subscribers, routes or jobs. The
-// checkout benchmark compares against it.
-import { defineConfig, loadEnv } from "@medusajs/framework/utils"
+// The repository's store (../../medusa-config.ts) without the plugin: its xcover module is left
+// out and, because this folder has no src/, none of the plugin's subscribers, routes or jobs
+// load. Everything else (database, http, admin settings, Medusa's own modules) is the same
+// object. The checkout benchmark compares against it.
+import path from "node:path"
+import type { ConfigModule } from "@medusajs/framework/types"
 
-loadEnv(process.env.NODE_ENV || "development", process.cwd())
+// defineConfig resolves "./src/modules/xcover" against the working directory: load it from there.
+const here = process.cwd()
+process.chdir(path.resolve(__dirname, "..", ".."))
+let withPlugin: ConfigModule
+try {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  withPlugin = require("../../medusa-config")
+} finally {
+  process.chdir(here)
+}
 
-module.exports = defineConfig({
-  projectConfig: {
-    databaseUrl: process.env.DATABASE_URL,
-    http: {
-      storeCors: process.env.STORE_CORS || "http://localhost:8000",
-      adminCors: process.env.ADMIN_CORS || "http://localhost:9000",
-      authCors: process.env.AUTH_CORS || "http://localhost:9000",
-      jwtSecret: process.env.JWT_SECRET || "supersecret",
-      cookieSecret: process.env.COOKIE_SECRET || "supersecret",
-    },
-  },
-  admin: { disable: process.env.ADMIN_DISABLED === "true" },
-})
+const { xcover: _plugin, ...modules } = withPlugin.modules as Record<string, unknown>
+
+module.exports = { ...withPlugin, modules }
