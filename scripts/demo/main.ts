@@ -47,16 +47,16 @@ async function main(): Promise<number> {
     process.env.DATABASE_URL ? "using DATABASE_URL" : "starting PostgreSQL (embedded, data in .demo/pg)",
     async () => {
       if (process.env.DATABASE_URL) {
-        return process.env.DATABASE_URL
+        return { url: process.env.DATABASE_URL, source: new URL(process.env.DATABASE_URL).host }
       }
       const { ensureDatabase } = await import("../lib/database.mjs")
       const db = await ensureDatabase({ dataDir: path.join(DEMO_DIR, "pg") })
       onCleanup(() => db.stop())
       await createDatabase(db.env, "medusa_xcover_demo")
-      return databaseUrl(db.env, "medusa_xcover_demo")
+      return { url: databaseUrl(db.env, "medusa_xcover_demo"), source: db.source }
     },
-    (url) => new URL(url).host
-  )
+    (db) => db.source
+  ).then((db) => db.url)
 
   const medusaEnv: Record<string, string> = {
     DATABASE_URL: dbUrl,
@@ -140,6 +140,28 @@ async function main(): Promise<number> {
     }
   })
 
+  const ok = printOutcome(standIn, rows, { taken, declined })
+  console.log(`\nAdmin: ${server.url}/app   login: ${login.email} / ${login.password}`)
+  console.log(`Store API: ${server.url}/store (publishable key ${seed.store.publishableKey})`)
+
+  if (opts.once) {
+    return ok ? 0 : 1
+  }
+  interruptIsNormal()
+  console.log("\nServing until Ctrl-C.")
+  await server.exited
+  if (isStopping()) {
+    return 0
+  }
+  console.log("[demo] Medusa exited on its own; see .demo/medusa.log")
+  return 1
+}
+
+/**
+ * Prints what XCover received and what the ledger says. True when the declined offer was opted
+ * out, the taken one is `selected` and (with the stand-in) was never sent.
+ */
+function printOutcome(standIn: XcoverStandIn | null, rows: OfferRow[], { taken, declined }: { taken: string; declined: string }): boolean {
   console.log("")
   if (standIn) {
     console.log("What XCover (the stand-in) received:")
@@ -167,20 +189,7 @@ async function main(): Promise<number> {
       ? "\nOK: the declined offer was opted out, the taken one was not."
       : "\nNOT OK: expected the declined offer opted_out and the taken one selected and never sent."
   )
-  console.log(`\nAdmin: ${server.url}/app   login: ${login.email} / ${login.password}`)
-  console.log(`Store API: ${server.url}/store (publishable key ${seed.store.publishableKey})`)
-
-  if (opts.once) {
-    return ok ? 0 : 1
-  }
-  interruptIsNormal()
-  console.log("\nServing until Ctrl-C.")
-  await server.exited
-  if (isStopping()) {
-    return 0
-  }
-  console.log("[demo] Medusa exited on its own; see .demo/medusa.log")
-  return 1
+  return ok
 }
 
 /** The demo admin's login: made once, kept in .demo (gitignored) so the printed one stays valid. */

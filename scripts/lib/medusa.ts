@@ -5,6 +5,9 @@ import path from "node:path"
 import { setTimeout as sleep } from "node:timers/promises"
 import type { SeededStore } from "../../integration-tests/helpers/seed-store"
 
+/** The repository root (this file lives in scripts/lib). */
+export const ROOT = path.resolve(__dirname, "..", "..")
+
 /** The Medusa CLI of this checkout, run with the current node. */
 const CLI = require.resolve("@medusajs/cli/cli.js")
 
@@ -159,6 +162,3 @@ export async function portInUse(port: number): Promise<boolean> {
     })
   return (await tryConnect("127.0.0.1")) || (await tryConnect("::1"))
 }
-
-/** The repository root (this file lives in scripts/lib). */
-export const ROOT = path.resolve(__dirname, "..", "..")
