@@ -49,7 +49,10 @@ describe("npm run bench (tiny sizes)", () => {
 
 function run(cmd: string, args: string[], cwd: string): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, { cwd, env: process.env, stdio: ["ignore", "pipe", "pipe"] })
+    // scripts/test.mjs passes its PostgreSQL as DB_*: the bench uses that one rather than
+    // starting another embedded server (its database names are unique).
+    const env = process.env.DB_HOST ? { ...process.env, XCOVER_DB: "" } : process.env
+    const child = spawn(cmd, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] })
     let output = ""
     child.stdout.on("data", (d) => (output += d))
     child.stderr.on("data", (d) => (output += d))
