@@ -1,7 +1,7 @@
 // `npm run bench`: the five benchmarks of the README's "Benchmarks" section, side by side in
 // one run. Prints a table and writes bench/results.json (or --out).
 import { randomBytes, randomUUID } from "node:crypto"
-import { mkdirSync, writeFileSync } from "node:fs"
+import { mkdirSync, rmSync, writeFileSync } from "node:fs"
 import os from "node:os"
 import path from "node:path"
 import { parseArgs } from "node:util"
@@ -53,13 +53,15 @@ async function main(): Promise<number> {
   const names = { template: `${base}_tmpl`, withPlugin: `${base}_with`, withoutPlugin: `${base}_without`, dispatch: `${base}_dispatch` }
   onCleanup(() => adminQuery(db.env, ...Object.values(names).map((n) => `DROP DATABASE IF EXISTS "${n}" WITH (FORCE)`)))
   const logFile = path.join(WORK_DIR, `medusa-${process.pid}.log`)
+  const withoutLogFile = path.join(WORK_DIR, `medusa-without-${process.pid}.log`)
+  const storeFile = path.join(WORK_DIR, `store-${process.pid}.json`)
   const templateRun = { cwd: ROOT, env: { DATABASE_URL: databaseUrl(db.env, names.template), LOG_LEVEL: serverLogLevel }, logFile }
 
   await step("migrating a template database (medusa db:migrate)", async () => {
     await createDatabase(db.env, names.template)
     await runMedusa(["db:migrate"], templateRun)
   })
-  const { store } = await step("seeding the store", () => seedStoreWithMedusa(templateRun, path.join(WORK_DIR, `store-${process.pid}.json`)))
+  const { store } = await step("seeding the store", () => seedStoreWithMedusa(templateRun, storeFile))
   await step("cloning it for each app", () =>
     adminQuery(db.env, ...[names.withPlugin, names.withoutPlugin, names.dispatch].map((n) => `CREATE DATABASE "${n}" TEMPLATE "${names.template}"`))
   )
@@ -90,7 +92,7 @@ async function main(): Promise<number> {
       }),
       startMedusaServer({
         cwd: path.join(ROOT, "bench", "app-without-plugin"),
-        logFile: path.join(WORK_DIR, `medusa-without-${process.pid}.log`),
+        logFile: withoutLogFile,
         port: await freePort(),
         env: { ...serverEnv, DATABASE_URL: databaseUrl(db.env, names.withoutPlugin) },
       }),
@@ -141,6 +143,10 @@ async function main(): Promise<number> {
   writeFileSync(values.out as string, JSON.stringify(results, null, 2) + "\n")
   console.log("\n" + formatTable(results))
   console.log(`\nwritten to ${path.relative(process.cwd(), values.out as string)}`)
+  // Logs only matter when something failed.
+  for (const file of [logFile, withoutLogFile, storeFile]) {
+    rmSync(file, { force: true })
+  }
   return 0
 }
 

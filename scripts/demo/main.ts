@@ -32,6 +32,9 @@ const step = stepper("demo")
 
 async function main(): Promise<number> {
   const port = Number(opts.port)
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new Error(`--port must be a port number, not ${JSON.stringify(opts.port)}`)
+  }
   mkdirSync(DEMO_DIR, { recursive: true })
 
   await step(`checking that port ${port} is free`, async () => {
