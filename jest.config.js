@@ -30,5 +30,10 @@ module.exports = {
       testMatch: ["<rootDir>/integration-tests/browser/**/*.spec.ts"],
       setupFiles: ["<rootDir>/integration-tests/setup.js"],
     },
+    {
+      ...common,
+      displayName: "bench",
+      testMatch: ["<rootDir>/integration-tests/bench/**/*.spec.ts"],
+    },
   ],
 }

@@ -38,6 +38,8 @@ module.exports = defineConfig({
   admin: {
     disable: process.env.MEDUSA_DISABLE_ADMIN === "true",
   },
+  // The benchmarks run without the admin (no build needed outside development mode).
+  admin: { disable: process.env.ADMIN_DISABLED === "true" },
   modules: [
     ...redisModules,
     {

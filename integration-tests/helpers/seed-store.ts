@@ -21,6 +21,40 @@ export type SeededStore = {
 }
 
 /**
+ * The store `seedStore` created earlier in this database, or null: lets a persistent database
+ * (the demo's) be seeded once and reused.
+ */
+export async function findSeededStore(container: MedusaContainer): Promise<SeededStore | null> {
+  const query = container.resolve(ContainerRegistrationKeys.QUERY)
+  const first = async (entity: string, fields: string[], filters: Record<string, unknown>) =>
+    (await query.graph({ entity, fields, filters })).data[0] as Record<string, string> | undefined
+  const apiKey = await first("api_key", ["token"], { title: SEED.apiKeyTitle, type: "publishable", revoked_at: null })
+  const region = await first("region", ["id"], { name: SEED.regionName })
+  const variant = await first("product_variant", ["id"], { sku: SEED.sku })
+  const insurance = await first("product_variant", ["id"], { sku: SEED.insuranceSku })
+  const option = await first("shipping_option", ["id"], { name: SEED.shippingOptionName })
+  if (!apiKey || !region || !variant || !insurance || !option) {
+    return null
+  }
+  return {
+    publishableKey: apiKey.token,
+    regionId: region.id,
+    variantId: variant.id,
+    insuranceVariantId: insurance.id,
+    shippingOptionId: option.id,
+  }
+}
+
+/** Names `findSeededStore` looks the seeded records up by. */
+const SEED = {
+  apiKeyTitle: "Storefront",
+  regionName: "Germany",
+  sku: "TENT-M",
+  insuranceSku: "XCOVER",
+  shippingOptionName: "Standard",
+}
+
+/**
  * The least a Medusa 2.21 store needs to complete a cart: region with the system payment
  * provider, sales channel, stock location with a shipping fulfillment set, shipping option,
  * a product (and an "XCover protection" product for taken offers), a publishable key.
@@ -36,7 +70,7 @@ export async function seedStore(container: MedusaContainer): Promise<SeededStore
     result: [region],
   } = await createRegionsWorkflow(container).run({
     input: {
-      regions: [{ name: "Germany", currency_code: "eur", countries: ["de"], payment_providers: ["pp_system_default"] }],
+      regions: [{ name: SEED.regionName, currency_code: "eur", countries: ["de"], payment_providers: ["pp_system_default"] }],
     },
   })
   const {
@@ -66,7 +100,7 @@ export async function seedStore(container: MedusaContainer): Promise<SeededStore
   } = await createShippingOptionsWorkflow(container).run({
     input: [
       {
-        name: "Standard",
+        name: SEED.shippingOptionName,
         price_type: "flat",
         provider_id: "manual_manual",
         service_zone_id: fulfillmentSet.service_zones[0].id,
@@ -92,7 +126,7 @@ export async function seedStore(container: MedusaContainer): Promise<SeededStore
           shipping_profile_id: profile.id,
           options: [{ title: "Size", values: ["M"] }],
           variants: [
-            { title: "M", sku: "TENT-M", manage_inventory: false, options: { Size: "M" }, prices: [{ currency_code: "eur", amount: 100 }] },
+            { title: "M", sku: SEED.sku, manage_inventory: false, options: { Size: "M" }, prices: [{ currency_code: "eur", amount: 100 }] },
           ],
           sales_channels: [{ id: salesChannel.id }],
         },
@@ -102,7 +136,7 @@ export async function seedStore(container: MedusaContainer): Promise<SeededStore
           shipping_profile_id: profile.id,
           options: [{ title: "Plan", values: ["Standard"] }],
           variants: [
-            { title: "Standard", sku: "XCOVER", manage_inventory: false, options: { Plan: "Standard" }, prices: [{ currency_code: "eur", amount: 5 }] },
+            { title: "Standard", sku: SEED.insuranceSku, manage_inventory: false, options: { Plan: "Standard" }, prices: [{ currency_code: "eur", amount: 5 }] },
           ],
           sales_channels: [{ id: salesChannel.id }],
         },
@@ -112,7 +146,7 @@ export async function seedStore(container: MedusaContainer): Promise<SeededStore
   const {
     result: [apiKey],
   } = await createApiKeysWorkflow(container).run({
-    input: { api_keys: [{ title: "Storefront", type: "publishable", created_by: "seed" }] },
+    input: { api_keys: [{ title: SEED.apiKeyTitle, type: "publishable", created_by: "seed" }] },
   })
   await linkSalesChannelsToApiKeyWorkflow(container).run({ input: { id: apiKey.id, add: [salesChannel.id] } })
 

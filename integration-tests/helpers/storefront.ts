@@ -53,6 +53,12 @@ export class Storefront {
 
   /** Shipping, payment session, completion. Returns the order id. */
   async complete(cartId: string): Promise<string> {
+    await this.prepareCompletion(cartId)
+    return this.completeAgain(cartId)
+  }
+
+  /** Everything before completion: shipping method and a payment session. */
+  async prepareCompletion(cartId: string): Promise<void> {
     await this.api.post(`/store/carts/${cartId}/shipping-methods`, { option_id: this.store.shippingOptionId }, this.headers)
     const {
       data: { payment_collection },
@@ -62,7 +68,6 @@ export class Storefront {
       { provider_id: "pp_system_default" },
       this.headers
     )
-    return this.completeAgain(cartId)
   }
 
   async completeAgain(cartId: string): Promise<string> {

@@ -1,0 +1,45 @@
+import type { CheckoutResult } from "./checkout"
+import type { ClientResult } from "./client"
+import type { BurstResult, MemoryResult } from "./dispatch"
+
+/** The shape of bench/results.json. */
+export type BenchResults = {
+  date: string
+  machine: { cpus: number; cpu_model: string; memory_gib: number; node: string; platform: string }
+  sizes: { checkouts: number; orders: number; calls: number; optouts: number }
+  checkout: CheckoutResult
+  burst: BurstResult[]
+  client: ClientResult
+  memory: MemoryResult
+}
+
+const v = (n: number | string | null, unit = "") => (n === null ? "n/a" : `${n}${unit}`)
+
+/** The results as a Markdown table (the README shows it as printed). */
+export function formatTable(r: BenchResults): string {
+  const { checkout: c, client: k, memory: m } = r
+  const rows: [string, string][] = [
+    [`1. checkout, \`POST /store/carts/:id/complete\` (n=${c.samples} each)`, ""],
+    ["   with the plugin, 1 taken + 1 declined offer", `median ${v(c.with_plugin_ms.median, " ms")}, p95 ${v(c.with_plugin_ms.p95, " ms")}`],
+    ["   same store without the plugin", `median ${v(c.without_plugin_ms.median, " ms")}, p95 ${v(c.without_plugin_ms.p95, " ms")}`],
+    ["   ratio of medians (with / without)", v(c.ratio_median)],
+    [`2. dispatch latency, order.placed to arrival at XCover (n=${c.samples})`, `p50 ${v(c.dispatch_latency_ms.p50, " ms")}, p95 ${v(c.dispatch_latency_ms.p95, " ms")}, p99 ${v(c.dispatch_latency_ms.p99, " ms")}`],
+    ...r.burst.map((b): [string, string] => [
+      `3. burst, ${b.orders} orders x 2 declined, rate limit ${b.rate_limit_per_s === "off" ? "off" : `${b.rate_limit_per_s}/s`}`,
+      `${b.accepted}/${b.opt_outs} accepted in ${v(b.all_accepted_s, " s")}, max ${b.max_in_one_second} in any 1 s`,
+    ]),
+    [`4. client, opt-out calls/s (${k.rounds} x ${k.calls_per_round} calls, ${k.concurrency} in flight)`, ""],
+    ["   through XcoverClient", `${v(k.xcover_client_calls_per_s)} calls/s, ${v(k.connections_per_1000_calls.xcover_client)} connections per 1,000 calls`],
+    ["   bare undici loop (the limit)", `${v(k.bare_undici_calls_per_s)} calls/s, ${v(k.connections_per_1000_calls.bare_undici)} connections per 1,000 calls`],
+    ["   ratio (client / bare)", v(k.ratio)],
+    [`5. memory, ${m.opt_outs} opt-outs through the module (${v(m.seconds, " s")})`, `RSS ${v(m.rss_mb.before)} -> ${v(m.rss_mb.after)} MiB, heap used ${v(m.heap_used_mb.before)} -> ${v(m.heap_used_mb.after)} MiB`],
+  ]
+  const width = Math.max(...rows.map(([a]) => a.length))
+  const lines = [
+    `| ${"benchmark".padEnd(width)} | result |`,
+    `| ${"-".repeat(width)} | ------ |`,
+    ...rows.map(([a, b]) => `| ${a.padEnd(width)} | ${b} |`),
+  ]
+  const machine = `${r.machine.cpus} CPUs (${r.machine.cpu_model}), ${r.machine.memory_gib} GiB, Node ${r.machine.node}, ${r.machine.platform}`
+  return `${lines.join("\n")}\n\n${machine}; ${r.date}`
+}

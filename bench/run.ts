@@ -1,0 +1,161 @@
+// `npm run bench`: the five benchmarks of the README's "Benchmarks" section, side by side in
+// one run. Prints a table and writes bench/results.json (or --out).
+import { randomBytes, randomUUID } from "node:crypto"
+import { mkdirSync, rmSync, writeFileSync } from "node:fs"
+import os from "node:os"
+import path from "node:path"
+import { parseArgs } from "node:util"
+import { Storefront } from "../integration-tests/helpers/storefront"
+import { httpApi } from "../scripts/lib/http-api"
+import { onCleanup, runMain, stepper } from "../scripts/lib/lifecycle"
+import { ROOT, runMedusa, seedStoreWithMedusa, startMedusaServer } from "../scripts/lib/medusa"
+import { adminQuery, createDatabase, databaseUrl } from "../scripts/lib/postgres"
+import { benchCheckout } from "./checkout"
+import { benchClient } from "./client"
+import { formatTable, type BenchResults } from "./report"
+import { StandInProcess } from "./stand-in-process"
+
+const { values } = parseArgs({
+  options: {
+    checkouts: { type: "string", default: "30" },
+    orders: { type: "string", default: "200" },
+    calls: { type: "string", default: "2000" },
+    optouts: { type: "string", default: "10000" },
+    out: { type: "string", default: path.join(ROOT, "bench", "results.json") },
+  },
+})
+const sizes = {
+  checkouts: positive("checkouts"),
+  orders: positive("orders"),
+  calls: positive("calls"),
+  optouts: positive("optouts"),
+}
+
+// Medusa's logger reads LOG_LEVEL when first loaded (by ./dispatch, imported late below): keep
+// this process quiet. The servers log at info level to their log files, as a store would.
+const serverLogLevel = process.env.LOG_LEVEL || "info"
+process.env.LOG_LEVEL = "error"
+
+const step = stepper("bench")
+const WORK_DIR = path.join(ROOT, ".bench")
+
+async function main(): Promise<number> {
+  mkdirSync(WORK_DIR, { recursive: true })
+  const { ensureDatabase, freePort } = await import("../scripts/lib/database.mjs")
+  const db = await step("PostgreSQL", async () => {
+    const found = await ensureDatabase()
+    onCleanup(() => found.stop())
+    return found
+  }, (d) => d.source)
+
+  // Unique names: a shared server may hold other runs' databases.
+  const base = `xcover_bench_${process.pid}_${randomBytes(3).toString("hex")}`
+  const names = { template: `${base}_tmpl`, withPlugin: `${base}_with`, withoutPlugin: `${base}_without`, dispatch: `${base}_dispatch` }
+  onCleanup(() => adminQuery(db.env, ...Object.values(names).map((n) => `DROP DATABASE IF EXISTS "${n}" WITH (FORCE)`)))
+  const logFile = path.join(WORK_DIR, `medusa-${process.pid}.log`)
+  const withoutLogFile = path.join(WORK_DIR, `medusa-without-${process.pid}.log`)
+  const storeFile = path.join(WORK_DIR, `store-${process.pid}.json`)
+  const templateRun = { cwd: ROOT, env: { DATABASE_URL: databaseUrl(db.env, names.template), LOG_LEVEL: serverLogLevel }, logFile }
+
+  await step("migrating a template database (medusa db:migrate)", async () => {
+    await createDatabase(db.env, names.template)
+    await runMedusa(["db:migrate"], templateRun)
+  })
+  const { store } = await step("seeding the store", () => seedStoreWithMedusa(templateRun, storeFile))
+  await step("cloning it for each app", () =>
+    adminQuery(db.env, ...[names.withPlugin, names.withoutPlugin, names.dispatch].map((n) => `CREATE DATABASE "${n}" TEMPLATE "${names.template}"`))
+  )
+
+  const credentials = { partnerCode: "BENCHPARTNER", apiKey: `bench-${randomUUID()}`, apiSecret: randomBytes(24).toString("base64") }
+  const standIn = await step("starting the XCover stand-in (own process)", async () => {
+    const s = await StandInProcess.start(credentials)
+    onCleanup(() => s.stop())
+    return s
+  }, (s) => s.baseUrl)
+  const settings = { ...credentials, baseUrl: standIn.baseUrl, signatureAlgorithm: "hmac-sha512" as const, signedHeaders: "date" as const }
+
+  const serverEnv = { NODE_ENV: "production", ADMIN_DISABLED: "true", LOG_LEVEL: serverLogLevel }
+  const [withPlugin, withoutPlugin] = await step("starting Medusa with and without the plugin", async () =>
+    Promise.all([
+      startMedusaServer({
+        cwd: ROOT,
+        logFile,
+        port: await freePort(),
+        env: {
+          ...serverEnv,
+          DATABASE_URL: databaseUrl(db.env, names.withPlugin),
+          XCOVER_PARTNER_CODE: credentials.partnerCode,
+          XCOVER_API_KEY: credentials.apiKey,
+          XCOVER_API_SECRET: credentials.apiSecret,
+          XCOVER_BASE_URL: standIn.baseUrl,
+        },
+      }),
+      startMedusaServer({
+        cwd: path.join(ROOT, "bench", "app-without-plugin"),
+        logFile: withoutLogFile,
+        port: await freePort(),
+        env: { ...serverEnv, DATABASE_URL: databaseUrl(db.env, names.withoutPlugin) },
+      }),
+    ])
+  )
+
+  const checkout = await step(`1+2. ${sizes.checkouts} checkouts on each app`, () =>
+    benchCheckout({ withPlugin: new Storefront(httpApi(withPlugin.url), store), withoutPlugin: new Storefront(httpApi(withoutPlugin.url), store) }, standIn, sizes.checkouts)
+  )
+  // The servers are done: free their CPU for the rest.
+  await Promise.all([withPlugin.stop(), withoutPlugin.stop()])
+
+  const client = await step(`4. client vs bare undici, 3 x ${sizes.calls} calls each`, () => benchClient(standIn, settings, sizes.calls))
+
+  // Loaded only now, after LOG_LEVEL is set (see above).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { loadXcoverModule, benchBurst, benchMemory }: typeof import("./dispatch") = require("./dispatch")
+  const dispatchUrl = databaseUrl(db.env, names.dispatch)
+  const moduleOptions = { ...settings, timeoutMs: 10_000 }
+  const unlimited = await loadXcoverModule(dispatchUrl, { ...moduleOptions, maxRequestsPerSecond: 0 })
+  const burstOff = await step(`3. burst of ${sizes.orders} orders x 2 declined offers, rate limit off`, () =>
+    benchBurst(unlimited, standIn, sizes.orders, "off", 0)
+  )
+  const memory = await step(`5. memory over ${sizes.optouts} opt-outs`, () => benchMemory(unlimited, dispatchUrl, sizes.optouts))
+  await unlimited.shutdown()
+  const limited = await loadXcoverModule(dispatchUrl, { ...moduleOptions, maxRequestsPerSecond: 20 })
+  const burst20 = await step(`3. burst of ${sizes.orders} orders x 2 declined offers, 20/s`, () =>
+    benchBurst(limited, standIn, sizes.orders, "limited", 20)
+  )
+  await limited.shutdown()
+
+  const results: BenchResults = {
+    date: new Date().toISOString(),
+    machine: {
+      cpus: os.cpus().length,
+      cpu_model: os.cpus()[0]?.model ?? "unknown",
+      memory_gib: Math.round(os.totalmem() / 2 ** 30),
+      node: process.version,
+      platform: `${os.platform()} ${os.release()}`,
+    },
+    sizes,
+    checkout,
+    burst: [burstOff, burst20],
+    client,
+    memory,
+  }
+  mkdirSync(path.dirname(values.out as string), { recursive: true })
+  writeFileSync(values.out as string, JSON.stringify(results, null, 2) + "\n")
+  console.log("\n" + formatTable(results))
+  console.log(`\nwritten to ${path.relative(process.cwd(), values.out as string)}`)
+  // Logs only matter when something failed.
+  for (const file of [logFile, withoutLogFile, storeFile]) {
+    rmSync(file, { force: true })
+  }
+  return 0
+}
+
+function positive(name: keyof typeof values): number {
+  const n = Number(values[name])
+  if (!Number.isInteger(n) || n < 1) {
+    throw new Error(`--${name} must be a positive whole number`)
+  }
+  return n
+}
+
+runMain("bench", main)

@@ -1,0 +1,61 @@
+import { spawn } from "node:child_process"
+import { mkdtempSync, readFileSync } from "node:fs"
+import os from "node:os"
+import path from "node:path"
+import type { BenchResults } from "../../bench/report"
+
+jest.setTimeout(240_000)
+
+/**
+ * A tiny `npm run bench`, so the benchmarks keep working as the code changes. It asserts that
+ * the run succeeds and every figure is there and consistent, never how fast anything was.
+ */
+describe("npm run bench (tiny sizes)", () => {
+  it("runs all five benchmarks and writes complete results", async () => {
+    const out = path.join(mkdtempSync(path.join(os.tmpdir(), "xcover-bench-")), "results.json")
+    const root = path.resolve(__dirname, "..", "..")
+    const { code, output } = await run(
+      process.execPath,
+      ["--expose-gc", "-r", "ts-node/register", "bench/run.ts", "--checkouts", "2", "--orders", "5", "--calls", "200", "--optouts", "200", "--out", out],
+      root
+    )
+    if (code !== 0) {
+      throw new Error(`bench exited with ${code}:\n${output}`)
+    }
+    const r = JSON.parse(readFileSync(out, "utf8")) as BenchResults
+    expect(r.sizes).toEqual({ checkouts: 2, orders: 5, calls: 200, optouts: 200 })
+    for (const n of [
+      r.checkout.with_plugin_ms.median,
+      r.checkout.without_plugin_ms.median,
+      r.checkout.ratio_median,
+      r.checkout.dispatch_latency_ms.p99,
+      r.client.xcover_client_calls_per_s,
+      r.client.bare_undici_calls_per_s,
+      r.client.ratio,
+      r.memory.rss_mb.after,
+      r.memory.heap_used_mb.after,
+    ]) {
+      expect(Number.isFinite(n)).toBe(true)
+    }
+    expect(r.burst.map((b) => [b.rate_limit_per_s, b.accepted, b.opt_outs])).toEqual([
+      ["off", 10, 10],
+      [20, 10, 10],
+    ])
+    expect(r.client.non_204_answers).toBe(0)
+    expect(r.memory.opted_out).toBe(200)
+    expect(output).toContain("| benchmark")
+  })
+})
+
+function run(cmd: string, args: string[], cwd: string): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    // scripts/test.mjs passes its PostgreSQL as DB_*: the bench uses that one rather than
+    // starting another embedded server (its database names are unique).
+    const env = process.env.DB_HOST ? { ...process.env, XCOVER_DB: "" } : process.env
+    const child = spawn(cmd, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] })
+    let output = ""
+    child.stdout.on("data", (d) => (output += d))
+    child.stderr.on("data", (d) => (output += d))
+    child.on("exit", (code) => resolve({ code, output }))
+  })
+}
