@@ -24,5 +24,12 @@ module.exports = {
       testMatch: ["<rootDir>/integration-tests/http/**/*.spec.ts"],
       setupFiles: ["<rootDir>/integration-tests/setup.js"],
     },
+    {
+      ...common,
+      // The packed plugin in a separate Medusa app: needs DB_* and XCOVER_APP_PORT from scripts/test.mjs.
+      displayName: "package",
+      testMatch: ["<rootDir>/integration-tests/package/**/*.spec.ts"],
+      globalSetup: "<rootDir>/integration-tests/package/global-setup.js",
+    },
   ],
 }

@@ -1,12 +1,15 @@
 #!/usr/bin/env node
 // `npm test`: unit tests, then the HTTP integration tests against a real PostgreSQL
-// (configured, local, or embedded: see scripts/lib/database.mjs). Extra arguments go to jest.
+// (configured, local, or embedded: see scripts/lib/database.mjs), then the package tests (the
+// packed plugin installed into a separate Medusa app). `--integration-only` / `--package-only`
+// run one of the last two. Other arguments go to jest.
 import { spawn } from "node:child_process"
-import { ensureDatabase } from "./lib/database.mjs"
+import { ensureDatabase, freePort } from "./lib/database.mjs"
 
 const args = process.argv.slice(2)
-const integrationOnly = args.includes("--integration-only")
-const jestArgs = args.filter((a) => a !== "--integration-only")
+const ONLY_FLAGS = { "--integration-only": "integration", "--package-only": "package" }
+const only = args.map((a) => ONLY_FLAGS[a]).find(Boolean) ?? null
+const jestArgs = args.filter((a) => !(a in ONLY_FLAGS))
 
 function jest(project, extraEnv = {}, extra = []) {
   return new Promise((resolve) => {
@@ -20,7 +23,7 @@ function jest(project, extraEnv = {}, extra = []) {
 }
 
 let status = 0
-if (!integrationOnly) {
+if (!only) {
   status = await jest("unit", { TEST_TYPE: "unit" })
 }
 if (status === 0) {
@@ -33,7 +36,13 @@ if (status === 0) {
   process.once("SIGINT", stop)
   process.once("SIGTERM", stop)
   try {
-    status = await jest("integration", { LOG_LEVEL: process.env.LOG_LEVEL ?? "warn", ...db.env, TEST_TYPE: "integration:http", NODE_OPTIONS: "--experimental-vm-modules --max-old-space-size=4096" }, ["--runInBand", "--forceExit"])
+    if (only !== "package") {
+      status = await jest("integration", { LOG_LEVEL: process.env.LOG_LEVEL ?? "warn", ...db.env, TEST_TYPE: "integration:http", NODE_OPTIONS: "--experimental-vm-modules --max-old-space-size=4096" }, ["--runInBand", "--forceExit"])
+    }
+    if (status === 0 && only !== "integration") {
+      // The installed app creates its own database on the same server and listens on this port.
+      status = await jest("package", { ...db.env, XCOVER_APP_PORT: String(await freePort()) }, ["--runInBand"])
+    }
   } finally {
     await db.stop()
   }
