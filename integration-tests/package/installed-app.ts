@@ -11,7 +11,7 @@ const PLUGIN_NAME = "medusa-plugin-xcover"
 type RunOptions = { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number }
 
 /** Runs a command to completion and returns its output; rejects with the output's tail otherwise. */
-export function run(command: string, args: string[], { cwd, env = process.env, timeoutMs = 180_000 }: RunOptions): Promise<string> {
+export function run(command: string, args: string[], { cwd, env = process.env, timeoutMs = 300_000 }: RunOptions): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] })
     let output = ""
@@ -113,7 +113,7 @@ export class InstalledApp {
             throw new Error(`/health answered ${res.status}`)
           }
         },
-        { timeoutMs: 120_000, intervalMs: 250 }
+        { timeoutMs: 180_000, intervalMs: 250 }
       ),
     ]).catch((err: Error) => {
       throw new Error(`${err.message}\n--- server log ---\n${this.logTail()}`)

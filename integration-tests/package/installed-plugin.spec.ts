@@ -9,8 +9,9 @@ import { XcoverStandIn } from "../xcover-stand-in/server"
 import { createTestDatabase, type TestDatabase } from "./database"
 import { InstalledApp, run } from "./installed-app"
 
-// Pack, link, migrate, seed, build the admin, boot: a few minutes at most on a slow machine.
-jest.setTimeout(300_000)
+jest.setTimeout(120_000)
+// Pack, link, migrate, seed, build the admin, boot: one to three minutes; generous for busy CI hosts.
+const SETUP_TIMEOUT_MS = 600_000
 
 /**
  * The plugin as a store developer gets it: the packed tarball installed into a separate Medusa
@@ -22,6 +23,8 @@ describe("the packed plugin installed into a Medusa app", () => {
   let app: InstalledApp | undefined
   let baseUrl: string
   let store: SeededStore
+  const xcoverTable = async () =>
+    (await db!.query<{ table: string | null }>("select to_regclass('public.xcover_offer')::text as table"))[0].table
 
   beforeAll(async () => {
     const port = Number(process.env.XCOVER_APP_PORT)
@@ -45,7 +48,7 @@ describe("the packed plugin installed into a Medusa app", () => {
     // `medusa build` compiles the app and bundles the admin with every plugin's `./admin` export.
     await app.medusa(["build"], env)
     baseUrl = await app.start(port, env)
-  })
+  }, SETUP_TIMEOUT_MS)
 
   afterAll(async () => {
     // Each step runs even if an earlier one failed, so nothing is left behind.
@@ -55,8 +58,7 @@ describe("the packed plugin installed into a Medusa app", () => {
   })
 
   it("applies the plugin's migrations with `medusa db:migrate`", async () => {
-    const [row] = await db!.query<{ table: string | null }>("select to_regclass('public.xcover_offer')::text as table")
-    expect(row.table).toBe("xcover_offer")
+    expect(await xcoverTable()).toBe("xcover_offer")
   })
 
   it("opts out the declined offer at XCover, and not the taken one", async () => {
@@ -100,5 +102,11 @@ describe("the packed plugin installed into a Medusa app", () => {
     expect(script).toMatch(/^\/app\/assets\/.+\.js$/)
     expect((await fetch(`${baseUrl}${script}`)).status).toBe(200)
     expect(app!.logTail(1_000_000)).not.toMatch(/medusa-plugin-xcover[^\n]*(error|failed)/i)
+  })
+
+  // Last: it removes what the tests above use. The README's uninstall steps rely on it.
+  it("drops the plugin's table with `medusa db:rollback xcover`, as the README's uninstall steps say", async () => {
+    await app!.medusa(["db:rollback", "xcover"], { DATABASE_URL: db!.url })
+    expect(await xcoverTable()).toBeNull()
   })
 })
