@@ -108,7 +108,8 @@ export class InstalledApp {
       exited,
       eventually(
         async () => {
-          const res = await fetch(`${baseUrl}/health`)
+          // A timeout per try: whatever else might hold the port could accept and never answer.
+          const res = await fetch(`${baseUrl}/health`, { signal: AbortSignal.timeout(5_000) })
           if (!res.ok) {
             throw new Error(`/health answered ${res.status}`)
           }
