@@ -1,8 +1,9 @@
 import { spawn, type ChildProcess } from "node:child_process"
-import { cp, mkdir, mkdtemp, readdir, rename, rm, symlink } from "node:fs/promises"
+import { cp, mkdir, mkdtemp, readFile, rename, rm, symlink } from "node:fs/promises"
 import os from "node:os"
 import path from "node:path"
 import { eventually } from "../helpers/eventually"
+import { dependencyClosure } from "./dependency-closure"
 
 export const REPO_ROOT = path.resolve(__dirname, "../..")
 const TEMPLATE_DIR = path.join(__dirname, "app")
@@ -35,8 +36,8 @@ export function run(command: string, args: string[], { cwd, env = process.env, t
  * A throwaway Medusa store in a temporary folder that installs the plugin the way a user does:
  * from the packed tarball, registered by package name in its medusa-config.ts.
  *
- * Installing Medusa from the registry would take minutes, so its node_modules links every
- * package this repo has installed (the same versions a user gets) and unpacks the tarball as
+ * Installing Medusa from the registry would take minutes, so its node_modules links the packages
+ * this repo has installed (the same versions a user gets) and unpacks the tarball as
  * node_modules/medusa-plugin-xcover: the app sees only what `npm pack` shipped.
  */
 export class InstalledApp {
@@ -52,10 +53,10 @@ export class InstalledApp {
     await cp(TEMPLATE_DIR, app.dir, { recursive: true })
     const [packed] = JSON.parse(await run("npm", ["pack", "--json", "--pack-destination", app.dir], { cwd: REPO_ROOT }))
     await rename(path.join(app.dir, packed.filename), app.tarball)
-    await app.linkInstalledPackages()
     const pluginDir = path.join(app.dir, "node_modules", PLUGIN_NAME)
-    await mkdir(pluginDir)
+    await mkdir(pluginDir, { recursive: true })
     await run("tar", ["-xzf", app.tarball, "-C", pluginDir, "--strip-components=1"], { cwd: app.dir })
+    await app.linkInstalledPackages(JSON.parse(await readFile(path.join(pluginDir, "package.json"), "utf8")))
     return app
   }
 
@@ -63,15 +64,23 @@ export class InstalledApp {
     return path.join(this.dir, `${PLUGIN_NAME}.tgz`)
   }
 
-  private async linkInstalledPackages(): Promise<void> {
+  /**
+   * Links the repo's installed copy of every package a store with this app's package.json and
+   * the plugin's dependencies and peers would get, and nothing else (no test tooling): a runtime
+   * import the plugin does not declare fails here as it would in a store.
+   */
+  private async linkInstalledPackages(plugin: { dependencies?: object; peerDependencies?: object }): Promise<void> {
     const source = path.join(REPO_ROOT, "node_modules")
     const target = path.join(this.dir, "node_modules")
-    await mkdir(target)
-    for (const entry of await readdir(source)) {
-      // The repo itself is never in its own node_modules, but a stale link must not shadow the tarball.
-      if (entry !== PLUGIN_NAME) {
-        await symlink(path.join(source, entry), path.join(target, entry))
-      }
+    const app = JSON.parse(await readFile(path.join(this.dir, "package.json"), "utf8"))
+    const roots = [app.dependencies, app.devDependencies, plugin.dependencies, plugin.peerDependencies]
+      .flatMap((deps) => Object.keys(deps ?? {}))
+      .filter((name) => name !== PLUGIN_NAME)
+    await mkdir(target, { recursive: true })
+    await symlink(path.join(source, ".bin"), path.join(target, ".bin"))
+    for (const name of await dependencyClosure(source, roots)) {
+      await mkdir(path.dirname(path.join(target, name)), { recursive: true })
+      await symlink(path.join(source, name), path.join(target, name))
     }
   }
 
