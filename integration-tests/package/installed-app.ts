@@ -50,14 +50,24 @@ export class InstalledApp {
   /** Packs the plugin (already built) into a new app folder and installs it there. */
   static async create(): Promise<InstalledApp> {
     const app = new InstalledApp(await mkdtemp(path.join(os.tmpdir(), "xcover-installed-app-")))
-    await cp(TEMPLATE_DIR, app.dir, { recursive: true })
-    const [packed] = JSON.parse(await run("npm", ["pack", "--json", "--pack-destination", app.dir], { cwd: REPO_ROOT }))
-    await rename(path.join(app.dir, packed.filename), app.tarball)
-    const pluginDir = path.join(app.dir, "node_modules", PLUGIN_NAME)
+    try {
+      await app.install()
+      return app
+    } catch (err) {
+      // The caller never gets the app to clean up: remove the folder here.
+      await app.destroy()
+      throw err
+    }
+  }
+
+  private async install(): Promise<void> {
+    await cp(TEMPLATE_DIR, this.dir, { recursive: true })
+    const [packed] = JSON.parse(await run("npm", ["pack", "--json", "--pack-destination", this.dir], { cwd: REPO_ROOT }))
+    await rename(path.join(this.dir, packed.filename), this.tarball)
+    const pluginDir = path.join(this.dir, "node_modules", PLUGIN_NAME)
     await mkdir(pluginDir, { recursive: true })
-    await run("tar", ["-xzf", app.tarball, "-C", pluginDir, "--strip-components=1"], { cwd: app.dir })
-    await app.linkInstalledPackages(JSON.parse(await readFile(path.join(pluginDir, "package.json"), "utf8")))
-    return app
+    await run("tar", ["-xzf", this.tarball, "-C", pluginDir, "--strip-components=1"], { cwd: this.dir })
+    await this.linkInstalledPackages(JSON.parse(await readFile(path.join(pluginDir, "package.json"), "utf8")))
   }
 
   get tarball(): string {
