@@ -35,5 +35,12 @@ module.exports = {
       displayName: "bench",
       testMatch: ["<rootDir>/integration-tests/bench/**/*.spec.ts"],
     },
+    {
+      ...common,
+      // The packed plugin in a separate Medusa app: needs DB_* and XCOVER_APP_PORT from scripts/test.mjs.
+      displayName: "package",
+      testMatch: ["<rootDir>/integration-tests/package/**/*.spec.ts"],
+      globalSetup: "<rootDir>/integration-tests/package/global-setup.js",
+    },
   ],
 }

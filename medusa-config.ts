@@ -35,11 +35,8 @@ module.exports = defineConfig({
     redisUrl,
     workerMode: (process.env.MEDUSA_WORKER_MODE as "shared" | "worker" | "server" | undefined) || "shared",
   },
-  admin: {
-    disable: process.env.MEDUSA_DISABLE_ADMIN === "true",
-  },
-  // The benchmarks run without the admin (no build needed outside development mode).
-  admin: { disable: process.env.ADMIN_DISABLED === "true" },
+  // Process-based tests and the benchmarks run without the admin (no build needed for `medusa start`).
+  admin: { disable: process.env.MEDUSA_DISABLE_ADMIN === "true" },
   modules: [
     ...redisModules,
     {

@@ -74,7 +74,7 @@ async function main(): Promise<number> {
   }, (s) => s.baseUrl)
   const settings = { ...credentials, baseUrl: standIn.baseUrl, signatureAlgorithm: "hmac-sha512" as const, signedHeaders: "date" as const }
 
-  const serverEnv = { NODE_ENV: "production", ADMIN_DISABLED: "true", LOG_LEVEL: serverLogLevel }
+  const serverEnv = { NODE_ENV: "production", MEDUSA_DISABLE_ADMIN: "true", LOG_LEVEL: serverLogLevel }
   const [withPlugin, withoutPlugin] = await step("starting Medusa with and without the plugin", async () =>
     Promise.all([
       startMedusaServer({

@@ -1,24 +1,43 @@
 #!/usr/bin/env node
-// `npm test`: unit tests, then the HTTP integration tests against a real PostgreSQL
-// (configured, local, or embedded: see scripts/lib/database.mjs), then the admin's browser test
-// (builds the admin dashboard, drives Chromium). Flags: --integration-only (no unit tests),
-// --browser-only, --no-browser. Other arguments go to jest.
+// `npm test`: every stage below, in order, stopping at the first failure. All but `unit` run
+// against a real PostgreSQL (configured, local, or embedded: see scripts/lib/database.mjs).
+//   unit         jest project `unit`
+//   integration  Medusa booted by @medusajs/test-utils and as `medusa start` processes
+//   browser      builds the admin dashboard, drives Debian's Chromium through it
+//   bench        a tiny `npm run bench`, so the benchmarks keep working (no timing asserted)
+//   package      the packed plugin installed into a separate Medusa app
+// `--only=a,b` runs just those stages, `--skip=a,b` all but those. Other arguments go to jest.
 import { spawn } from "node:child_process"
 import { createRequire } from "node:module"
-import { ensureDatabase } from "./lib/database.mjs"
+import { ensureDatabase, freePort } from "./lib/database.mjs"
 
-const FLAGS = ["--integration-only", "--browser-only", "--no-browser"]
+const STAGES = ["unit", "integration", "browser", "bench", "package"]
+
 const args = process.argv.slice(2)
-const integrationOnly = args.includes("--integration-only")
-const browserOnly = args.includes("--browser-only")
-const noBrowser = args.includes("--no-browser")
-const jestArgs = args.filter((a) => !FLAGS.includes(a))
+const listFlag = (name) => {
+  const flag = args.find((a) => a.startsWith(`--${name}=`))
+  return flag ? flag.slice(name.length + 3).split(",").filter(Boolean) : null
+}
+const only = listFlag("only")
+const skip = listFlag("skip") ?? []
+for (const stage of [...(only ?? []), ...skip]) {
+  if (!STAGES.includes(stage)) {
+    console.error(`[test] unknown stage "${stage}"; stages: ${STAGES.join(", ")}`)
+    process.exit(2)
+  }
+}
+const stages = STAGES.filter((s) => (only ? only.includes(s) : true) && !skip.includes(s))
+const jestArgs = args.filter((a) => !a.startsWith("--only=") && !a.startsWith("--skip="))
 
 function run(command, commandArgs, extraEnv = {}) {
   return new Promise((resolve) => {
     const child = spawn(command, commandArgs, { stdio: "inherit", env: { ...process.env, ...extraEnv } })
     child.on("exit", (code, signal) => resolve(signal ? 1 : code ?? 1))
   })
+}
+
+function jest(project, extraEnv = {}, extra = []) {
+  return run(process.execPath, ["node_modules/jest/bin/jest.js", "--selectProjects", project, ...extra, ...jestArgs], extraEnv)
 }
 
 /** `medusa build --admin-only`: the dashboard with this plugin's extensions, into .medusa/admin. */
@@ -28,32 +47,41 @@ function buildAdmin() {
   return run(process.execPath, [medusaCli, "build", "--admin-only"])
 }
 
-function jest(project, extraEnv = {}, extra = []) {
-  return run(process.execPath, ["node_modules/jest/bin/jest.js", "--selectProjects", project, ...extra, ...jestArgs], extraEnv)
+/** What each database stage runs, given the database env. */
+const DB_STAGES = {
+  integration: (db) =>
+    jest("integration", { ...db, TEST_TYPE: "integration:http", NODE_OPTIONS: "--experimental-vm-modules --max-old-space-size=4096" }, ["--runInBand", "--forceExit"]),
+  browser: async (db) => {
+    const built = await buildAdmin()
+    // A jest path filter meant for another stage may leave this one without tests.
+    return built || jest("browser", { ...db, NODE_OPTIONS: "--experimental-vm-modules --max-old-space-size=4096" }, ["--runInBand", "--forceExit", "--passWithNoTests"])
+  },
+  bench: (db) => jest("bench", db, ["--runInBand", "--passWithNoTests"]),
+  // The installed app creates its own database on the same server and listens on this port.
+  package: async (db) => jest("package", { ...db, XCOVER_APP_PORT: String(await freePort()) }, ["--runInBand", "--passWithNoTests"]),
 }
 
 let status = 0
-if (!integrationOnly && !browserOnly) {
+if (stages.includes("unit")) {
   status = await jest("unit", { TEST_TYPE: "unit" })
 }
-if (status === 0) {
+const dbStages = stages.filter((s) => s !== "unit")
+if (status === 0 && dbStages.length) {
   const db = await ensureDatabase({ log: (m) => console.log(`[test] ${m}`) })
-  console.log(`[test] integration tests use ${db.source}`)
+  console.log(`[test] stages ${dbStages.join(", ")} use ${db.source}`)
   const stop = async () => {
     await db.stop()
     process.exit(1)
   }
   process.once("SIGINT", stop)
   process.once("SIGTERM", stop)
-  const env = { LOG_LEVEL: process.env.LOG_LEVEL ?? "warn", ...db.env, TEST_TYPE: "integration:http", NODE_OPTIONS: "--experimental-vm-modules --max-old-space-size=4096" }
   try {
-    if (!browserOnly) {
-      status = await jest("integration", env, ["--runInBand", "--forceExit"])
-    }
-    if (status === 0 && !noBrowser) {
-      status = await buildAdmin()
-      if (status === 0) {
-        status = await jest("browser", env, ["--runInBand", "--forceExit", "--passWithNoTests"])
+    for (const stage of dbStages) {
+      console.log(`[test] stage: ${stage}`)
+      status = await DB_STAGES[stage]({ LOG_LEVEL: process.env.LOG_LEVEL ?? "warn", ...db.env })
+      if (status !== 0) {
+        console.error(`[test] stage ${stage} failed`)
+        break
       }
     }
   } finally {

@@ -1,0 +1,112 @@
+import { readFile } from "node:fs/promises"
+import path from "node:path"
+import { eventually } from "../helpers/eventually"
+import { httpApi } from "../helpers/http-api"
+import type { SeededStore } from "../helpers/seed-store"
+import { Storefront } from "../helpers/storefront"
+import { TEST_CREDENTIALS } from "../helpers/xcover-env"
+import { XcoverStandIn } from "../xcover-stand-in/server"
+import { createTestDatabase, type TestDatabase } from "./database"
+import { InstalledApp, run } from "./installed-app"
+
+jest.setTimeout(120_000)
+// Pack, link, migrate, seed, build the admin, boot: one to three minutes; generous for busy CI hosts.
+const SETUP_TIMEOUT_MS = 600_000
+
+/**
+ * The plugin as a store developer gets it: the packed tarball installed into a separate Medusa
+ * app, set up with the Medusa CLI, booted as a real server process and used over HTTP.
+ */
+describe("the packed plugin installed into a Medusa app", () => {
+  const standIn = new XcoverStandIn(TEST_CREDENTIALS)
+  let db: TestDatabase | undefined
+  let app: InstalledApp | undefined
+  let baseUrl: string
+  let store: SeededStore
+  const xcoverTable = async () =>
+    (await db!.query<{ table: string | null }>("select to_regclass('public.xcover_offer')::text as table"))[0].table
+
+  beforeAll(async () => {
+    const port = Number(process.env.XCOVER_APP_PORT)
+    if (!port) {
+      throw new Error("XCOVER_APP_PORT is not set: run this suite through `npm test`")
+    }
+    await standIn.start(0)
+    db = await createTestDatabase()
+    app = await InstalledApp.create()
+    const env = {
+      DATABASE_URL: db.url,
+      XCOVER_PARTNER_CODE: TEST_CREDENTIALS.partnerCode,
+      XCOVER_API_KEY: TEST_CREDENTIALS.apiKey,
+      XCOVER_API_SECRET: TEST_CREDENTIALS.apiSecret,
+      XCOVER_BASE_URL: standIn.baseUrl,
+    }
+    await app.medusa(["db:migrate"], env)
+    const seedOutput = path.join(app.dir, "seeded.json")
+    await app.medusa(["exec", path.join(__dirname, "seed.ts")], { ...env, SEED_OUTPUT: seedOutput })
+    store = JSON.parse(await readFile(seedOutput, "utf8"))
+    // `medusa build` compiles the app and bundles the admin with every plugin's `./admin` export.
+    await app.medusa(["build"], env)
+    baseUrl = await app.start(port, env)
+  }, SETUP_TIMEOUT_MS)
+
+  afterAll(async () => {
+    // Each step runs even if an earlier one failed, so nothing is left behind.
+    await app?.destroy().catch((e) => console.error("app cleanup failed", e))
+    await db?.drop().catch((e) => console.error(`dropping ${db?.name} failed`, e))
+    await standIn.stop()
+  })
+
+  it("applies the plugin's migrations with `medusa db:migrate`", async () => {
+    expect(await xcoverTable()).toBe("xcover_offer")
+  })
+
+  it("opts out the declined offer at XCover, and not the taken one", async () => {
+    const shop = new Storefront(httpApi(baseUrl), store)
+    const cartId = await shop.createCart()
+    expect((await shop.recordOffer(cartId, "pkg-taken")).status).toBe(201)
+    expect((await shop.recordOffer(cartId, "pkg-declined")).status).toBe(201)
+    await shop.takeOffer(cartId, "pkg-taken")
+    await shop.complete(cartId)
+
+    await eventually(() => expect(standIn.acceptedOfferIds()).toEqual(["pkg-declined"]), { timeoutMs: 30_000 })
+    expect(standIn.requestsFor("pkg-taken")).toEqual([])
+    const { data } = await shop.listOffers(cartId)
+    const statuses = Object.fromEntries(data.xcover_offers.map((o: { offer_id: string; status: string }) => [o.offer_id, o.status]))
+    expect(statuses).toEqual({ "pkg-taken": "selected", "pkg-declined": "opted_out" })
+  })
+
+  it("resolves and loads the `./admin` export from the app, in CommonJS and ESM", async () => {
+    const probe = `
+      const resolved = require.resolve("medusa-plugin-xcover/admin")
+      const cjs = require("medusa-plugin-xcover/admin")
+      import("medusa-plugin-xcover/admin").then((esm) => console.log(JSON.stringify({
+        resolved, cjs: Object.keys(cjs).sort(), esm: Object.keys(esm.default).sort(),
+      })))`
+    const out = JSON.parse(await run(process.execPath, ["-e", probe], { cwd: app!.dir }))
+    expect(out.resolved).toBe(path.join(app!.dir, "node_modules/medusa-plugin-xcover/.medusa/server/src/admin/index.js"))
+    expect(out.cjs).toEqual(expect.arrayContaining(["routeModule", "widgetModule", "menuItemModule"]))
+    expect(out.esm).toEqual(out.cjs)
+  })
+
+  it("bundles the plugin's admin extension into the store's admin, which the server serves at /app", async () => {
+    // The admin bundler writes one import per plugin `./admin` export into this entry; the
+    // build above would have failed had the import not resolved.
+    const entry = await readFile(path.join(app!.dir, ".medusa/client/entry.jsx"), "utf8")
+    expect(entry).toMatch(/^import plugin\d+ from "medusa-plugin-xcover\/admin"$/m)
+
+    const page = await fetch(`${baseUrl}/app`)
+    expect(page.status).toBe(200)
+    const html = await page.text()
+    const script = /<script type="module" crossorigin src="([^"]+)"/.exec(html)?.[1]
+    expect(script).toMatch(/^\/app\/assets\/.+\.js$/)
+    expect((await fetch(`${baseUrl}${script}`)).status).toBe(200)
+    expect(app!.logTail(1_000_000)).not.toMatch(/medusa-plugin-xcover[^\n]*(error|failed)/i)
+  })
+
+  // Last: it removes what the tests above use. The README's uninstall steps rely on it.
+  it("drops the plugin's table with `medusa db:rollback xcover`, as the README's uninstall steps say", async () => {
+    await app!.medusa(["db:rollback", "xcover"], { DATABASE_URL: db!.url })
+    expect(await xcoverTable()).toBeNull()
+  })
+})
