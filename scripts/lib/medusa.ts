@@ -82,7 +82,10 @@ export type MedusaServer = {
   pid: number
   /** Resolves when the server process ends, for whatever reason. */
   exited: Promise<void>
+  /** SIGTERM to the process group (SIGKILL after 10 s): a restart. */
   stop(): Promise<void>
+  /** SIGKILL to the process group: a crash. */
+  kill(): Promise<void>
 }
 
 /**
@@ -103,7 +106,13 @@ export async function startMedusaServer(
     })
   )
   const url = `http://${host}:${run.port}`
-  const server: MedusaServer = { url, pid: child.pid ?? -1, exited: exitedPromise, stop: () => stopGroup(child) }
+  const server: MedusaServer = {
+    url,
+    pid: child.pid ?? -1,
+    exited: exitedPromise,
+    stop: () => stopGroup(child),
+    kill: () => stopGroup(child, "SIGKILL"),
+  }
   const deadline = Date.now() + (run.timeoutMs ?? 180_000)
   for (;;) {
     if (exited !== null) {
@@ -130,8 +139,8 @@ async function answers(url: string): Promise<boolean> {
   }
 }
 
-/** SIGTERM to the child's process group, SIGKILL if it is still there after 10 s. */
-async function stopGroup(child: ChildProcess): Promise<void> {
+/** SIGTERM (or the given signal) to the child's process group, SIGKILL if it is still there after 10 s. */
+async function stopGroup(child: ChildProcess, first: NodeJS.Signals = "SIGTERM"): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null || !child.pid) {
     return
   }
@@ -143,7 +152,7 @@ async function stopGroup(child: ChildProcess): Promise<void> {
       // already gone
     }
   }
-  signal("SIGTERM")
+  signal(first)
   const killed = await Promise.race([gone.then(() => true), sleep(10_000).then(() => false)])
   if (!killed) {
     signal("SIGKILL")
