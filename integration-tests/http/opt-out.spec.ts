@@ -84,6 +84,16 @@ medusaIntegrationTestRunner({
       expect(rows["meta-declined"]).toMatchObject({ status: "opted_out", source: "cart_metadata" })
     })
 
+    it("records a taken offer known only from its line item, and never sends it", async () => {
+      const cartId = await shop.createCart()
+      await shop.recordOffer(cartId, "li-declined")
+      await shop.takeOffer(cartId, "li-only")
+      await shop.complete(cartId)
+      await eventually(() => expect(standIn.acceptedOfferIds()).toEqual(["li-declined"]))
+      expect((await ledger(cartId))["li-only"]).toMatchObject({ status: "selected", source: "line_item", attempts: 0 })
+      expect(standIn.requestsFor("li-only")).toEqual([])
+    })
+
     it("treats an offer given by the route and by metadata as one offer", async () => {
       const cartId = await shop.createCart()
       await shop.recordOffer(cartId, "both-ways")

@@ -142,13 +142,12 @@ export default class XcoverModuleService extends MedusaService({ XcoverOffer }) 
           `A cart can record at most ${MAX_OFFERS_PER_CART} XCover offers`
         )
       }
-      const [created] = await em.execute(
-        `INSERT INTO xcover_offer (id, offer_id, cart_id, source, status, attempts, idempotency_key, created_at, updated_at)
-         VALUES (?, ?, ?, 'store_route', 'shown', 0, ?, now(), now())
-         RETURNING offer_id, cart_id, status, source, created_at`,
-        [generateEntityId(undefined, "xco"), input.offer_id, input.cart_id, idempotencyKeyFor(input.offer_id)]
-      )
-      return { offer: created as RecordedOffer, created: true }
+      const created = await insertShownOffer(em, { ...input, source: "store_route" })
+      if (!created) {
+        // Another cart recorded the same id in the meantime.
+        throw new MedusaError(MedusaError.Types.CONFLICT, "offer_id is already recorded for another cart")
+      }
+      return { offer: created, created: true }
     })
   }
 
@@ -171,14 +170,11 @@ export default class XcoverModuleService extends MedusaService({ XcoverOffer }) 
     return this.manager_.transactional(async (em) => {
       await em.execute("SELECT pg_advisory_xact_lock(hashtext(?))", [`xcover:${input.cart_id}`])
       // Offers only given through metadata (or only through a line item) join the ledger first.
+      const fromMetadata = new Set(input.metadata_offer_ids)
       const extra = [...new Set([...input.metadata_offer_ids, ...input.selected_offer_ids])]
       for (const offerId of extra) {
-        await em.execute(
-          `INSERT INTO xcover_offer (id, offer_id, cart_id, source, status, attempts, idempotency_key, created_at, updated_at)
-           VALUES (?, ?, ?, 'cart_metadata', 'shown', 0, ?, now(), now())
-           ON CONFLICT (offer_id) WHERE deleted_at IS NULL DO NOTHING`,
-          [generateEntityId(undefined, "xco"), offerId, input.cart_id, idempotencyKeyFor(offerId)]
-        )
+        const source = fromMetadata.has(offerId) ? "cart_metadata" : "line_item"
+        await insertShownOffer(em, { offer_id: offerId, cart_id: input.cart_id, source })
       }
       const foreignRows = extra.length
         ? await em.execute(
@@ -424,6 +420,21 @@ export default class XcoverModuleService extends MedusaService({ XcoverOffer }) 
   async requeueOffer(id: string): Promise<OfferLogEntry> {
     return requeueOffer(this.manager_, id)
   }
+}
+
+/** Adds an offer as `shown`; null when the offer id is already recorded (by any cart). */
+async function insertShownOffer(
+  em: SqlManager,
+  row: { offer_id: string; cart_id: string; source: OfferSource }
+): Promise<RecordedOffer | null> {
+  const [created] = await em.execute(
+    `INSERT INTO xcover_offer (id, offer_id, cart_id, source, status, attempts, idempotency_key, created_at, updated_at)
+     VALUES (?, ?, ?, ?, 'shown', 0, ?, now(), now())
+     ON CONFLICT (offer_id) WHERE deleted_at IS NULL DO NOTHING
+     RETURNING offer_id, cart_id, status, source, created_at`,
+    [generateEntityId(undefined, "xco"), row.offer_id, row.cart_id, row.source, idempotencyKeyFor(row.offer_id)]
+  )
+  return (created as RecordedOffer | undefined) ?? null
 }
 
 /** One stable idempotency key per offer, the same on every try and every process. */

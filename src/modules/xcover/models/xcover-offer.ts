@@ -26,7 +26,8 @@ export const OFFER_STATUSES = [
 ] as const
 export type OfferStatus = (typeof OFFER_STATUSES)[number]
 
-export const OFFER_SOURCES = ["store_route", "cart_metadata"] as const
+/** How the plugin learnt of an offer: the store route, cart metadata, or only a line item (taken). */
+export const OFFER_SOURCES = ["store_route", "cart_metadata", "line_item"] as const
 export type OfferSource = (typeof OFFER_SOURCES)[number]
 
 const XcoverOffer = model
