@@ -18,7 +18,7 @@ import { StandInProcess } from "./stand-in-process"
 const { values } = parseArgs({
   options: {
     checkouts: { type: "string", default: "30" },
-    orders: { type: "string", default: "200" },
+    orders: { type: "string", default: "1000" },
     calls: { type: "string", default: "2000" },
     optouts: { type: "string", default: "10000" },
     out: { type: "string", default: path.join(ROOT, "bench", "results.json") },
