@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises"
 import path from "node:path"
+import { pathToFileURL } from "node:url"
 import { eventually } from "../helpers/eventually"
 import { httpApi } from "../helpers/http-api"
 import type { SeededStore } from "../helpers/seed-store"
@@ -77,17 +78,24 @@ describe("the packed plugin installed into a Medusa app", () => {
     expect(statuses).toEqual({ "pkg-taken": "selected", "pkg-declined": "opted_out" })
   })
 
-  it("resolves and loads the `./admin` export from the app, in CommonJS and ESM", async () => {
+  it("resolves the `./admin` export from the app, for require and for import", async () => {
+    // Only resolved here: admin extensions import @medusajs/ui and friends, which only the admin
+    // bundler can load (the next test proves it bundles them).
     const probe = `
-      const resolved = require.resolve("medusa-plugin-xcover/admin")
-      const cjs = require("medusa-plugin-xcover/admin")
-      import("medusa-plugin-xcover/admin").then((esm) => console.log(JSON.stringify({
-        resolved, cjs: Object.keys(cjs).sort(), esm: Object.keys(esm.default).sort(),
-      })))`
-    const out = JSON.parse(await run(process.execPath, ["-e", probe], { cwd: app!.dir }))
-    expect(out.resolved).toBe(path.join(app!.dir, "node_modules/medusa-plugin-xcover/.medusa/server/src/admin/index.js"))
-    expect(out.cjs).toEqual(expect.arrayContaining(["routeModule", "widgetModule", "menuItemModule"]))
-    expect(out.esm).toEqual(out.cjs)
+      import { createRequire } from "node:module"
+      const require = createRequire(process.cwd() + "/")
+      console.log(JSON.stringify({
+        cjs: require.resolve("medusa-plugin-xcover/admin"),
+        esm: import.meta.resolve("medusa-plugin-xcover/admin"),
+      }))`
+    const out = JSON.parse(await run(process.execPath, ["--input-type=module", "-e", probe], { cwd: app!.dir }))
+    const adminDir = path.join(app!.dir, "node_modules/medusa-plugin-xcover/.medusa/server/src/admin")
+    expect(out.cjs).toBe(path.join(adminDir, "index.js"))
+    expect(out.esm).toBe(pathToFileURL(path.join(adminDir, "index.mjs")).href)
+    for (const file of ["index.js", "index.mjs"]) {
+      // The plugin's admin pages are in the shipped bundle.
+      expect(await readFile(path.join(adminDir, file), "utf8")).toContain("XCover opt-outs")
+    }
   })
 
   it("bundles the plugin's admin extension into the store's admin, which the server serves at /app", async () => {
@@ -106,8 +114,10 @@ describe("the packed plugin installed into a Medusa app", () => {
   })
 
   // Last: it removes what the tests above use. The README's uninstall steps rely on it.
-  it("drops the plugin's table with `medusa db:rollback xcover`, as the README's uninstall steps say", async () => {
+  it("drops the plugin's tables with one `medusa db:rollback xcover`, as the README's uninstall steps say", async () => {
     await app!.medusa(["db:rollback", "xcover"], { DATABASE_URL: db!.url })
     expect(await xcoverTable()).toBeNull()
+    const [settings] = await db!.query<{ table: string | null }>("select to_regclass('public.xcover_settings')::text as table")
+    expect(settings.table).toBeNull()
   })
 })
