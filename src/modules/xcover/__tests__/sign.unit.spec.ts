@@ -1,5 +1,5 @@
 import { createHmac } from "node:crypto"
-import { computeSignature, httpDate, signRequest, stringToSign } from "../client/sign"
+import { computeSignature, createSigner, httpDate, signRequest, stringToSign } from "../client/sign"
 
 const base = {
   apiKey: "test_api_key",
@@ -87,5 +87,21 @@ describe("XCover request signing", () => {
     const b = signRequest({ ...base, algorithm: "hmac-sha512", signedHeaders: "date", now: new Date(1_700_000_001_000) })
     expect(a.date).not.toBe(b.date)
     expect(a.authorization).not.toBe(b.authorization)
+  })
+
+  it("shares one HMAC within a second for date-only signing, and never reuses a Date", () => {
+    const sign = createSigner()
+    const input = { ...base, algorithm: "hmac-sha512" as const, signedHeaders: "date" as const }
+    const a = sign({ ...input, now: new Date(1_700_000_000_100) })
+    const b = sign({ ...input, now: new Date(1_700_000_000_900) })
+    const c = sign({ ...input, now: new Date(1_700_000_001_000) })
+    const d = sign({ ...input, apiSecret: "other", now: new Date(1_700_000_001_000) })
+    expect(b).toEqual(a)
+    expect(c.date).not.toBe(a.date)
+    expect(c).toEqual(signRequest({ ...input, now: new Date(1_700_000_001_000) }))
+    expect(d.authorization).not.toBe(c.authorization)
+    // With the request target signed, every path gets its own signature.
+    const t = { ...base, algorithm: "hmac-sha512" as const, signedHeaders: "(request-target) date" as const, now: new Date(1_700_000_000_100) }
+    expect(sign({ ...t, path: "/x/a/" }).authorization).not.toBe(sign({ ...t, path: "/x/b/" }).authorization)
   })
 })

@@ -74,3 +74,22 @@ export function signRequest(input: SignInput): SignedRequestHeaders {
     authorization: `Signature ${params.join(",")}`,
   }
 }
+
+/**
+ * `signRequest` with a one-entry memo for the `date`-only scheme: there the signature depends
+ * on nothing but the Date header, which changes once a second, so calls within the same second
+ * share one HMAC. The Date is still read for every request; nothing stale is ever sent.
+ */
+export function createSigner(): (input: SignInput) => SignedRequestHeaders {
+  let last: { key: string; headers: SignedRequestHeaders } | null = null
+  return (input) => {
+    if (input.signedHeaders !== "date") {
+      return signRequest(input)
+    }
+    const key = `${input.algorithm}\n${input.apiKey}\n${input.apiSecret}\n${httpDate(input.now)}`
+    if (last?.key !== key) {
+      last = { key, headers: signRequest(input) }
+    }
+    return last.headers
+  }
+}

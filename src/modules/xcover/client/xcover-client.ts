@@ -4,7 +4,7 @@ import type { XcoverCredentials, SignatureAlgorithm, SignedHeaders } from "../op
 import { isValidOfferId } from "../offer-id"
 import { networkOutcome, responseOutcome, type XcoverOutcome } from "./outcome"
 import { RateLimiter } from "./rate-limiter"
-import { signRequest } from "./sign"
+import { createSigner } from "./sign"
 
 /** Everything one call needs to be addressed and signed; read fresh for every call. */
 export type XcoverCallSettings = XcoverCredentials & {
@@ -41,8 +41,9 @@ export type XcoverCallLog = {
  * It never throws for an upstream problem: every failure comes back as an `XcoverOutcome`.
  */
 export class XcoverClient {
-  private readonly pools = new Map<string, Pool>()
+  private readonly endpoints = new Map<string, { pool: Pool; basePath: string }>()
   private readonly limiter: RateLimiter
+  private readonly sign = createSigner()
 
   constructor(
     private readonly options: XcoverClientOptions,
@@ -57,7 +58,7 @@ export class XcoverClient {
       return { kind: "rejected", status: null, type: "invalid_offer_id", message: "offer id has characters XCover ids never have", retryAfterMs: null }
     }
     const { settings } = request
-    const path = `${basePath(settings.baseUrl)}/partners/${encodeURIComponent(settings.partnerCode)}/offers/${encodeURIComponent(request.offerId)}/opt_out/`
+    const path = `${this.endpoint(settings.baseUrl).basePath}/partners/${encodeURIComponent(settings.partnerCode)}/offers/${encodeURIComponent(request.offerId)}/opt_out/`
     return this.send(settings, "POST", path, { "x-idempotency-key": request.idempotencyKey }, "{}")
   }
 
@@ -70,9 +71,9 @@ export class XcoverClient {
   }
 
   async close(): Promise<void> {
-    const pools = [...this.pools.values()]
-    this.pools.clear()
-    await Promise.all(pools.map((p) => p.close().catch(() => undefined)))
+    const pools = new Set([...this.endpoints.values()].map((e) => e.pool))
+    this.endpoints.clear()
+    await Promise.all([...pools].map((pool) => pool.close().catch(() => undefined)))
   }
 
   private async send(
@@ -86,7 +87,7 @@ export class XcoverClient {
     const started = Date.now()
     // Signed after the rate limiter let us through, so the Date is the moment of sending.
     const headers = {
-      ...signRequest({
+      ...this.sign({
         apiKey: settings.apiKey,
         apiSecret: settings.apiSecret,
         algorithm: settings.signatureAlgorithm,
@@ -101,14 +102,14 @@ export class XcoverClient {
     }
     let outcome: XcoverOutcome
     try {
-      const res = await this.pool(settings.baseUrl).request({
+      // undici bounds each phase with the timeout: connecting, waiting for the answer, reading it.
+      const res = await this.endpoint(settings.baseUrl).pool.request({
         method,
         path,
         headers,
         body,
         headersTimeout: this.options.timeoutMs,
         bodyTimeout: this.options.timeoutMs,
-        signal: AbortSignal.timeout(this.options.timeoutMs),
       })
       const text = await res.body.text()
       const retryAfter = res.headers["retry-after"]
@@ -123,18 +124,23 @@ export class XcoverClient {
     return outcome
   }
 
-  private pool(baseUrl: string): Pool {
-    const origin = new URL(baseUrl).origin
-    let pool = this.pools.get(origin)
-    if (!pool) {
-      pool = new Pool(origin, {
-        connections: this.options.connections ?? 16,
-        keepAliveTimeout: 30_000,
-        connectTimeout: this.options.timeoutMs,
-      })
-      this.pools.set(origin, pool)
+  /** The keep-alive pool of a base URL's origin, and its path prefix; made once per base URL. */
+  private endpoint(baseUrl: string): { pool: Pool; basePath: string } {
+    let endpoint = this.endpoints.get(baseUrl)
+    if (!endpoint) {
+      const url = new URL(baseUrl)
+      const samePool = [...this.endpoints.entries()].find(([other]) => new URL(other).origin === url.origin)
+      const pool =
+        samePool?.[1].pool ??
+        new Pool(url.origin, {
+          connections: this.options.connections ?? 16,
+          keepAliveTimeout: 30_000,
+          connectTimeout: this.options.timeoutMs,
+        })
+      endpoint = { pool, basePath: basePath(baseUrl) }
+      this.endpoints.set(baseUrl, endpoint)
     }
-    return pool
+    return endpoint
   }
 }
 
