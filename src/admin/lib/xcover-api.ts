@@ -1,7 +1,8 @@
 import Medusa from "@medusajs/js-sdk"
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query"
+// The status list has no imports, so the bundle can share it with the server.
+import { OFFER_STATUSES, type OfferStatus } from "../../modules/xcover/offer-statuses"
 // Response shapes are the server's own types (type-only imports: nothing of the server is bundled).
-import type { OfferStatus } from "../../modules/xcover/models/xcover-offer"
 import type { OfferLogEntry, OfferStats } from "../../modules/xcover/reporting/offer-log"
 import type { ConnectionTestResult } from "../../modules/xcover/settings/connection-test"
 import type { SettingSource, SettingsView } from "../../modules/xcover/settings/resolve-settings"
@@ -35,20 +36,7 @@ export type XcoverStats = OfferStats
 type Json<T> = { [K in keyof T]: T[K] extends Date ? string : T[K] extends Date | null ? string | null : T[K] }
 export type XcoverOffer = Json<OfferLogEntry>
 
-// Repeated here because the model file is server code the admin bundle must not import; the
-// check below fails the build if the two lists ever differ.
-export const OFFER_STATUSES = [
-  "shown",
-  "selected",
-  "pending",
-  "sending",
-  "retrying",
-  "opted_out",
-  "rejected",
-  "failed",
-] as const satisfies readonly OfferStatus[]
-const allStatusesListed: Exclude<OfferStatus, (typeof OFFER_STATUSES)[number]> extends never ? true : false = true
-void allStatusesListed
+export { OFFER_STATUSES }
 
 export type OfferFilters = {
   status?: OfferStatus[]
