@@ -94,6 +94,14 @@ medusaIntegrationTestRunner({
       expect(standIn.requestsFor("li-only")).toEqual([])
     })
 
+    it("records metadata offers in the ledger while the cart is open", async () => {
+      const cartId = await shop.createCart({ xcover_offer_ids: ["early-1"] })
+      await eventually(async () => expect((await ledger(cartId))["early-1"]).toMatchObject({ status: "shown", source: "cart_metadata" }))
+      await shop.setMetadata(cartId, { xcover_offer_ids: ["early-1", "early-2", "not valid!"] })
+      await eventually(async () => expect(Object.keys(await ledger(cartId)).sort()).toEqual(["early-1", "early-2"]))
+      expect(standIn.received).toEqual([])
+    })
+
     it("treats an offer given by the route and by metadata as one offer", async () => {
       const cartId = await shop.createCart()
       await shop.recordOffer(cartId, "both-ways")

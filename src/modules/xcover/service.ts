@@ -151,6 +151,21 @@ export default class XcoverModuleService extends MedusaService({ XcoverOffer }) 
     })
   }
 
+  /**
+   * Records offers a storefront put in `cart.metadata.xcover_offer_ids` while the cart is still
+   * open, so that they are in the ledger before checkout, like offers of the store route (and
+   * so recoverable if `order.placed` is lost). Ids another cart recorded are left alone.
+   */
+  async recordMetadataOffers(cartId: string, offerIds: string[]): Promise<string[]> {
+    const added: string[] = []
+    for (const offerId of offerIds) {
+      if (await insertShownOffer(this.manager_, { offer_id: offerId, cart_id: cartId, source: "cart_metadata" })) {
+        added.push(offerId)
+      }
+    }
+    return added
+  }
+
   async listCartOffers(cartId: string): Promise<RecordedOffer[]> {
     const rows = await this.manager_.execute(
       "SELECT offer_id, cart_id, status, source, created_at FROM xcover_offer WHERE cart_id = ? AND deleted_at IS NULL ORDER BY created_at, offer_id",
