@@ -8,7 +8,10 @@
 //   package      the packed plugin installed into a separate Medusa app
 // `--only=a,b` runs just those stages, `--skip=a,b` all but those. Other arguments go to jest.
 import { spawn } from "node:child_process"
+import { mkdtempSync, readFileSync, rmSync } from "node:fs"
 import { createRequire } from "node:module"
+import os from "node:os"
+import path from "node:path"
 import { ensureDatabase, freePort } from "./lib/database.mjs"
 
 const STAGES = ["unit", "integration", "browser", "bench", "package"]
@@ -36,8 +39,26 @@ function run(command, commandArgs, extraEnv = {}) {
   })
 }
 
-function jest(project, extraEnv = {}, extra = []) {
-  return run(process.execPath, ["node_modules/jest/bin/jest.js", "--selectProjects", project, ...extra, ...jestArgs], extraEnv)
+// Every jest run writes its counts here, for one closing line over all stages.
+const resultsDir = mkdtempSync(path.join(os.tmpdir(), "xcover-test-results-"))
+const totals = { passed: 0, failed: 0 }
+
+async function jest(project, extraEnv = {}, extra = []) {
+  const outputFile = path.join(resultsDir, `${project}.json`)
+  const status = await run(
+    process.execPath,
+    ["node_modules/jest/bin/jest.js", "--selectProjects", project, "--json", `--outputFile=${outputFile}`, ...extra, ...jestArgs],
+    extraEnv
+  )
+  try {
+    const results = JSON.parse(readFileSync(outputFile, "utf8"))
+    totals.passed += results.numPassedTests
+    totals.failed += results.numFailedTests + results.numRuntimeErrorTestSuites
+  } catch {
+    // jest died before writing results: the exit status already says so.
+    totals.failed += status === 0 ? 0 : 1
+  }
+  return status
 }
 
 /** `medusa build --admin-only`: the dashboard with this plugin's extensions, into .medusa/admin. */
@@ -88,4 +109,6 @@ if (status === 0 && dbStages.length) {
     await db.stop()
   }
 }
+rmSync(resultsDir, { recursive: true, force: true })
+console.log(`\ntests: ${totals.passed} passed, ${totals.failed} failed`)
 process.exit(status)
