@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from "node:child_process"
 import { createWriteStream, readFileSync } from "node:fs"
-import net from "node:net"
 import path from "node:path"
 import { setTimeout as sleep } from "node:timers/promises"
 import type { SeededStore } from "../../integration-tests/helpers/seed-store"
+import { portAnswers } from "./ports.cjs"
 
 /** The repository root (this file lives in scripts/lib). */
 export const ROOT = path.resolve(__dirname, "..", "..")
@@ -162,12 +162,5 @@ async function stopGroup(child: ChildProcess, first: NodeJS.Signals = "SIGTERM")
 
 /** True when something accepts connections on localhost:port (IPv4 or IPv6). */
 export async function portInUse(port: number): Promise<boolean> {
-  const tryConnect = (host: string) =>
-    new Promise<boolean>((resolve) => {
-      const socket = net.connect({ port, host })
-      socket.setTimeout(500, () => (socket.destroy(), resolve(false)))
-      socket.once("connect", () => (socket.destroy(), resolve(true)))
-      socket.once("error", () => resolve(false))
-    })
-  return (await tryConnect("127.0.0.1")) || (await tryConnect("::1"))
+  return (await portAnswers(port, "127.0.0.1")) || (await portAnswers(port, "::1"))
 }

@@ -7,16 +7,12 @@ import { XCOVER_OPTIONS_KEY } from "./loaders/validate-options"
 import XcoverOffer, { type OfferSource, type OfferStatus } from "./models/xcover-offer"
 import { MAX_OFFERS_PER_CART } from "./offer-id"
 import type { XcoverOptions } from "./options"
+import { lockCartOffers, type SqlManager } from "./sql"
 import { listOfferLog, offerStats, requeueOffer, type OfferLogEntry, type OfferLogFilters, type OfferStats } from "./reporting/offer-log"
 import { describeProbe, NOT_CONFIGURED_RESULT, type ConnectionTestResult } from "./settings/connection-test"
 import type { SettingsView, StoredSettings } from "./settings/resolve-settings"
 import { XcoverSettingsStore, type SaveSettingsInput } from "./settings/settings-store"
 
-/** The part of MikroORM's entity manager this service uses for its atomic SQL. */
-type SqlManager = {
-  execute(sql: string, params?: unknown[]): Promise<Record<string, unknown>[]>
-  transactional<T>(work: (em: SqlManager) => Promise<T>): Promise<T>
-}
 
 type InjectedDependencies = {
   logger: Logger
@@ -121,7 +117,7 @@ export default class XcoverModuleService extends MedusaService({ XcoverOffer }) 
    */
   async recordShownOffer(input: { cart_id: string; offer_id: string }): Promise<{ offer: RecordedOffer; created: boolean }> {
     return this.manager_.transactional(async (em) => {
-      await em.execute("SELECT pg_advisory_xact_lock(hashtext(?))", [`xcover:${input.cart_id}`])
+      await lockCartOffers(em, input.cart_id)
       const [existing] = await em.execute(
         "SELECT offer_id, cart_id, status, source, created_at FROM xcover_offer WHERE offer_id = ? AND deleted_at IS NULL",
         [input.offer_id]
@@ -183,7 +179,7 @@ export default class XcoverModuleService extends MedusaService({ XcoverOffer }) 
   async recordOrderOffers(input: OrderOffersInput): Promise<OrderOffersResult> {
     const selected = new Set(input.selected_offer_ids)
     return this.manager_.transactional(async (em) => {
-      await em.execute("SELECT pg_advisory_xact_lock(hashtext(?))", [`xcover:${input.cart_id}`])
+      await lockCartOffers(em, input.cart_id)
       // Offers only given through metadata (or only through a line item) join the ledger first.
       const fromMetadata = new Set(input.metadata_offer_ids)
       const extra = [...new Set([...input.metadata_offer_ids, ...input.selected_offer_ids])]

@@ -1,6 +1,6 @@
 import { MedusaError } from "@medusajs/framework/utils"
 import type { OfferSource, OfferStatus } from "../models/xcover-offer"
-import type { SqlExecutor } from "../settings/settings-store"
+import type { SqlExecutor } from "../sql"
 
 /** One ledger row as the admin's opt-out log shows it. */
 export type OfferLogEntry = {

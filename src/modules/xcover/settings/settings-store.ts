@@ -3,10 +3,8 @@ import { MedusaError, generateEntityId } from "@medusajs/framework/utils"
 import { SecretBox } from "../crypto/secret-box"
 import type { XcoverEnvironment } from "../models/xcover-settings"
 import type { SignatureAlgorithm, XcoverOptions } from "../options"
+import type { SqlExecutor } from "../sql"
 import { resolveSettings, type AdminSecret, type ResolvedSettings, type StoredSettings } from "./resolve-settings"
-
-/** The part of the entity manager the store needs. */
-export type SqlExecutor = { execute(sql: string, params?: unknown[]): Promise<Record<string, unknown>[]> }
 
 /**
  * A change from the admin. A field left out keeps its saved value; `null` removes the override
