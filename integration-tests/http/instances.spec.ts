@@ -128,7 +128,7 @@ describe("delivery across restarts and crashes", () => {
     // 2. XCover is unreachable while orders are placed on a new instance.
     await standIn.stop()
     const second = await cluster.start()
-    const orders = []
+    const orders: { taken: string; declined: string[] }[] = []
     for (let i = 0; i < 4; i++) {
       orders.push(await placeOrder(storefront(second, store), `outage${i}`))
     }
@@ -148,9 +148,12 @@ describe("delivery across restarts and crashes", () => {
     await cluster.start()
     await eventually(() => expect([...standIn.acceptedOfferIds()].sort()).toEqual(declined), { timeoutMs: 60_000 })
 
-    const rows = await ledger()
-    expect(rows.filter((r) => r.status === "opted_out").map((r) => r.offer_id).sort()).toEqual(declined)
-    expect(rows.filter((r) => r.status === "selected").map((r) => r.offer_id).sort()).toEqual(orders.map((o) => o.taken).sort())
+    // The ledger is written just after XCover answers.
+    await eventually(async () => {
+      const rows = await ledger()
+      expect(rows.filter((r) => r.status === "opted_out").map((r) => r.offer_id).sort()).toEqual(declined)
+      expect(rows.filter((r) => r.status === "selected").map((r) => r.offer_id).sort()).toEqual(orders.map((o) => o.taken).sort())
+    })
     const taken = new Set(orders.map((o) => o.taken))
     expect(standIn.received.filter((r) => r.offerId && taken.has(r.offerId))).toEqual([])
   })
@@ -208,9 +211,11 @@ describe("two instances (shared + worker) with the Redis event bus and workflow 
     // Each offer was sent once: claims are atomic, so no 409 replays either.
     expect(standIn.received.filter((r) => r.answer !== 204)).toEqual([])
 
-    const rows = await cluster.ledger()
-    expect(rows.filter((r) => r.status === "opted_out")).toHaveLength(declined.length)
-    expect(rows.filter((r) => r.status === "selected")).toHaveLength(orders.length)
+    await eventually(async () => {
+      const rows = await (cluster as Cluster).ledger()
+      expect(rows.filter((r) => r.status === "opted_out")).toHaveLength(declined.length)
+      expect(rows.filter((r) => r.status === "selected")).toHaveLength(orders.length)
+    })
 
     // Both processes sent opt-outs, and neither exceeded its rate in any one-second window.
     for (const { apiKey } of keys) {

@@ -78,10 +78,13 @@ medusaIntegrationTestRunner({
       await shop.complete(cartId)
 
       await eventually(() => expect(standIn.acceptedOfferIds()).toEqual(["meta-declined"]))
-      const rows = await ledger(cartId)
-      expect(Object.keys(rows).sort()).toEqual(["meta-declined", "meta-taken"])
-      expect(rows["meta-taken"].status).toBe("selected")
-      expect(rows["meta-declined"]).toMatchObject({ status: "opted_out", source: "cart_metadata" })
+      // The ledger is written just after XCover answers.
+      await eventually(async () => {
+        const rows = await ledger(cartId)
+        expect(Object.keys(rows).sort()).toEqual(["meta-declined", "meta-taken"])
+        expect(rows["meta-taken"].status).toBe("selected")
+        expect(rows["meta-declined"]).toMatchObject({ status: "opted_out", source: "cart_metadata" })
+      })
     })
 
     it("records a taken offer known only from its line item, and never sends it", async () => {

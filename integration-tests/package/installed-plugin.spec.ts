@@ -73,9 +73,12 @@ describe("the packed plugin installed into a Medusa app", () => {
 
     await eventually(() => expect(standIn.acceptedOfferIds()).toEqual(["pkg-declined"]), { timeoutMs: 30_000 })
     expect(standIn.requestsFor("pkg-taken")).toEqual([])
-    const { data } = await shop.listOffers(cartId)
-    const statuses = Object.fromEntries(data.xcover_offers.map((o: { offer_id: string; status: string }) => [o.offer_id, o.status]))
-    expect(statuses).toEqual({ "pkg-taken": "selected", "pkg-declined": "opted_out" })
+    // The ledger is written just after XCover answers.
+    await eventually(async () => {
+      const { data } = await shop.listOffers(cartId)
+      const statuses = Object.fromEntries(data.xcover_offers.map((o: { offer_id: string; status: string }) => [o.offer_id, o.status]))
+      expect(statuses).toEqual({ "pkg-taken": "selected", "pkg-declined": "opted_out" })
+    })
   })
 
   it("resolves the `./admin` export from the app, for require and for import", async () => {
