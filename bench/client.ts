@@ -24,7 +24,7 @@ export type ClientResult = {
 }
 
 export async function benchClient(standIn: StandInProcess, settings: XcoverCallSettings, calls: number): Promise<ClientResult> {
-  const client = new XcoverClient({ timeoutMs: 10_000, maxRequestsPerSecond: 0, connections: CONCURRENCY })
+  const client = new XcoverClient({ timeoutMs: 10_000, connections: CONCURRENCY })
   const bare = new Pool(new URL(settings.baseUrl).origin, { connections: CONCURRENCY, keepAliveTimeout: 30_000 })
   const rates = { client: [] as number[], bare: [] as number[] }
   // Client ports seen so far: a port not seen before is a connection opened in this round.

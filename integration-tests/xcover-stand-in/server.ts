@@ -53,6 +53,9 @@ export class XcoverStandIn {
   readonly received: ReceivedRequest[] = []
   private readonly scripts = new Map<string, Behaviour[]>()
   private defaultBehaviour: Behaviour = { status: 204 }
+  /** Answers for the next signed requests whatever their offer, before per-offer scripts. */
+  private readonly nextAnswers: Behaviour[] = []
+  private clockOffsetMs = 0
   private readonly answeredKeys = new Map<string, number>()
   private readonly sockets = new Set<Socket>()
   private readonly hanging = new Set<ServerResponse>()
@@ -107,6 +110,16 @@ export class XcoverStandIn {
     this.scripts.set(offerId, [...(this.scripts.get(offerId) ?? []), ...behaviours])
   }
 
+  /** Answers for the next correctly signed requests, whichever offer they are for. */
+  scriptNext(...behaviours: Behaviour[]): void {
+    this.nextAnswers.push(...behaviours)
+  }
+
+  /** Runs the stand-in's clock this far from the machine's: its `Date` answers and its checks. */
+  setClockOffset(ms: number): void {
+    this.clockOffsetMs = ms
+  }
+
   setDefault(behaviour: Behaviour): void {
     this.defaultBehaviour = behaviour
   }
@@ -114,6 +127,8 @@ export class XcoverStandIn {
   reset(): void {
     this.received.length = 0
     this.scripts.clear()
+    this.nextAnswers.length = 0
+    this.clockOffsetMs = 0
     this.answeredKeys.clear()
     this.defaultBehaviour = { status: 204 }
   }
@@ -172,7 +187,7 @@ export class XcoverStandIn {
       return this.answer(res, record, 409, { type: "conflict", message: "Request already processed" }, "idempotent replay")
     }
 
-    const queue = this.scripts.get(route.offerId)
+    const queue = this.nextAnswers.length ? this.nextAnswers : this.scripts.get(route.offerId)
     const behaviour = queue?.length ? (queue.shift() as Behaviour) : this.defaultBehaviour
     if ("hang" in behaviour) {
       record.answer = "hang"
@@ -219,7 +234,7 @@ export class XcoverStandIn {
     if (!date || !DATE_RE.test(date)) {
       return "Date header missing or not in RFC 7231 GMT form"
     }
-    const skew = Math.abs(Date.now() - Date.parse(date))
+    const skew = Math.abs(Date.now() + this.clockOffsetMs - Date.parse(date))
     if (!(skew <= (this.options.maxSkewMs ?? 5 * 60_000))) {
       return `Date is ${Math.round(skew / 1000)} s off`
     }
@@ -282,6 +297,7 @@ export class XcoverStandIn {
   ): void {
     record.answer = status
     record.reason = reason
+    headers = { date: new Date(Date.now() + this.clockOffsetMs).toUTCString(), ...headers }
     if (status === 204 || body === undefined) {
       res.writeHead(status, headers).end()
       return

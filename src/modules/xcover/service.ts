@@ -2,13 +2,15 @@ import type { Logger } from "@medusajs/framework/types"
 import { MedusaError, MedusaService, generateEntityId } from "@medusajs/framework/utils"
 import { XcoverClient, type XcoverCallLog, type XcoverCallSettings } from "./client/xcover-client"
 import { describeOutcome, type XcoverOutcome } from "./client/outcome"
-import { decideRetry } from "./delivery/backoff"
 import { XCOVER_OPTIONS_KEY } from "./loaders/validate-options"
 import XcoverOffer, { type OfferSource, type OfferStatus } from "./models/xcover-offer"
 import { MAX_OFFERS_PER_CART } from "./offer-id"
 import type { XcoverOptions } from "./options"
 import { lockCartOffers, type SqlManager } from "./sql"
 import { listOfferLog, offerStats, requeueOffer, type OfferLogEntry, type OfferLogFilters, type OfferStats } from "./reporting/offer-log"
+import { Dispatcher, type DispatchResult } from "./outbox/dispatcher"
+import type { CircuitView } from "./outbox/dispatch-state"
+import { optOutKind } from "./outbox/opt-out"
 import { describeProbe, NOT_CONFIGURED_RESULT, type ConnectionTestResult } from "./settings/connection-test"
 import type { SettingsView, StoredSettings } from "./settings/resolve-settings"
 import { XcoverSettingsStore, type SaveSettingsInput } from "./settings/settings-store"
@@ -45,29 +47,15 @@ export type OrderOffersResult = {
   foreign: string[]
 }
 
-export type DispatchResult = {
-  idle: boolean
-  sent: number
-  opted_out: number
-  retrying: number
-  rejected: number
-  failed: number
-}
+export type { DispatchResult }
 
-type ClaimedOffer = {
-  id: string
-  offer_id: string
-  attempts: number
-  idempotency_key: string
-  declined_at: Date
-  /** Database time of the claim, and this process's clock then: retries are timed on the
-   * database clock, which every instance shares. */
-  db_now: Date
-  claimed_at_local: number
+/** What the settings page shows of delivery: the credential circuit and XCover's clock. */
+export type DeliveryHealth = {
+  circuit: CircuitView
+  /** XCover's clock minus ours, when more than a minute apart (signatures may be refused). */
+  clock_skew_ms: number | null
+  clock_skew_at: Date | null
 }
-
-/** Reserve beyond the request timeout before another process may take a claimed offer over. */
-const MIN_LEASE_MARGIN_MS = 5_000
 
 /**
  * The `xcover` module: the ledger of offers (also the outbox of opt-outs) and the only way out to
@@ -79,7 +67,7 @@ export default class XcoverModuleService extends MedusaService({ XcoverOffer }) 
   protected readonly manager_: SqlManager
   protected readonly options_: XcoverOptions
   protected readonly client_: XcoverClient
-  private dispatching_ = false
+  protected readonly dispatcher_: Dispatcher
 
   constructor(deps: InjectedDependencies) {
     // eslint-disable-next-line prefer-rest-params
@@ -87,9 +75,14 @@ export default class XcoverModuleService extends MedusaService({ XcoverOffer }) 
     this.logger_ = deps.logger
     this.manager_ = deps.manager
     this.options_ = deps[XCOVER_OPTIONS_KEY]
-    this.client_ = new XcoverClient(
-      { timeoutMs: this.options_.timeoutMs, maxRequestsPerSecond: this.options_.maxRequestsPerSecond },
-      (log) => this.logCall(log)
+    this.client_ = new XcoverClient({ timeoutMs: this.options_.timeoutMs }, (log) => this.logCall(log))
+    this.dispatcher_ = new Dispatcher(
+      this.manager_,
+      this.client_,
+      this.options_,
+      this.logger_,
+      () => this.settingsStore().resolve(),
+      [optOutKind]
     )
   }
 
@@ -100,15 +93,6 @@ export default class XcoverModuleService extends MedusaService({ XcoverOffer }) 
    */
   async getCallSettings(): Promise<XcoverCallSettings | null> {
     return (await this.settingsStore().resolve()).call
-  }
-
-  /** One signed opt-out call. The idempotency key must be the same on every try for an offer. */
-  async optOut(offerId: string, idempotencyKey: string): Promise<XcoverOutcome> {
-    const settings = await this.getCallSettings()
-    if (!settings) {
-      throw new MedusaError(MedusaError.Types.NOT_ALLOWED, "XCover credentials are not configured")
-    }
-    return this.client_.optOut({ settings, offerId, idempotencyKey })
   }
 
   /**
@@ -241,137 +225,21 @@ export default class XcoverModuleService extends MedusaService({ XcoverOffer }) 
   }
 
   /**
-   * Sends every due opt-out (optionally only one order's), in batches, until none is due.
-   * Safe to run in several processes at once: each offer is claimed atomically before sending.
+   * Sends every due opt-out (optionally only one order's) through the dispatcher: shared rate
+   * budget, claims checked before each request, 429 pause and credential circuit.
    */
   async dispatchDueOptOuts(filter: { order_id?: string } = {}): Promise<DispatchResult> {
-    const result: DispatchResult = { idle: false, sent: 0, opted_out: 0, retrying: 0, rejected: 0, failed: 0 }
-    const settings = await this.getCallSettings()
-    if (!settings) {
-      return { ...result, idle: true }
-    }
-    const batchSize = this.options_.maxRequestsPerSecond > 0 ? Math.max(1, Math.ceil(this.options_.maxRequestsPerSecond)) : 50
-    for (;;) {
-      const claimed = await this.claimDueOffers(batchSize, filter.order_id)
-      if (!claimed.length) {
-        return result
-      }
-      await Promise.all(
-        claimed.map(async (offer) => {
-          const outcome = await this.client_.optOut({ settings, offerId: offer.offer_id, idempotencyKey: offer.idempotency_key })
-          const status = await this.completeAttempt(offer, outcome)
-          result.sent++
-          if (status) {
-            result[status]++
-          }
-        })
-      )
-    }
+    return this.dispatcher_.dispatch(optOutKind, filter)
   }
 
-  /**
-   * Background sweep for the scheduled job. One sweep at a time per process; other processes
-   * sweep in parallel safely.
-   */
+  /** Background sweep for the scheduled job: one at a time per process; processes share the work. */
   async dispatchAllDue(): Promise<DispatchResult | null> {
-    if (this.dispatching_) {
-      return null
-    }
-    this.dispatching_ = true
-    try {
-      return await this.dispatchDueOptOuts()
-    } finally {
-      this.dispatching_ = false
-    }
+    return this.dispatcher_.sweep(optOutKind)
   }
 
-  /**
-   * Takes up to `limit` due offers for this process: pending/retrying ones whose time has come
-   * and sending ones whose lease ran out (their sender died). `FOR UPDATE SKIP LOCKED` makes the
-   * claim atomic: two processes never hold the same offer.
-   */
-  protected async claimDueOffers(limit: number, orderId?: string): Promise<ClaimedOffer[]> {
-    // The lease covers the wait for a rate-limit slot, the request and writing its outcome.
-    const windowMs = this.options_.maxRequestsPerSecond > 0 ? (limit / this.options_.maxRequestsPerSecond) * 1050 : 0
-    const { timeoutMs } = this.options_
-    const leaseMs = Math.ceil(windowMs + timeoutMs + Math.max(timeoutMs, MIN_LEASE_MARGIN_MS))
-    const rows = await this.manager_.execute(
-      `UPDATE xcover_offer AS o
-       SET status = 'sending', attempts = o.attempts + 1, last_attempt_at = now(),
-           lease_until = now() + (? * interval '1 millisecond'), updated_at = now()
-       WHERE o.id IN (
-         SELECT id FROM xcover_offer
-         WHERE deleted_at IS NULL
-           AND ((status IN ('pending', 'retrying') AND next_attempt_at <= now())
-             OR (status = 'sending' AND lease_until < now()))
-           ${orderId ? "AND order_id = ?" : ""}
-         ORDER BY next_attempt_at NULLS FIRST
-         LIMIT ?
-         FOR UPDATE SKIP LOCKED)
-       RETURNING o.id, o.offer_id, o.attempts, o.idempotency_key, o.declined_at, now() AS db_now`,
-      orderId ? [leaseMs, orderId, limit] : [leaseMs, limit]
-    )
-    return rows.map((r) => ({
-      id: String(r.id),
-      offer_id: String(r.offer_id),
-      attempts: Number(r.attempts),
-      idempotency_key: String(r.idempotency_key),
-      declined_at: new Date(r.declined_at as string | Date),
-      db_now: new Date(r.db_now as string | Date),
-      claimed_at_local: Date.now(),
-    }))
-  }
-
-  /**
-   * Writes the outcome of one try. Conditional on the claim (status and attempt number), so a
-   * sender whose lease expired cannot overwrite what a newer sender recorded.
-   */
-  protected async completeAttempt(
-    offer: ClaimedOffer,
-    outcome: XcoverOutcome
-  ): Promise<"opted_out" | "retrying" | "rejected" | "failed" | null> {
-    const error = outcome.kind === "opted_out" ? null : describeOutcome(outcome)
-    let status: "opted_out" | "retrying" | "rejected" | "failed"
-    let nextAttemptAt: Date | null = null
-    if (outcome.kind === "opted_out") {
-      status = "opted_out"
-    } else if (outcome.kind === "rejected") {
-      status = "rejected"
-    } else {
-      const decision = decideRetry({
-        attempt: offer.attempts,
-        declinedAt: offer.declined_at,
-        // Now, on the database clock: Retry-After counts from the answer, not from the claim.
-        now: new Date(offer.db_now.getTime() + (Date.now() - offer.claimed_at_local)),
-        policy: this.options_.retry,
-        retryAfterMs: outcome.retryAfterMs,
-      })
-      status = decision.giveUp ? "failed" : "retrying"
-      nextAttemptAt = decision.giveUp ? null : decision.nextAttemptAt
-    }
-    const final = status !== "retrying"
-    const updated = await this.manager_.execute(
-      `UPDATE xcover_offer
-       SET status = ?, last_status = ?, last_error = ?, next_attempt_at = ?, lease_until = NULL,
-           completed_at = ${final ? "now()" : "NULL"}, updated_at = now()
-       WHERE id = ? AND status = 'sending' AND attempts = ?
-       RETURNING id`,
-      [status, outcome.status, error, nextAttemptAt, offer.id, offer.attempts]
-    )
-    if (!updated.length) {
-      this.logger_.warn(`xcover: outcome of offer ${offer.offer_id} (try ${offer.attempts}) arrived after its lease was taken over; ignored`)
-      return null
-    }
-    if (status === "failed") {
-      this.logger_.error(
-        `xcover: opt-out of offer ${offer.offer_id} FAILED after ${offer.attempts} tries over ${Math.round(this.options_.retry.maxAgeMs / 1000)} s (${error}); retry it from the admin once XCover is reachable`
-      )
-    } else if (status === "rejected" && outcome.status === 403) {
-      this.logger_.error(
-        `xcover: XCover refused the credentials for offer ${offer.offer_id} (${error}); check partner code, API key, API secret and signature settings`
-      )
-    }
-    return status
+  async getDeliveryHealth(): Promise<DeliveryHealth> {
+    const state = await this.dispatcher_.state.read()
+    return { circuit: state.circuit, clock_skew_ms: state.clock_skew_ms, clock_skew_at: state.clock_skew_at }
   }
 
   private logCall(log: XcoverCallLog): void {
@@ -403,7 +271,10 @@ export default class XcoverModuleService extends MedusaService({ XcoverOffer }) 
 
   /** Saves admin overrides; returns the previous row for compensation. */
   async saveAdminSettings(input: SaveSettingsInput): Promise<{ previous: StoredSettings | null }> {
-    return this.settingsStore().save(input)
+    const saved = await this.settingsStore().save(input)
+    // New settings may fix refused credentials: probe them on the next dispatch, not in 15 min.
+    await this.dispatcher_.state.probeSoon()
+    return saved
   }
 
   async restoreAdminSettings(previous: StoredSettings | null): Promise<void> {
@@ -416,7 +287,11 @@ export default class XcoverModuleService extends MedusaService({ XcoverOffer }) 
     if (!credentials) {
       return NOT_CONFIGURED_RESULT(view.problems)
     }
-    return describeProbe(await this.client_.probe(credentials), credentials.baseUrl)
+    const result = describeProbe(await this.dispatcher_.probe(credentials), credentials.baseUrl)
+    if (result.result === "accepted" && (await this.dispatcher_.state.closeCircuit())) {
+      this.logger_.info("xcover: the connection test passed; sending resumed")
+    }
+    return result
   }
 
   async listOfferLog(filters: OfferLogFilters): Promise<{ offers: OfferLogEntry[]; count: number }> {
@@ -429,7 +304,7 @@ export default class XcoverModuleService extends MedusaService({ XcoverOffer }) 
 
   /** Moves a failed or rejected offer back to pending, due now; the caller dispatches it. */
   async requeueOffer(id: string): Promise<OfferLogEntry> {
-    return requeueOffer(this.manager_, id)
+    return requeueOffer(this.manager_, id, this.options_.retry.maxAgeMs)
   }
 }
 

@@ -1,4 +1,4 @@
-import { decideRetry, retryDelayMs } from "../delivery/backoff"
+import { decideRetry, retryDelayMs } from "../outbox/backoff"
 
 const policy = { baseDelayMs: 1000, maxDelayMs: 60_000, maxAgeMs: 3600_000 }
 
@@ -15,10 +15,10 @@ describe("retry backoff", () => {
     expect(retryDelayMs(1, policy, 7000, () => 0.5)).toBe(7000)
   })
 
-  it("gives up once the offer is older than maxAgeMs, and never schedules past that", () => {
-    const declinedAt = new Date(0)
-    expect(decideRetry({ attempt: 2, declinedAt, now: new Date(3600_000), policy, retryAfterMs: null })).toEqual({ giveUp: true })
-    const late = decideRetry({ attempt: 20, declinedAt, now: new Date(3590_000), policy, retryAfterMs: null, random: () => 0.5 })
+  it("gives up once the deadline has passed, and never schedules past it", () => {
+    const deadline = new Date(3600_000)
+    expect(decideRetry({ attempt: 2, deadline, now: new Date(3600_000), policy, retryAfterMs: null })).toEqual({ giveUp: true })
+    const late = decideRetry({ attempt: 20, deadline, now: new Date(3590_000), policy, retryAfterMs: null, random: () => 0.5 })
     expect(late).toEqual({ giveUp: false, nextAttemptAt: new Date(3600_000) })
   })
 })

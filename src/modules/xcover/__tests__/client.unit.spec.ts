@@ -13,7 +13,7 @@ beforeAll(async () => {
 afterAll(() => standIn.stop())
 beforeEach(() => {
   standIn.reset()
-  client = new XcoverClient({ timeoutMs: 500, maxRequestsPerSecond: 0 })
+  client = new XcoverClient({ timeoutMs: 500 })
 })
 afterEach(() => client.close())
 
@@ -39,10 +39,11 @@ describe("XcoverClient against the stand-in", () => {
     expect(standIn.received[0].signedHeaders).toBe("(request-target) date")
   })
 
-  it("is rejected with XCover's reason when the secret is wrong", async () => {
+  it("is refused as unauthorized, with XCover's reason, when the secret is wrong", async () => {
     const outcome = await optOut("offer-3", { apiSecret: "wrong" })
     expect(outcome).toEqual({
-      kind: "rejected",
+      clockSkewMs: expect.any(Number),
+      kind: "unauthorized",
       status: 403,
       type: "auth_error",
       message: "You do not have permission to access this url",
@@ -103,32 +104,15 @@ describe("XcoverClient against the stand-in", () => {
     expect(sockets.size).toBeLessThanOrEqual(2)
   })
 
-  it("never starts more calls in a second than the rate limit", async () => {
-    const limited = new XcoverClient({ timeoutMs: 2000, maxRequestsPerSecond: 10 })
+  it("reports how far XCover's Date header is from the local clock", async () => {
+    standIn.setClockOffset(-120_000)
     try {
-      await Promise.all(
-        Array.from({ length: 25 }, (_, i) =>
-          limited.optOut({ settings, offerId: `rl-${i}`, idempotencyKey: `rl-${i}` })
-        )
-      )
+      const outcome = await optOut("skewed-1")
+      expect(outcome.clockSkewMs).toBeLessThan(-115_000)
+      expect(outcome.clockSkewMs).toBeGreaterThan(-125_000)
     } finally {
-      await limited.close()
+      standIn.setClockOffset(0)
     }
-    const times = standIn.received.map((r) => r.at).sort((a, b) => a - b)
-    expect(times).toHaveLength(25)
-    for (let i = 0; i < times.length; i++) {
-      const inWindow = times.filter((t) => t >= times[i] && t < times[i] + 1000).length
-      expect(inWindow).toBeLessThanOrEqual(10)
-    }
-  })
-
-  it("holds every later call back after a 429, for Retry-After", async () => {
-    standIn.script("throttled", { status: 429, headers: { "retry-after": "1" } })
-    await optOut("throttled")
-    await optOut("next-offer")
-    const [first, second] = standIn.received
-    expect(first.answer).toBe(429)
-    expect(second.offerId).toBe("next-offer")
-    expect(second.at - first.at).toBeGreaterThanOrEqual(1000)
+    expect(Math.abs((await optOut("in-time-1")).clockSkewMs ?? Infinity)).toBeLessThan(2_000)
   })
 })

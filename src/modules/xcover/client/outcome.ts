@@ -2,9 +2,11 @@
  * Every XCover answer (or failure to get one) is classified once, here:
  * - `opted_out`: done; 204, any other 2xx, or 409 (an idempotent replay of a call that succeeded)
  * - `retryable`: try again later; network errors, timeouts, 423, 429, 5xx
- * - `rejected`: XCover said no and will say no again; 403, 404, 422 and every other 4xx
+ * - `unauthorized`: XCover refused the credentials (401/403): a configuration problem, not an
+ *   answer about the offer, so the offer waits for the configuration to be fixed
+ * - `rejected`: XCover said no and will say no again; 404, 422 and every other 4xx
  */
-export type OutcomeKind = "opted_out" | "retryable" | "rejected"
+export type OutcomeKind = "opted_out" | "retryable" | "unauthorized" | "rejected"
 
 export type XcoverOutcome = {
   kind: OutcomeKind
@@ -15,9 +17,12 @@ export type XcoverOutcome = {
   message: string | null
   /** Delay asked for by a `Retry-After` header, in ms. */
   retryAfterMs: number | null
+  /** XCover's `Date` header minus the local clock when the answer came, in ms (null: no answer). */
+  clockSkewMs?: number | null
 }
 
 const RETRYABLE_STATUSES = new Set([423, 429])
+const CREDENTIAL_STATUSES = new Set([401, 403])
 const MAX_MESSAGE_LENGTH = 500
 
 /** Reads only `type` and `message` from an XCover error body; anything else is ignored. */
@@ -59,6 +64,9 @@ export function classifyStatus(status: number): OutcomeKind {
   }
   if (status >= 500 || RETRYABLE_STATUSES.has(status)) {
     return "retryable"
+  }
+  if (CREDENTIAL_STATUSES.has(status)) {
+    return "unauthorized"
   }
   return "rejected"
 }

@@ -3,7 +3,6 @@ import { Pool, errors as undiciErrors } from "undici"
 import type { XcoverCredentials, SignatureAlgorithm, SignedHeaders } from "../options"
 import { isValidOfferId } from "../offer-id"
 import { networkOutcome, responseOutcome, type XcoverOutcome } from "./outcome"
-import { RateLimiter } from "./rate-limiter"
 import { createSigner } from "./sign"
 
 /** Everything one call needs to be addressed and signed; read fresh for every call. */
@@ -15,8 +14,6 @@ export type XcoverCallSettings = XcoverCredentials & {
 
 export type XcoverClientOptions = {
   timeoutMs: number
-  /** 0 turns the limiter off. */
-  maxRequestsPerSecond: number
   /** Keep-alive connections per XCover origin. */
   connections?: number
 }
@@ -39,18 +36,16 @@ export type XcoverCallLog = {
  * The one funnel for XCover HTTP calls: builds the URL (ids percent-encoded), signs every
  * request freshly, sends it over a keep-alive pool with a timeout, and classifies the outcome.
  * It never throws for an upstream problem: every failure comes back as an `XcoverOutcome`.
+ * Pacing is not its business: the dispatcher sends only at slots of the account's shared budget.
  */
 export class XcoverClient {
   private readonly endpoints = new Map<string, { pool: Pool; basePath: string }>()
-  private readonly limiter: RateLimiter
   private readonly sign = createSigner()
 
   constructor(
     private readonly options: XcoverClientOptions,
     private readonly onCall?: (log: XcoverCallLog) => void
-  ) {
-    this.limiter = new RateLimiter(options.maxRequestsPerSecond)
-  }
+  ) {}
 
   async optOut(request: OptOutRequest): Promise<XcoverOutcome> {
     if (!isValidOfferId(request.offerId)) {
@@ -64,7 +59,7 @@ export class XcoverClient {
 
   /**
    * Opts out an offer id that cannot exist: 404 proves the credentials are accepted, 403 that
-   * they are not. No rate limit slot is skipped: it is an ordinary call.
+   * they are not. Callers take a slot of the rate budget first, as for any call.
    */
   async probe(settings: XcoverCallSettings): Promise<XcoverOutcome> {
     return this.optOut({ settings, offerId: `connection-test-${randomUUID()}`, idempotencyKey: randomUUID() })
@@ -83,9 +78,8 @@ export class XcoverClient {
     extraHeaders: Record<string, string>,
     body: string
   ): Promise<XcoverOutcome> {
-    await this.limiter.acquire()
     const started = Date.now()
-    // Signed after the rate limiter let us through, so the Date is the moment of sending.
+    // Signed here, not earlier, so the Date is the moment of sending.
     const headers = {
       ...this.sign({
         apiKey: settings.apiKey,
@@ -112,13 +106,11 @@ export class XcoverClient {
         bodyTimeout: this.options.timeoutMs,
       })
       const text = await res.body.text()
-      const retryAfter = res.headers["retry-after"]
-      outcome = responseOutcome(res.statusCode, text, Array.isArray(retryAfter) ? retryAfter[0] : retryAfter)
+      outcome = responseOutcome(res.statusCode, text, firstHeader(res.headers["retry-after"]))
+      const serverDate = Date.parse(firstHeader(res.headers.date) ?? "")
+      outcome.clockSkewMs = Number.isNaN(serverDate) ? null : serverDate - Date.now()
     } catch (err) {
       outcome = errorOutcome(err, this.options.timeoutMs)
-    }
-    if (outcome.status === 429) {
-      this.limiter.pause(outcome.retryAfterMs ?? 1000)
     }
     this.onCall?.({ method, path, outcome, durationMs: Date.now() - started })
     return outcome
@@ -142,6 +134,10 @@ export class XcoverClient {
     }
     return endpoint
   }
+}
+
+function firstHeader(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value
 }
 
 /** Path prefix of the base URL without a trailing slash (`https://api.xcover.com/x` gives `/x`). */

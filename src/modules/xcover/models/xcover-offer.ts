@@ -23,6 +23,10 @@ const XcoverOffer = model
     declined_at: model.dateTime().nullable(),
     next_attempt_at: model.dateTime().nullable(),
     lease_until: model.dateTime().nullable(),
+    /** Names the claim that holds the lease: only its holder may send or record an outcome. */
+    lease_token: model.text().nullable(),
+    /** When retrying stops (null: declined_at + retry.maxAgeMs); moved on while nothing could be sent. */
+    retry_deadline_at: model.dateTime().nullable(),
     last_attempt_at: model.dateTime().nullable(),
     completed_at: model.dateTime().nullable(),
   })

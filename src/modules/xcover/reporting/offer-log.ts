@@ -108,17 +108,18 @@ export async function offerStats(db: SqlExecutor, range: { created_from?: Date; 
 export const RETRYABLE_BY_HAND: OfferStatus[] = ["failed", "rejected"]
 
 /**
- * Puts a failed or rejected offer back into the outbox: due now, with a fresh `declined_at` so
- * the maximum-age clock starts again. Conditional on the status, so a double click (or two
- * admins) moves it once and a concurrent sender is never disturbed.
+ * Puts a failed or rejected offer back into the outbox: due now, with a fresh retry deadline
+ * (`maxAgeMs` from now; `declined_at` stays the order's). Conditional on the status, so a double
+ * click (or two admins) moves it once and a concurrent sender is never disturbed.
  */
-export async function requeueOffer(db: SqlExecutor, id: string): Promise<OfferLogEntry> {
+export async function requeueOffer(db: SqlExecutor, id: string, maxAgeMs: number): Promise<OfferLogEntry> {
   const [row] = await db.execute(
     `UPDATE xcover_offer
-     SET status = 'pending', next_attempt_at = now(), declined_at = now(), lease_until = NULL, completed_at = NULL, updated_at = now()
+     SET status = 'pending', next_attempt_at = now(), retry_deadline_at = now() + (? * interval '1 millisecond'),
+         lease_until = NULL, lease_token = NULL, completed_at = NULL, updated_at = now()
      WHERE id = ? AND deleted_at IS NULL AND order_id IS NOT NULL AND status IN (${RETRYABLE_BY_HAND.map(() => "?").join(", ")})
      RETURNING ${ENTRY_COLUMNS}`,
-    [id, ...RETRYABLE_BY_HAND]
+    [maxAgeMs, id, ...RETRYABLE_BY_HAND]
   )
   if (row) {
     return row as OfferLogEntry

@@ -22,18 +22,19 @@ export function retryDelayMs(
 export type RetryDecision = { giveUp: true } | { giveUp: false; nextAttemptAt: Date }
 
 /**
- * Retry later, or give up once the offer has been declined for longer than `maxAgeMs`. The
- * last try is placed at the deadline itself, so no offer is abandoned early.
+ * Retry later, or give up once the deadline (declined + `maxAgeMs`, moved on by the time nothing
+ * could be sent) has passed. The last try is placed at the deadline itself, so no offer is
+ * abandoned early.
  */
 export function decideRetry(input: {
   attempt: number
-  declinedAt: Date
+  deadline: Date
   now: Date
   policy: RetryPolicy
   retryAfterMs: number | null
   random?: () => number
 }): RetryDecision {
-  const deadline = input.declinedAt.getTime() + input.policy.maxAgeMs
+  const deadline = input.deadline.getTime()
   const now = input.now.getTime()
   if (now >= deadline) {
     return { giveUp: true }

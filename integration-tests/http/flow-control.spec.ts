@@ -1,0 +1,47 @@
+import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
+import { maxPerSecond } from "../../bench/stats"
+import { eventually } from "../helpers/eventually"
+import { seedStore } from "../helpers/seed-store"
+import { Storefront } from "../helpers/storefront"
+import { useXcoverStandIn } from "../helpers/xcover-env"
+
+jest.setTimeout(420_000)
+
+// A backlog far longer than a lease: 1 call/s (a sandbox key allows 2), 3 s timeout, the
+// dispatch job every 5 s, as a new user would configure a slow account.
+const standIn = useXcoverStandIn({
+  XCOVER_MAX_REQUESTS_PER_SECOND: "1",
+  XCOVER_TIMEOUT_MS: "3000",
+  XCOVER_DISPATCH_SCHEDULE: "*/5 * * * * *",
+})
+
+const ORDERS = 40
+const DECLINED_PER_ORDER = 3
+
+medusaIntegrationTestRunner({
+  testSuite: ({ api, getContainer }) => {
+    it(`sends each of ${ORDERS * DECLINED_PER_ORDER} declined offers of ${ORDERS} back-to-back orders exactly once, never two in one second`, async () => {
+      const shop = new Storefront(api, await seedStore(getContainer()))
+      const declined: string[] = []
+      for (let i = 0; i < ORDERS; i++) {
+        const cartId = await shop.createCart()
+        for (let j = 0; j < DECLINED_PER_ORDER; j++) {
+          const offerId = `backlog-${i}-${j}`
+          await shop.recordOffer(cartId, offerId)
+          declined.push(offerId)
+        }
+        await shop.complete(cartId)
+      }
+
+      await eventually(() => expect(standIn.acceptedOfferIds().length).toBe(declined.length), {
+        timeoutMs: 300_000,
+        intervalMs: 1000,
+      })
+      const sends = standIn.received.filter((r) => r.offerId)
+      // Once each: no replay (409), no second request for any offer.
+      expect(sends.filter((r) => r.answer !== 204)).toEqual([])
+      expect(sends.map((r) => r.offerId).sort()).toEqual([...declined].sort())
+      expect(maxPerSecond(sends.map((r) => r.at))).toBeLessThanOrEqual(1)
+    })
+  },
+})

@@ -1,0 +1,221 @@
+import type { SqlExecutor } from "../sql"
+
+/**
+ * The account-wide state every sender shares, in the one `xcover_dispatch_state` row: the rate
+ * budget, the 429 pause, the credential circuit, the time nothing could be sent and the clock
+ * skew. Every change is one statement on the database clock, so N processes act as one sender.
+ */
+const SCOPE = "default"
+const ROW = `xcover_dispatch_state WHERE scope = '${SCOPE}' AND deleted_at IS NULL`
+const MS = "* interval '1 millisecond'"
+const EPOCH_MS = (expr: string) => `(extract(epoch FROM ${expr}) * 1000)::float8`
+
+/**
+ * SQL condition that holds while sending is allowed: no 429 pause running and the circuit closed.
+ * Each kind's check right before a request goes out includes it, so a pause or an opening that
+ * another process recorded a moment ago stops sends already waiting for their slot.
+ */
+export const SENDING_ALLOWED_SQL = `NOT EXISTS (SELECT 1 FROM ${ROW} AND (paused_until > clock_timestamp() OR circuit_opened_at IS NOT NULL))`
+
+/** Until when a paused send waits, on the database clock (now when no pause is running). */
+export const RESUME_AT_SQL = `GREATEST(now(), COALESCE((SELECT paused_until FROM ${ROW}), now()))`
+
+/** Send slots granted to one process: `count` slots, `spacingMs` apart, the first at `firstLocalMs`. */
+export type SlotGrant = {
+  count: number
+  /** First slot, on this process's clock. */
+  firstLocalMs: number
+  spacingMs: number
+  /** The budget's next free slot after this grant, exactly as stored, to give unused slots back. */
+  endText: string
+}
+
+export type CircuitView = {
+  open: boolean
+  opened_at: Date | null
+  next_probe_at: Date | null
+  probes: number
+  reason: string | null
+}
+
+export type DispatchStateRow = {
+  circuit: CircuitView
+  circuit_settings: string | null
+  unavailable_since: Date | null
+  paused_until: Date | null
+  clock_skew_ms: number | null
+  clock_skew_at: Date | null
+}
+
+/** First probe 30 s after the circuit opens, then doubling to 15 min. */
+export const PROBE_BASE_MS = 30_000
+export const PROBE_MAX_MS = 15 * 60_000
+
+const date = (v: unknown) => (v ? new Date(v as string | Date) : null)
+
+export class DispatchState {
+  private ensured = false
+
+  constructor(private readonly db: SqlExecutor) {}
+
+  /** The row comes with the migration; this covers a row deleted by hand. Once per process. */
+  private async ensure(): Promise<void> {
+    if (!this.ensured) {
+      await this.db.execute(
+        `INSERT INTO xcover_dispatch_state (id, scope) VALUES ('xcds_default', ?) ON CONFLICT (scope) WHERE deleted_at IS NULL DO NOTHING`,
+        [SCOPE]
+      )
+      this.ensured = true
+    }
+  }
+
+  async read(): Promise<DispatchStateRow> {
+    await this.ensure()
+    const [r] = await this.db.execute(
+      `SELECT circuit_opened_at, circuit_probe_at, circuit_probes, circuit_reason, circuit_settings, unavailable_since,
+              paused_until, clock_skew_ms, clock_skew_at FROM ${ROW}`
+    )
+    return {
+      circuit: {
+        open: Boolean(r?.circuit_opened_at),
+        opened_at: date(r?.circuit_opened_at),
+        next_probe_at: date(r?.circuit_probe_at),
+        probes: Number(r?.circuit_probes ?? 0),
+        reason: (r?.circuit_reason as string | null) ?? null,
+      },
+      circuit_settings: (r?.circuit_settings as string | null) ?? null,
+      unavailable_since: date(r?.unavailable_since),
+      paused_until: date(r?.paused_until),
+      clock_skew_ms: r?.clock_skew_ms === null || r?.clock_skew_ms === undefined ? null : Number(r.clock_skew_ms),
+      clock_skew_at: date(r?.clock_skew_at),
+    }
+  }
+
+  /**
+   * Reserves up to `want` send slots `spacingMs` apart, but only slots that start within
+   * `horizonMs` from now (and after any 429 pause): a process never holds more than it can send
+   * soon. Zero slots means the budget is taken that far ahead; `retryInMs` says when to ask again.
+   */
+  async reserveSlots(want: number, spacingMs: number, horizonMs: number): Promise<SlotGrant & { retryInMs: number }> {
+    await this.ensure()
+    const [r] = await this.db.execute(
+      `WITH c AS (SELECT clock_timestamp() AS now),
+       cur AS (
+         SELECT c.now, GREATEST(COALESCE(s.next_slot_at, '-infinity'), COALESCE(s.paused_until, '-infinity'), c.now) AS start
+         FROM xcover_dispatch_state s, c WHERE s.scope = ? AND s.deleted_at IS NULL FOR UPDATE OF s),
+       g AS (
+         SELECT now, start,
+           CASE WHEN start > now + (? ${MS}) THEN 0
+                ELSE LEAST(?::int, floor(${EPOCH_MS("(now + (? " + MS + ") - start)")} / ?)::int + 1) END AS k
+         FROM cur)
+       UPDATE xcover_dispatch_state AS d SET next_slot_at = g.start + (g.k * ? ${MS})
+       FROM g WHERE d.scope = ? AND d.deleted_at IS NULL
+       RETURNING g.k AS count, ${EPOCH_MS("g.start")} AS start_ms, ${EPOCH_MS("g.now")} AS now_ms, d.next_slot_at::text AS end_text`,
+      [SCOPE, horizonMs, want, horizonMs, spacingMs, spacingMs, SCOPE]
+    )
+    const localNow = Date.now()
+    const offset = localNow - Number(r.now_ms)
+    const startLocal = Number(r.start_ms) + offset
+    return {
+      count: Number(r.count),
+      firstLocalMs: startLocal,
+      spacingMs,
+      endText: String(r.end_text),
+      retryInMs: Math.max(0, startLocal - horizonMs - localNow),
+    }
+  }
+
+  /** Returns unused slots at the end of a grant, unless someone reserved after it. */
+  async giveBack(grant: SlotGrant, unused: number): Promise<void> {
+    if (unused > 0) {
+      await this.db.execute(
+        `UPDATE xcover_dispatch_state SET next_slot_at = next_slot_at - (? ${MS}) WHERE scope = ? AND next_slot_at = ?::timestamptz`,
+        [unused * grant.spacingMs, SCOPE, grant.endText]
+      )
+    }
+  }
+
+  /** After a 429: every sender of the account holds back for `ms`. */
+  async pause(ms: number): Promise<void> {
+    await this.db.execute(
+      `UPDATE xcover_dispatch_state SET paused_until = GREATEST(COALESCE(paused_until, '-infinity'), clock_timestamp() + (? ${MS})), updated_at = now() WHERE scope = ?`,
+      [ms, SCOPE]
+    )
+  }
+
+  /** Opens the circuit; true only for the call that opened it (one error line per opening). */
+  async openCircuit(reason: string, settingsFingerprint: string): Promise<boolean> {
+    const rows = await this.db.execute(
+      `UPDATE xcover_dispatch_state
+       SET circuit_opened_at = clock_timestamp(), circuit_probe_at = clock_timestamp() + (? ${MS}), circuit_probes = 0,
+           circuit_reason = ?, circuit_settings = ?, unavailable_since = COALESCE(unavailable_since, clock_timestamp()), updated_at = now()
+       WHERE scope = ? AND circuit_opened_at IS NULL RETURNING id`,
+      [PROBE_BASE_MS, reason, settingsFingerprint, SCOPE]
+    )
+    return rows.length > 0
+  }
+
+  /**
+   * Takes the right to send the one probe of an open circuit: when its backoff has passed, or at
+   * once when the settings changed since the circuit opened. One process wins; the next probe is
+   * scheduled in the same statement (30 s doubling to 15 min).
+   */
+  async takeProbe(settingsFingerprint: string): Promise<boolean> {
+    const rows = await this.db.execute(
+      `UPDATE xcover_dispatch_state
+       SET circuit_probes = circuit_probes + 1, circuit_settings = ?,
+           circuit_probe_at = clock_timestamp() + (LEAST(?::float8 * power(2, circuit_probes + 1), ?::float8) ${MS}), updated_at = now()
+       WHERE scope = ? AND circuit_opened_at IS NOT NULL
+         AND (circuit_probe_at <= clock_timestamp() OR circuit_settings IS DISTINCT FROM ?)
+       RETURNING id`,
+      [settingsFingerprint, PROBE_BASE_MS, PROBE_MAX_MS, SCOPE, settingsFingerprint]
+    )
+    return rows.length > 0
+  }
+
+  async setCircuitReason(reason: string): Promise<void> {
+    await this.db.execute(`UPDATE xcover_dispatch_state SET circuit_reason = ? WHERE scope = ? AND circuit_opened_at IS NOT NULL`, [reason, SCOPE])
+  }
+
+  /** A probe at once on the next dispatch (settings were saved). */
+  async probeSoon(): Promise<void> {
+    await this.db.execute(`UPDATE xcover_dispatch_state SET circuit_probe_at = now() WHERE scope = ? AND circuit_opened_at IS NOT NULL`, [SCOPE])
+  }
+
+  /** Closes the circuit; true only for the call that closed it. */
+  async closeCircuit(): Promise<boolean> {
+    const rows = await this.db.execute(
+      `UPDATE xcover_dispatch_state SET circuit_opened_at = NULL, circuit_probe_at = NULL, circuit_probes = 0, circuit_reason = NULL, updated_at = now()
+       WHERE scope = ? AND circuit_opened_at IS NOT NULL RETURNING id`,
+      [SCOPE]
+    )
+    return rows.length > 0
+  }
+
+  /** Nothing can be sent (no credentials, disabled, circuit open): the retry clock stops. */
+  async markUnavailable(): Promise<void> {
+    await this.ensure()
+    await this.db.execute(
+      `UPDATE xcover_dispatch_state SET unavailable_since = clock_timestamp() WHERE scope = ? AND unavailable_since IS NULL`,
+      [SCOPE]
+    )
+  }
+
+  /** Sending works again: how long it did not (ms), for the one process that noticed; else null. */
+  async markAvailable(): Promise<number | null> {
+    const [r] = await this.db.execute(
+      `WITH old AS (SELECT unavailable_since AS since FROM xcover_dispatch_state WHERE scope = ? AND unavailable_since IS NOT NULL FOR UPDATE)
+       UPDATE xcover_dispatch_state AS d SET unavailable_since = NULL FROM old WHERE d.scope = ?
+       RETURNING ${EPOCH_MS("(clock_timestamp() - old.since)")} AS gap_ms`,
+      [SCOPE, SCOPE]
+    )
+    return r ? Number(r.gap_ms) : null
+  }
+
+  async setClockSkew(skewMs: number | null): Promise<void> {
+    await this.db.execute(
+      `UPDATE xcover_dispatch_state SET clock_skew_ms = ?, clock_skew_at = ${skewMs === null ? "NULL" : "clock_timestamp()"} WHERE scope = ?`,
+      [skewMs === null ? null : Math.round(skewMs), SCOPE]
+    )
+  }
+}

@@ -1,0 +1,298 @@
+import { createHash, randomUUID } from "node:crypto"
+import { setTimeout as sleep } from "node:timers/promises"
+import type { Logger } from "@medusajs/framework/types"
+import { describeOutcome, type XcoverOutcome } from "../client/outcome"
+import type { XcoverCallSettings, XcoverClient } from "../client/xcover-client"
+import type { XcoverOptions } from "../options"
+import type { SqlExecutor } from "../sql"
+import { decideRetry } from "./backoff"
+import { DispatchState } from "./dispatch-state"
+import type { ClaimedOperation, CompletedStatus, OutboxFilter, OutboxKind } from "./kind"
+
+export type DispatchResult = {
+  /** Nothing could be sent: no credentials, disabled, or the credential circuit is open. */
+  idle: boolean
+  sent: number
+  done: number
+  retrying: number
+  rejected: number
+  failed: number
+  /** Put back unsent or after a 401/403: due again once sending is possible. */
+  deferred: number
+}
+
+/** How far ahead a process may reserve send slots: it never holds more than it sends in this time. */
+export const SLOT_HORIZON_MS = 2_000
+/** Reserve beyond the request timeout before another process may take a claimed operation over. */
+const LEASE_MARGIN_MS = 5_000
+/** Without a rate limit: operations claimed at once per process. */
+const UNLIMITED_BATCH = 50
+/** Longest shared pause after a 429; the throttled operation itself waits the full Retry-After. */
+export const MAX_SHARED_PAUSE_MS = 60_000
+/** XCover's clock this far from ours: signatures (which carry our time) may be refused. */
+export const CLOCK_SKEW_WARN_MS = 60_000
+/** A probe (one call a person or the circuit waits for) takes the next slot, up to this far ahead. */
+const PROBE_HORIZON_MS = 3_600_000
+/** Pacing 5 % under the limit, so network jitter cannot push XCover's count in a second over it. */
+const PACING_WINDOW_MS = 1050
+
+type Settings = { call: XcoverCallSettings | null }
+
+/**
+ * Sends due outbox operations of any kind, exactly once, shared by every process on the database:
+ * - flow control: a process reserves send slots of the account's budget for the next 2 s only,
+ *   claims at most that many operations, and checks (and extends) each claim right before its
+ *   request goes out, so a claim taken over is never sent and nothing waits unboundedly;
+ * - one rate budget per account (`maxRequestsPerSecond`), slots reserved on the database clock;
+ * - a 429 pauses every sender for Retry-After (at most 60 s); the operation waits the full value;
+ * - 401/403 open a circuit: nothing is sent but one probe on a backoff, offers wait, and
+ *   retry.maxAgeMs stops counting while nothing can be sent.
+ */
+export class Dispatcher {
+  readonly state: DispatchState
+  private readonly sweeping = new Set<string>()
+  private reportedSkew: boolean | null = null
+
+  constructor(
+    private readonly db: SqlExecutor,
+    private readonly client: XcoverClient,
+    private readonly options: XcoverOptions,
+    private readonly logger: Logger,
+    private readonly settings: () => Promise<Settings>,
+    private readonly kinds: OutboxKind[]
+  ) {
+    this.state = new DispatchState(db)
+  }
+
+  /** A background sweep of one kind; one at a time per process (others sweep in parallel safely). */
+  async sweep<Op extends ClaimedOperation>(kind: OutboxKind<Op>): Promise<DispatchResult | null> {
+    if (this.sweeping.has(kind.name)) {
+      return null
+    }
+    this.sweeping.add(kind.name)
+    try {
+      return await this.dispatch(kind)
+    } finally {
+      this.sweeping.delete(kind.name)
+    }
+  }
+
+  /** Sends every due operation of a kind (optionally one order's) until none is due. */
+  async dispatch<Op extends ClaimedOperation>(kind: OutboxKind<Op>, filter: OutboxFilter = {}): Promise<DispatchResult> {
+    const result: DispatchResult = { idle: false, sent: 0, done: 0, retrying: 0, rejected: 0, failed: 0, deferred: 0 }
+    const inFlight = new Set<Promise<void>>()
+    try {
+      for (;;) {
+        const { call } = await this.settings()
+        if (!call || !(await this.gate(call))) {
+          if (!call) {
+            await this.state.markUnavailable()
+          }
+          result.idle = true
+          return result
+        }
+        const grant = await this.reserve(this.batchSize())
+        if (!grant.count) {
+          // The budget is taken further ahead than the horizon (other processes, or a pause). A
+          // sweep waits for it; one order's immediate dispatch leaves its offers to the sweep.
+          if (filter.order_id) {
+            return result
+          }
+          await sleep(Math.min(SLOT_HORIZON_MS, Math.max(50, grant.retryInMs)))
+          continue
+        }
+        const leaseMs = SLOT_HORIZON_MS + this.options.timeoutMs + LEASE_MARGIN_MS
+        const claimed = await kind.claim(this.db, {
+          limit: grant.count,
+          leaseMs,
+          leaseToken: randomUUID(),
+          maxAgeMs: this.options.retry.maxAgeMs,
+          filter,
+        })
+        if (claimed.length < grant.count && this.options.maxRequestsPerSecond > 0) {
+          await this.state.giveBack(grant, grant.count - claimed.length)
+        }
+        if (!claimed.length) {
+          return result
+        }
+        // Each send waits for its own slot; the next batch is reserved once this one's requests
+        // have gone out (not answered), so a hanging call never holds the others back.
+        await Promise.all(
+          claimed.map(async (op, i) => {
+            const sent = await this.sendAt(kind, op, grant.firstLocalMs + i * grant.spacingMs, call, result)
+            if (sent) {
+              const tracked = sent.answered.finally(() => inFlight.delete(tracked))
+              inFlight.add(tracked)
+            }
+          })
+        )
+      }
+    } finally {
+      await Promise.all(inFlight)
+    }
+  }
+
+  /**
+   * Waits for the slot, checks the claim, sends. Resolves once the request has gone out (or was
+   * skipped) with a promise of its completion (wrapped: an async function would adopt it).
+   */
+  private async sendAt<Op extends ClaimedOperation>(
+    kind: OutboxKind<Op>,
+    op: Op,
+    slotLocalMs: number,
+    settings: XcoverCallSettings,
+    result: DispatchResult
+  ): Promise<{ answered: Promise<void> } | null> {
+    const wait = slotLocalMs - Date.now()
+    if (wait > 0) {
+      await sleep(wait)
+    }
+    const started = await kind.startSend(this.db, op, this.options.timeoutMs + LEASE_MARGIN_MS)
+    if (!started) {
+      // Taken over (never sent twice), or a 429 pause / open circuit since the claim.
+      await kind.release(this.db, op, null)
+      result.deferred++
+      return null
+    }
+    result.sent++
+    const answered = (async () => {
+      const outcome = await kind.send(this.client, settings, op)
+      await this.afterAnswer(outcome, settings)
+      if (outcome.kind === "unauthorized") {
+        await kind.release(this.db, op, outcome)
+        result.deferred++
+        return
+      }
+      const status = await kind.complete(this.db, op, outcome, this.nextTry(op, started, outcome))
+      if (status === null) {
+        this.logger.warn(`xcover: ${kind.name} of ${op.subject} (try ${started.attempt}): its claim was taken over before the outcome was written; ignored`)
+        return
+      }
+      result[status]++
+      if (status === "failed") {
+        this.logger.error(
+          `xcover: ${kind.name} of ${op.subject} FAILED after ${started.attempt} tries (${describeOutcome(outcome)}); retry it from the admin once XCover is reachable`
+        )
+      }
+    })()
+    return { answered }
+  }
+
+  private nextTry(op: ClaimedOperation, started: { attempt: number; dbNowMs: number; localNowMs: number }, outcome: XcoverOutcome) {
+    if (outcome.kind !== "retryable") {
+      return { giveUp: false, nextAttemptAt: null }
+    }
+    const decision = decideRetry({
+      attempt: started.attempt,
+      deadline: op.deadline,
+      // Now on the database clock, which every instance shares: Retry-After counts from the answer.
+      now: new Date(started.dbNowMs + (Date.now() - started.localNowMs)),
+      policy: this.options.retry,
+      retryAfterMs: outcome.retryAfterMs,
+    })
+    return decision.giveUp ? { giveUp: true, nextAttemptAt: null } : { giveUp: false, nextAttemptAt: decision.nextAttemptAt }
+  }
+
+  /** What every answer tells about the account: a 429, refused credentials, the clock. */
+  private async afterAnswer(outcome: XcoverOutcome, settings: XcoverCallSettings): Promise<void> {
+    if (outcome.status === 429) {
+      await this.state.pause(Math.min(outcome.retryAfterMs ?? 1000, MAX_SHARED_PAUSE_MS))
+    }
+    if (outcome.kind === "unauthorized" && (await this.state.openCircuit(describeOutcome(outcome), fingerprint(settings)))) {
+      this.logger.error(
+        `xcover: XCover refused the credentials (${describeOutcome(outcome)}); sending stopped, declined offers wait (none is lost). Check partner code, API key, API secret, signature settings and the server clock; a probe retries in 30 s, at once when the settings are saved`
+      )
+    }
+    await this.noteClockSkew(outcome.clockSkewMs ?? null)
+  }
+
+  /**
+   * Whether sending is possible now. An open circuit lets one process send one probe when its
+   * backoff has passed or the settings changed; the probe's success closes it.
+   */
+  private async gate(settings: XcoverCallSettings): Promise<boolean> {
+    const state = await this.state.read()
+    if (state.circuit.open) {
+      if (!(await this.state.takeProbe(fingerprint(settings)))) {
+        return false
+      }
+      const outcome = await this.probe(settings)
+      if (outcome.kind === "unauthorized") {
+        await this.state.setCircuitReason(describeOutcome(outcome))
+        return false
+      }
+      if (outcome.status === null || outcome.kind === "retryable") {
+        return false
+      }
+      if (await this.state.closeCircuit()) {
+        this.logger.info("xcover: XCover accepts the credentials again; sending resumed")
+      }
+    }
+    if (state.unavailable_since || state.circuit.open) {
+      const gapMs = await this.state.markAvailable()
+      if (gapMs !== null) {
+        for (const kind of this.kinds) {
+          await kind.extendDeadlines(this.db, gapMs, this.options.retry)
+        }
+      }
+    }
+    return true
+  }
+
+  /** A signed call that proves the credentials (the connection test's), at a slot of the budget. */
+  async probe(settings: XcoverCallSettings): Promise<XcoverOutcome> {
+    const grant = await this.reserve(1, PROBE_HORIZON_MS)
+    const wait = grant.firstLocalMs - Date.now()
+    if (wait > 0) {
+      await sleep(wait)
+    }
+    const outcome = await this.client.probe(settings)
+    await this.noteClockSkew(outcome.clockSkewMs ?? null)
+    if (outcome.status === 429) {
+      await this.state.pause(Math.min(outcome.retryAfterMs ?? 1000, MAX_SHARED_PAUSE_MS))
+    }
+    return outcome
+  }
+
+  private batchSize(): number {
+    const rate = this.options.maxRequestsPerSecond
+    return rate > 0 ? Math.max(1, Math.ceil((rate * SLOT_HORIZON_MS) / 1000)) : UNLIMITED_BATCH
+  }
+
+  private async reserve(want: number, horizonMs = SLOT_HORIZON_MS) {
+    const rate = this.options.maxRequestsPerSecond
+    if (rate <= 0) {
+      return { count: want, firstLocalMs: Date.now(), spacingMs: 0, endText: "", retryInMs: 0 }
+    }
+    return this.state.reserveSlots(want, PACING_WINDOW_MS / rate, horizonMs)
+  }
+
+  /** Records the skew once per change (not per call) and warns when it passes a minute. */
+  private async noteClockSkew(skewMs: number | null): Promise<void> {
+    if (skewMs === null) {
+      return
+    }
+    const skewed = Math.abs(skewMs) > CLOCK_SKEW_WARN_MS
+    if (skewed === this.reportedSkew) {
+      return
+    }
+    this.reportedSkew = skewed
+    await this.state.setClockSkew(skewed ? skewMs : null)
+    if (skewed) {
+      this.logger.warn(
+        `xcover: this server's clock is ${Math.round(Math.abs(skewMs) / 1000)} s ${skewMs > 0 ? "behind" : "ahead of"} XCover's; signatures carry the local time and may be refused. Synchronise the clock (NTP)`
+      )
+    }
+  }
+}
+
+/** Identifies the settings a circuit was opened with, without holding the secret. */
+export function fingerprint(settings: XcoverCallSettings): string {
+  const secret = createHash("sha256").update(settings.apiSecret).digest("hex")
+  return createHash("sha256")
+    .update(JSON.stringify([settings.baseUrl, settings.partnerCode, settings.apiKey, secret, settings.signatureAlgorithm, settings.signedHeaders]))
+    .digest("hex")
+    .slice(0, 32)
+}
+
+export type { CompletedStatus }

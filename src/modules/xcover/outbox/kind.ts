@@ -1,0 +1,53 @@
+import type { XcoverOutcome } from "../client/outcome"
+import type { XcoverCallSettings, XcoverClient } from "../client/xcover-client"
+import type { RetryPolicy } from "./backoff"
+import type { SqlExecutor } from "../sql"
+
+/** One operation taken from the outbox by one process, until its lease ends. */
+export type ClaimedOperation = {
+  /** Row id in the kind's table. */
+  id: string
+  /** What the log names (the offer id, a booking id). */
+  subject: string
+  /** Names this claim: only its holder may send or record an outcome. */
+  leaseToken: string
+  /** When retrying stops, on the database clock. */
+  deadline: Date
+}
+
+/** The claim, checked and extended right before the request goes out. */
+export type StartedSend = {
+  /** Number of this try (sends so far, this one included). */
+  attempt: number
+  /** Database time at the check, and this process's clock then. */
+  dbNowMs: number
+  localNowMs: number
+}
+
+export type CompletedStatus = "done" | "retrying" | "rejected" | "failed"
+
+/**
+ * A kind of XCover call that changes state there and must happen exactly once (opt-out today;
+ * confirm and cancel next). The dispatcher owns when and how fast; a kind owns its rows and its
+ * request. Every method that writes is conditional on the claim (`leaseToken`), so a process
+ * whose lease was taken over changes nothing.
+ */
+export interface OutboxKind<Op extends ClaimedOperation = ClaimedOperation> {
+  readonly name: string
+  /** Due operations (and ones whose lease ran out), at most `limit`, leased for `leaseMs`. */
+  claim(
+    db: SqlExecutor,
+    input: { limit: number; leaseMs: number; leaseToken: string; maxAgeMs: number; filter: OutboxFilter }
+  ): Promise<Op[]>
+  /** Counts the try and extends the lease, only if the claim still holds and sending is allowed. */
+  startSend(db: SqlExecutor, op: Op, leaseMs: number): Promise<StartedSend | null>
+  send(client: XcoverClient, settings: XcoverCallSettings, op: Op): Promise<XcoverOutcome>
+  /** Writes the outcome; null when the claim no longer held. */
+  complete(db: SqlExecutor, op: Op, outcome: XcoverOutcome, next: { giveUp: boolean; nextAttemptAt: Date | null }): Promise<CompletedStatus | null>
+  /** Puts a claimed operation back as due, with the answer that stopped it, if any (401/403). */
+  release(db: SqlExecutor, op: Op, outcome: XcoverOutcome | null): Promise<void>
+  /** Moves every waiting operation's deadline on by `gapMs` (nothing could be sent meanwhile). */
+  extendDeadlines(db: SqlExecutor, gapMs: number, policy: RetryPolicy): Promise<void>
+}
+
+export type OutboxFilter = { order_id?: string }
