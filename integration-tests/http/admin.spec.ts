@@ -52,6 +52,7 @@ medusaIntegrationTestRunner({
         ["post", "/admin/xcover/settings/test-connection"],
         ["get", "/admin/xcover/offers"],
         ["post", "/admin/xcover/offers/xco_123/retry"],
+        ["post", "/admin/xcover/offers/retry"],
         ["get", "/admin/xcover/stats"],
       ])("%s %s answers 401 without an admin", async (method, url) => {
         const call = method === "get" ? api.get(url) : api.post(url, {})
@@ -149,8 +150,9 @@ medusaIntegrationTestRunner({
         // A new secret the current XCover (the stand-in) does not know: the next call is refused.
         await post("/admin/xcover/settings", { api_secret: ADMIN_SECRET })
         await orderDeclining("signed-with-admin-secret")
-        await eventually(async () => expect(await statusOf("signed-with-admin-secret")).toBe("rejected"))
-        expect(standIn.requestsFor("signed-with-admin-secret")[0]).toMatchObject({ answer: 403, reason: "signature mismatch" })
+        await eventually(() => expect(standIn.requestsFor("signed-with-admin-secret")[0]).toMatchObject({ answer: 403, reason: "signature mismatch" }))
+        // A refused credential is the configuration's fault, not the offer's: it waits.
+        await eventually(async () => expect(await statusOf("signed-with-admin-secret")).toBe("retrying"))
 
         // Another XCover account (another stand-in) with the admin's credentials accepts it.
         const other = new XcoverStandIn({ partnerCode: "OTHERPARTNER", apiKey: "other-key", apiSecret: ADMIN_SECRET })
@@ -166,9 +168,11 @@ medusaIntegrationTestRunner({
           expect(res.status).toBe(200)
           await orderDeclining("signed-with-new-account")
           await eventually(async () => expect(await statusOf("signed-with-new-account")).toBe("opted_out"))
-          expect(other.received).toHaveLength(1)
-          expect(other.received[0]).toMatchObject({ answer: 204, partnerCode: "OTHERPARTNER", algorithm: "hmac-sha256" })
+          expect(other.requestsFor("signed-with-new-account")).toHaveLength(1)
+          expect(other.requestsFor("signed-with-new-account")[0]).toMatchObject({ answer: 204, partnerCode: "OTHERPARTNER", algorithm: "hmac-sha256" })
           expect(standIn.requestsFor("signed-with-new-account")).toEqual([])
+          // The offer that waited through the refused credentials went out with the new ones.
+          await eventually(async () => expect(await statusOf("signed-with-admin-secret")).toBe("opted_out"))
         } finally {
           await other.stop()
         }
@@ -181,15 +185,53 @@ medusaIntegrationTestRunner({
           await post("/admin/xcover/settings", { api_secret: ADMIN_SECRET })
           await post("/admin/xcover/settings/test-connection")
           await orderDeclining("logged-403")
-          await eventually(async () => expect(await statusOf("logged-403")).toBe("rejected"))
-          const logged = spies.flatMap((spy) => spy.mock.calls.map((args) => args.map((a) => (a instanceof Error ? a.message : JSON.stringify(a))).join(" ")))
-          // The plugin did log about this call: the check below looks at real lines.
-          expect(logged.some((line) => line.includes("logged-403"))).toBe(true)
+          const loggedLines = () =>
+            spies.flatMap((spy) => spy.mock.calls.map((args) => args.map((a) => (a instanceof Error ? a.message : JSON.stringify(a))).join(" ")))
+          // The plugin did log about this call and the refused credentials: the check below looks at real lines.
+          const logged = await eventually(() => {
+            const lines = loggedLines()
+            expect(lines.some((line) => line.includes("logged-403"))).toBe(true)
+            expect(lines.some((line) => line.includes("refused the credentials"))).toBe(true)
+            return lines
+          })
           for (const secret of [ADMIN_SECRET, TEST_CREDENTIALS.apiSecret, ENCRYPTION_KEY]) {
             expect(logged.filter((line) => line.includes(secret))).toEqual([])
           }
         } finally {
           spies.forEach((spy) => spy.mockRestore())
+        }
+      })
+
+      it("holds every offer through a wrong secret saved in the admin and sends them all once it is corrected", async () => {
+        const logger = getContainer().resolve<Record<string, (...args: unknown[]) => unknown>>(ContainerRegistrationKeys.LOGGER)
+        const errors = jest.spyOn(logger, "error")
+        try {
+          await post("/admin/xcover/settings", { api_secret: ADMIN_SECRET })
+          const offers = ["typo-1", "typo-2", "typo-3", "typo-4"]
+          await orderDeclining(...offers.slice(0, 2))
+          await eventually(async () => expect((await get("/admin/xcover/settings")).data.delivery.circuit.open).toBe(true))
+          // Declined while the circuit is open: not even tried.
+          await orderDeclining(...offers.slice(2))
+          const health = (await get("/admin/xcover/settings")).data.delivery
+          expect(health.circuit.reason).toMatch(/^403 auth_error/)
+          for (const offer of offers) {
+            expect(["pending", "retrying"]).toContain(await statusOf(offer))
+          }
+          expect(standIn.requestsFor("typo-3")).toEqual([])
+
+          // The store owner types the right secret: the circuit is probed at once, everything goes out.
+          await post("/admin/xcover/settings", { api_secret: TEST_CREDENTIALS.apiSecret })
+          await eventually(async () => {
+            for (const offer of offers) {
+              expect(await statusOf(offer)).toBe("opted_out")
+            }
+          })
+          expect(standIn.acceptedOfferIds().sort()).toEqual(offers)
+          expect((await get("/admin/xcover/settings")).data.delivery.circuit.open).toBe(false)
+          const openings = errors.mock.calls.filter(([line]) => String(line).includes("refused the credentials"))
+          expect(openings).toHaveLength(1)
+        } finally {
+          errors.mockRestore()
         }
       })
 
@@ -298,13 +340,43 @@ medusaIntegrationTestRunner({
         const res = await post(`/admin/xcover/offers/${failed.id}/retry`)
         expect(res.status).toBe(200)
         expect(res.data.offer).toMatchObject({ id: failed.id, status: "opted_out", attempts: failed.attempts + 1 })
-        expect(new Date(res.data.offer.declined_at).getTime()).toBeGreaterThan(new Date(failed.declined_at as Date).getTime())
+        // declined_at stays the order's; retry.maxAgeMs counts again from the retry.
+        expect(new Date(res.data.offer.declined_at).getTime()).toBe(new Date(failed.declined_at as Date).getTime())
+        expect(new Date(res.data.offer.retry_deadline_at).getTime()).toBeGreaterThan(Date.now())
         expect(standIn.acceptedOfferIds()).toEqual(["retry-me"])
 
         const again = await post(`/admin/xcover/offers/${failed.id}/retry`)
         expect(again.status).toBe(400)
         expect(again.data.message).toMatch(/opted_out/)
         expect((await post("/admin/xcover/offers/xco_missing/retry")).status).toBe(404)
+      })
+
+      it("retries every failed or rejected offer of the filter at once, and nothing else", async () => {
+        standIn.script("bulk-rejected-1", { status: 404 })
+        standIn.script("bulk-rejected-2", { status: 422 })
+        standIn.script("bulk-failed", ...Array.from({ length: 50 }, () => ({ status: 503 })))
+        const { orderId } = await orderDeclining("bulk-rejected-1", "bulk-rejected-2", "bulk-failed")
+        await eventually(
+          async () => {
+            expect(await statusOf("bulk-rejected-1")).toBe("rejected")
+            expect(await statusOf("bulk-rejected-2")).toBe("rejected")
+            expect(await statusOf("bulk-failed")).toBe("failed")
+          },
+          { timeoutMs: 20_000 }
+        )
+        standIn.reset()
+
+        expect((await post("/admin/xcover/offers/retry", { status: ["bogus"] })).status).toBe(400)
+        expect((await post("/admin/xcover/offers/retry", { order: orderId })).status).toBe(400)
+        const res = await post("/admin/xcover/offers/retry", { status: ["rejected"], order_id: orderId })
+        expect(res.status).toBe(200)
+        expect(res.data).toEqual({ requeued: 2 })
+        await eventually(async () => {
+          expect(await statusOf("bulk-rejected-1")).toBe("opted_out")
+          expect(await statusOf("bulk-rejected-2")).toBe("opted_out")
+        })
+        expect(await statusOf("bulk-failed")).toBe("failed")
+        expect(standIn.requestsFor("bulk-failed")).toEqual([])
       })
 
       it("sends a rejected opt-out again on retry", async () => {

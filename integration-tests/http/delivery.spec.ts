@@ -5,7 +5,7 @@ import { Storefront } from "../helpers/storefront"
 import { useXcoverStandIn } from "../helpers/xcover-env"
 import type XcoverModuleService from "../../src/modules/xcover/service"
 
-jest.setTimeout(120_000)
+jest.setTimeout(180_000)
 
 // Short delays through the options: first retry after ~200 ms, at most 1 s apart, give up after
 // 6 s; the dispatch job runs every second.
@@ -101,6 +101,39 @@ medusaIntegrationTestRunner({
       expect(tries.length).toBeGreaterThan(2)
       // The last try happens at (not long after) the deadline, none after it.
       expect(tries[tries.length - 1].at - tries[0].at).toBeLessThan(MAX_AGE_MS + 2_000)
+    })
+
+    it("holds every offer while XCover refuses the credentials, then sends them all; one error line per opening", async () => {
+      const logger = getContainer().resolve<Record<string, (...args: unknown[]) => unknown>>("logger")
+      const errors = jest.spyOn(logger, "error")
+      try {
+        // A rotated key, say: XCover answers 403 to everything for a while.
+        standIn.setDefault({ status: 403 })
+        await placeOrderDeclining("refused-1", "refused-2")
+        await eventually(async () => expect((await xcover().getDeliveryHealth()).circuit.open).toBe(true))
+        await placeOrderDeclining("refused-3")
+        for (const offer of ["refused-1", "refused-2", "refused-3"]) {
+          expect(["pending", "retrying"]).toContain((await offerRow(offer)).status)
+        }
+        // While the circuit is open nothing but the probe is sent, and no offer is tried twice.
+        const refused = standIn.received.filter((r) => r.answer === 403 && !r.offerId?.startsWith("connection-test-"))
+        expect(new Set(refused.map((r) => r.offerId)).size).toBe(refused.length)
+
+        // XCover accepts again: the probe (30 s after the opening) closes the circuit.
+        standIn.setDefault({ status: 204 })
+        await eventually(
+          async () => {
+            for (const offer of ["refused-1", "refused-2", "refused-3"]) {
+              expect((await offerRow(offer)).status).toBe("opted_out")
+            }
+          },
+          { timeoutMs: 60_000, intervalMs: 500 }
+        )
+        expect(errors.mock.calls.filter(([line]) => String(line).includes("refused the credentials"))).toHaveLength(1)
+        expect((await xcover().getDeliveryHealth()).circuit.open).toBe(false)
+      } finally {
+        errors.mockRestore()
+      }
     })
 
     it("never opts out the taken offer, even when its line item is added after it was recorded", async () => {

@@ -3,6 +3,7 @@ import { z } from "@medusajs/framework/zod"
 import { OFFER_ID_PATTERN, OFFER_ID_RULE } from "../modules/xcover/offer-id"
 import {
   AdminListXcoverOffers,
+  AdminRetryXcoverOffers,
   AdminSaveXcoverSettings,
   AdminTestXcoverConnection,
   AdminXcoverStats,
@@ -35,6 +36,11 @@ export default defineMiddlewares({
       matcher: "/admin/xcover/offers",
       method: ["GET"],
       middlewares: [validateAndTransformQuery(AdminListXcoverOffers, {})],
+    },
+    {
+      matcher: "/admin/xcover/offers/retry",
+      method: ["POST"],
+      middlewares: [validateAndTransformBody(AdminRetryXcoverOffers)],
     },
     {
       matcher: "/admin/xcover/stats",

@@ -7,6 +7,7 @@ import type { OfferLogEntry, OfferStats } from "../../modules/xcover/reporting/o
 import type { ConnectionTestResult } from "../../modules/xcover/settings/connection-test"
 import type { SettingSource, SettingsView } from "../../modules/xcover/settings/resolve-settings"
 import type { SaveSettingsInput } from "../../modules/xcover/settings/settings-store"
+import type { DeliveryHealth as ServerDeliveryHealth } from "../../modules/xcover/service"
 
 declare const __BACKEND_URL__: string | undefined
 declare const __BASE__: string | undefined
@@ -35,6 +36,8 @@ export type XcoverStats = OfferStats
 /** What JSON makes of a server type: dates arrive as ISO strings. */
 type Json<T> = { [K in keyof T]: T[K] extends Date ? string : T[K] extends Date | null ? string | null : T[K] }
 export type XcoverOffer = Json<OfferLogEntry>
+export type DeliveryHealth = Json<Omit<ServerDeliveryHealth, "circuit">> & { circuit: Json<ServerDeliveryHealth["circuit"]> }
+type SettingsResponse = { settings: XcoverSettings; delivery: DeliveryHealth }
 
 export { OFFER_STATUSES }
 
@@ -63,7 +66,7 @@ function toQuery(filters: Record<string, string | number | string[] | undefined>
 export function useXcoverSettings() {
   return useQuery({
     queryKey: [...KEY, "settings"],
-    queryFn: () => sdk.client.fetch<{ settings: XcoverSettings }>("/admin/xcover/settings"),
+    queryFn: () => sdk.client.fetch<SettingsResponse>("/admin/xcover/settings"),
   })
 }
 
@@ -71,7 +74,7 @@ export function useSaveXcoverSettings() {
   const client = useQueryClient()
   return useMutation({
     mutationFn: (body: SaveSettings) =>
-      sdk.client.fetch<{ settings: XcoverSettings }>("/admin/xcover/settings", { method: "POST", body }),
+      sdk.client.fetch<SettingsResponse>("/admin/xcover/settings", { method: "POST", body }),
     onSuccess: (data) => client.setQueryData([...KEY, "settings"], data),
   })
 }
@@ -105,6 +108,16 @@ export function useRetryXcoverOffer() {
   return useMutation({
     mutationFn: (id: string) =>
       sdk.client.fetch<{ offer: XcoverOffer }>(`/admin/xcover/offers/${encodeURIComponent(id)}/retry`, { method: "POST", body: {} }),
+    onSettled: () => client.invalidateQueries({ queryKey: KEY }),
+  })
+}
+
+/** Bulk retry: every failed or rejected offer matching the log's filters (no paging). */
+export function useRetryXcoverOffers() {
+  const client = useQueryClient()
+  return useMutation({
+    mutationFn: (filters: Omit<OfferFilters, "limit" | "offset">) =>
+      sdk.client.fetch<{ requeued: number }>("/admin/xcover/offers/retry", { method: "POST", body: filters }),
     onSettled: () => client.invalidateQueries({ queryKey: KEY }),
   })
 }

@@ -1,13 +1,13 @@
 import type { Logger } from "@medusajs/framework/types"
 import { MedusaError, MedusaService, generateEntityId } from "@medusajs/framework/utils"
 import { XcoverClient, type XcoverCallLog, type XcoverCallSettings } from "./client/xcover-client"
-import { describeOutcome, type XcoverOutcome } from "./client/outcome"
+import { describeOutcome } from "./client/outcome"
 import { XCOVER_OPTIONS_KEY } from "./loaders/validate-options"
 import XcoverOffer, { type OfferSource, type OfferStatus } from "./models/xcover-offer"
 import { MAX_OFFERS_PER_CART } from "./offer-id"
 import type { XcoverOptions } from "./options"
 import { lockCartOffers, type SqlManager } from "./sql"
-import { listOfferLog, offerStats, requeueOffer, type OfferLogEntry, type OfferLogFilters, type OfferStats } from "./reporting/offer-log"
+import { listOfferLog, offerStats, requeueOffer, requeueOffers, type OfferLogEntry, type OfferLogFilters, type OfferStats } from "./reporting/offer-log"
 import { Dispatcher, type DispatchResult } from "./outbox/dispatcher"
 import type { CircuitView } from "./outbox/dispatch-state"
 import { optOutKind } from "./outbox/opt-out"
@@ -300,6 +300,11 @@ export default class XcoverModuleService extends MedusaService({ XcoverOffer }) 
 
   async getOfferStats(range: { created_from?: Date; created_to?: Date }): Promise<OfferStats> {
     return offerStats(this.manager_, range)
+  }
+
+  /** Moves every failed or rejected offer matching the filters back to pending, due now. */
+  async requeueOffers(filters: Omit<OfferLogFilters, "limit" | "offset">): Promise<OfferLogEntry[]> {
+    return requeueOffers(this.manager_, filters, this.options_.retry.maxAgeMs)
   }
 
   /** Moves a failed or rejected offer back to pending, due now; the caller dispatches it. */

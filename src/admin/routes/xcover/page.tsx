@@ -8,6 +8,7 @@ import {
   OFFER_STATUSES,
   orderPath,
   useRetryXcoverOffer,
+  useRetryXcoverOffers,
   useXcoverOffers,
   useXcoverStats,
   type OfferStatus,
@@ -65,6 +66,8 @@ const XcoverLogPage = () => {
   const range = dayRange(from, to)
   const { data, isLoading, error } = useXcoverOffers({ status: statuses, ...range, limit: PAGE_SIZE, offset })
   const retry = useRetryXcoverOffer()
+  const retryAll = useRetryXcoverOffers()
+  const filters = { status: statuses, ...range }
   const count = data?.count ?? 0
 
   const toggle = (s: OfferStatus) => {
@@ -95,7 +98,8 @@ const XcoverLogPage = () => {
         <Figures range={range} />
       </Container>
       <Container className="flex flex-col gap-y-4 p-0">
-        <div className="flex flex-wrap gap-2 px-6 pt-4" role="group" aria-label="Filter by status">
+        <div className="flex flex-wrap items-center justify-between gap-2 px-6 pt-4">
+        <div className="flex flex-wrap gap-2" role="group" aria-label="Filter by status">
           {OFFER_STATUSES.map((s) => (
             <Button
               key={s}
@@ -107,6 +111,21 @@ const XcoverLogPage = () => {
               {s.replace("_", " ")}
             </Button>
           ))}
+        </div>
+          <Button
+            size="small"
+            variant="secondary"
+            isLoading={retryAll.isPending}
+            onClick={() =>
+              retryAll.mutate(filters, {
+                onSuccess: ({ requeued }) =>
+                  toast.success(requeued ? `${requeued} offers queued again; they are sent within a minute.` : "No failed or rejected offers in this filter."),
+                onError: (e) => toast.error(e.message),
+              })
+            }
+          >
+            Retry failed and rejected in this filter
+          </Button>
         </div>
         {error && <Text className="px-6">Could not load the log: {error.message}</Text>}
         <Table data-testid="xcover-log">

@@ -47,17 +47,25 @@ const dateRange = {
   created_to: isoDate("created_to").optional(),
 }
 
-export const AdminListXcoverOffers = z.object({
+/** The opt-out log's filters, shared by the list and the bulk retry. */
+const logFilters = {
   status: z
     .preprocess((v) => (typeof v === "string" ? v.split(",") : v), z.array(z.enum(OFFER_STATUSES)))
     .optional(),
   order_id: z.string().max(100).optional(),
   offer_id: z.string().max(100).optional(),
   ...dateRange,
+}
+
+export const AdminListXcoverOffers = z.object({
+  ...logFilters,
   limit: z.coerce.number({ error: "limit must be a number" }).int().min(1).max(100).default(20),
   offset: z.coerce.number({ error: "offset must be a number" }).int().min(0).default(0),
 })
 export type AdminListXcoverOffersQuery = z.infer<typeof AdminListXcoverOffers>
+
+export const AdminRetryXcoverOffers = z.strictObject(logFilters)
+export type AdminRetryXcoverOffersBody = z.infer<typeof AdminRetryXcoverOffers>
 
 export const AdminXcoverStats = z.object(dateRange)
 export type AdminXcoverStatsQuery = z.infer<typeof AdminXcoverStats>

@@ -33,8 +33,15 @@ export const MAX_SHARED_PAUSE_MS = 60_000
 export const CLOCK_SKEW_WARN_MS = 60_000
 /** A probe (one call a person or the circuit waits for) takes the next slot, up to this far ahead. */
 const PROBE_HORIZON_MS = 3_600_000
-/** Pacing 5 % under the limit, so network jitter cannot push XCover's count in a second over it. */
+/**
+ * Slots are `1050 / rate` ms apart: 5 % under the limit. That slack is what a send may lose to
+ * timers and network jitter without two calls falling into one second at XCover, so a send that
+ * wakes more than 40 ms after its slot gives the slot up instead of going out late.
+ */
 const PACING_WINDOW_MS = 1050
+const LATE_TOLERANCE_MS = 40
+/** The claim is checked this long before the slot, so the check's round trip does not make it late. */
+const PRE_CHECK_MS = 15
 
 type Settings = { call: XcoverCallSettings | null }
 
@@ -143,14 +150,19 @@ export class Dispatcher {
     settings: XcoverCallSettings,
     result: DispatchResult
   ): Promise<{ answered: Promise<void> } | null> {
-    const wait = slotLocalMs - Date.now()
-    if (wait > 0) {
-      await sleep(wait)
-    }
+    await sleepUntil(slotLocalMs - PRE_CHECK_MS)
     const started = await kind.startSend(this.db, op, this.options.timeoutMs + LEASE_MARGIN_MS)
     if (!started) {
       // Taken over (never sent twice), or a 429 pause / open circuit since the claim.
-      await kind.release(this.db, op, null)
+      await kind.release(this.db, op, { outcome: null, counted: false })
+      result.deferred++
+      return null
+    }
+    await sleepUntil(slotLocalMs)
+    if (this.options.maxRequestsPerSecond > 0 && Date.now() > slotLocalMs + LATE_TOLERANCE_MS) {
+      // A busy event loop woke us too late: sending now could put two calls into one second
+      // at XCover. The slot is lost; the operation goes back, due now, its try not counted.
+      await kind.release(this.db, op, { outcome: null, counted: true })
       result.deferred++
       return null
     }
@@ -159,7 +171,7 @@ export class Dispatcher {
       const outcome = await kind.send(this.client, settings, op)
       await this.afterAnswer(outcome, settings)
       if (outcome.kind === "unauthorized") {
-        await kind.release(this.db, op, outcome)
+        await kind.release(this.db, op, { outcome, counted: false })
         result.deferred++
         return
       }
@@ -242,10 +254,7 @@ export class Dispatcher {
   /** A signed call that proves the credentials (the connection test's), at a slot of the budget. */
   async probe(settings: XcoverCallSettings): Promise<XcoverOutcome> {
     const grant = await this.reserve(1, PROBE_HORIZON_MS)
-    const wait = grant.firstLocalMs - Date.now()
-    if (wait > 0) {
-      await sleep(wait)
-    }
+    await sleepUntil(grant.firstLocalMs)
     const outcome = await this.client.probe(settings)
     await this.noteClockSkew(outcome.clockSkewMs ?? null)
     if (outcome.status === 429) {
@@ -283,6 +292,13 @@ export class Dispatcher {
         `xcover: this server's clock is ${Math.round(Math.abs(skewMs) / 1000)} s ${skewMs > 0 ? "behind" : "ahead of"} XCover's; signatures carry the local time and may be refused. Synchronise the clock (NTP)`
       )
     }
+  }
+}
+
+async function sleepUntil(localMs: number): Promise<void> {
+  const wait = localMs - Date.now()
+  if (wait > 0) {
+    await sleep(wait)
   }
 }
 

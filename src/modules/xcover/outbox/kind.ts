@@ -44,8 +44,11 @@ export interface OutboxKind<Op extends ClaimedOperation = ClaimedOperation> {
   send(client: XcoverClient, settings: XcoverCallSettings, op: Op): Promise<XcoverOutcome>
   /** Writes the outcome; null when the claim no longer held. */
   complete(db: SqlExecutor, op: Op, outcome: XcoverOutcome, next: { giveUp: boolean; nextAttemptAt: Date | null }): Promise<CompletedStatus | null>
-  /** Puts a claimed operation back as due, with the answer that stopped it, if any (401/403). */
-  release(db: SqlExecutor, op: Op, outcome: XcoverOutcome | null): Promise<void>
+  /**
+   * Puts a claimed operation back as due: unsent (`counted` when `startSend` had counted the
+   * try), or with the answer that stopped it (401/403: sent, so the try stays counted).
+   */
+  release(db: SqlExecutor, op: Op, how: { outcome: XcoverOutcome | null; counted: boolean }): Promise<void>
   /** Moves every waiting operation's deadline on by `gapMs` (nothing could be sent meanwhile). */
   extendDeadlines(db: SqlExecutor, gapMs: number, policy: RetryPolicy): Promise<void>
 }

@@ -1,4 +1,3 @@
-import type { XcoverOutcome } from "../client/outcome"
 import { describeOutcome } from "../client/outcome"
 import type { RetryPolicy } from "./backoff"
 import { RESUME_AT_SQL, SENDING_ALLOWED_SQL } from "./dispatch-state"
@@ -72,11 +71,12 @@ export const optOutKind: OutboxKind<ClaimedOptOut> = {
     return updated.length ? status : null
   },
 
-  async release(db, op, outcome: XcoverOutcome | null) {
+  async release(db, op, { outcome, counted }) {
+    const attempts = counted ? "attempts - 1" : "attempts"
     await db.execute(
       `UPDATE xcover_offer
-       SET status = CASE WHEN attempts > 0 THEN 'retrying' ELSE 'pending' END, next_attempt_at = ${RESUME_AT_SQL},
-           lease_until = NULL, lease_token = NULL, updated_at = now()
+       SET attempts = ${attempts}, status = CASE WHEN ${attempts} > 0 THEN 'retrying' ELSE 'pending' END,
+           next_attempt_at = ${RESUME_AT_SQL}, lease_until = NULL, lease_token = NULL, updated_at = now()
            ${outcome ? ", last_status = ?, last_error = ?" : ""}
        WHERE id = ? AND lease_token = ? AND status = 'sending'`,
       [...(outcome ? [outcome.status, describeOutcome(outcome)] : []), op.id, op.leaseToken]

@@ -14,6 +14,8 @@ export type OfferLogEntry = {
   last_status: number | null
   last_error: string | null
   declined_at: Date | null
+  /** When retrying stops (null until set: then declined_at + retry.maxAgeMs). */
+  retry_deadline_at: Date | null
   next_attempt_at: Date | null
   last_attempt_at: Date | null
   completed_at: Date | null
@@ -49,7 +51,7 @@ export type OfferStats = {
 }
 
 const ENTRY_COLUMNS =
-  "id, offer_id, cart_id, order_id, status, source, attempts, last_status, last_error, declined_at, next_attempt_at, last_attempt_at, completed_at, created_at, updated_at"
+  "id, offer_id, cart_id, order_id, status, source, attempts, last_status, last_error, declined_at, retry_deadline_at, next_attempt_at, last_attempt_at, completed_at, created_at, updated_at"
 
 function where(filters: Omit<OfferLogFilters, "limit" | "offset">): { sql: string; params: unknown[] } {
   const parts = ["deleted_at IS NULL"]
@@ -108,21 +110,37 @@ export async function offerStats(db: SqlExecutor, range: { created_from?: Date; 
 export const RETRYABLE_BY_HAND: OfferStatus[] = ["failed", "rejected"]
 
 /**
- * Puts a failed or rejected offer back into the outbox: due now, with a fresh retry deadline
- * (`maxAgeMs` from now; `declined_at` stays the order's). Conditional on the status, so a double
- * click (or two admins) moves it once and a concurrent sender is never disturbed.
+ * Puts the failed and rejected offers that match the filters back into the outbox: due now,
+ * with a fresh retry deadline (`maxAgeMs` from now; `declined_at` stays the order's). One
+ * conditional statement, so a double click (or two admins) moves each offer once and a
+ * concurrent sender is never disturbed. Returns the offers as they are afterwards.
  */
-export async function requeueOffer(db: SqlExecutor, id: string, maxAgeMs: number): Promise<OfferLogEntry> {
-  const [row] = await db.execute(
+export async function requeueOffers(
+  db: SqlExecutor,
+  filters: Omit<OfferLogFilters, "limit" | "offset">,
+  maxAgeMs: number
+): Promise<OfferLogEntry[]> {
+  const statuses = RETRYABLE_BY_HAND.filter((s) => !filters.status?.length || filters.status.includes(s))
+  if (!statuses.length) {
+    return []
+  }
+  const { sql, params } = where({ ...filters, status: statuses })
+  const rows = await db.execute(
     `UPDATE xcover_offer
      SET status = 'pending', next_attempt_at = now(), retry_deadline_at = now() + (? * interval '1 millisecond'),
          lease_until = NULL, lease_token = NULL, completed_at = NULL, updated_at = now()
-     WHERE id = ? AND deleted_at IS NULL AND order_id IS NOT NULL AND status IN (${RETRYABLE_BY_HAND.map(() => "?").join(", ")})
+     WHERE ${sql} AND order_id IS NOT NULL
      RETURNING ${ENTRY_COLUMNS}`,
-    [maxAgeMs, id, ...RETRYABLE_BY_HAND]
+    [maxAgeMs, ...params]
   )
+  return rows as OfferLogEntry[]
+}
+
+/** `requeueOffers` for one offer, with a 404 or a 400 that says why it cannot be retried. */
+export async function requeueOffer(db: SqlExecutor, id: string, maxAgeMs: number): Promise<OfferLogEntry> {
+  const [row] = await requeueOffers(db, { id }, maxAgeMs)
   if (row) {
-    return row as OfferLogEntry
+    return row
   }
   const [existing] = await db.execute("SELECT status FROM xcover_offer WHERE id = ? AND deleted_at IS NULL", [id])
   if (!existing) {

@@ -4,10 +4,17 @@ import type XcoverModuleService from "../../../../modules/xcover/service"
 import { saveXcoverSettingsWorkflow } from "../../../../workflows/save-xcover-settings"
 import type { AdminSaveXcoverSettingsBody } from "../validators"
 
-/** The settings in effect and where each comes from. The API secret is only `api_secret_set`. */
+/**
+ * The settings in effect and where each comes from (the API secret is only `api_secret_set`),
+ * and how delivery is doing: the credential circuit and XCover's clock.
+ */
+async function settingsResponse(xcover: XcoverModuleService) {
+  const [settings, delivery] = await Promise.all([xcover.getAdminSettings(), xcover.getDeliveryHealth()])
+  return { settings, delivery }
+}
+
 export async function GET(req: MedusaRequest, res: MedusaResponse) {
-  const xcover = req.scope.resolve<XcoverModuleService>(XCOVER_MODULE)
-  res.json({ settings: await xcover.getAdminSettings() })
+  res.json(await settingsResponse(req.scope.resolve<XcoverModuleService>(XCOVER_MODULE)))
 }
 
 export async function POST(req: MedusaRequest<AdminSaveXcoverSettingsBody>, res: MedusaResponse) {
@@ -16,5 +23,5 @@ export async function POST(req: MedusaRequest<AdminSaveXcoverSettingsBody>, res:
   // Sealed before the workflow, so the plaintext secret is never stored as workflow input.
   const sealed = api_secret ? xcover.sealApiSecret(api_secret) : api_secret
   await saveXcoverSettingsWorkflow(req.scope).run({ input: { ...rest, api_secret_sealed: sealed } })
-  res.json({ settings: await xcover.getAdminSettings() })
+  res.json(await settingsResponse(xcover))
 }
