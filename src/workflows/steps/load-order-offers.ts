@@ -43,7 +43,7 @@ export function offerIdsFromCartMetadata(metadata: Record<string, unknown> | nul
   const unique = [...new Set(ids)]
   if (unique.length > MAX_OFFERS_PER_CART) {
     problems.push(
-      `cart.metadata.${CART_METADATA_KEY} names ${unique.length} offers, more than ${MAX_OFFERS_PER_CART}; only the first ${MAX_OFFERS_PER_CART} are used`
+      `cart.metadata.${CART_METADATA_KEY} names ${unique.length} offers; the ${unique.length - MAX_OFFERS_PER_CART} after the first ${MAX_OFFERS_PER_CART} (the limit per cart)`
     )
   }
   return { ids: unique.slice(0, MAX_OFFERS_PER_CART), problems }
