@@ -30,6 +30,15 @@ export const RECOVERY_LEASE_MS = 5 * 60_000
  * another process holds it.
  */
 export async function claimOrderCursor(em: SqlExecutor, owner: string): Promise<ClaimedCursor | null> {
+  const claimed = await takeLease(em, owner)
+  if (claimed) {
+    return claimed
+  }
+  const [existing] = await em.execute("SELECT 1 FROM xcover_recovery_cursor WHERE name = ? AND deleted_at IS NULL", [CURSOR_NAME])
+  if (existing) {
+    return null
+  }
+  // Only when there is no cursor yet: the scan for the oldest shown offer runs once, not every run.
   await em.execute(
     `INSERT INTO xcover_recovery_cursor (id, name, after_created_at, after_id, created_at, updated_at)
      SELECT ?, ?, COALESCE((SELECT min(created_at) FROM xcover_offer WHERE status = 'shown' AND deleted_at IS NULL), now())
@@ -37,6 +46,10 @@ export async function claimOrderCursor(em: SqlExecutor, owner: string): Promise<
      ON CONFLICT (name) WHERE deleted_at IS NULL DO NOTHING`,
     [generateEntityId(undefined, "xcrc"), CURSOR_NAME, RECOVERY_GRACE_MS]
   )
+  return takeLease(em, owner)
+}
+
+async function takeLease(em: SqlExecutor, owner: string): Promise<ClaimedCursor | null> {
   const [row] = await em.execute(
     `UPDATE xcover_recovery_cursor
      SET lease_owner = ?, lease_until = now() + (? * interval '1 millisecond'), updated_at = now()
