@@ -56,6 +56,7 @@ export async function benchBurst(
     await xcover.service.recordOrderOffers({
       order_id: orderIds[i],
       cart_id: `cart_${label}_${i}`,
+      placed_at: new Date(),
       metadata_offer_ids: [`${label}-${i}-a`, `${label}-${i}-b`],
       selected_offer_ids: [],
     })

@@ -13,7 +13,7 @@ const MAX_AGE_MS = 6_000
 const standIn = useXcoverStandIn({ XCOVER_RETRY_MAX_AGE_MS: String(MAX_AGE_MS) })
 
 medusaIntegrationTestRunner({
-  testSuite: ({ api, getContainer, dbConnection }) => {
+  testSuite: ({ api, getContainer }) => {
     let shop: Storefront
     const xcover = () => getContainer().resolve<XcoverModuleService>("xcover")
     const offerRow = async (offerId: string) => (await xcover().listXcoverOffers({ offer_id: offerId }))[0]
@@ -146,31 +146,6 @@ medusaIntegrationTestRunner({
       await eventually(async () => expect((await offerRow("late-decline")).status).toBe("opted_out"))
       expect((await offerRow("late-take")).status).toBe("selected")
       expect(standIn.requestsFor("late-take")).toEqual([])
-    })
-
-    it("decides and sends the offers of an order whose order.placed was lost", async () => {
-      const lostCart = await shop.createCart()
-      await shop.complete(lostCart)
-      // An order placed after it has been fully processed: so has the first one's event.
-      await placeOrderDeclining("after-1")
-      await eventually(async () => expect((await offerRow("after-1")).status).toBe("opted_out"))
-
-      // As if the offers had been recorded before checkout and the event then lost: rows still
-      // `shown` for a completed cart, minutes old. And an abandoned cart's equally old offer.
-      const abandonedCart = await shop.createCart()
-      await xcover().recordShownOffer({ cart_id: lostCart, offer_id: "lost-1" })
-      await xcover().recordShownOffer({ cart_id: abandonedCart, offer_id: "abandoned-old" })
-      await dbConnection.raw("UPDATE xcover_offer SET created_at = now() - interval '3 minutes' WHERE offer_id IN ('lost-1', 'abandoned-old')")
-
-      await eventually(async () => expect((await offerRow("lost-1")).status).toBe("opted_out"))
-      expect(standIn.requestsFor("lost-1")).toHaveLength(1)
-      await eventually(async () => {
-        const abandoned = await offerRow("abandoned-old")
-        expect(abandoned.status).toBe("shown")
-        // Checked, found not completed, and scheduled for a later check.
-        expect(abandoned.next_attempt_at?.getTime()).toBeGreaterThan(Date.now())
-      })
-      expect(standIn.requestsFor("abandoned-old")).toEqual([])
     })
   },
 })

@@ -1,3 +1,4 @@
+import { readdirSync } from "node:fs"
 import { readFile } from "node:fs/promises"
 import path from "node:path"
 import { pathToFileURL } from "node:url"
@@ -117,10 +118,17 @@ describe("the packed plugin installed into a Medusa app", () => {
   })
 
   // Last: it removes what the tests above use. The README's uninstall steps rely on it.
-  it("drops the plugin's tables with one `medusa db:rollback xcover`, as the README's uninstall steps say", async () => {
-    await app!.medusa(["db:rollback", "xcover"], { DATABASE_URL: db!.url })
+  it("drops the plugin's tables with one `medusa db:rollback xcover` per migration, as the README's uninstall steps say", async () => {
+    // Each call reverts the latest migration, newest first.
+    const migrations = readdirSync(path.join(__dirname, "../../src/modules/xcover/migrations")).filter((f) => /^Migration\d+\.ts$/.test(f))
+    expect(migrations.length).toBeGreaterThan(1)
+    for (let i = 0; i < migrations.length; i++) {
+      await app!.medusa(["db:rollback", "xcover"], { DATABASE_URL: db!.url })
+    }
     expect(await xcoverTable()).toBeNull()
-    const [settings] = await db!.query<{ table: string | null }>("select to_regclass('public.xcover_settings')::text as table")
-    expect(settings.table).toBeNull()
+    for (const table of ["xcover_settings", "xcover_recovery_cursor", "xcover_dispatch_state"]) {
+      const [row] = await db!.query<{ table: string | null }>(`select to_regclass('public.${table}')::text as table`)
+      expect(row.table).toBeNull()
+    }
   })
 })

@@ -1,21 +1,69 @@
+import { randomUUID } from "node:crypto"
 import type { MedusaContainer } from "@medusajs/framework/types"
+import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { XCOVER_MODULE } from "../modules/xcover"
+import type { OrderPosition } from "../modules/xcover/recovery/order-cursor"
+import { recoverMissedOrders, type PlacedOrder, type RecoveryRun } from "../modules/xcover/recovery/recover-missed-orders"
 import type XcoverModuleService from "../modules/xcover/service"
-import { findMissedOrdersWorkflow } from "../workflows/find-missed-orders"
+import type { DispatchResult } from "../modules/xcover/service"
 import { optOutDeclinedOffersWorkflow } from "../workflows/opt-out-declined-offers"
+import { ORDER_OFFER_FIELDS, orderOffersInput, type OrderGraph } from "../workflows/steps/load-order-offers"
+
+export type DispatchJobRun = { recovery: RecoveryRun | null; dispatch: DispatchResult | null }
 
 /**
- * The durable half of delivery. Runs in every server/worker process that runs jobs; offers and
- * carts are claimed atomically, so processes share the work without doing anything twice.
- * 1. Orders whose `order.placed` was lost get their offers decided now.
+ * The durable half of delivery. Runs in every server/worker process that runs jobs; the order
+ * cursor and the offers are claimed atomically, so processes share the work without doing
+ * anything twice.
+ * 1. Orders placed since the last run whose `order.placed` was lost get their offers decided.
  * 2. Every due opt-out is sent: retries, and offers whose sender died mid-call.
+ * A failure in 1 (one order, or the whole pass) is logged and never stops 2.
  */
-export default async function dispatchXcoverOptOutsJob(container: MedusaContainer) {
-  const { result: missedOrderIds } = await findMissedOrdersWorkflow(container).run()
-  for (const orderId of missedOrderIds) {
-    await optOutDeclinedOffersWorkflow(container).run({ input: { order_id: orderId } })
+export default async function dispatchXcoverOptOutsJob(container: MedusaContainer): Promise<DispatchJobRun> {
+  const logger = container.resolve(ContainerRegistrationKeys.LOGGER)
+  const xcover = container.resolve<XcoverModuleService>(XCOVER_MODULE)
+  let recovery: RecoveryRun | null = null
+  try {
+    recovery = await recoverMissedOrders({
+      ledger: xcover,
+      loadOrders: (after, upTo, take) => loadPlacedOrders(container, after, upTo, take),
+      decide: async (orderId) => {
+        await optOutDeclinedOffersWorkflow(container).run({ input: { order_id: orderId } })
+      },
+      logger,
+      owner: `${process.pid}-${randomUUID()}`,
+    })
+  } catch (err) {
+    logger.error(`xcover: recovery of lost orders failed this run: ${err instanceof Error ? err.message : String(err)}`)
   }
-  await container.resolve<XcoverModuleService>(XCOVER_MODULE).dispatchAllDue()
+  return { recovery, dispatch: await xcover.dispatchAllDue() }
+}
+
+/** Orders after `after` in (created_at, id) order, none created after `upTo`. */
+async function loadPlacedOrders(container: MedusaContainer, after: OrderPosition, upTo: Date, take: number): Promise<PlacedOrder[]> {
+  const query = container.resolve(ContainerRegistrationKeys.QUERY)
+  const { data } = await query.graph({
+    entity: "order",
+    fields: ORDER_OFFER_FIELDS,
+    filters: {
+      $and: [
+        { created_at: { $lte: upTo } },
+        { $or: [{ created_at: { $gt: after.created_at } }, { created_at: after.created_at, id: { $gt: after.id } }] },
+      ],
+    },
+    pagination: { order: { created_at: "ASC", id: "ASC" }, take },
+  })
+  return (data as OrderGraph[]).map((order) => {
+    // Metadata problems are reported once, by the decision, not on every check.
+    const { input } = orderOffersInput(order)
+    return {
+      id: order.id,
+      created_at: new Date(order.created_at),
+      cart_id: input?.cart_id ?? null,
+      metadata_offer_ids: input?.metadata_offer_ids ?? [],
+      selected_offer_ids: input?.selected_offer_ids ?? [],
+    }
+  })
 }
 
 export const config = {

@@ -1,6 +1,5 @@
 export * from "./opt-out-declined-offers"
 export * from "./record-cart-offer"
-export * from "./find-missed-orders"
 export * from "./retry-xcover-offer"
 export * from "./save-xcover-settings"
 export * from "./test-xcover-connection"

@@ -4,9 +4,9 @@
  * Ledger and outbox in one table: one row per XCover offer shown for a cart.
  *
  * States:
- * - `shown`     recorded for a cart that has not been completed yet (`next_attempt_at` is then
- *               when to check again whether the cart was completed without us hearing of it)
- * - `selected`  the shopper took it (a line item references it): never opted out
+ * - `shown`     recorded for a cart that has not been completed yet
+ * - `selected`  the shopper took it (a line item of `order_id` references it, whichever cart
+ *               recorded it): never opted out
  * - `pending`   declined; due for an opt-out call at `next_attempt_at`
  * - `sending`   taken by one process until `lease_until`
  * - `retrying`  the last try failed in a way worth retrying; due again at `next_attempt_at`

@@ -13,6 +13,14 @@ describe("reading offers from a cart and its order", () => {
     })
   })
 
+  it("keeps the first 20 ids of a longer list and says so", () => {
+    const ids = Array.from({ length: 23 }, (_, i) => `m-${i}`)
+    expect(offerIdsFromCartMetadata({ xcover_offer_ids: ids })).toEqual({
+      ids: ids.slice(0, 20),
+      problems: ["cart.metadata.xcover_offer_ids names 23 offers; the 3 after the first 20 (the limit per cart)"],
+    })
+  })
+
   it("reports a value that is not an array instead of guessing", () => {
     expect(offerIdsFromCartMetadata({ xcover_offer_ids: "a-1" })).toEqual({
       ids: [],

@@ -1,6 +1,6 @@
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
-import { isValidOfferId } from "../../modules/xcover/offer-id"
+import { isValidOfferId, MAX_OFFERS_PER_CART } from "../../modules/xcover/offer-id"
 import type { OrderOffersInput } from "../../modules/xcover/service"
 
 /** Where storefronts may list offers without calling the store route. */
@@ -8,15 +8,17 @@ export const CART_METADATA_KEY = "xcover_offer_ids"
 /** Line item metadata key naming the offer the shopper bought with that item. */
 export const LINE_ITEM_METADATA_KEY = "xcover_offer_id"
 
-type OrderGraph = {
+export type OrderGraph = {
   id: string
+  created_at: Date | string
   cart?: { id: string; metadata?: Record<string, unknown> | null } | null
   items?: ({ metadata?: Record<string, unknown> | null } | null)[] | null
 }
 
 /**
  * Reads the cart metadata's offer ids. A malformed value is skipped (with the reason) rather
- * than failing the order: the storefront wrote it, the shopper already paid.
+ * than failing the order: the storefront wrote it, the shopper already paid. Ids past the
+ * per-cart cap are cut, with the reason, as the store route would refuse them.
  */
 export function offerIdsFromCartMetadata(metadata: Record<string, unknown> | null | undefined): {
   ids: string[]
@@ -38,7 +40,13 @@ export function offerIdsFromCartMetadata(metadata: Record<string, unknown> | nul
       problems.push(`cart.metadata.${CART_METADATA_KEY}[${i}] is not a valid offer id`)
     }
   })
-  return { ids: [...new Set(ids)], problems }
+  const unique = [...new Set(ids)]
+  if (unique.length > MAX_OFFERS_PER_CART) {
+    problems.push(
+      `cart.metadata.${CART_METADATA_KEY} names ${unique.length} offers; the ${unique.length - MAX_OFFERS_PER_CART} after the first ${MAX_OFFERS_PER_CART} (the limit per cart)`
+    )
+  }
+  return { ids: unique.slice(0, MAX_OFFERS_PER_CART), problems }
 }
 
 /** Offer ids that the order's line items reference: these were bought. */
@@ -47,6 +55,30 @@ export function selectedOfferIds(items: OrderGraph["items"]): string[] {
     .map((item) => item?.metadata?.[LINE_ITEM_METADATA_KEY])
     .filter(isValidOfferId)
   return [...new Set(ids)]
+}
+
+/** The fields of an order that the decision (and recovery) reads. */
+export const ORDER_OFFER_FIELDS = ["id", "created_at", "cart.id", "cart.metadata", "items.metadata"]
+
+/**
+ * What the decision needs from a loaded order (null for an order without a cart), and what
+ * was wrong with its metadata.
+ */
+export function orderOffersInput(order: OrderGraph): { input: OrderOffersInput | null; problems: string[] } {
+  if (!order.cart?.id) {
+    return { input: null, problems: [] }
+  }
+  const fromMetadata = offerIdsFromCartMetadata(order.cart.metadata)
+  return {
+    input: {
+      order_id: order.id,
+      cart_id: order.cart.id,
+      placed_at: new Date(order.created_at),
+      metadata_offer_ids: fromMetadata.ids,
+      selected_offer_ids: selectedOfferIds(order.items),
+    },
+    problems: fromMetadata.problems,
+  }
 }
 
 /**
@@ -58,24 +90,15 @@ export const loadOrderOffersStep = createStep(
   async (input: { order_id: string }, { container }) => {
     const query = container.resolve(ContainerRegistrationKeys.QUERY)
     const logger = container.resolve(ContainerRegistrationKeys.LOGGER)
-    const { data } = await query.graph({
-      entity: "order",
-      fields: ["id", "cart.id", "cart.metadata", "items.metadata"],
-      filters: { id: input.order_id },
-    })
+    const { data } = await query.graph({ entity: "order", fields: ORDER_OFFER_FIELDS, filters: { id: input.order_id } })
     const order = data[0] as OrderGraph | undefined
-    if (!order?.cart?.id) {
+    if (!order) {
       return new StepResponse<OrderOffersInput | null>(null)
     }
-    const fromMetadata = offerIdsFromCartMetadata(order.cart.metadata)
-    for (const problem of fromMetadata.problems) {
+    const { input: decision, problems } = orderOffersInput(order)
+    for (const problem of problems) {
       logger.warn(`xcover: order ${order.id}: ${problem}; skipped`)
     }
-    return new StepResponse<OrderOffersInput | null>({
-      order_id: order.id,
-      cart_id: order.cart.id,
-      metadata_offer_ids: fromMetadata.ids,
-      selected_offer_ids: selectedOfferIds(order.items),
-    })
+    return new StepResponse<OrderOffersInput | null>(decision)
   }
 )

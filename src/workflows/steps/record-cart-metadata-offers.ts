@@ -5,7 +5,8 @@ import type XcoverModuleService from "../../modules/xcover/service"
 import { offerIdsFromCartMetadata } from "./load-order-offers"
 
 /**
- * Copies the offer ids of an open cart's metadata into the ledger as `shown`. Completed carts
+ * Copies the offer ids of an open cart's metadata into the ledger as `shown`, within the per-cart
+ * limit and under the cart lock, as the store route does. Completed carts
  * are left to the `order.placed` workflow, which reads the metadata itself; malformed entries
  * are reported there, once, not on every cart update.
  */

@@ -12,14 +12,18 @@ export const recordOrderOffersStep = createStep(
   "record-xcover-order-offers",
   async (input: OrderOffersInput | null, { container }) => {
     if (!input) {
-      return new StepResponse<OrderOffersResult>({ declined: [], selected: [], foreign: [] })
+      return new StepResponse<OrderOffersResult>({ declined: [], selected: [], foreign: [], already_sent: [] })
     }
     const xcover = container.resolve<XcoverModuleService>(XCOVER_MODULE)
     const result = await xcover.recordOrderOffers(input)
+    const logger = container.resolve(ContainerRegistrationKeys.LOGGER)
     if (result.foreign.length) {
-      container
-        .resolve(ContainerRegistrationKeys.LOGGER)
-        .warn(`xcover: order ${input.order_id}: offers ${result.foreign.join(", ")} belong to another cart; skipped`)
+      logger.warn(`xcover: order ${input.order_id}: offers ${result.foreign.join(", ")} belong to another cart; skipped`)
+    }
+    if (result.already_sent.length) {
+      logger.error(
+        `xcover: order ${input.order_id} bought offers ${result.already_sent.join(", ")} that another order had already declined and opted out`
+      )
     }
     return new StepResponse(result)
   }

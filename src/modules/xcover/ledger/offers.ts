@@ -1,0 +1,198 @@
+import { MedusaError, generateEntityId } from "@medusajs/framework/utils"
+import type { OfferSource, OfferStatus } from "../models/xcover-offer"
+import { MAX_OFFERS_PER_CART } from "../offer-id"
+import { lockCartOffers, type SqlExecutor, type SqlManager } from "../sql"
+
+/** A recorded offer as the store API shows it. */
+export type RecordedOffer = {
+  offer_id: string
+  cart_id: string
+  status: OfferStatus
+  source: OfferSource
+  created_at: Date
+}
+
+export type OrderOffersInput = {
+  order_id: string
+  cart_id: string
+  /** When the order was placed (`order.created_at`): the offers' `declined_at`. */
+  placed_at: Date
+  /** Offer ids from `cart.metadata.xcover_offer_ids`, already validated and capped. */
+  metadata_offer_ids: string[]
+  /** Offer ids referenced by a line item's `metadata.xcover_offer_id`: bought, never opted out. */
+  selected_offer_ids: string[]
+}
+
+export type OrderOffersResult = {
+  declined: string[]
+  selected: string[]
+  /** Metadata offer ids skipped because another cart recorded them (and this order did not buy them). */
+  foreign: string[]
+  /** Bought offer ids another order had already declined and sent (or is sending): too late to keep. */
+  already_sent: string[]
+}
+
+/**
+ * Statuses a bought offer is taken back from, whichever cart recorded it: nothing reached
+ * XCover yet (or it failed and would only be sent again by hand). `sending` and `opted_out`
+ * are past the point of no return.
+ */
+export const BINDABLE_STATUSES: readonly OfferStatus[] = ["shown", "pending", "retrying", "failed", "rejected"]
+
+const RECORDED_COLUMNS = "offer_id, cart_id, status, source, created_at"
+
+/** One stable idempotency key per offer, the same on every try and every process. */
+export function idempotencyKeyFor(offerId: string): string {
+  return `medusa-xcover-opt-out-${offerId}`
+}
+
+function placeholders(values: readonly unknown[]): string {
+  return values.length ? values.map(() => "?").join(",") : "NULL"
+}
+
+/** Adds an offer as `shown`; null when the offer id is already recorded (by any cart). */
+export async function insertShownOffer(
+  em: SqlExecutor,
+  row: { offer_id: string; cart_id: string; source: OfferSource }
+): Promise<RecordedOffer | null> {
+  const [created] = await em.execute(
+    `INSERT INTO xcover_offer (id, offer_id, cart_id, source, status, attempts, idempotency_key, created_at, updated_at)
+     VALUES (?, ?, ?, ?, 'shown', 0, ?, now(), now())
+     ON CONFLICT (offer_id) WHERE deleted_at IS NULL DO NOTHING
+     RETURNING ${RECORDED_COLUMNS}`,
+    [generateEntityId(undefined, "xco"), row.offer_id, row.cart_id, row.source, idempotencyKeyFor(row.offer_id)]
+  )
+  return (created as RecordedOffer | undefined) ?? null
+}
+
+async function countCartOffers(em: SqlExecutor, cartId: string): Promise<number> {
+  const [{ count }] = await em.execute("SELECT count(*)::int AS count FROM xcover_offer WHERE cart_id = ? AND deleted_at IS NULL", [cartId])
+  return Number(count)
+}
+
+/**
+ * Inserts offers for a cart in the given order until the cart holds MAX_OFFERS_PER_CART. The
+ * caller holds the cart lock, so the count cannot change underneath. Returns the ids added.
+ */
+async function insertWithinCap(em: SqlExecutor, cartId: string, rows: { offer_id: string; source: OfferSource }[]): Promise<string[]> {
+  let count = await countCartOffers(em, cartId)
+  const added: string[] = []
+  for (const row of rows) {
+    if (count >= MAX_OFFERS_PER_CART) {
+      break
+    }
+    if (await insertShownOffer(em, { ...row, cart_id: cartId })) {
+      added.push(row.offer_id)
+      count++
+    }
+  }
+  return added
+}
+
+/**
+ * Records that an offer was shown for a cart (idempotent per offer id). Serialised per cart
+ * with an advisory lock so that the per-cart limit holds under concurrent requests.
+ */
+export async function recordShownOffer(
+  manager: SqlManager,
+  input: { cart_id: string; offer_id: string }
+): Promise<{ offer: RecordedOffer; created: boolean }> {
+  return manager.transactional(async (em) => {
+    await lockCartOffers(em, input.cart_id)
+    const [existing] = await em.execute(
+      `SELECT ${RECORDED_COLUMNS} FROM xcover_offer WHERE offer_id = ? AND deleted_at IS NULL`,
+      [input.offer_id]
+    )
+    if (existing) {
+      if (existing.cart_id !== input.cart_id) {
+        throw new MedusaError(MedusaError.Types.CONFLICT, "offer_id is already recorded for another cart")
+      }
+      return { offer: existing as RecordedOffer, created: false }
+    }
+    if ((await countCartOffers(em, input.cart_id)) >= MAX_OFFERS_PER_CART) {
+      throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `A cart can record at most ${MAX_OFFERS_PER_CART} XCover offers`)
+    }
+    const created = await insertShownOffer(em, { ...input, source: "store_route" })
+    if (!created) {
+      // Another cart recorded the same id in the meantime.
+      throw new MedusaError(MedusaError.Types.CONFLICT, "offer_id is already recorded for another cart")
+    }
+    return { offer: created, created: true }
+  })
+}
+
+/**
+ * Records offers a storefront put in `cart.metadata.xcover_offer_ids` while the cart is still
+ * open, under the same cart lock and per-cart cap as the store route. Ids another cart recorded,
+ * and ids beyond the cap, are left out. Returns the ids added.
+ */
+export async function recordMetadataOffers(manager: SqlManager, cartId: string, offerIds: string[]): Promise<string[]> {
+  return manager.transactional(async (em) => {
+    await lockCartOffers(em, cartId)
+    return insertWithinCap(em, cartId, offerIds.map((offer_id) => ({ offer_id, source: "cart_metadata" })))
+  })
+}
+
+export async function listCartOffers(em: SqlExecutor, cartId: string): Promise<RecordedOffer[]> {
+  const rows = await em.execute(
+    `SELECT ${RECORDED_COLUMNS} FROM xcover_offer WHERE cart_id = ? AND deleted_at IS NULL ORDER BY created_at, offer_id`,
+    [cartId]
+  )
+  return rows as RecordedOffer[]
+}
+
+/**
+ * The order-placement decision, made once per offer, in one transaction under the cart lock:
+ * 1. offers only known from metadata or a line item join the ledger (within the per-cart cap);
+ * 2. every offer a line item names becomes `selected` for this order, whichever cart recorded
+ *    it, as long as no opt-out has gone out for it;
+ * 3. every other offer still `shown` for the cart becomes `pending` (the outbox), declined at
+ *    the order's placement time.
+ * Only rows in the expected states move, so a repeated `order.placed` changes nothing and a
+ * bought offer can never turn into a declined one.
+ */
+export async function recordOrderOffers(manager: SqlManager, input: OrderOffersInput): Promise<OrderOffersResult> {
+  const selected = [...new Set(input.selected_offer_ids)]
+  const bought = new Set(selected)
+  const metadata = [...new Set(input.metadata_offer_ids)]
+  return manager.transactional(async (em) => {
+    await lockCartOffers(em, input.cart_id)
+    // Metadata first: an unrecorded declined offer is never opted out, an unrecorded bought one costs nothing.
+    await insertWithinCap(em, input.cart_id, [
+      ...metadata.map((offer_id) => ({ offer_id, source: "cart_metadata" as const })),
+      ...selected.filter((id) => !metadata.includes(id)).map((offer_id) => ({ offer_id, source: "line_item" as const })),
+    ])
+    // Bought anywhere means never opted out: the row may belong to another cart, whose own
+    // decision then finds it no longer `shown`.
+    const selectedRows = await em.execute(
+      `UPDATE xcover_offer
+       SET status = 'selected', order_id = ?, completed_at = now(), declined_at = NULL, next_attempt_at = NULL, updated_at = now()
+       WHERE offer_id IN (${placeholders(selected)}) AND status IN (${placeholders(BINDABLE_STATUSES)}) AND deleted_at IS NULL
+       RETURNING offer_id`,
+      [input.order_id, ...selected, ...BINDABLE_STATUSES]
+    )
+    const alreadySentRows = await em.execute(
+      `SELECT offer_id FROM xcover_offer
+       WHERE offer_id IN (${placeholders(selected)}) AND status IN ('sending', 'opted_out') AND deleted_at IS NULL`,
+      selected
+    )
+    const declinedRows = await em.execute(
+      `UPDATE xcover_offer SET status = 'pending', order_id = ?, declined_at = ?, next_attempt_at = now(), updated_at = now()
+       WHERE cart_id = ? AND status = 'shown' AND deleted_at IS NULL
+       RETURNING offer_id`,
+      [input.order_id, input.placed_at, input.cart_id]
+    )
+    const notBought = metadata.filter((id) => !bought.has(id))
+    const foreignRows = await em.execute(
+      `SELECT offer_id FROM xcover_offer WHERE offer_id IN (${placeholders(notBought)}) AND cart_id <> ? AND deleted_at IS NULL`,
+      [...notBought, input.cart_id]
+    )
+    const ids = (rows: Record<string, unknown>[]) => rows.map((r) => String(r.offer_id))
+    return {
+      declined: ids(declinedRows),
+      selected: ids(selectedRows),
+      foreign: ids(foreignRows),
+      already_sent: ids(alreadySentRows),
+    }
+  })
+}
