@@ -53,8 +53,27 @@ export const PROBE_MAX_MS = 15 * 60_000
 
 const date = (v: unknown) => (v ? new Date(v as string | Date) : null)
 
+/**
+ * This process's view of the database clock. Slots are database times; each is turned into a
+ * local time with the offset seen in the query with the shortest round trip (refreshed every
+ * 30 s), not the one of each reservation: a reply read late by a busy event loop would shift a
+ * whole batch's slots and put two sends of neighbouring batches into one second.
+ */
+class DbClockOffset {
+  private best: { rttMs: number; offsetMs: number; at: number } | null = null
+
+  sample(beforeLocalMs: number, afterLocalMs: number, dbNowMs: number): number {
+    const rttMs = afterLocalMs - beforeLocalMs
+    if (!this.best || rttMs <= this.best.rttMs || afterLocalMs - this.best.at > 30_000) {
+      this.best = { rttMs, offsetMs: (beforeLocalMs + afterLocalMs) / 2 - dbNowMs, at: afterLocalMs }
+    }
+    return this.best.offsetMs
+  }
+}
+
 export class DispatchState {
   private ensured = false
+  private readonly clock = new DbClockOffset()
 
   constructor(private readonly db: SqlExecutor) {}
 
@@ -98,6 +117,7 @@ export class DispatchState {
    */
   async reserveSlots(want: number, spacingMs: number, horizonMs: number): Promise<SlotGrant & { retryInMs: number }> {
     await this.ensure()
+    const before = Date.now()
     const [r] = await this.db.execute(
       `WITH c AS (SELECT clock_timestamp() AS now),
        cur AS (
@@ -114,7 +134,7 @@ export class DispatchState {
       [SCOPE, horizonMs, want, horizonMs, spacingMs, spacingMs, SCOPE]
     )
     const localNow = Date.now()
-    const offset = localNow - Number(r.now_ms)
+    const offset = this.clock.sample(before, localNow, Number(r.now_ms))
     const startLocal = Number(r.start_ms) + offset
     return {
       count: Number(r.count),

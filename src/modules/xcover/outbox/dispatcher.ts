@@ -126,9 +126,12 @@ export class Dispatcher {
         // have gone out (not answered), so a hanging call never holds the others back.
         await Promise.all(
           claimed.map(async (op, i) => {
-            const sent = await this.sendAt(kind, op, grant.firstLocalMs + i * grant.spacingMs, call, result)
+            const sent = await this.sendAt(kind, op, grant.firstLocalMs + i * grant.spacingMs, call, result).catch((err: unknown) => {
+              this.skip(kind, op, err)
+              return null
+            })
             if (sent) {
-              const tracked = sent.answered.finally(() => inFlight.delete(tracked))
+              const tracked = sent.answered.catch((err: unknown) => this.skip(kind, op, err)).finally(() => inFlight.delete(tracked))
               inFlight.add(tracked)
             }
           })
@@ -188,6 +191,12 @@ export class Dispatcher {
       }
     })()
     return { answered }
+  }
+
+  /** One operation's trouble (a database error, say) must not stop the others: log it, move on. */
+  private skip(kind: OutboxKind, op: ClaimedOperation, err: unknown): void {
+    const why = err instanceof Error ? err.message : String(err)
+    this.logger.error(`xcover: ${kind.name} of ${op.subject} skipped in this run (${why}); its claim runs out and it is tried again`)
   }
 
   private nextTry(op: ClaimedOperation, started: { attempt: number; dbNowMs: number; localNowMs: number }, outcome: XcoverOutcome) {
