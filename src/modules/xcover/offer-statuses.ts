@@ -9,9 +9,10 @@
  *               recorded it): never opted out
  * - `pending`   declined; due for an opt-out call at `next_attempt_at`
  * - `sending`   taken by one process until `lease_until`
- * - `retrying`  the last try failed in a way worth retrying; due again at `next_attempt_at`
+ * - `retrying`  the last try failed in a way worth retrying (or XCover refused the credentials:
+ *               it waits for the circuit to close); due again at `next_attempt_at`
  * - `opted_out` XCover accepted the opt-out (final)
- * - `rejected`  XCover refused it (403/404/422/...), not retried (final unless retried by hand)
+ * - `rejected`  XCover refused it (404/422/...), not retried (final unless retried by hand)
  * - `failed`    retryable failures until the maximum age passed (final unless retried by hand)
  */
 export const OFFER_STATUSES = [
@@ -25,3 +26,28 @@ export const OFFER_STATUSES = [
   "failed",
 ] as const
 export type OfferStatus = (typeof OFFER_STATUSES)[number]
+
+/**
+ * Every status change the plugin makes, in one table: which statuses an offer may move to from
+ * each. The SQL of each change only moves rows from the statuses listed here (and usually fewer:
+ * a claim, say, only takes `sending` rows whose lease ran out).
+ * - decision: shown → selected | pending; a line item binds pending/retrying/failed/rejected → selected
+ * - dispatcher: pending | retrying | sending (lease over) → sending → opted_out | retrying |
+ *   rejected | failed, or back to pending | retrying when the send did not happen (or 401/403)
+ * - by hand: failed | rejected → pending
+ */
+export const OFFER_TRANSITIONS: Record<OfferStatus, readonly OfferStatus[]> = {
+  shown: ["selected", "pending"],
+  selected: [],
+  pending: ["sending", "selected"],
+  sending: ["sending", "opted_out", "retrying", "rejected", "failed", "pending"],
+  retrying: ["sending", "selected"],
+  opted_out: [],
+  rejected: ["pending", "selected"],
+  failed: ["pending", "selected"],
+}
+
+/** The statuses from which an offer may move to `to`. */
+export function statusesInto(to: OfferStatus): OfferStatus[] {
+  return OFFER_STATUSES.filter((from) => OFFER_TRANSITIONS[from].includes(to))
+}

@@ -1,6 +1,7 @@
 import { MedusaError, generateEntityId } from "@medusajs/framework/utils"
 import type { OfferSource, OfferStatus } from "../models/xcover-offer"
 import { MAX_OFFERS_PER_CART } from "../offer-id"
+import { statusesInto } from "../offer-statuses"
 import { lockCartOffers, type SqlExecutor, type SqlManager } from "../sql"
 
 /** A recorded offer as the store API shows it. */
@@ -37,7 +38,7 @@ export type OrderOffersResult = {
  * XCover yet (or it failed and would only be sent again by hand). `sending` and `opted_out`
  * are past the point of no return.
  */
-export const BINDABLE_STATUSES: readonly OfferStatus[] = ["shown", "pending", "retrying", "failed", "rejected"]
+export const BINDABLE_STATUSES: readonly OfferStatus[] = statusesInto("selected")
 
 const RECORDED_COLUMNS = "offer_id, cart_id, status, source, created_at"
 
