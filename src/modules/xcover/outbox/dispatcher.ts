@@ -27,6 +27,8 @@ export const SLOT_HORIZON_MS = 2_000
 const LEASE_MARGIN_MS = 5_000
 /** Without a rate limit: operations claimed at once per process. */
 const UNLIMITED_BATCH = 50
+/** Requests of one process waiting for their answer before it claims more. */
+const MAX_IN_FLIGHT = 100
 /** Longest shared pause after a 429; the throttled operation itself waits the full Retry-After. */
 export const MAX_SHARED_PAUSE_MS = 60_000
 /** XCover's clock this far from ours: signatures (which carry our time) may be refused. */
@@ -90,6 +92,10 @@ export class Dispatcher {
     const inFlight = new Set<Promise<void>>()
     try {
       for (;;) {
+        while (inFlight.size >= MAX_IN_FLIGHT) {
+          // Back-pressure on answers too: hanging calls must not let claims pile up.
+          await Promise.race(inFlight)
+        }
         const { call } = await this.settings()
         if (!call || !(await this.gate(call))) {
           if (!call) {
