@@ -136,6 +136,26 @@ medusaIntegrationTestRunner({
       }
     })
 
+    it("warns once when XCover's clock is more than a minute from ours, and shows it in the delivery health", async () => {
+      const logger = getContainer().resolve<Record<string, (...args: unknown[]) => unknown>>("logger")
+      const warnings = jest.spyOn(logger, "warn")
+      try {
+        // Our clock two minutes ahead of XCover's (still inside XCover's 5-minute signature window).
+        standIn.setClockOffset(-120_000)
+        await placeOrderDeclining("skewed-1", "skewed-2")
+        await eventually(async () => expect((await offerRow("skewed-2")).status).toBe("opted_out"))
+        const health = await eventually(async () => {
+          const h = await xcover().getDeliveryHealth()
+          expect(h.clock_skew_ms).not.toBeNull()
+          return h
+        })
+        expect(health.clock_skew_ms).toBeLessThan(-115_000)
+        expect(warnings.mock.calls.filter(([line]) => String(line).includes("clock is"))).toHaveLength(1)
+      } finally {
+        warnings.mockRestore()
+      }
+    })
+
     it("never opts out the taken offer, even when its line item is added after it was recorded", async () => {
       const cartId = await shop.createCart()
       await shop.recordOffer(cartId, "late-take")

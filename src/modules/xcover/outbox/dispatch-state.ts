@@ -26,8 +26,6 @@ export type SlotGrant = {
   /** First slot, on this process's clock. */
   firstLocalMs: number
   spacingMs: number
-  /** The budget's next free slot after this grant, exactly as stored, to give unused slots back. */
-  endText: string
 }
 
 export type CircuitView = {
@@ -130,7 +128,7 @@ export class DispatchState {
          FROM cur)
        UPDATE xcover_dispatch_state AS d SET next_slot_at = g.start + (g.k * ? ${MS})
        FROM g WHERE d.scope = ? AND d.deleted_at IS NULL
-       RETURNING g.k AS count, ${EPOCH_MS("g.start")} AS start_ms, ${EPOCH_MS("g.now")} AS now_ms, d.next_slot_at::text AS end_text`,
+       RETURNING g.k AS count, ${EPOCH_MS("g.start")} AS start_ms, ${EPOCH_MS("g.now")} AS now_ms`,
       [SCOPE, horizonMs, want, horizonMs, spacingMs, spacingMs, SCOPE]
     )
     const localNow = Date.now()
@@ -140,18 +138,7 @@ export class DispatchState {
       count: Number(r.count),
       firstLocalMs: startLocal,
       spacingMs,
-      endText: String(r.end_text),
       retryInMs: Math.max(0, startLocal - horizonMs - localNow),
-    }
-  }
-
-  /** Returns unused slots at the end of a grant, unless someone reserved after it. */
-  async giveBack(grant: SlotGrant, unused: number): Promise<void> {
-    if (unused > 0) {
-      await this.db.execute(
-        `UPDATE xcover_dispatch_state SET next_slot_at = next_slot_at - (? ${MS}) WHERE scope = ? AND next_slot_at = ?::timestamptz`,
-        [unused * grant.spacingMs, SCOPE, grant.endText]
-      )
     }
   }
 

@@ -104,8 +104,24 @@ export class Dispatcher {
           result.idle = true
           return result
         }
-        const grant = await this.reserve(this.batchSize())
-        if (!grant.count) {
+        // Claim first, then reserve slots for exactly what was claimed: a dispatch never holds
+        // slots it cannot use, which would leave the account's budget idle.
+        const claimed = await kind.claim(this.db, {
+          limit: this.batchSize(),
+          leaseMs: SLOT_HORIZON_MS + this.options.timeoutMs + LEASE_MARGIN_MS,
+          leaseToken: randomUUID(),
+          maxAgeMs: this.options.retry.maxAgeMs,
+          filter,
+        })
+        if (!claimed.length) {
+          return result
+        }
+        const grant = await this.reserve(claimed.length)
+        // Slots start within the horizon only: what cannot be sent that soon goes back, unsent.
+        for (const op of claimed.splice(grant.count)) {
+          await kind.release(this.db, op, { outcome: null, counted: false })
+        }
+        if (!claimed.length) {
           // The budget is taken further ahead than the horizon (other processes, or a pause). A
           // sweep waits for it; one order's immediate dispatch leaves its offers to the sweep.
           if (filter.order_id) {
@@ -113,20 +129,6 @@ export class Dispatcher {
           }
           await sleep(Math.min(SLOT_HORIZON_MS, Math.max(50, grant.retryInMs)))
           continue
-        }
-        const leaseMs = SLOT_HORIZON_MS + this.options.timeoutMs + LEASE_MARGIN_MS
-        const claimed = await kind.claim(this.db, {
-          limit: grant.count,
-          leaseMs,
-          leaseToken: randomUUID(),
-          maxAgeMs: this.options.retry.maxAgeMs,
-          filter,
-        })
-        if (claimed.length < grant.count && this.options.maxRequestsPerSecond > 0) {
-          await this.state.giveBack(grant, grant.count - claimed.length)
-        }
-        if (!claimed.length) {
-          return result
         }
         // Each send waits for its own slot; the next batch is reserved once this one's requests
         // have gone out (not answered), so a hanging call never holds the others back.
@@ -286,7 +288,7 @@ export class Dispatcher {
   private async reserve(want: number, horizonMs = SLOT_HORIZON_MS) {
     const rate = this.options.maxRequestsPerSecond
     if (rate <= 0) {
-      return { count: want, firstLocalMs: Date.now(), spacingMs: 0, endText: "", retryInMs: 0 }
+      return { count: want, firstLocalMs: Date.now(), spacingMs: 0, retryInMs: 0 }
     }
     return this.state.reserveSlots(want, PACING_WINDOW_MS / rate, horizonMs)
   }
