@@ -10,6 +10,7 @@ import { runPool } from "./workers"
 /** In flight at once, for both; also the client's pool size, so both may open as many sockets. */
 const CONCURRENCY = 16
 const ROUNDS = 3
+const TIMEOUT_MS = 10_000
 
 export type ClientResult = {
   calls_per_round: number
@@ -24,8 +25,15 @@ export type ClientResult = {
 }
 
 export async function benchClient(standIn: StandInProcess, settings: XcoverCallSettings, calls: number): Promise<ClientResult> {
-  const client = new XcoverClient({ timeoutMs: 10_000, connections: CONCURRENCY })
-  const bare = new Pool(new URL(settings.baseUrl).origin, { connections: CONCURRENCY, keepAliveTimeout: 30_000 })
+  const client = new XcoverClient({ timeoutMs: TIMEOUT_MS, connections: CONCURRENCY })
+  // The pool the client makes for itself: same connections, keep-alive and timeouts.
+  const bare = new Pool(new URL(settings.baseUrl).origin, {
+    connections: CONCURRENCY,
+    keepAliveTimeout: 30_000,
+    connectTimeout: TIMEOUT_MS,
+    headersTimeout: TIMEOUT_MS,
+    bodyTimeout: TIMEOUT_MS,
+  })
   const rates = { client: [] as number[], bare: [] as number[] }
   // Client ports seen so far: a port not seen before is a connection opened in this round.
   const ports = { client: new Set<number | null>(), bare: new Set<number | null>() }
@@ -90,6 +98,7 @@ export async function benchClient(standIn: StandInProcess, settings: XcoverCallS
 /**
  * Headers signed once for the whole round: the least work a correct caller can do (the stand-in
  * accepts a Date up to 5 minutes old). The plugin signs each request afresh, as XCover requires.
+ * The same headers as the client's, so both send the same bytes.
  */
 function bareHeaders(settings: XcoverCallSettings): Record<string, string> {
   const date = new Date().toUTCString()
@@ -99,5 +108,6 @@ function bareHeaders(settings: XcoverCallSettings): Record<string, string> {
     "x-api-key": settings.apiKey,
     authorization: `Signature keyId="${settings.apiKey}",algorithm="hmac-sha512",signature="${signature}"`,
     "content-type": "application/json",
+    accept: "application/json",
   }
 }

@@ -10,7 +10,8 @@ import { Client } from "pg"
 import type XcoverModuleService from "../src/modules/xcover/service"
 import type { XcoverPluginOptions } from "../src/modules/xcover"
 import { ROOT } from "../scripts/lib/medusa"
-import type { StandInProcess } from "./stand-in-process"
+import { BurstProcess } from "./burst-process"
+import type { Arrival, StandInProcess } from "./stand-in-process"
 import { maxPerSecond, round } from "./stats"
 import { runPool } from "./workers"
 
@@ -29,28 +30,34 @@ export async function loadXcoverModule(databaseUrl: string, options: XcoverPlugi
 }
 
 export type BurstResult = {
+  /** OS processes dispatching the same offers, each with the module loaded on the same database. */
+  processes: number
   rate_limit_per_s: number | "off"
   orders: number
   opt_outs: number
-  all_accepted_s: number | null
-  max_in_one_second: number
+  /** Every request the stand-in received for the burst, whatever it answered. */
+  requests: number
+  /** Requests per opt-out: 1 when no offer was sent twice. */
+  sends_per_offer: number | null
+  /** Answered 204: offers opted out. */
   accepted: number
+  /** Answered 409: repeats of an idempotency key XCover had already accepted. */
+  answers_409: number
+  /** Answered 429: throttled. */
+  answers_429: number
+  /** Any other answer (or none: hang, reset). */
+  other_answers: number
+  /** From the start until the stand-in accepted the last opt-out. */
+  all_accepted_s: number | null
+  /** The most requests (of any answer) the stand-in received in any one-second window. */
+  max_in_one_second: number
 }
 
-/**
- * `orders` orders with two declined offers each are recorded as the order.placed workflow does
- * (`recordOrderOffers`), then every order's dispatch starts at once (`dispatchDueOptOuts`, as
- * that many order.placed workflows would). Measured: from that start until the stand-in
- * accepted the last opt-out, and the most arrivals in any one-second window.
- */
-export async function benchBurst(
-  xcover: XcoverModule,
-  standIn: StandInProcess,
-  orders: number,
-  label: string,
-  rateLimit: number
-): Promise<BurstResult> {
-  await standIn.reset()
+/** How often the background sweep runs during a burst, as the scheduled job does in a busy store. */
+export const SWEEP_INTERVAL_MS = 2_000
+
+/** `orders` orders with two declined offers each, recorded as the order.placed workflow does. */
+export async function recordBurstOrders(xcover: XcoverModule, orders: number, label: string): Promise<string[]> {
   const orderIds = Array.from({ length: orders }, (_, i) => `order_${label}_${i}`)
   await runPool(orders, 8, async (i) => {
     await xcover.service.recordOrderOffers({
@@ -61,27 +68,111 @@ export async function benchBurst(
       selected_offer_ids: [],
     })
   })
+  return orderIds
+}
+
+/**
+ * What a server does with a burst of placed orders: every order's dispatch at once
+ * (`dispatchDueOptOuts`, as that many order.placed workflows would) while the background sweep
+ * (`dispatchAllDue`, the scheduled job) runs every SWEEP_INTERVAL_MS, until `stop` is aborted.
+ */
+export async function dispatchBurst(service: XcoverModuleService, orderIds: string[], stop: AbortSignal): Promise<void> {
+  const sweeping = (async () => {
+    while (!stop.aborted) {
+      await service.dispatchAllDue()
+      await sleep(SWEEP_INTERVAL_MS, undefined, { signal: stop }).catch(() => undefined)
+    }
+  })()
+  await Promise.all(orderIds.map((order_id) => service.dispatchDueOptOuts({ order_id })))
+  await sweeping
+}
+
+/**
+ * One process's burst: `orders` orders with two declined offers each are recorded, then
+ * dispatched as a server would (`dispatchBurst`), until the stand-in accepted every opt-out.
+ */
+export async function benchBurst(
+  xcover: XcoverModule,
+  standIn: StandInProcess,
+  orders: number,
+  label: string,
+  rateLimit: number
+): Promise<BurstResult> {
+  await standIn.reset()
+  const orderIds = await recordBurstOrders(xcover, orders, label)
+  const stop = new AbortController()
   const started = Date.now()
-  await Promise.all(orderIds.map((order_id) => xcover.service.dispatchDueOptOuts({ order_id })))
-  const arrivals = await waitForAccepted(standIn, orders * 2, started, rateLimit)
-  const accepted = arrivals.filter((a) => a.answer === 204)
-  return {
-    rate_limit_per_s: rateLimit || "off",
-    orders,
-    opt_outs: orders * 2,
-    all_accepted_s: accepted.length ? round((Math.max(...accepted.map((a) => a.at)) - started) / 1000, 2) : null,
-    max_in_one_second: maxPerSecond(accepted.map((a) => a.at)),
-    accepted: accepted.length,
+  const dispatching = dispatchBurst(xcover.service, orderIds, stop.signal)
+  // A dispatch that throws ends the wait at once instead of at the deadline.
+  dispatching.catch(() => stop.abort())
+  await waitForAccepted(standIn, orders * 2, started, rateLimit, stop.signal)
+  stop.abort()
+  await dispatching
+  return summarizeBurst(await standIn.received(), { processes: 1, rateLimit, orders, started })
+}
+
+/**
+ * The same burst on several OS processes (`BurstProcess`), each with the module loaded on the
+ * same database and the same options, all dispatching the same recorded orders at once: the
+ * rate budget is the account's, shared through the database.
+ */
+export async function benchSharedBurst(
+  xcover: XcoverModule,
+  standIn: StandInProcess,
+  databaseUrl: string,
+  options: XcoverPluginOptions,
+  orders: number,
+  processes: number
+): Promise<BurstResult> {
+  const label = `shared${processes}`
+  const rateLimit = options.maxRequestsPerSecond ?? 0
+  const senders = await Promise.all(Array.from({ length: processes }, () => BurstProcess.start(databaseUrl, options)))
+  try {
+    await standIn.reset()
+    const orderIds = await recordBurstOrders(xcover, orders, label)
+    const stop = new AbortController()
+    const started = Date.now()
+    const dispatching = Promise.all(senders.map((s) => s.dispatch(orderIds)))
+    dispatching.catch(() => stop.abort())
+    await waitForAccepted(standIn, orders * 2, started, rateLimit, stop.signal)
+    senders.forEach((s) => s.stop())
+    await dispatching
+    return summarizeBurst(await standIn.received(), { processes, rateLimit, orders, started })
+  } finally {
+    await Promise.all(senders.map((s) => s.exit()))
   }
 }
 
-async function waitForAccepted(standIn: StandInProcess, expected: number, started: number, rateLimit: number) {
-  // Dispatch has already returned; this only covers the IPC round trip, with a generous deadline.
+function summarizeBurst(
+  arrivals: Arrival[],
+  run: { processes: number; rateLimit: number; orders: number; started: number }
+): BurstResult {
+  const accepted = arrivals.filter((a) => a.answer === 204)
+  const count = (answer: number) => arrivals.filter((a) => a.answer === answer).length
+  const optOuts = run.orders * 2
+  return {
+    processes: run.processes,
+    rate_limit_per_s: run.rateLimit || "off",
+    orders: run.orders,
+    opt_outs: optOuts,
+    requests: arrivals.length,
+    sends_per_offer: round(arrivals.length / optOuts, 3),
+    accepted: accepted.length,
+    answers_409: count(409),
+    answers_429: count(429),
+    other_answers: arrivals.length - accepted.length - count(409) - count(429),
+    all_accepted_s: accepted.length ? round((Math.max(...accepted.map((a) => a.at)) - run.started) / 1000, 2) : null,
+    max_in_one_second: maxPerSecond(arrivals.map((a) => a.at)),
+  }
+}
+
+/** Until the stand-in accepted `expected` opt-outs, the dispatch failed, or a generous deadline. */
+async function waitForAccepted(standIn: StandInProcess, expected: number, started: number, rateLimit: number, failed: AbortSignal) {
   const deadline = started + 60_000 + (rateLimit ? (expected / rateLimit) * 2000 : 0)
-  for (;;) {
+  while (!failed.aborted && Date.now() < deadline) {
     const arrivals = await standIn.received()
-    if (arrivals.filter((a) => a.answer === 204).length >= expected || Date.now() > deadline) {
-      return arrivals
+    if (arrivals.filter((a) => a.answer === 204).length >= expected) {
+      return
     }
     await sleep(50)
   }

@@ -6,7 +6,7 @@ import type { BurstResult, MemoryResult } from "./dispatch"
 export type BenchResults = {
   date: string
   machine: { cpus: number; cpu_model: string; memory_gib: number; node: string; platform: string }
-  sizes: { checkouts: number; orders: number; calls: number; optouts: number }
+  sizes: { checkouts: number; orders: number; shared_orders: number; calls: number; optouts: number }
   checkout: CheckoutResult
   burst: BurstResult[]
   client: ClientResult
@@ -25,8 +25,9 @@ export function formatTable(r: BenchResults): string {
     ["   ratio of medians (with / without)", v(c.ratio_median)],
     [`2. dispatch latency, order.placed to arrival at XCover (n=${c.samples})`, `p50 ${v(c.dispatch_latency_ms.p50, " ms")}, p95 ${v(c.dispatch_latency_ms.p95, " ms")}, p99 ${v(c.dispatch_latency_ms.p99, " ms")}`],
     ...r.burst.map((b): [string, string] => [
-      `3. burst, ${b.orders} orders x 2 declined, rate limit ${b.rate_limit_per_s === "off" ? "off" : `${b.rate_limit_per_s}/s`}`,
-      `${b.accepted}/${b.opt_outs} accepted in ${v(b.all_accepted_s, " s")}, max ${b.max_in_one_second} in any 1 s`,
+      `3. burst, ${b.orders} orders x 2 declined, ${b.processes === 1 ? "1 process" : `${b.processes} processes`}, rate limit ${b.rate_limit_per_s === "off" ? "off" : `${b.rate_limit_per_s}/s${b.processes > 1 ? " shared" : ""}`}`,
+      `${b.accepted}/${b.opt_outs} accepted in ${v(b.all_accepted_s, " s")}, max ${b.max_in_one_second} requests in any 1 s; ` +
+        `${b.requests} requests (${b.sends_per_offer === null ? "n/a" : b.sends_per_offer.toFixed(3)} per offer), ${b.answers_409} x 409, ${b.answers_429} x 429, ${b.other_answers} other`,
     ]),
     [`4. client, opt-out calls/s (${k.rounds} x ${k.calls_per_round} calls, ${k.concurrency} in flight)`, ""],
     ["   through XcoverClient", `${v(k.xcover_client_calls_per_s)} calls/s, ${v(k.connections_per_1000_calls.xcover_client)} connections per 1,000 calls`],

@@ -19,6 +19,7 @@ const { values } = parseArgs({
   options: {
     checkouts: { type: "string", default: "30" },
     orders: { type: "string", default: "1000" },
+    "shared-orders": { type: "string", default: "1000" },
     calls: { type: "string", default: "2000" },
     optouts: { type: "string", default: "10000" },
     out: { type: "string", default: path.join(ROOT, "bench", "results.json") },
@@ -27,6 +28,7 @@ const { values } = parseArgs({
 const sizes = {
   checkouts: positive("checkouts"),
   orders: positive("orders"),
+  shared_orders: positive("shared-orders"),
   calls: positive("calls"),
   optouts: positive("optouts"),
 }
@@ -109,7 +111,7 @@ async function main(): Promise<number> {
 
   // Loaded only now, after LOG_LEVEL is set (see above).
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { loadXcoverModule, benchBurst, benchMemory }: typeof import("./dispatch") = require("./dispatch")
+  const { loadXcoverModule, benchBurst, benchSharedBurst, benchMemory }: typeof import("./dispatch") = require("./dispatch")
   const dispatchUrl = databaseUrl(db.env, names.dispatch)
   const moduleOptions = { ...settings, timeoutMs: 10_000 }
   const unlimited = await loadXcoverModule(dispatchUrl, { ...moduleOptions, maxRequestsPerSecond: 0 })
@@ -121,6 +123,9 @@ async function main(): Promise<number> {
   const limited = await loadXcoverModule(dispatchUrl, { ...moduleOptions, maxRequestsPerSecond: 20 })
   const burst20 = await step(`3. burst of ${sizes.orders} orders x 2 declined offers, 20/s`, () =>
     benchBurst(limited, standIn, sizes.orders, "limited", 20)
+  )
+  const burstShared = await step(`3. burst of ${sizes.shared_orders} orders x 2 declined offers, 2 processes sharing 20/s`, () =>
+    benchSharedBurst(limited, standIn, dispatchUrl, { ...moduleOptions, maxRequestsPerSecond: 20 }, sizes.shared_orders, 2)
   )
   await limited.shutdown()
 
@@ -135,7 +140,7 @@ async function main(): Promise<number> {
     },
     sizes,
     checkout,
-    burst: [burstOff, burst20],
+    burst: [burstOff, burst20, burstShared],
     client,
     memory,
   }

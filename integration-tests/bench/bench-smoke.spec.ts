@@ -11,19 +11,19 @@ jest.setTimeout(240_000)
  * the run succeeds and every figure is there and consistent, never how fast anything was.
  */
 describe("npm run bench (tiny sizes)", () => {
-  it("runs all five benchmarks and writes complete results", async () => {
+  it("runs all the benchmarks and writes complete results", async () => {
     const out = path.join(mkdtempSync(path.join(os.tmpdir(), "xcover-bench-")), "results.json")
     const root = path.resolve(__dirname, "..", "..")
     const { code, output } = await run(
       process.execPath,
-      ["--expose-gc", "-r", "ts-node/register", "bench/run.ts", "--checkouts", "2", "--orders", "5", "--calls", "200", "--optouts", "200", "--out", out],
+      ["--expose-gc", "-r", "ts-node/register", "bench/run.ts", "--checkouts", "2", "--orders", "5", "--shared-orders", "5", "--calls", "200", "--optouts", "200", "--out", out],
       root
     )
     if (code !== 0) {
       throw new Error(`bench exited with ${code}:\n${output}`)
     }
     const r = JSON.parse(readFileSync(out, "utf8")) as BenchResults
-    expect(r.sizes).toEqual({ checkouts: 2, orders: 5, calls: 200, optouts: 200 })
+    expect(r.sizes).toEqual({ checkouts: 2, orders: 5, shared_orders: 5, calls: 200, optouts: 200 })
     for (const n of [
       r.checkout.with_plugin_ms.median,
       r.checkout.without_plugin_ms.median,
@@ -37,10 +37,19 @@ describe("npm run bench (tiny sizes)", () => {
     ]) {
       expect(Number.isFinite(n)).toBe(true)
     }
-    expect(r.burst.map((b) => [b.rate_limit_per_s, b.accepted, b.opt_outs])).toEqual([
-      ["off", 10, 10],
-      [20, 10, 10],
+    expect(r.burst.map((b) => [b.processes, b.rate_limit_per_s, b.accepted, b.opt_outs])).toEqual([
+      [1, "off", 10, 10],
+      [1, 20, 10, 10],
+      [2, 20, 10, 10],
     ])
+    for (const b of r.burst) {
+      // Every request the stand-in received is counted once, whatever it answered.
+      expect(b.requests).toBe(b.accepted + b.answers_409 + b.answers_429 + b.other_answers)
+      expect(b.sends_per_offer).toBe(Number((b.requests / b.opt_outs).toFixed(3)))
+      expect(Number.isFinite(b.all_accepted_s)).toBe(true)
+      expect(b.max_in_one_second).toBeGreaterThan(0)
+      expect(b.max_in_one_second).toBeLessThanOrEqual(b.requests)
+    }
     expect(r.client.non_204_answers).toBe(0)
     expect(r.memory.opted_out).toBe(200)
     expect(output).toContain("| benchmark")

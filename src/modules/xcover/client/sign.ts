@@ -78,17 +78,24 @@ export function signRequest(input: SignInput): SignedRequestHeaders {
 /**
  * `signRequest` with a one-entry memo for the `date`-only scheme: there the signature depends
  * on nothing but the Date header, which changes once a second, so calls within the same second
- * share one HMAC. The Date is still read for every request; nothing stale is ever sent.
+ * share one HMAC (and one Date string: `toUTCString` drops the milliseconds). The clock is still
+ * read for every request; nothing stale is ever sent.
  */
 export function createSigner(): (input: SignInput) => SignedRequestHeaders {
-  let last: { key: string; headers: SignedRequestHeaders } | null = null
+  let last: { second: number; algorithm: SignatureAlgorithm; apiKey: string; apiSecret: string; headers: SignedRequestHeaders } | null = null
   return (input) => {
     if (input.signedHeaders !== "date") {
       return signRequest(input)
     }
-    const key = `${input.algorithm}\n${input.apiKey}\n${input.apiSecret}\n${httpDate(input.now)}`
-    if (last?.key !== key) {
-      last = { key, headers: signRequest(input) }
+    const second = Math.floor(input.now.getTime() / 1000)
+    if (
+      last === null ||
+      last.second !== second ||
+      last.apiSecret !== input.apiSecret ||
+      last.apiKey !== input.apiKey ||
+      last.algorithm !== input.algorithm
+    ) {
+      last = { second, algorithm: input.algorithm, apiKey: input.apiKey, apiSecret: input.apiSecret, headers: signRequest(input) }
     }
     return last.headers
   }

@@ -41,20 +41,22 @@ export type XcoverCallLog = {
 export class XcoverClient {
   private readonly endpoints = new Map<string, { pool: Pool; basePath: string }>()
   private readonly sign = createSigner()
+  private lastServerDate: { text: string | undefined; ms: number | null } = { text: undefined, ms: null }
 
   constructor(
     private readonly options: XcoverClientOptions,
     private readonly onCall?: (log: XcoverCallLog) => void
   ) {}
 
-  async optOut(request: OptOutRequest): Promise<XcoverOutcome> {
+  optOut(request: OptOutRequest): Promise<XcoverOutcome> {
     if (!isValidOfferId(request.offerId)) {
       // Callers validate earlier; this guard keeps a bad id from ever shaping a URL.
-      return { kind: "rejected", status: null, type: "invalid_offer_id", message: "offer id has characters XCover ids never have", retryAfterMs: null }
+      return Promise.resolve({ kind: "rejected", status: null, type: "invalid_offer_id", message: "offer id has characters XCover ids never have", retryAfterMs: null })
     }
     const { settings } = request
-    const path = `${this.endpoint(settings.baseUrl).basePath}/partners/${encodeURIComponent(settings.partnerCode)}/offers/${encodeURIComponent(request.offerId)}/opt_out/`
-    return this.send(settings, "POST", path, { "x-idempotency-key": request.idempotencyKey }, "{}")
+    const endpoint = this.endpoint(settings.baseUrl)
+    const path = `${endpoint.basePath}/partners/${encodeURIComponent(settings.partnerCode)}/offers/${encodeURIComponent(request.offerId)}/opt_out/`
+    return this.send(endpoint.pool, settings, path, request.idempotencyKey)
   }
 
   /**
@@ -71,49 +73,61 @@ export class XcoverClient {
     await Promise.all([...pools].map((pool) => pool.close().catch(() => undefined)))
   }
 
-  private async send(
-    settings: XcoverCallSettings,
-    method: "POST",
-    path: string,
-    extraHeaders: Record<string, string>,
-    body: string
-  ): Promise<XcoverOutcome> {
+  /** One signed POST with an empty JSON object as body (the only request XCover gets from here). */
+  private async send(pool: Pool, settings: XcoverCallSettings, path: string, idempotencyKey: string): Promise<XcoverOutcome> {
     const started = Date.now()
     // Signed here, not earlier, so the Date is the moment of sending.
-    const headers = {
-      ...this.sign({
-        apiKey: settings.apiKey,
-        apiSecret: settings.apiSecret,
-        algorithm: settings.signatureAlgorithm,
-        signedHeaders: settings.signedHeaders,
-        method,
-        path,
-        now: new Date(),
-      }),
-      ...extraHeaders,
-      "content-type": "application/json",
-      accept: "application/json",
-    }
+    const signed = this.sign({
+      apiKey: settings.apiKey,
+      apiSecret: settings.apiSecret,
+      algorithm: settings.signatureAlgorithm,
+      signedHeaders: settings.signedHeaders,
+      method: "POST",
+      path,
+      now: new Date(started),
+    })
     let outcome: XcoverOutcome
     try {
-      // undici bounds each phase with the timeout: connecting, waiting for the answer, reading it.
-      const res = await this.endpoint(settings.baseUrl).pool.request({
-        method,
+      // undici bounds each phase with the timeout (set on the pool): connecting, waiting for the
+      // answer, reading it.
+      const res = await pool.request({
+        method: "POST",
         path,
-        headers,
-        body,
-        headersTimeout: this.options.timeoutMs,
-        bodyTimeout: this.options.timeoutMs,
+        headers: {
+          date: signed.date,
+          "x-api-key": signed["x-api-key"],
+          authorization: signed.authorization,
+          "x-idempotency-key": idempotencyKey,
+          "content-type": "application/json",
+          accept: "application/json",
+        },
+        body: "{}",
       })
-      const text = await res.body.text()
-      outcome = responseOutcome(res.statusCode, text, firstHeader(res.headers["retry-after"]))
-      const serverDate = Date.parse(firstHeader(res.headers.date) ?? "")
-      outcome.clockSkewMs = Number.isNaN(serverDate) ? null : serverDate - Date.now()
+      const { statusCode } = res
+      // A 2xx says all there is to know: its body is read and dropped, never parsed.
+      let text = ""
+      if (statusCode >= 200 && statusCode < 300) {
+        await res.body.dump()
+      } else {
+        text = await res.body.text()
+      }
+      outcome = responseOutcome(statusCode, text, firstHeader(res.headers["retry-after"]))
+      outcome.clockSkewMs = this.clockSkew(firstHeader(res.headers.date))
     } catch (err) {
       outcome = errorOutcome(err, this.options.timeoutMs)
     }
-    this.onCall?.({ method, path, outcome, durationMs: Date.now() - started })
+    this.onCall?.({ method: "POST", path, outcome, durationMs: Date.now() - started })
     return outcome
+  }
+
+  /** XCover's Date header minus the local clock; the header is parsed once per second it names. */
+  private clockSkew(dateHeader: string | undefined): number | null {
+    if (dateHeader !== this.lastServerDate.text) {
+      const ms = Date.parse(dateHeader ?? "")
+      this.lastServerDate = { text: dateHeader, ms: Number.isNaN(ms) ? null : ms }
+    }
+    const { ms } = this.lastServerDate
+    return ms === null ? null : ms - Date.now()
   }
 
   /** The keep-alive pool of a base URL's origin, and its path prefix; made once per base URL. */
@@ -128,6 +142,8 @@ export class XcoverClient {
           connections: this.options.connections ?? 16,
           keepAliveTimeout: 30_000,
           connectTimeout: this.options.timeoutMs,
+          headersTimeout: this.options.timeoutMs,
+          bodyTimeout: this.options.timeoutMs,
         })
       endpoint = { pool, basePath: basePath(baseUrl) }
       this.endpoints.set(baseUrl, endpoint)
