@@ -112,9 +112,11 @@ medusaIntegrationTestRunner({
         await placeOrderDeclining("refused-1", "refused-2")
         await eventually(async () => expect((await xcover().getDeliveryHealth()).circuit.open).toBe(true))
         await placeOrderDeclining("refused-3")
-        for (const offer of ["refused-1", "refused-2", "refused-3"]) {
-          expect(["pending", "retrying"]).toContain((await offerRow(offer)).status)
-        }
+        await eventually(async () => {
+          for (const offer of ["refused-1", "refused-2", "refused-3"]) {
+            expect(["pending", "retrying"]).toContain((await offerRow(offer)).status)
+          }
+        })
         // While the circuit is open nothing but the probe is sent, and no offer is tried twice.
         const refused = standIn.received.filter((r) => r.answer === 403 && !r.offerId?.startsWith("connection-test-"))
         expect(new Set(refused.map((r) => r.offerId)).size).toBe(refused.length)

@@ -130,12 +130,13 @@ medusaIntegrationTestRunner({
       expect((await ledger(cartId))["abandoned-1"].status).toBe("shown")
     })
 
-    it("records 403 and 404 as rejected with XCover's reason", async () => {
+    // A 403 is about the credentials, not the offer: delivery.spec.ts covers how offers wait then.
+    it("records 404 and 422 as rejected with XCover's reason", async () => {
       standIn.script("gone-1", { status: 404 })
-      standIn.script("denied-1", { status: 403 })
+      standIn.script("invalid-2", { status: 422 })
       const cartId = await shop.createCart()
       await shop.recordOffer(cartId, "gone-1")
-      await shop.recordOffer(cartId, "denied-1")
+      await shop.recordOffer(cartId, "invalid-2")
       await shop.complete(cartId)
       await eventually(async () => {
         const rows = await ledger(cartId)
@@ -144,16 +145,16 @@ medusaIntegrationTestRunner({
           last_status: 404,
           last_error: "404 api_error: Quote package does not exist",
         })
-        expect(rows["denied-1"]).toMatchObject({
+        expect(rows["invalid-2"]).toMatchObject({
           status: "rejected",
-          last_status: 403,
-          last_error: "403 auth_error: You do not have permission to access this url",
+          last_status: 422,
+          last_error: "422 validation_error: Invalid input",
         })
       })
       // Rejections are final: the dispatch job does not send them again.
       await marker()
       expect(standIn.requestsFor("gone-1")).toHaveLength(1)
-      expect(standIn.requestsFor("denied-1")).toHaveLength(1)
+      expect(standIn.requestsFor("invalid-2")).toHaveLength(1)
     })
 
     it("sends nothing new when the same cart is completed again or order.placed repeats", async () => {
