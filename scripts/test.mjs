@@ -88,7 +88,11 @@ if (stages.includes("unit")) {
 }
 const dbStages = stages.filter((s) => s !== "unit")
 if (status === 0 && dbStages.length) {
-  const db = await ensureDatabase({ log: (m) => console.log(`[test] ${m}`) })
+  const db = await ensureDatabase({ log: (m) => console.log(`[test] ${m}`) }).catch((err) => {
+    // One line that says why and what to do (EmbeddedPostgresError), not a stack trace.
+    console.error(`[test] ${err instanceof Error ? err.message : err}`)
+    process.exit(1)
+  })
   console.log(`[test] stages ${dbStages.join(", ")} use ${db.source}`)
   const stop = async () => {
     await db.stop()
