@@ -44,13 +44,13 @@ describe("resolveSettings", () => {
       partnerCode: "OPT",
       apiKey: "admin-key",
       apiSecret: "admin-secret",
-      baseUrl: "https://api.staging.xcover.com/x",
+      baseUrl: "https://api.xcover-staging.com/xcover",
       signatureAlgorithm: "hmac-sha256",
     })
     expect(view.api_key.source).toBe("admin")
     expect(view.partner_code.source).toBe("plugin_option")
     expect(view.api_secret_set).toEqual({ value: true, source: "admin" })
-    expect(view.base_url).toEqual({ value: "https://api.staging.xcover.com/x", source: "admin" })
+    expect(view.base_url).toEqual({ value: "https://api.xcover-staging.com/xcover", source: "admin" })
   })
 
   it("is idle while disabled but still gives credentials to the connection test", () => {

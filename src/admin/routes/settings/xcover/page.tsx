@@ -23,7 +23,7 @@ const SOURCE_LABEL: Record<SettingSource, string> = {
 
 const ENVIRONMENT_LABEL: Record<Environment, string> = {
   production: "Production (api.xcover.com)",
-  sandbox: "Sandbox (api.staging.xcover.com)",
+  sandbox: "Sandbox (api.xcover-staging.com)",
   custom: "Custom base URL",
 }
 
