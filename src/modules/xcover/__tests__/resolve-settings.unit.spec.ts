@@ -53,6 +53,17 @@ describe("resolveSettings", () => {
     expect(view.base_url).toEqual({ value: "https://api.xcover-staging.com/xcover", source: "admin" })
   })
 
+  it("ignores a custom base URL saved in the admin by 0.1.0: only the plugin option sets one", () => {
+    const legacy = { ...none, environment: "custom" as const, base_url: "https://attacker.test/x" }
+    const { view, call } = resolveSettings(fromConfig, legacy, { state: "none" })
+    expect(call?.baseUrl).toBe("https://xcover.test/x")
+    expect(view.environment).toEqual({ value: "custom", source: "plugin_option" })
+    expect(view.base_url).toEqual({ value: "https://xcover.test/x", source: "plugin_option" })
+    const withoutOption = resolveSettings(options({ partnerCode: "P", apiKey: "k", apiSecret: "s" }), legacy, { state: "none" })
+    expect(withoutOption.call?.baseUrl).toBe("https://api.xcover.com/x")
+    expect(withoutOption.view.environment).toEqual({ value: "production", source: "default" })
+  })
+
   it("is idle while disabled but still gives credentials to the connection test", () => {
     const { call, credentials, view } = resolveSettings(fromConfig, { ...none, enabled: false }, { state: "none" })
     expect(call).toBeNull()
