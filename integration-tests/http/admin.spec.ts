@@ -271,6 +271,18 @@ medusaIntegrationTestRunner({
         expect(JSON.stringify(data)).not.toContain(ADMIN_SECRET)
       })
 
+      it("closes its keep-alive connections to XCover when the app shuts down", async () => {
+        standIn.setDefault({ status: 404 })
+        await post("/admin/xcover/settings/test-connection")
+        expect(standIn.openConnections()).toBeGreaterThan(0)
+        // What Medusa calls on every module at shutdown (MedusaModule.onApplicationShutdown).
+        await xcover().__hooks.onApplicationShutdown()
+        await eventually(() => expect(standIn.openConnections()).toBe(0))
+        // The next call opens a new pool.
+        const again = await post("/admin/xcover/settings/test-connection")
+        expect(again.data.connection.result).toBe("accepted")
+      })
+
       it("reports an unreachable XCover", async () => {
         // Nothing listens at the configured base URL while the stand-in is stopped.
         await standIn.stop()

@@ -118,6 +118,11 @@ export class XcoverStandIn {
     this.defaultBehaviour = { status: 204 }
   }
 
+  /** Connections clients hold open (keep-alive), to check that they close them. */
+  openConnections(): number {
+    return this.sockets.size
+  }
+
   requestsFor(offerId: string): ReceivedRequest[] {
     return this.received.filter((r) => r.offerId === offerId)
   }

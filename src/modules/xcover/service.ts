@@ -81,6 +81,13 @@ export default class XcoverModuleService extends MedusaService({ XcoverOffer }) 
   protected readonly client_: XcoverClient
   private dispatching_ = false
 
+  /** Medusa's module lifecycle: on shutdown, close the keep-alive pools so no socket holds the process open. */
+  readonly __hooks = {
+    onApplicationShutdown: async (): Promise<void> => {
+      await this.client_.close()
+    },
+  }
+
   constructor(deps: InjectedDependencies) {
     // eslint-disable-next-line prefer-rest-params
     super(...arguments)
