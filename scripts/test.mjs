@@ -80,10 +80,10 @@ function buildAdmin() {
 /** What each database stage runs, given the database env. */
 const DB_STAGES = {
   integration: (db) =>
-    jest("integration", { ...db, TEST_TYPE: "integration:http", NODE_OPTIONS: "--experimental-vm-modules --max-old-space-size=4096" }, ["--runInBand", "--forceExit"]),
+    jest("integration", { ...db, TEST_TYPE: "integration:http", NODE_OPTIONS: "--experimental-vm-modules --max-old-space-size=4096" }, ["--runInBand"]),
   browser: async (db) => {
     const built = await buildAdmin()
-    return built || jest("browser", { ...db, NODE_OPTIONS: "--experimental-vm-modules --max-old-space-size=4096" }, ["--runInBand", "--forceExit"])
+    return built || jest("browser", { ...db, NODE_OPTIONS: "--experimental-vm-modules --max-old-space-size=4096" }, ["--runInBand"])
   },
   bench: (db) => jest("bench", db, ["--runInBand"]),
   // The installed app creates its own database on the same server and listens on this port.
@@ -99,6 +99,7 @@ if (status === 0 && dbStages.length) {
   const db = await ensureDatabase({ log: (m) => console.log(`[test] ${m}`) }).catch((err) => {
     // One line that says why and what to do (EmbeddedPostgresError), not a stack trace.
     console.error(`[test] ${err instanceof Error ? err.message : err}`)
+    rmSync(resultsDir, { recursive: true, force: true })
     process.exit(1)
   })
   console.log(`[test] stages ${dbStages.join(", ")} use ${db.source}`)

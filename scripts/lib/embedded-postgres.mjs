@@ -73,7 +73,9 @@ export async function startEmbeddedPostgres({ port, user, password, dataDir, log
     return { dataDir: data.dir, stop: cleanUp }
   } catch (err) {
     await cleanUp()
-    const where = owner ? ` (it runs as user ${SERVER_USER}, which must be able to enter ${os.tmpdir()}; run as a user other than root to avoid that)` : ""
+    const where = owner
+      ? ` (as root it runs as user ${SERVER_USER}, which must be able to enter ${os.tmpdir()}: set TMPDIR to a folder it can enter, or run as a user other than root)`
+      : ""
     throw new EmbeddedPostgresError(`embedded PostgreSQL could not start: ${oneLine(err)}${where}. ${OTHER_WAYS}.`)
   }
 }
