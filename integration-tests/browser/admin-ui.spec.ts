@@ -59,6 +59,15 @@ medusaIntegrationTestRunner({
       await page.goto(`${ui.url}/app/settings/xcover`)
       await page.getByRole("heading", { name: "XCover" }).waitFor()
       await expectText(page.getByTestId("source-partner_code"), "Plugin option")
+      // The base URL comes from the plugin option (the stand-in): shown as such, and the admin
+      // can only choose production or sandbox, never type a URL.
+      await expectText(page.getByTestId("source-environment"), "Plugin option")
+      await expectText(page.locator("#environment"), "Custom base URL (plugin option)")
+      await page.getByText(`Calls go to ${standIn.baseUrl}, set by the baseUrl plugin option.`).waitFor()
+      await page.locator("#environment").click()
+      expect(await page.getByRole("option").allTextContents()).toEqual(["Production (api.xcover.com)", "Sandbox (api.xcover-staging.com)"])
+      await page.keyboard.press("Escape")
+      expect(await page.locator("#base_url").count()).toBe(0)
       await page.locator("#api_secret").fill(TEST_CREDENTIALS.apiSecret)
       await page.locator("#partner_code").fill(TEST_CREDENTIALS.partnerCode)
       const saved = page.waitForResponse((r) => r.url().endsWith("/admin/xcover/settings") && r.request().method() === "POST")
