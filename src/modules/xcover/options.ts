@@ -38,6 +38,7 @@ export const xcoverOptionsSchema = z.object({
   encryptionKey: optionalText.refine((v) => v === undefined || v.length >= MIN_ENCRYPTION_KEY_LENGTH, {
     error: `must be at least ${MIN_ENCRYPTION_KEY_LENGTH} characters (for example the output of \`openssl rand -base64 32\`)`,
   }),
+  /** The only way to send calls elsewhere than production or sandbox (the admin offers just those). */
   baseUrl: z
     .string()
     .trim()
