@@ -21,7 +21,7 @@ module.exports = {
     {
       ...common,
       displayName: "integration",
-      testMatch: ["<rootDir>/integration-tests/http/**/*.spec.ts"],
+      testMatch: ["<rootDir>/integration-tests/http/**/*.spec.ts", "<rootDir>/integration-tests/scripts/**/*.spec.ts"],
       setupFiles: ["<rootDir>/integration-tests/setup.js"],
     },
     {

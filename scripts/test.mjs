@@ -50,14 +50,23 @@ async function jest(project, extraEnv = {}, extra = []) {
     ["node_modules/jest/bin/jest.js", "--selectProjects", project, "--json", `--outputFile=${outputFile}`, ...extra, ...jestArgs],
     extraEnv
   )
+  let results
   try {
-    const results = JSON.parse(readFileSync(outputFile, "utf8"))
-    totals.passed += results.numPassedTests
-    totals.failed += results.numFailedTests + results.numRuntimeErrorTestSuites
+    results = JSON.parse(readFileSync(outputFile, "utf8"))
   } catch {
-    // jest died before writing results: the exit status already says so.
-    totals.failed += status === 0 ? 0 : 1
+    // jest writes no results when it finds no test file, or when it crashed.
+    console.error(`[test] stage ${project}: jest reported nothing (no test found, or it crashed: see above)`)
+    totals.failed += 1
+    return status || 1
   }
+  totals.passed += results.numPassedTests
+  totals.failed += results.numFailedTests + results.numRuntimeErrorTestSuites
+  // A stage passes only by running tests (say, a path filter meant for another stage finds none).
+  if (results.numPassedTests + results.numFailedTests === 0) {
+    console.error(`[test] stage ${project} ran no tests`)
+    return status || 1
+  }
+  console.log(`[test] stage ${project}: ${results.numPassedTests} passed, ${results.numFailedTests} failed in ${results.numTotalTestSuites} files`)
   return status
 }
 
@@ -71,15 +80,14 @@ function buildAdmin() {
 /** What each database stage runs, given the database env. */
 const DB_STAGES = {
   integration: (db) =>
-    jest("integration", { ...db, TEST_TYPE: "integration:http", NODE_OPTIONS: "--experimental-vm-modules --max-old-space-size=4096" }, ["--runInBand", "--forceExit"]),
+    jest("integration", { ...db, TEST_TYPE: "integration:http", NODE_OPTIONS: "--experimental-vm-modules --max-old-space-size=4096" }, ["--runInBand"]),
   browser: async (db) => {
     const built = await buildAdmin()
-    // A jest path filter meant for another stage may leave this one without tests.
-    return built || jest("browser", { ...db, NODE_OPTIONS: "--experimental-vm-modules --max-old-space-size=4096" }, ["--runInBand", "--forceExit", "--passWithNoTests"])
+    return built || jest("browser", { ...db, NODE_OPTIONS: "--experimental-vm-modules --max-old-space-size=4096" }, ["--runInBand"])
   },
-  bench: (db) => jest("bench", db, ["--runInBand", "--passWithNoTests"]),
+  bench: (db) => jest("bench", db, ["--runInBand"]),
   // The installed app creates its own database on the same server and listens on this port.
-  package: async (db) => jest("package", { ...db, XCOVER_APP_PORT: String(await freePort()) }, ["--runInBand", "--passWithNoTests"]),
+  package: async (db) => jest("package", { ...db, XCOVER_APP_PORT: String(await freePort()) }, ["--runInBand"]),
 }
 
 let status = 0
@@ -88,7 +96,12 @@ if (stages.includes("unit")) {
 }
 const dbStages = stages.filter((s) => s !== "unit")
 if (status === 0 && dbStages.length) {
-  const db = await ensureDatabase({ log: (m) => console.log(`[test] ${m}`) })
+  const db = await ensureDatabase({ log: (m) => console.log(`[test] ${m}`) }).catch((err) => {
+    // One line that says why and what to do (EmbeddedPostgresError), not a stack trace.
+    console.error(`[test] ${err instanceof Error ? err.message : err}`)
+    rmSync(resultsDir, { recursive: true, force: true })
+    process.exit(1)
+  })
   console.log(`[test] stages ${dbStages.join(", ")} use ${db.source}`)
   const stop = async () => {
     await db.stop()

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process"
-import { mkdtempSync, readFileSync } from "node:fs"
+import { mkdtempSync, readFileSync, rmSync } from "node:fs"
 import os from "node:os"
 import path from "node:path"
 import type { BenchResults } from "../../bench/report"
@@ -11,8 +11,12 @@ jest.setTimeout(240_000)
  * the run succeeds and every figure is there and consistent, never how fast anything was.
  */
 describe("npm run bench (tiny sizes)", () => {
+  let dir: string
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
   it("runs all the benchmarks and writes complete results", async () => {
-    const out = path.join(mkdtempSync(path.join(os.tmpdir(), "xcover-bench-")), "results.json")
+    dir = mkdtempSync(path.join(os.tmpdir(), "xcover-bench-"))
+    const out = path.join(dir, "results.json")
     const root = path.resolve(__dirname, "..", "..")
     const { code, output } = await run(
       process.execPath,

@@ -1,5 +1,6 @@
 import { mkdirSync } from "node:fs"
 import path from "node:path"
+import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { chromium, type Browser, type Page } from "playwright-core"
 import { ADMIN_USER, createAdminUser } from "../helpers/admin-user"
@@ -59,6 +60,15 @@ medusaIntegrationTestRunner({
       await page.goto(`${ui.url}/app/settings/xcover`)
       await page.getByRole("heading", { name: "XCover" }).waitFor()
       await expectText(page.getByTestId("source-partner_code"), "Plugin option")
+      // The base URL comes from the plugin option (the stand-in): shown as such, and the admin
+      // can only choose production or sandbox, never type a URL.
+      await expectText(page.getByTestId("source-environment"), "Plugin option")
+      await expectText(page.locator("#environment"), "Custom base URL (plugin option)")
+      await page.getByText(`Calls go to ${standIn.baseUrl}, set by the baseUrl plugin option.`).waitFor()
+      await page.locator("#environment").click()
+      expect(await page.getByRole("option").allTextContents()).toEqual(["Production (api.xcover.com)", "Sandbox (api.xcover-staging.com)"])
+      await page.keyboard.press("Escape")
+      expect(await page.locator("#base_url").count()).toBe(0)
       await page.locator("#api_secret").fill(TEST_CREDENTIALS.apiSecret)
       await page.locator("#partner_code").fill(TEST_CREDENTIALS.partnerCode)
       const saved = page.waitForResponse((r) => r.url().endsWith("/admin/xcover/settings") && r.request().method() === "POST")
@@ -96,6 +106,31 @@ medusaIntegrationTestRunner({
       await expectText(widget.locator('[data-offer-id="browser-declined-1"]'), "Opted out")
       await widget.scrollIntoViewIfNeeded()
       await shot("03-order-widget")
+
+      // XCover refused an offer (404): the store owner retries every rejected offer at once.
+      standIn.script("browser-rejected-1", { status: 404 }, { status: 204 })
+      const rejectedCart = await shop.createCart()
+      await shop.recordOffer(rejectedCart, "browser-rejected-1")
+      await shop.complete(rejectedCart)
+      await eventually(async () => expect((await xcover.listXcoverOffers({ offer_id: "browser-rejected-1" }))[0]?.status).toBe("rejected"))
+      await page.goto(`${ui.url}/app/xcover`)
+      await page.getByRole("button", { name: "rejected", exact: true }).click()
+      await expectText(page.locator('[data-offer-id="browser-rejected-1"]'), "Rejected")
+      await page.getByRole("button", { name: "Retry failed and rejected in this filter" }).click()
+      await page.getByText("1 offers queued again").waitFor()
+      await eventually(async () => expect((await xcover.listXcoverOffers({ offer_id: "browser-rejected-1" }))[0]?.status).toBe("opted_out"))
+
+      // XCover refuses the credentials: the settings page says sending is paused, and why.
+      await getContainer()
+        .resolve<{ raw(sql: string): Promise<unknown> }>(ContainerRegistrationKeys.PG_CONNECTION)
+        .raw(
+          "UPDATE xcover_dispatch_state SET circuit_opened_at = now(), circuit_probe_at = now() + interval '10 minutes', circuit_reason = '403 auth_error: You do not have permission to access this url'"
+        )
+      await page.goto(`${ui.url}/app/settings/xcover`)
+      const circuit = page.getByTestId("xcover-circuit")
+      await expectText(circuit, "XCover refuses the credentials: sending is paused.")
+      await expectText(circuit, "403 auth_error: You do not have permission to access this url")
+      await shot("04-settings-circuit-open")
     })
   },
 })

@@ -1,4 +1,4 @@
-import { XcoverStandIn } from "../xcover-stand-in/server"
+import { XcoverStandIn, type StandInOptions } from "../xcover-stand-in/server"
 
 export const TEST_CREDENTIALS = {
   partnerCode: "TESTPARTNER",
@@ -31,8 +31,8 @@ export function xcoverTestEnv(baseUrl: string, extra: Record<string, string> = {
  * Starts the XCover stand-in before Medusa boots and points the plugin's options (read from env
  * by medusa-config.ts) at it. Call at the top of a test file, before medusaIntegrationTestRunner.
  */
-export function useXcoverStandIn(env: Record<string, string> = {}): XcoverStandIn {
-  const standIn = new XcoverStandIn(TEST_CREDENTIALS)
+export function useXcoverStandIn(env: Record<string, string> = {}, standInOptions: Partial<StandInOptions> = {}): XcoverStandIn {
+  const standIn = new XcoverStandIn({ ...TEST_CREDENTIALS, ...standInOptions })
   beforeAll(async () => {
     await standIn.start(0)
     Object.assign(process.env, xcoverTestEnv(standIn.baseUrl, env))

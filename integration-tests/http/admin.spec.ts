@@ -6,15 +6,19 @@ import { seedStore } from "../helpers/seed-store"
 import { Storefront } from "../helpers/storefront"
 import { TEST_CREDENTIALS, useXcoverStandIn } from "../helpers/xcover-env"
 import { XcoverStandIn } from "../xcover-stand-in/server"
-import { createServer } from "node:net"
 import type XcoverModuleService from "../../src/modules/xcover/service"
 
 jest.setTimeout(120_000)
 
 const ENCRYPTION_KEY = "test-encryption-key-0123456789abcdef"
 const ADMIN_SECRET = "adm1n/s3cret+value=="
+// A second key pair of the same XCover account, whose secret is the one saved in the admin.
+const OTHER_KEY = "other-key-9c1d"
 // Opt-outs that keep failing give up after one second, so a test can produce a `failed` offer.
-const standIn = useXcoverStandIn({ XCOVER_ENCRYPTION_KEY: ENCRYPTION_KEY, XCOVER_RETRY_MAX_AGE_MS: "1000" })
+const standIn = useXcoverStandIn(
+  { XCOVER_ENCRYPTION_KEY: ENCRYPTION_KEY, XCOVER_RETRY_MAX_AGE_MS: "1000" },
+  { extraKeys: [{ apiKey: OTHER_KEY, apiSecret: ADMIN_SECRET }] }
+)
 
 type Knex = { raw(sql: string, params?: unknown[]): Promise<{ rows: Record<string, unknown>[] }> }
 
@@ -70,15 +74,27 @@ medusaIntegrationTestRunner({
       it.each([
         [{ signature_algorithm: "hmac-md5" }, "signature_algorithm"],
         [{ environment: "staging" }, "environment"],
-        [{ base_url: "ftp://xcover.test" }, "base_url"],
         [{ partner_code: "has space" }, "partner_code"],
         [{ enabled: "yes" }, "enabled"],
-        [{ environment: "custom" }, "base_url"],
         [{ secret: "x" }, "secret"],
       ])("POST settings %j answers 400 naming %s", async (body, field) => {
         const res = await post("/admin/xcover/settings", body)
         expect(res.status).toBe(400)
         expect(res.data.message).toContain(field)
+      })
+
+      // Only the baseUrl plugin option may point the signed calls at another host.
+      it.each([
+        [{ environment: "custom" }, "environment"],
+        [{ environment: "custom", base_url: "https://elsewhere.test/x" }, "environment"],
+        [{ base_url: "https://elsewhere.test/x" }, "base_url"],
+        [{ environment: "sandbox", base_url: null }, "base_url"],
+      ])("POST settings %j answers 400 naming %s: no custom base URL from the admin", async (body, field) => {
+        const res = await post("/admin/xcover/settings", body)
+        expect(res.status).toBe(400)
+        expect(res.data.message).toContain(field)
+        expect(res.data.message).toContain("baseUrl plugin option")
+        expect(await settingsRows()).toEqual([])
       })
 
       it("names api_secret without echoing a mistyped value", async () => {
@@ -111,6 +127,7 @@ medusaIntegrationTestRunner({
           api_key: { value: TEST_CREDENTIALS.apiKey, source: "plugin_option" },
           api_secret_set: { value: true, source: "plugin_option" },
           environment: { value: "custom", source: "plugin_option" },
+          base_url: { value: standIn.baseUrl, source: "plugin_option" },
           enabled: { value: true, source: "default" },
           encryption_key_set: true,
           problems: [],
@@ -154,27 +171,59 @@ medusaIntegrationTestRunner({
         // A refused credential is the configuration's fault, not the offer's: it waits.
         await eventually(async () => expect(await statusOf("signed-with-admin-secret")).toBe("retrying"))
 
-        // Another XCover account (another stand-in) with the admin's credentials accepts it.
-        const other = new XcoverStandIn({ partnerCode: "OTHERPARTNER", apiKey: "other-key", apiSecret: ADMIN_SECRET })
-        await other.start(0)
+        // Another key pair of the account, whose secret is the saved one, is accepted.
+        const res = await post("/admin/xcover/settings", { api_key: OTHER_KEY, signature_algorithm: "hmac-sha256" })
+        expect(res.status).toBe(200)
+        await orderDeclining("signed-with-new-key")
+        await eventually(async () => expect(await statusOf("signed-with-new-key")).toBe("opted_out"))
+        expect(standIn.requestsFor("signed-with-new-key")).toEqual([
+          expect.objectContaining({ answer: 204, apiKey: OTHER_KEY, algorithm: "hmac-sha256" }),
+        ])
+        // The offer that waited through the refused credentials went out with the new ones.
+        await eventually(async () => expect(await statusOf("signed-with-admin-secret")).toBe("opted_out"))
+      })
+
+      it("chooses production or sandbox, and back to the plugin option's base URL", async () => {
+        const sandbox = await post("/admin/xcover/settings", { environment: "sandbox" })
+        expect(sandbox.status).toBe(200)
+        expect(sandbox.data.settings).toMatchObject({
+          environment: { value: "sandbox", source: "admin" },
+          base_url: { value: "https://api.xcover-staging.com/xcover", source: "admin" },
+        })
+        const production = await post("/admin/xcover/settings", { environment: "production" })
+        expect(production.data.settings.base_url).toEqual({ value: "https://api.xcover.com/x", source: "admin" })
+        const reset = await post("/admin/xcover/settings", { environment: null })
+        expect(reset.data.settings).toMatchObject({
+          environment: { value: "custom", source: "plugin_option" },
+          base_url: { value: standIn.baseUrl, source: "plugin_option" },
+        })
+      })
+
+      it("ignores a custom base URL saved by 0.1.0, and drops it with the next save", async () => {
+        const elsewhere = new XcoverStandIn({ ...TEST_CREDENTIALS })
+        await elsewhere.start(0)
         try {
-          const res = await post("/admin/xcover/settings", {
-            partner_code: "OTHERPARTNER",
-            api_key: "other-key",
-            environment: "custom",
-            base_url: other.baseUrl,
-            signature_algorithm: "hmac-sha256",
+          await getContainer()
+            .resolve<Knex>(ContainerRegistrationKeys.PG_CONNECTION)
+            .raw(
+              "INSERT INTO xcover_settings (id, scope, environment, base_url, created_at, updated_at) VALUES ('xcset_legacy', 'default', 'custom', ?, now(), now())",
+              [elsewhere.baseUrl]
+            )
+          const { data } = await get("/admin/xcover/settings")
+          expect(data.settings).toMatchObject({
+            environment: { value: "custom", source: "plugin_option" },
+            base_url: { value: standIn.baseUrl, source: "plugin_option" },
           })
-          expect(res.status).toBe(200)
-          await orderDeclining("signed-with-new-account")
-          await eventually(async () => expect(await statusOf("signed-with-new-account")).toBe("opted_out"))
-          expect(other.requestsFor("signed-with-new-account")).toHaveLength(1)
-          expect(other.requestsFor("signed-with-new-account")[0]).toMatchObject({ answer: 204, partnerCode: "OTHERPARTNER", algorithm: "hmac-sha256" })
-          expect(standIn.requestsFor("signed-with-new-account")).toEqual([])
-          // The offer that waited through the refused credentials went out with the new ones.
-          await eventually(async () => expect(await statusOf("signed-with-admin-secret")).toBe("opted_out"))
+          standIn.setDefault({ status: 404 })
+          const tested = await post("/admin/xcover/settings/test-connection")
+          expect(tested.data.connection).toMatchObject({ result: "accepted", base_url: standIn.baseUrl })
+          expect(standIn.received).toHaveLength(1)
+          expect(elsewhere.received).toEqual([])
+
+          await post("/admin/xcover/settings", { enabled: true })
+          expect(await settingsRows()).toEqual([expect.objectContaining({ environment: null, base_url: null, enabled: true })])
         } finally {
-          await other.stop()
+          await elsewhere.stop()
         }
       })
 
@@ -265,16 +314,28 @@ medusaIntegrationTestRunner({
         expect(JSON.stringify(data)).not.toContain(ADMIN_SECRET)
       })
 
+      it("closes its keep-alive connections to XCover when the app shuts down", async () => {
+        standIn.setDefault({ status: 404 })
+        await post("/admin/xcover/settings/test-connection")
+        expect(standIn.openConnections()).toBeGreaterThan(0)
+        // What Medusa calls on every module at shutdown (MedusaModule.onApplicationShutdown).
+        await xcover().__hooks.onApplicationShutdown()
+        await eventually(() => expect(standIn.openConnections()).toBe(0))
+        // The next call opens a new pool.
+        const again = await post("/admin/xcover/settings/test-connection")
+        expect(again.data.connection.result).toBe("accepted")
+      })
+
       it("reports an unreachable XCover", async () => {
-        // A port that was free a moment ago: nothing listens there.
-        const probe = createServer()
-        await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve))
-        const closedPort = (probe.address() as { port: number }).port
-        await new Promise((resolve) => probe.close(resolve))
-        await post("/admin/xcover/settings", { environment: "custom", base_url: `http://127.0.0.1:${closedPort}/x` })
-        const { data } = await post("/admin/xcover/settings/test-connection")
-        expect(data.connection).toMatchObject({ result: "unreachable", http_status: null })
-        expect(data.connection.message).toMatch(/could not be reached/)
+        // Nothing listens at the configured base URL while the stand-in is stopped.
+        await standIn.stop()
+        try {
+          const { data } = await post("/admin/xcover/settings/test-connection")
+          expect(data.connection).toMatchObject({ result: "unreachable", http_status: null, base_url: standIn.baseUrl })
+          expect(data.connection.message).toMatch(/could not be reached/)
+        } finally {
+          await standIn.start()
+        }
       })
     })
 

@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from "node:crypto"
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http"
+import { STATUS_CODES, createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http"
 import type { AddressInfo, Socket } from "node:net"
 
 /**
@@ -133,6 +133,11 @@ export class XcoverStandIn {
     this.defaultBehaviour = { status: 204 }
   }
 
+  /** Connections clients hold open (keep-alive), to check that they close them. */
+  openConnections(): number {
+    return this.sockets.size
+  }
+
   requestsFor(offerId: string): ReceivedRequest[] {
     return this.received.filter((r) => r.offerId === offerId)
   }
@@ -165,7 +170,11 @@ export class XcoverStandIn {
 
     const route = this.matchRoute(req.method ?? "", req.url ?? "")
     if (!route.ok) {
-      return this.answer(res, record, route.status, { type: "api_error", message: route.reason }, route.reason)
+      // Outside the API XCover's JSON errors do not apply: a web server's plain page, as for a wrong base path.
+      record.answer = route.status
+      record.reason = route.reason
+      res.writeHead(route.status, { "content-type": "text/html" }).end(`<html><body><h1>${route.status} ${STATUS_CODES[route.status]}</h1></body></html>`)
+      return
     }
     record.offerId = route.offerId
     record.partnerCode = route.partnerCode

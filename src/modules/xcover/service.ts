@@ -1,5 +1,5 @@
 import type { Logger } from "@medusajs/framework/types"
-import { MedusaError, MedusaService } from "@medusajs/framework/utils"
+import { MedusaService } from "@medusajs/framework/utils"
 import { XcoverClient, type XcoverCallLog, type XcoverCallSettings } from "./client/xcover-client"
 import { describeOutcome } from "./client/outcome"
 import { XCOVER_OPTIONS_KEY } from "./loaders/validate-options"
@@ -57,6 +57,15 @@ export default class XcoverModuleService extends MedusaService({ XcoverOffer }) 
   protected readonly options_: XcoverOptions
   protected readonly client_: XcoverClient
   protected readonly dispatcher_: Dispatcher
+
+  /** Medusa's module lifecycle: on shutdown, close the keep-alive pools so no socket holds the process open. */
+  readonly __hooks = {
+    onApplicationShutdown: async (): Promise<void> => {
+      // No new claims; what is in flight ends or its lease runs out for another process.
+      this.dispatcher_.stop()
+      await this.client_.close()
+    },
+  }
 
   constructor(deps: InjectedDependencies) {
     // eslint-disable-next-line prefer-rest-params

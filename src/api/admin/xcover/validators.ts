@@ -1,5 +1,5 @@
 import { z } from "@medusajs/framework/zod"
-import { ENVIRONMENTS } from "../../../modules/xcover/models/xcover-settings"
+import { ADMIN_ENVIRONMENTS, type AdminEnvironment } from "../../../modules/xcover/models/xcover-settings"
 import { OFFER_STATUSES } from "../../../modules/xcover/models/xcover-offer"
 import { SIGNATURE_ALGORITHMS } from "../../../modules/xcover/options"
 
@@ -14,6 +14,26 @@ const apiSecret = z
   })
   .transform((v) => v as string | null | undefined)
 
+// The admin must not be able to send signed requests with the API key to a host of its choosing.
+// Custom messages: Medusa's validator rewrites zod's own enum and type messages.
+const ONLY_OPTION_URL = "a custom base URL can only come from the baseUrl plugin option in medusa-config.ts"
+const environment = z
+  .unknown()
+  .superRefine((v, ctx) => {
+    if (v !== undefined && v !== null && !(ADMIN_ENVIRONMENTS as readonly unknown[]).includes(v)) {
+      ctx.addIssue({ code: "custom", message: `environment must be production or sandbox, or null (${ONLY_OPTION_URL})` })
+    }
+  })
+  .transform((v) => v as AdminEnvironment | null | undefined)
+const baseUrl = z
+  .unknown()
+  .superRefine((v, ctx) => {
+    if (v !== undefined) {
+      ctx.addIssue({ code: "custom", message: `base_url cannot be set in the admin (${ONLY_OPTION_URL})` })
+    }
+  })
+  .transform(() => undefined)
+
 /** `null` removes an admin override (the plugin option applies again); a missing field keeps it. */
 export const AdminSaveXcoverSettings = z.object({
   partner_code: z
@@ -27,8 +47,8 @@ export const AdminSaveXcoverSettings = z.object({
     .regex(/^[\x21-\x7e]{1,200}$/, { error: "api_key must be 1 to 200 printable characters without spaces" })
     .nullish(),
   api_secret: apiSecret,
-  environment: z.enum(ENVIRONMENTS).nullish(),
-  base_url: z.url({ protocol: /^https?$/, error: "base_url must be an http(s) URL" }).max(500).nullish(),
+  environment,
+  base_url: baseUrl,
   signature_algorithm: z.enum(SIGNATURE_ALGORITHMS).nullish(),
   enabled: z.boolean().nullish(),
 })

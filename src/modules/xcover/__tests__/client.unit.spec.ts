@@ -1,5 +1,6 @@
 import { XcoverStandIn } from "../../../../integration-tests/xcover-stand-in/server"
 import { XcoverClient, type XcoverCallSettings } from "../client/xcover-client"
+import { describeProbe } from "../settings/connection-test"
 
 const creds = { partnerCode: "PARTNER_1", apiKey: "key_123", apiSecret: "s3cr3t/+=" }
 const standIn = new XcoverStandIn(creds)
@@ -80,6 +81,20 @@ describe("XcoverClient against the stand-in", () => {
   it("treats a connection reset as retryable", async () => {
     standIn.script("reset", { reset: true })
     expect(await optOut("reset")).toMatchObject({ kind: "retryable", status: null, type: "network_error" })
+  })
+
+  it("answers an unknown offer with XCover's JSON 404 and a wrong base path with a plain 404 page", async () => {
+    standIn.setDefault({ status: 404 })
+    const unknownOffer = await client.probe(settings)
+    expect(unknownOffer).toMatchObject({ status: 404, type: "api_error", message: "Quote package does not exist" })
+    expect(describeProbe(unknownOffer, settings.baseUrl).result).toBe("accepted")
+
+    const wrongBase = settings.baseUrl.replace(/\/x$/, "/xcover")
+    const wrongPath = await client.probe({ ...settings, baseUrl: wrongBase })
+    expect(wrongPath).toMatchObject({ status: 404, type: null })
+    expect(wrongPath.message).toMatch(/^<html>/)
+    expect(describeProbe(wrongPath, wrongBase)).toMatchObject({ result: "unexpected", http_status: 404 })
+    expect(standIn.received.map((r) => r.reason)).toEqual([null, "no such path (the trailing slash is required)"])
   })
 
   it("treats an unreachable server as retryable", async () => {

@@ -44,13 +44,24 @@ describe("resolveSettings", () => {
       partnerCode: "OPT",
       apiKey: "admin-key",
       apiSecret: "admin-secret",
-      baseUrl: "https://api.staging.xcover.com/x",
+      baseUrl: "https://api.xcover-staging.com/xcover",
       signatureAlgorithm: "hmac-sha256",
     })
     expect(view.api_key.source).toBe("admin")
     expect(view.partner_code.source).toBe("plugin_option")
     expect(view.api_secret_set).toEqual({ value: true, source: "admin" })
-    expect(view.base_url).toEqual({ value: "https://api.staging.xcover.com/x", source: "admin" })
+    expect(view.base_url).toEqual({ value: "https://api.xcover-staging.com/xcover", source: "admin" })
+  })
+
+  it("ignores a custom base URL saved in the admin by 0.1.0: only the plugin option sets one", () => {
+    const legacy = { ...none, environment: "custom" as const, base_url: "https://attacker.test/x" }
+    const { view, call } = resolveSettings(fromConfig, legacy, { state: "none" })
+    expect(call?.baseUrl).toBe("https://xcover.test/x")
+    expect(view.environment).toEqual({ value: "custom", source: "plugin_option" })
+    expect(view.base_url).toEqual({ value: "https://xcover.test/x", source: "plugin_option" })
+    const withoutOption = resolveSettings(options({ partnerCode: "P", apiKey: "k", apiSecret: "s" }), legacy, { state: "none" })
+    expect(withoutOption.call?.baseUrl).toBe("https://api.xcover.com/x")
+    expect(withoutOption.view.environment).toEqual({ value: "production", source: "default" })
   })
 
   it("is idle while disabled but still gives credentials to the connection test", () => {
@@ -77,15 +88,79 @@ describe("resolveSettings", () => {
 
 describe("describeProbe", () => {
   const base = "https://xcover.test/x"
+  const xcover404 = '{"type":"api_error","message":"Quote package does not exist"}'
   it.each([
-    [responseOutcome(404, '{"type":"api_error","message":"Quote package does not exist"}'), "accepted"],
-    [responseOutcome(403, '{"type":"auth_error","message":"no"}'), "rejected"],
-    [networkOutcome("timeout", "no answer within 1000 ms"), "unreachable"],
-    [networkOutcome("network_error", "ECONNREFUSED"), "unreachable"],
-    [responseOutcome(503, ""), "unexpected"],
-  ])("reads %j as %s", (outcome, result) => {
-    const found = describeProbe(outcome, base)
-    expect(found.result).toBe(result)
-    expect(found.message.length).toBeGreaterThan(10)
+    [
+      "XCover's own 404 (its JSON error body)",
+      responseOutcome(404, xcover404),
+      { result: "accepted", http_status: 404, message: "Connected: XCover accepted the credentials." },
+    ],
+    [
+      "a 404 page that is not XCover's (a wrong base path)",
+      responseOutcome(404, "<html><body><h1>404 Not Found</h1></body></html>"),
+      {
+        result: "unexpected",
+        http_status: 404,
+        message: `${base} answered HTTP 404 without XCover's error body: this does not look like XCover's API, the base URL is probably wrong. Check the environment or the baseUrl plugin option.`,
+      },
+    ],
+    [
+      "an empty 404",
+      responseOutcome(404, ""),
+      { result: "unexpected", http_status: 404, message: expect.stringContaining("the base URL is probably wrong") },
+    ],
+    [
+      "a JSON 404 without type and message",
+      responseOutcome(404, '{"detail":"Not found."}'),
+      { result: "unexpected", http_status: 404, message: expect.stringContaining("without XCover's error body") },
+    ],
+    [
+      "403",
+      responseOutcome(403, '{"type":"auth_error","message":"You do not have permission to access this url"}'),
+      {
+        result: "rejected",
+        http_status: 403,
+        message:
+          "XCover rejected the credentials. Check the partner code, API key, API secret and signature algorithm, and that they belong to this environment.",
+      },
+    ],
+    [
+      "a timeout",
+      networkOutcome("timeout", "no answer within 1000 ms"),
+      {
+        result: "unreachable",
+        http_status: null,
+        message: `XCover could not be reached at ${base}: it did not answer in time. Check the environment or base URL and the server's network access.`,
+      },
+    ],
+    [
+      "a refused connection",
+      networkOutcome("network_error", "ECONNREFUSED"),
+      {
+        result: "unreachable",
+        http_status: null,
+        message: `XCover could not be reached at ${base}: the connection failed. Check the environment or base URL and the server's network access.`,
+      },
+    ],
+    [
+      "503",
+      responseOutcome(503, '{"type":"api_error","message":"down"}'),
+      {
+        result: "unexpected",
+        http_status: 503,
+        message: "XCover answered with an unexpected HTTP 503 (api_error). Try again in a moment; if it persists, contact Cover Genius.",
+      },
+    ],
+    [
+      "204 (the made-up offer opted out)",
+      responseOutcome(204, ""),
+      {
+        result: "unexpected",
+        http_status: 204,
+        message: "XCover answered with an unexpected HTTP 204. Try again in a moment; if it persists, contact Cover Genius.",
+      },
+    ],
+  ])("reads %s", (_, outcome, expected) => {
+    expect(describeProbe(outcome, base)).toEqual({ base_url: base, ...expected })
   })
 })

@@ -1,4 +1,7 @@
+import { execFile } from "node:child_process"
 import { createHmac } from "node:crypto"
+import path from "node:path"
+import { promisify } from "node:util"
 import { computeSignature, createSigner, httpDate, signRequest, stringToSign } from "../client/sign"
 
 const base = {
@@ -54,14 +57,19 @@ describe("XCover request signing", () => {
     )
   })
 
-  it("formats Date in GMT with a two-digit day, whatever the local time zone", () => {
-    const previous = process.env.TZ
-    process.env.TZ = "Pacific/Kiritimati"
-    try {
-      expect(httpDate(new Date(Date.UTC(2021, 10, 4, 23, 59, 59)))).toBe("Thu, 04 Nov 2021 23:59:59 GMT")
-    } finally {
-      process.env.TZ = previous
-    }
+  it("formats Date in GMT with a two-digit day, whatever the local time zone", async () => {
+    // The time zone is read once per process: only a fresh process really runs under another TZ.
+    const script = `
+      const { httpDate } = require(${JSON.stringify(path.join(__dirname, "../client/sign"))})
+      const instant = new Date(Date.UTC(2021, 10, 4, 23, 59, 59))
+      console.log(JSON.stringify({ offsetMinutes: instant.getTimezoneOffset(), header: httpDate(instant) }))`
+    const { stdout } = await promisify(execFile)(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", script], {
+      env: { ...process.env, TZ: "Pacific/Kiritimati" },
+    })
+    const found = JSON.parse(stdout)
+    // UTC+14 there: 23:59:59 UTC is already the 5th locally, so a local-time Date would show it.
+    expect(found.offsetMinutes).toBe(-14 * 60)
+    expect(found.header).toBe("Thu, 04 Nov 2021 23:59:59 GMT")
   })
 
   it("percent-encodes / + = of standard base64 (never URL-safe base64)", () => {

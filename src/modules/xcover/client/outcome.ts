@@ -45,6 +45,14 @@ export function parseErrorBody(text: string): { type: string | null; message: st
   return { type: null, message: text.slice(0, 200) }
 }
 
+/**
+ * Whether the answer carried XCover's own error body (JSON with string `type` and `message`).
+ * Only such a body sets `type`: a proxy's or web server's page never does.
+ */
+export function isXcoverErrorBody(outcome: XcoverOutcome): boolean {
+  return outcome.status !== null && outcome.type !== null && outcome.message !== null
+}
+
 /** `Retry-After` as seconds or as an HTTP date, in ms from `now`; null when absent or invalid. */
 export function parseRetryAfter(value: string | null | undefined, now = Date.now()): number | null {
   if (!value) {

@@ -61,6 +61,7 @@ export class Dispatcher {
   readonly state: DispatchState
   private readonly sweeping = new Set<string>()
   private reportedSkew: boolean | null = null
+  private stopped = false
 
   constructor(
     private readonly db: SqlExecutor,
@@ -71,6 +72,11 @@ export class Dispatcher {
     private readonly kinds: OutboxKind[]
   ) {
     this.state = new DispatchState(db)
+  }
+
+  /** The app shuts down: dispatch loops end before their next claim. */
+  stop(): void {
+    this.stopped = true
   }
 
   /** A background sweep of one kind; one at a time per process (others sweep in parallel safely). */
@@ -91,7 +97,7 @@ export class Dispatcher {
     const result: DispatchResult = { idle: false, sent: 0, done: 0, retrying: 0, rejected: 0, failed: 0, deferred: 0 }
     const inFlight = new Set<Promise<void>>()
     try {
-      for (;;) {
+      while (!this.stopped) {
         while (inFlight.size >= MAX_IN_FLIGHT) {
           // Back-pressure on answers too: hanging calls must not let claims pile up.
           await Promise.race(inFlight)
@@ -145,6 +151,7 @@ export class Dispatcher {
           })
         )
       }
+      return result
     } finally {
       await Promise.all(inFlight)
     }

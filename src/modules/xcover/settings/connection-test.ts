@@ -1,4 +1,4 @@
-import type { XcoverOutcome } from "../client/outcome"
+import { isXcoverErrorBody, type XcoverOutcome } from "../client/outcome"
 
 /** What "Test connection" found, in words a store owner understands. */
 export type ConnectionTestResult = {
@@ -11,12 +11,21 @@ export type ConnectionTestResult = {
 
 /**
  * Reads the answer to a probe (an opt-out of an offer id that cannot exist): XCover checks the
- * signature before looking the offer up, so 404 means the credentials passed and 403 means not.
+ * signature before looking the offer up, so its own 404 (JSON `{type, message}`) means the
+ * credentials passed and 403 means not. A 404 without that body comes from something that is not
+ * XCover's API (a wrong base path answers 404 too), so it proves nothing about the credentials.
  */
 export function describeProbe(outcome: XcoverOutcome, baseUrl: string): ConnectionTestResult {
   const base = { http_status: outcome.status, base_url: baseUrl }
-  if (outcome.status === 404) {
+  if (outcome.status === 404 && isXcoverErrorBody(outcome)) {
     return { ...base, result: "accepted", message: "Connected: XCover accepted the credentials." }
+  }
+  if (outcome.status === 404) {
+    return {
+      ...base,
+      result: "unexpected",
+      message: `${baseUrl} answered HTTP 404 without XCover's error body: this does not look like XCover's API, the base URL is probably wrong. Check the environment or the baseUrl plugin option.`,
+    }
   }
   if (outcome.status === 403) {
     return {

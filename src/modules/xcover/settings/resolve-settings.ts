@@ -1,5 +1,5 @@
 import type { XcoverCallSettings } from "../client/xcover-client"
-import type { XcoverEnvironment } from "../models/xcover-settings"
+import { ADMIN_ENVIRONMENTS, type AdminEnvironment, type XcoverEnvironment } from "../models/xcover-settings"
 import { DEFAULT_BASE_URL, SANDBOX_BASE_URL, type SignatureAlgorithm, type XcoverOptions } from "../options"
 
 /** Where a value in effect comes from, as the admin page shows it. */
@@ -47,14 +47,19 @@ export type ResolvedSettings = {
 /** The admin's saved API secret after decryption: absent, readable, or sealed under another key. */
 export type AdminSecret = { state: "none" } | { state: "readable"; value: string } | { state: "unreadable" }
 
-export function baseUrlOf(environment: XcoverEnvironment, customUrl: string | null): string | null {
-  if (environment === "production") {
-    return DEFAULT_BASE_URL
-  }
-  if (environment === "sandbox") {
-    return SANDBOX_BASE_URL
-  }
-  return customUrl
+/** The base URL of an environment the admin may choose. */
+export function baseUrlOf(environment: AdminEnvironment): string {
+  return environment === "production" ? DEFAULT_BASE_URL : SANDBOX_BASE_URL
+}
+
+/**
+ * The environment saved in the admin, if it is one the admin may choose. A `custom` row (saved by
+ * 0.1.0 with a URL typed in the admin) counts as not overridden: only the `baseUrl` plugin option
+ * may send calls elsewhere.
+ */
+export function adminEnvironmentOf(stored: Pick<StoredSettings, "environment"> | null): AdminEnvironment | null {
+  const saved = stored?.environment ?? null
+  return (ADMIN_ENVIRONMENTS as readonly string[]).includes(saved ?? "") ? (saved as AdminEnvironment) : null
 }
 
 function environmentOf(baseUrl: string): XcoverEnvironment {
@@ -91,10 +96,10 @@ export function resolveSettings(
 
   let environment: Sourced<XcoverEnvironment>
   let baseUrl: Sourced<string>
-  const storedUrl = stored?.environment ? baseUrlOf(stored.environment, stored.base_url) : null
-  if (stored?.environment && storedUrl) {
-    environment = { value: stored.environment, source: "admin" }
-    baseUrl = { value: storedUrl, source: "admin" }
+  const adminEnvironment = adminEnvironmentOf(stored)
+  if (adminEnvironment) {
+    environment = { value: adminEnvironment, source: "admin" }
+    baseUrl = { value: baseUrlOf(adminEnvironment), source: "admin" }
   } else {
     const fromOption = options.baseUrl !== DEFAULT_BASE_URL
     environment = { value: environmentOf(options.baseUrl), source: fromOption ? "plugin_option" : "default" }

@@ -1,10 +1,10 @@
 import type { Logger } from "@medusajs/framework/types"
 import { MedusaError, generateEntityId } from "@medusajs/framework/utils"
 import { SecretBox } from "../crypto/secret-box"
-import type { XcoverEnvironment } from "../models/xcover-settings"
+import type { AdminEnvironment } from "../models/xcover-settings"
 import type { SignatureAlgorithm, XcoverOptions } from "../options"
 import type { SqlExecutor } from "../sql"
-import { resolveSettings, type AdminSecret, type ResolvedSettings, type StoredSettings } from "./resolve-settings"
+import { adminEnvironmentOf, resolveSettings, type AdminSecret, type ResolvedSettings, type StoredSettings } from "./resolve-settings"
 
 /**
  * A change from the admin. A field left out keeps its saved value; `null` removes the override
@@ -15,8 +15,8 @@ export type SaveSettingsInput = {
   partner_code?: string | null
   api_key?: string | null
   api_secret_sealed?: string | null
-  environment?: XcoverEnvironment | null
-  base_url?: string | null
+  /** Production or sandbox only: a custom base URL comes from the `baseUrl` plugin option alone. */
+  environment?: AdminEnvironment | null
   signature_algorithm?: SignatureAlgorithm | null
   enabled?: boolean | null
 }
@@ -47,6 +47,7 @@ export const NO_OVERRIDES: StoredSettings = {
 export class XcoverSettingsStore {
   private readonly box: SecretBox | null
   private warnedUnreadable = false
+  private warnedCustomUrl = false
 
   constructor(
     private readonly db: SqlExecutor,
@@ -66,6 +67,12 @@ export class XcoverSettingsStore {
 
   async resolve(): Promise<ResolvedSettings> {
     const stored = await this.read()
+    if (stored?.environment === "custom" && !this.warnedCustomUrl) {
+      this.warnedCustomUrl = true
+      this.logger.warn(
+        "xcover: the custom base URL saved in the admin by an earlier version is ignored; calls go to the baseUrl plugin option (or production). Set baseUrl in medusa-config.ts if you need that URL"
+      )
+    }
     return resolveSettings(this.options, stored, this.adminSecret(stored))
   }
 
@@ -83,14 +90,10 @@ export class XcoverSettingsStore {
     assign("api_key", text(input.api_key))
     assign("signature_algorithm", input.signature_algorithm)
     assign("enabled", input.enabled)
-    // A custom URL alone implies the custom environment.
-    assign("environment", input.environment === undefined && input.base_url ? "custom" : input.environment)
-    assign("base_url", text(input.base_url))
-    if (next.environment !== "custom") {
-      next.base_url = null
-    } else if (!next.base_url) {
-      throw new MedusaError(MedusaError.Types.INVALID_DATA, "base_url is required when environment is custom")
-    }
+    assign("environment", input.environment)
+    // A custom URL saved by 0.1.0 is dropped with the next save (it is already ignored).
+    next.environment = adminEnvironmentOf(next)
+    next.base_url = null
     if (input.api_secret_sealed !== undefined) {
       next.api_secret_encrypted = input.api_secret_sealed
     }

@@ -2,12 +2,13 @@ import { defineRouteConfig } from "@medusajs/admin-sdk"
 import { ShieldCheck } from "@medusajs/icons"
 import { Alert, Badge, Button, Container, Heading, Input, Label, Select, Switch, Text, toast, Toaster } from "@medusajs/ui"
 import { useEffect, useState, type ReactNode } from "react"
+import { DeliveryHealthNotice } from "../../../components/delivery-health"
 import {
   useSaveXcoverSettings,
   useTestXcoverConnection,
   useXcoverSettings,
   type ConnectionTest,
-  type Environment,
+  type AdminEnvironment,
   type SaveSettings,
   type SettingSource,
   type SignatureAlgorithm,
@@ -21,10 +22,10 @@ const SOURCE_LABEL: Record<SettingSource, string> = {
   unset: "Not set",
 }
 
-const ENVIRONMENT_LABEL: Record<Environment, string> = {
+// No custom URL here: only the baseUrl plugin option may send calls to another host.
+const ENVIRONMENT_LABEL: Record<AdminEnvironment, string> = {
   production: "Production (api.xcover.com)",
-  sandbox: "Sandbox (api.staging.xcover.com)",
-  custom: "Custom base URL",
+  sandbox: "Sandbox (api.xcover-staging.com)",
 }
 
 const ALGORITHM_LABEL: Record<SignatureAlgorithm, string> = {
@@ -45,8 +46,8 @@ type Form = {
   partner_code: string
   api_key: string
   api_secret: string
-  environment: Environment
-  base_url: string
+  /** Null while the base URL comes from the baseUrl plugin option (a custom URL). */
+  environment: AdminEnvironment | null
   signature_algorithm: SignatureAlgorithm
   enabled: boolean
 }
@@ -56,8 +57,7 @@ function formOf(s: XcoverSettings): Form {
     partner_code: s.partner_code.value ?? "",
     api_key: s.api_key.value ?? "",
     api_secret: "",
-    environment: s.environment.value,
-    base_url: s.environment.value === "custom" ? s.base_url.value : "",
+    environment: s.environment.value === "custom" ? null : s.environment.value,
     signature_algorithm: s.signature_algorithm.value,
     enabled: s.enabled.value,
   }
@@ -70,10 +70,7 @@ function changes(initial: Form, form: Form): SaveSettings {
   if (form.partner_code !== initial.partner_code) body.partner_code = text(form.partner_code)
   if (form.api_key !== initial.api_key) body.api_key = text(form.api_key)
   if (form.api_secret) body.api_secret = form.api_secret
-  if (form.environment !== initial.environment || (form.environment === "custom" && form.base_url !== initial.base_url)) {
-    body.environment = form.environment
-    body.base_url = form.environment === "custom" ? text(form.base_url) : null
-  }
+  if (form.environment !== initial.environment) body.environment = form.environment
   if (form.signature_algorithm !== initial.signature_algorithm) body.signature_algorithm = form.signature_algorithm
   if (form.enabled !== initial.enabled) body.enabled = form.enabled
   return body
@@ -105,12 +102,19 @@ function Field(props: { id: string; label: string; source: SettingSource; onRese
   )
 }
 
-/** A select over a fixed set of values, each with its label. */
-function Choice<T extends string>(props: { id: string; label: string; value: T; labels: Record<T, string>; onChange: (v: T) => void }) {
+/** A select over a fixed set of values, each with its label; `placeholder` shows while none is chosen. */
+function Choice<T extends string>(props: {
+  id: string
+  label: string
+  value: T | null
+  labels: Record<T, string>
+  onChange: (v: T) => void
+  placeholder?: string
+}) {
   return (
-    <Select value={props.value} onValueChange={(v) => props.onChange(v as T)}>
+    <Select value={props.value ?? ""} onValueChange={(v) => props.onChange(v as T)}>
       <Select.Trigger id={props.id} aria-label={props.label}>
-        <Select.Value />
+        <Select.Value placeholder={props.placeholder} />
       </Select.Trigger>
       <Select.Content>
         {(Object.keys(props.labels) as T[]).map((v) => (
@@ -147,7 +151,7 @@ const XcoverSettingsPage = () => {
       onError: (e) => toast.error(e.message),
     })
   const reset = (field: keyof SaveSettings) => () =>
-    submit(field === "environment" ? { environment: null, base_url: null } : { [field]: null })
+    submit({ [field]: null })
 
   return (
     <div className="flex flex-col gap-y-3">
@@ -165,6 +169,11 @@ const XcoverSettingsPage = () => {
             {settings.enabled.value ? "Enabled" : "Disabled"}
           </Badge>
         </div>
+        {data?.delivery && (data.delivery.circuit.open || data.delivery.clock_skew_ms !== null) && (
+          <div className="flex flex-col gap-y-2 px-6 py-4">
+            <DeliveryHealthNotice delivery={data?.delivery} />
+          </div>
+        )}
         {settings.problems.length > 0 && (
           <div className="px-6 py-4" data-testid="xcover-problems">
             {settings.problems.map((p) => (
@@ -212,14 +221,26 @@ const XcoverSettingsPage = () => {
               onChange={(e) => set("api_secret", e.target.value)}
             />
           </Field>
-          <Field id="environment" label="Environment" source={settings.environment.source} onReset={reset("environment")}>
-            <Choice id="environment" label="Environment" value={form.environment} labels={ENVIRONMENT_LABEL} onChange={(v) => set("environment", v)} />
+          <Field
+            id="environment"
+            label="Environment"
+            source={settings.environment.source}
+            onReset={reset("environment")}
+            hint={
+              settings.environment.value === "custom"
+                ? `Calls go to ${settings.base_url.value}, set by the baseUrl plugin option. A custom base URL can only be set there.`
+                : `Calls go to ${settings.base_url.value}.`
+            }
+          >
+            <Choice
+              id="environment"
+              label="Environment"
+              value={form.environment}
+              labels={ENVIRONMENT_LABEL}
+              placeholder="Custom base URL (plugin option)"
+              onChange={(v) => set("environment", v)}
+            />
           </Field>
-          {form.environment === "custom" && (
-            <Field id="base_url" label="Base URL" source={settings.base_url.source} hint="For example https://api.xcover.com/x">
-              <Input id="base_url" value={form.base_url} onChange={(e) => set("base_url", e.target.value)} />
-            </Field>
-          )}
           <Field
             id="signature_algorithm"
             label="Signature algorithm"
