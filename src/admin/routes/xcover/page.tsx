@@ -119,7 +119,11 @@ const XcoverLogPage = () => {
             onClick={() =>
               retryAll.mutate(filters, {
                 onSuccess: ({ requeued }) =>
-                  toast.success(requeued ? `${requeued} offers queued again; they are sent within a minute.` : "No failed or rejected offers in this filter."),
+                  toast.success(
+                    requeued
+                      ? `${requeued} ${requeued === 1 ? "offer" : "offers"} queued again; the dispatch job sends them within a minute.`
+                      : "No failed or rejected offers in this filter."
+                  ),
                 onError: (e) => toast.error(e.message),
               })
             }
