@@ -9,7 +9,9 @@ import { runPool } from "./workers"
 
 /** In flight at once, for both; also the client's pool size, so both may open as many sockets. */
 const CONCURRENCY = 16
-const ROUNDS = 3
+// Rounds are short (a fraction of a second each): enough of them that one hiccup of a busy
+// machine cannot move the median.
+const ROUNDS = 9
 const TIMEOUT_MS = 10_000
 
 export type ClientResult = {
@@ -42,8 +44,9 @@ export async function benchClient(standIn: StandInProcess, settings: XcoverCallS
     // Round -1 warms both up (JIT, connections) and is not counted: a cold first round would
     // otherwise weigh on whichever runs first.
     for (let round = -1; round < ROUNDS; round++) {
-      // Alternating, so drift on a noisy machine hits both alike.
-      for (const kind of ["client", "bare"] as const) {
+      // Alternating, and which goes first rotates, so drift on a noisy machine hits both alike.
+      const order = round % 2 === 0 ? (["client", "bare"] as const) : (["bare", "client"] as const)
+      for (const kind of order) {
         await standIn.reset()
         const started = performance.now()
         if (kind === "client") {

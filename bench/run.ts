@@ -107,7 +107,7 @@ async function main(): Promise<number> {
   // The servers are done: free their CPU for the rest.
   await Promise.all([withPlugin.stop(), withoutPlugin.stop()])
 
-  const client = await step(`4. client vs bare undici, 3 x ${sizes.calls} calls each`, () => benchClient(standIn, settings, sizes.calls))
+  const client = await step(`4. client vs bare undici, 9 x ${sizes.calls} calls each`, () => benchClient(standIn, settings, sizes.calls))
 
   // Loaded only now, after LOG_LEVEL is set (see above).
   // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -36,12 +36,13 @@ export const CLOCK_SKEW_WARN_MS = 60_000
 /** A probe (one call a person or the circuit waits for) takes the next slot, up to this far ahead. */
 const PROBE_HORIZON_MS = 3_600_000
 /**
- * Slots are `1050 / rate` ms apart: 5 % under the limit. That slack is what a send may lose to
+ * Slots are `1040 / rate` ms apart: 4 % under the limit. That slack is what a send may lose to
  * timers and network jitter without two calls falling into one second at XCover, so a send that
- * wakes more than 40 ms after its slot gives the slot up instead of going out late.
+ * wakes more than 30 ms after its slot gives the slot up instead of going out late (10 ms stay
+ * for the network).
  */
-const PACING_WINDOW_MS = 1050
-const LATE_TOLERANCE_MS = 40
+const PACING_WINDOW_MS = 1040
+const LATE_TOLERANCE_MS = 30
 /** The claim is checked this long before the slot, so the check's round trip does not make it late. */
 const PRE_CHECK_MS = 15
 
