@@ -314,18 +314,6 @@ medusaIntegrationTestRunner({
         expect(JSON.stringify(data)).not.toContain(ADMIN_SECRET)
       })
 
-      it("closes its keep-alive connections to XCover when the app shuts down", async () => {
-        standIn.setDefault({ status: 404 })
-        await post("/admin/xcover/settings/test-connection")
-        expect(standIn.openConnections()).toBeGreaterThan(0)
-        // What Medusa calls on every module at shutdown (MedusaModule.onApplicationShutdown).
-        await xcover().__hooks.onApplicationShutdown()
-        await eventually(() => expect(standIn.openConnections()).toBe(0))
-        // The next call opens a new pool.
-        const again = await post("/admin/xcover/settings/test-connection")
-        expect(again.data.connection.result).toBe("accepted")
-      })
-
       it("reports an unreachable XCover", async () => {
         // Nothing listens at the configured base URL while the stand-in is stopped.
         await standIn.stop()
@@ -448,6 +436,25 @@ medusaIntegrationTestRunner({
         const [row] = await xcover().listXcoverOffers({ offer_id: "rejected-once" })
         const res = await post(`/admin/xcover/offers/${row.id}/retry`)
         expect(res.data.offer.status).toBe("opted_out")
+      })
+    })
+
+    // Last: the module's shutdown hook stops its dispatcher for good.
+    describe("shutdown", () => {
+      it("closes its keep-alive connections to XCover when the app shuts down", async () => {
+        standIn.setDefault({ status: 404 })
+        await post("/admin/xcover/settings/test-connection")
+        expect(standIn.openConnections()).toBeGreaterThan(0)
+        // What Medusa calls on every module at shutdown (MedusaModule.onApplicationShutdown).
+        await xcover().__hooks.onApplicationShutdown()
+        await eventually(() => expect(standIn.openConnections()).toBe(0))
+        // A connection test (a person's request) still works: it opens a new pool.
+        const again = await post("/admin/xcover/settings/test-connection")
+        expect(again.data.connection.result).toBe("accepted")
+        // Sending stops for good: an order placed now is decided, but its opt-out is not sent.
+        await orderDeclining("after-shutdown")
+        await eventually(async () => expect(await statusOf("after-shutdown")).toBe("pending"))
+        expect(standIn.requestsFor("after-shutdown")).toEqual([])
       })
     })
   },
