@@ -117,7 +117,7 @@ medusaIntegrationTestRunner({
       await page.getByRole("button", { name: "rejected", exact: true }).click()
       await expectText(page.locator('[data-offer-id="browser-rejected-1"]'), "Rejected")
       await page.getByRole("button", { name: "Retry failed and rejected in this filter" }).click()
-      await page.getByText("1 offer queued again").waitFor()
+      await page.getByText("1 offer queued again").first().waitFor()
       await eventually(async () => expect((await xcover.listXcoverOffers({ offer_id: "browser-rejected-1" }))[0]?.status).toBe("opted_out"))
 
       // XCover refuses the credentials: the settings page says sending is paused, and why.
