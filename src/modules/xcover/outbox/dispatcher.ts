@@ -130,8 +130,12 @@ export class Dispatcher {
         }
         if (!claimed.length) {
           // The budget is taken further ahead than the horizon (other processes, or a pause). A
-          // sweep waits for it; one order's immediate dispatch leaves its offers to the sweep.
+          // sweep waits for it; one order's immediate dispatch hands its offers to this process's
+          // sweep (started if none runs) and returns, so the budget never idles until the job.
           if (filter.order_id) {
+            void this.sweep(kind).catch((err: unknown) =>
+              this.logger.error(`xcover: ${kind.name} sweep failed: ${err instanceof Error ? err.message : String(err)}`)
+            )
             return result
           }
           await sleep(Math.min(SLOT_HORIZON_MS, Math.max(50, grant.retryInMs)))
