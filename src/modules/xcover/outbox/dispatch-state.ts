@@ -13,9 +13,12 @@ const EPOCH_MS = (expr: string) => `(extract(epoch FROM ${expr}) * 1000)::float8
 /**
  * SQL condition that holds while sending is allowed: no 429 pause running and the circuit closed.
  * Each kind's check right before a request goes out includes it, so a pause or an opening that
- * another process recorded a moment ago stops sends already waiting for their slot.
+ * another process recorded a moment ago stops sends already waiting for their slot. The check
+ * runs just before the slot, and slots never start before the pause ends: a pause ending within
+ * that lead does not stop the send.
  */
-export const SENDING_ALLOWED_SQL = `NOT EXISTS (SELECT 1 FROM ${ROW} AND (paused_until > clock_timestamp() OR circuit_opened_at IS NOT NULL))`
+const PAUSE_CHECK_LEAD_MS = 20
+export const SENDING_ALLOWED_SQL = `NOT EXISTS (SELECT 1 FROM ${ROW} AND (paused_until > clock_timestamp() + interval '${PAUSE_CHECK_LEAD_MS} milliseconds' OR circuit_opened_at IS NOT NULL))`
 
 /** Until when a paused send waits, on the database clock (now when no pause is running). */
 export const RESUME_AT_SQL = `GREATEST(now(), COALESCE((SELECT paused_until FROM ${ROW}), now()))`

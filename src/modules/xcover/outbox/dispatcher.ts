@@ -141,20 +141,28 @@ export class Dispatcher {
           await sleep(Math.min(SLOT_HORIZON_MS, Math.max(50, grant.retryInMs)))
           continue
         }
-        // Each send waits for its own slot; the next batch is reserved once this one's requests
-        // have gone out (not answered), so a hanging call never holds the others back.
-        await Promise.all(
-          claimed.map(async (op, i) => {
-            const sent = await this.sendAt(kind, op, grant.firstLocalMs + i * grant.spacingMs, call, result).catch((err: unknown) => {
+        // Each send waits for its own slot. The next batch is claimed once half of this one has
+        // gone out (not been answered): its slots then follow on without a gap, a process holds
+        // at most one and a half batches unsent, and a hanging call never holds the others back.
+        const wentOut = claimed.map((op, i) => {
+          let markGone = () => {}
+          const gone = new Promise<void>((resolve) => (markGone = resolve))
+          const flow = (async () => {
+            try {
+              const sent = await this.sendAt(kind, op, grant.firstLocalMs + i * grant.spacingMs, call, result)
+              markGone()
+              await sent?.answered
+            } catch (err) {
               this.skip(kind, op, err)
-              return null
-            })
-            if (sent) {
-              const tracked = sent.answered.catch((err: unknown) => this.skip(kind, op, err)).finally(() => inFlight.delete(tracked))
-              inFlight.add(tracked)
+            } finally {
+              markGone()
             }
-          })
-        )
+          })()
+          const tracked = flow.finally(() => inFlight.delete(tracked))
+          inFlight.add(tracked)
+          return gone
+        })
+        await Promise.all(wentOut.slice(0, Math.ceil(wentOut.length / 2)))
       }
       return result
     } finally {
