@@ -61,8 +61,14 @@ type Settings = { call: XcoverCallSettings | null }
 export class Dispatcher {
   readonly state: DispatchState
   private readonly sweeping = new Set<string>()
+  /** Kinds whose running sweep was handed an order's offers while it ran. */
+  private readonly nudged = new Set<string>()
   private reportedSkew: boolean | null = null
   private stopped = false
+
+  /** Concurrent dispatches (a burst of orders) share one read of the settings. */
+  private readonly readSettings = singleFlight(() => this.settings())
+  private readonly readState = singleFlight(() => this.state.read())
 
   constructor(
     private readonly db: SqlExecutor,
@@ -87,7 +93,12 @@ export class Dispatcher {
     }
     this.sweeping.add(kind.name)
     try {
-      return await this.dispatch(kind)
+      let result: DispatchResult
+      do {
+        this.nudged.delete(kind.name)
+        result = await this.dispatch(kind)
+      } while (this.nudged.has(kind.name) && !this.stopped)
+      return result
     } finally {
       this.sweeping.delete(kind.name)
     }
@@ -96,6 +107,13 @@ export class Dispatcher {
   /** Sends every due operation of a kind (optionally one order's) until none is due. */
   async dispatch<Op extends ClaimedOperation>(kind: OutboxKind<Op>, filter: OutboxFilter = {}): Promise<DispatchResult> {
     const result: DispatchResult = { idle: false, sent: 0, done: 0, retrying: 0, rejected: 0, failed: 0, deferred: 0 }
+    if (filter.order_id && this.sweeping.has(kind.name)) {
+      // This process is already working through a backlog: the sweep sends this order's
+      // offers in turn, without a burst of orders queueing claims in front of it (and looks
+      // once more before it ends, in case it had just found nothing).
+      this.nudged.add(kind.name)
+      return result
+    }
     const inFlight = new Set<Promise<void>>()
     try {
       while (!this.stopped) {
@@ -103,7 +121,7 @@ export class Dispatcher {
           // Back-pressure on answers too: hanging calls must not let claims pile up.
           await Promise.race(inFlight)
         }
-        const { call } = await this.settings()
+        const { call } = await this.readSettings()
         if (!call || !(await this.gate(call))) {
           if (!call) {
             await this.state.markUnavailable()
@@ -260,7 +278,7 @@ export class Dispatcher {
    * backoff has passed or the settings changed; the probe's success closes it.
    */
   private async gate(settings: XcoverCallSettings): Promise<boolean> {
-    const state = await this.state.read()
+    const state = await this.readState()
     if (state.circuit.open) {
       if (!(await this.state.takeProbe(fingerprint(settings)))) {
         return false
@@ -330,6 +348,12 @@ export class Dispatcher {
       )
     }
   }
+}
+
+/** Callers that ask while a call is running share its answer; the next ask makes a new call. */
+function singleFlight<T>(call: () => Promise<T>): () => Promise<T> {
+  let running: Promise<T> | null = null
+  return () => (running ??= call().finally(() => (running = null)))
 }
 
 async function sleepUntil(localMs: number): Promise<void> {
