@@ -1,6 +1,6 @@
 import type { Logger } from "@medusajs/framework/types"
 import { MedusaService } from "@medusajs/framework/utils"
-import { XcoverClient, type XcoverCallLog, type XcoverCallSettings } from "./client/xcover-client"
+import { XcoverClient, type XcoverCallLog } from "./client/xcover-client"
 import { describeOutcome } from "./client/outcome"
 import { XCOVER_OPTIONS_KEY } from "./loaders/validate-options"
 import {
@@ -82,15 +82,6 @@ export default class XcoverModuleService extends MedusaService({ XcoverOffer }) 
       () => this.settingsStore().resolve(),
       [optOutKind]
     )
-  }
-
-  /**
-   * Settings for the next call: values saved in the admin over plugin options, read per call so a
-   * change needs no restart. Null while credentials are missing or XCover is disabled in the
-   * admin: the plugin is idle and declined offers stay pending.
-   */
-  async getCallSettings(): Promise<XcoverCallSettings | null> {
-    return (await this.settingsStore().resolve()).call
   }
 
   // ---- Ledger and recovery (ledger/, recovery/): the order-placement side ----
