@@ -1,12 +1,12 @@
 // The XCover stand-in in a process of its own, so that in the benchmarks it does not share an
 // event loop (or a core) with the code being measured. The parent talks to it over IPC.
 import { fork, type ChildProcess } from "node:child_process"
-import { XcoverStandIn, type StandInOptions } from "../integration-tests/xcover-stand-in/server"
+import { XcoverStandIn, type Behaviour, type StandInOptions } from "../integration-tests/xcover-stand-in/server"
 
 /** What the benchmarks need of each request the stand-in received. */
-export type Arrival = { offerId: string | null; at: number; answer: number | string; remotePort: number | null }
+export type Arrival = { offerId: string | null; at: number; answer: number | string; remotePort: number | null; apiKey: string | null }
 
-type Request = { id: number; cmd: "received" | "reset" }
+type Request = { id: number; cmd: "received" | "reset" } | { id: number; cmd: "scriptNext"; behaviours: Behaviour[] }
 type Reply = { id: number; arrivals?: Arrival[] }
 
 export class StandInProcess {
@@ -35,11 +35,16 @@ export class StandInProcess {
 
   /** Every request received since the last reset, in arrival order. */
   received(): Promise<Arrival[]> {
-    return this.ask("received").then((r) => r.arrivals ?? [])
+    return this.ask({ cmd: "received" }).then((r) => r.arrivals ?? [])
   }
 
   async reset(): Promise<void> {
-    await this.ask("reset")
+    await this.ask({ cmd: "reset" })
+  }
+
+  /** Answers for the next signed requests, whichever offer they are for (`XcoverStandIn.scriptNext`). */
+  async scriptNext(...behaviours: Behaviour[]): Promise<void> {
+    await this.ask({ cmd: "scriptNext", behaviours })
   }
 
   async stop(): Promise<void> {
@@ -50,14 +55,16 @@ export class StandInProcess {
     }
   }
 
-  private ask(cmd: Request["cmd"]): Promise<Reply> {
+  private ask(request: DistributiveOmit<Request, "id">): Promise<Reply> {
     const id = this.nextId++
     return new Promise((resolve) => {
       this.waiting.set(id, resolve)
-      this.child.send({ id, cmd } satisfies Request)
+      this.child.send({ ...request, id } as Request)
     })
   }
 }
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never
 
 async function runChild(): Promise<void> {
   const standIn = await new XcoverStandIn(JSON.parse(process.env.XCOVER_STAND_IN_OPTIONS ?? "{}")).start(0)
@@ -65,8 +72,11 @@ async function runChild(): Promise<void> {
     if (msg.cmd === "reset") {
       standIn.reset()
       process.send?.({ id: msg.id } satisfies Reply)
+    } else if (msg.cmd === "scriptNext") {
+      standIn.scriptNext(...msg.behaviours)
+      process.send?.({ id: msg.id } satisfies Reply)
     } else {
-      const arrivals = standIn.received.map((r) => ({ offerId: r.offerId, at: r.at, answer: r.answer, remotePort: r.remotePort }))
+      const arrivals = standIn.received.map((r) => ({ offerId: r.offerId, at: r.at, answer: r.answer, remotePort: r.remotePort, apiKey: r.apiKey }))
       process.send?.({ id: msg.id, arrivals } satisfies Reply)
     }
   })

@@ -5,6 +5,7 @@ import Redis from "ioredis"
 import { ROOT, runMedusa, seedStoreWithMedusa, startMedusaServer, type MedusaServer } from "../../scripts/lib/medusa"
 import { freePort } from "../../scripts/lib/ports.cjs"
 import { createDatabase, databaseUrl, dbEnvFromProcess, dropDatabase, query } from "../../scripts/lib/postgres"
+import { StandInProcess, type Arrival } from "../../bench/stand-in-process"
 import { maxPerSecond } from "../../bench/stats"
 import { eventually } from "../helpers/eventually"
 import { httpApi } from "../helpers/http-api"
@@ -21,7 +22,7 @@ jest.setTimeout(600_000)
 
 const suffix = `${process.pid}_${Date.now().toString(36)}`
 
-function appEnv(standIn: XcoverStandIn, extra: Record<string, string> = {}): Record<string, string> {
+function appEnv(standIn: { baseUrl: string }, extra: Record<string, string> = {}): Record<string, string> {
   return { NODE_ENV: "production", LOG_LEVEL: "warn", MEDUSA_DISABLE_ADMIN: "true", ...xcoverTestEnv(standIn.baseUrl, extra) }
 }
 
@@ -176,7 +177,9 @@ describe("two instances (shared + worker) with the Redis event bus and workflow 
     { apiKey: "instance-a-key", apiSecret: "instance-a/secret+", mode: "shared" },
     { apiKey: "instance-b-key", apiSecret: "instance-b/secret=", mode: "worker" },
   ]
-  const standIn = new XcoverStandIn({ ...TEST_CREDENTIALS, extraKeys: keys })
+  // XCover counts arrivals at its end: the stand-in gets a process of its own, so its clock
+  // readings are not delayed by this process placing orders.
+  let standIn: StandInProcess
   let cluster: Cluster | undefined
   const ORDERS = Number(process.env.XCOVER_BURST_ORDERS ?? 200)
   // One budget for the account, whichever process sends.
@@ -185,13 +188,14 @@ describe("two instances (shared + worker) with the Redis event bus and workflow 
 
   afterAll(async () => {
     await cluster?.destroy()
-    await standIn.stop()
+    await standIn?.stop()
     await flushRedis()
   })
+  const accepted = (arrivals: Arrival[]) => arrivals.filter((r) => r.answer === 204).map((r) => r.offerId as string)
 
   it(`opts out each declined offer of ${ORDERS} burst orders exactly once, within the account's rate limit`, async () => {
     await flushRedis()
-    await standIn.start(0)
+    standIn = await StandInProcess.start({ ...TEST_CREDENTIALS, extraKeys: keys })
     cluster = new Cluster("pair", appEnv(standIn, { REDIS_URL: redisUrl, XCOVER_MAX_REQUESTS_PER_SECOND: String(RATE) }))
     const store = await cluster.prepare()
     const pair = await Promise.all(
@@ -205,14 +209,18 @@ describe("two instances (shared + worker) with the Redis event bus and workflow 
     const declined = orders.flatMap((o) => o.declined).sort()
     const taken = new Set(orders.map((o) => o.taken))
 
-    await eventually(() => expect(standIn.acceptedOfferIds().length).toBe(declined.length), {
-      timeoutMs: 240_000,
-      intervalMs: 500,
-    })
-    expect([...standIn.acceptedOfferIds()].sort()).toEqual(declined)
-    expect(standIn.received.filter((r) => r.offerId && taken.has(r.offerId))).toEqual([])
+    const received = await eventually(
+      async () => {
+        const arrivals = await standIn.received()
+        expect(accepted(arrivals).length).toBe(declined.length)
+        return arrivals
+      },
+      { timeoutMs: 240_000, intervalMs: 500 }
+    )
+    expect(accepted(received).sort()).toEqual(declined)
+    expect(received.filter((r) => r.offerId && taken.has(r.offerId))).toEqual([])
     // Each offer was sent once: claims are atomic, so no 409 replays either.
-    expect(standIn.received.filter((r) => r.answer !== 204)).toEqual([])
+    expect(received.filter((r) => r.answer !== 204)).toEqual([])
 
     await eventually(async () => {
       const rows = await (cluster as Cluster).ledger()
@@ -223,27 +231,31 @@ describe("two instances (shared + worker) with the Redis event bus and workflow 
     // Both processes sent opt-outs, and together they never exceeded the account's rate in any
     // one-second window as counted at XCover.
     for (const { apiKey } of keys) {
-      expect(standIn.received.filter((r) => r.apiKey === apiKey).length).toBeGreaterThan(0)
+      expect(received.filter((r) => r.apiKey === apiKey).length).toBeGreaterThan(0)
     }
-    expect(maxPerSecond(standIn.received.map((r) => r.at))).toBeLessThanOrEqual(RATE)
+    expect(maxPerSecond(received.map((r) => r.at))).toBeLessThanOrEqual(RATE)
   })
 
   it("holds back every sender of the account, queued calls included, for a 429's Retry-After", async () => {
-    standIn.received.length = 0
-    standIn.scriptNext({ status: 429, headers: { "retry-after": "3" } })
+    await standIn.reset()
+    await standIn.scriptNext({ status: 429, headers: { "retry-after": "3" } })
     const orders = await inParallel(10, 8, (i) => placeOrder(shop, `pause${i}`))
     const declined = orders.flatMap((o) => o.declined).sort()
-    await eventually(() => expect([...new Set(standIn.acceptedOfferIds())].filter((id) => id.startsWith("pause")).sort()).toEqual(declined), {
-      timeoutMs: 60_000,
-      intervalMs: 250,
-    })
-    const throttled = standIn.received.find((r) => r.answer === 429)
+    const received = await eventually(
+      async () => {
+        const arrivals = await standIn.received()
+        expect([...new Set(accepted(arrivals))].sort()).toEqual(declined)
+        return arrivals
+      },
+      { timeoutMs: 60_000, intervalMs: 250 }
+    )
+    const throttled = received.find((r) => r.answer === 429)
     expect(throttled).toBeDefined()
-    const at = (throttled as { at: number }).at
+    const at = (throttled as Arrival).at
     // Nothing from either process during the pause; the 20 offers went out after it.
-    expect(standIn.received.filter((r) => r.at > at && r.at < at + 3000)).toEqual([])
-    expect(standIn.received.filter((r) => r.at >= at + 3000).length).toBe(declined.length)
+    expect(received.filter((r) => r.at > at && r.at < at + 3000)).toEqual([])
+    expect(received.filter((r) => r.at >= at + 3000).length).toBe(declined.length)
     // Each offer accepted once; the throttled one was simply sent again.
-    expect(standIn.received.filter((r) => r.answer === 204).map((r) => r.offerId).sort()).toEqual(declined)
+    expect(accepted(received).sort()).toEqual(declined)
   })
 })
