@@ -1,13 +1,25 @@
 // The XCover stand-in in a process of its own, so that in the benchmarks it does not share an
 // event loop (or a core) with the code being measured. The parent talks to it over IPC.
 import { fork, type ChildProcess } from "node:child_process"
-import { XcoverStandIn, type Behaviour, type StandInOptions } from "../integration-tests/xcover-stand-in/server"
+import { XcoverStandIn, type Behaviour, type StandInOptions, type StandInRoute } from "../integration-tests/xcover-stand-in/server"
 
 /** What the benchmarks need of each request the stand-in received. */
-export type Arrival = { offerId: string | null; at: number; answer: number | string; remotePort: number | null; apiKey: string | null }
+export type Arrival = {
+  /** "opt_out", "create_offer", or null for a path the stand-in does not serve. */
+  route: StandInRoute | null
+  offerId: string | null
+  at: number
+  answer: number | string
+  remotePort: number | null
+  apiKey: string | null
+}
 
-type Request = { id: number; cmd: "received" | "reset" } | { id: number; cmd: "scriptNext"; behaviours: Behaviour[] }
-type Reply = { id: number; arrivals?: Arrival[] }
+type Request =
+  | { id: number; cmd: "received" | "reset" | "createdOfferCount" }
+  | { id: number; cmd: "scriptNext"; behaviours: Behaviour[] }
+  | { id: number; cmd: "refuseCover"; skus: string[] }
+  | { id: number; cmd: "setPlans"; configIds: string[] }
+type Reply = { id: number; arrivals?: Arrival[]; count?: number; error?: string }
 
 export class StandInProcess {
   private nextId = 0
@@ -15,6 +27,7 @@ export class StandInProcess {
 
   private constructor(private readonly child: ChildProcess, readonly baseUrl: string) {
     child.on("message", (msg: Reply) => {
+      // A reply with an error still settles the call; `ask` turns it into a rejection.
       this.waiting.get(msg.id)?.(msg)
       this.waiting.delete(msg.id)
     })
@@ -47,6 +60,21 @@ export class StandInProcess {
     await this.ask({ cmd: "scriptNext", behaviours })
   }
 
+  /** Create Offer refuses cover (422 offer_quote_generation_failed) for these SKUs (`XcoverStandIn.refuseCover`). */
+  async refuseCover(...skus: string[]): Promise<void> {
+    await this.ask({ cmd: "refuseCover", skus })
+  }
+
+  /** Create Offer quotes only these plans until reset (`XcoverStandIn.setPlans`). */
+  async setPlans(configIds: string[]): Promise<void> {
+    await this.ask({ cmd: "setPlans", configIds })
+  }
+
+  /** How many offers Create Offer answered since the last reset (`XcoverStandIn.createdOffers.size`). */
+  createdOfferCount(): Promise<number> {
+    return this.ask({ cmd: "createdOfferCount" }).then((r) => r.count ?? 0)
+  }
+
   async stop(): Promise<void> {
     if (this.child.exitCode === null) {
       const gone = new Promise((resolve) => this.child.once("exit", resolve))
@@ -57,8 +85,8 @@ export class StandInProcess {
 
   private ask(request: DistributiveOmit<Request, "id">): Promise<Reply> {
     const id = this.nextId++
-    return new Promise((resolve) => {
-      this.waiting.set(id, resolve)
+    return new Promise((resolve, reject) => {
+      this.waiting.set(id, (reply) => (reply.error === undefined ? resolve(reply) : reject(new Error(reply.error))))
       this.child.send({ ...request, id } as Request)
     })
   }
@@ -68,17 +96,43 @@ type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K>
 
 async function runChild(): Promise<void> {
   const standIn = await new XcoverStandIn(JSON.parse(process.env.XCOVER_STAND_IN_OPTIONS ?? "{}")).start(0)
-  process.on("message", (msg: Request) => {
-    if (msg.cmd === "reset") {
-      standIn.reset()
-      process.send?.({ id: msg.id } satisfies Reply)
-    } else if (msg.cmd === "scriptNext") {
-      standIn.scriptNext(...msg.behaviours)
-      process.send?.({ id: msg.id } satisfies Reply)
-    } else {
-      const arrivals = standIn.received.map((r) => ({ offerId: r.offerId, at: r.at, answer: r.answer, remotePort: r.remotePort, apiKey: r.apiKey }))
-      process.send?.({ id: msg.id, arrivals } satisfies Reply)
+  const answer = (msg: Request): Reply => {
+    switch (msg.cmd) {
+      case "reset":
+        standIn.reset()
+        return { id: msg.id }
+      case "scriptNext":
+        standIn.scriptNext(...msg.behaviours)
+        return { id: msg.id }
+      case "refuseCover":
+        standIn.refuseCover(...msg.skus)
+        return { id: msg.id }
+      case "setPlans":
+        standIn.setPlans(msg.configIds)
+        return { id: msg.id }
+      case "createdOfferCount":
+        return { id: msg.id, count: standIn.createdOffers.size }
+      case "received": {
+        const arrivals = standIn.received.map((r) => ({
+          route: r.route,
+          offerId: r.offerId,
+          at: r.at,
+          answer: r.answer,
+          remotePort: r.remotePort,
+          apiKey: r.apiKey,
+        }))
+        return { id: msg.id, arrivals }
+      }
     }
+  }
+  process.on("message", (msg: Request) => {
+    let reply: Reply
+    try {
+      reply = answer(msg)
+    } catch (err) {
+      reply = { id: msg.id, error: err instanceof Error ? err.message : String(err) }
+    }
+    process.send?.(reply)
   })
   process.on("SIGTERM", () => void standIn.stop().then(() => process.exit(0)))
   process.on("disconnect", () => void standIn.stop().then(() => process.exit(0)))
