@@ -22,6 +22,7 @@ export function httpApi(baseUrl: string): Api {
   return {
     get: (url, config) => request("GET", url, undefined, config?.headers),
     post: (url, body, config) => request("POST", url, body ?? {}, config?.headers),
+    delete: (url, config) => request("DELETE", url, undefined, config?.headers),
   }
 }
 

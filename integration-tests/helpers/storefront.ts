@@ -4,6 +4,20 @@ import type { SeededStore } from "./seed-store"
 export type Api = {
   get(url: string, config?: { headers?: Record<string, string> }): Promise<{ status: number; data: any }>
   post(url: string, body?: unknown, config?: { headers?: Record<string, string> }): Promise<{ status: number; data: any }>
+  delete(url: string, config?: { headers?: Record<string, string> }): Promise<{ status: number; data: any }>
+}
+
+/** Resolves with the HTTP answer whatever its status (the runner's axios throws on 4xx/5xx). */
+export async function answer(call: Promise<{ status: number; data: any }>): Promise<{ status: number; data: any }> {
+  try {
+    return await call
+  } catch (err) {
+    const response = (err as { response?: { status: number; data: any } }).response
+    if (!response) {
+      throw err
+    }
+    return response
+  }
 }
 
 /** A shopper's checkout, done through the store API exactly as a storefront does it. */
@@ -49,6 +63,37 @@ export class Storefront {
       { variant_id: this.store.insuranceVariantId, quantity: 1, metadata: { xcover_offer_id: offerId } },
       this.headers
     )
+  }
+
+  // ---- Cover through the plugin's quotes ----
+
+  quote(cartId: string, lineItemId: string) {
+    return answer(this.api.post(`/store/carts/${cartId}/xcover-offers/quote`, { line_item_id: lineItemId }, this.headers))
+  }
+
+  select(cartId: string, offerId: string, body: Record<string, unknown>) {
+    return answer(this.api.post(`/store/carts/${cartId}/xcover-offers/${offerId}/select`, body, this.headers))
+  }
+
+  deselect(cartId: string, offerId: string) {
+    return answer(this.api.delete(`/store/carts/${cartId}/xcover-offers/${offerId}/select`, this.headers))
+  }
+
+  async cart(cartId: string): Promise<any> {
+    const { data } = await this.api.get(`/store/carts/${cartId}?fields=*items,+items.metadata`, this.headers)
+    return data.cart
+  }
+
+  addItem(cartId: string, quantity = 1, metadata?: Record<string, unknown>) {
+    return this.api.post(`/store/carts/${cartId}/line-items`, { variant_id: this.store.variantId, quantity, ...(metadata ? { metadata } : {}) }, this.headers)
+  }
+
+  setQuantity(cartId: string, lineId: string, quantity: number) {
+    return this.api.post(`/store/carts/${cartId}/line-items/${lineId}`, { quantity }, this.headers)
+  }
+
+  removeItem(cartId: string, lineId: string) {
+    return this.api.delete(`/store/carts/${cartId}/line-items/${lineId}`, this.headers)
   }
 
   /** Shipping, payment session, completion. Returns the order id. */

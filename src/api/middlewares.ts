@@ -14,12 +14,33 @@ export const StoreRecordOfferSchema = z.strictObject({
 })
 export type StoreRecordOfferBody = z.infer<typeof StoreRecordOfferSchema>
 
+export const StoreQuoteOfferSchema = z.strictObject({
+  line_item_id: z.string({ error: "line_item_id is required" }).min(1).max(100),
+})
+export type StoreQuoteOfferBody = z.infer<typeof StoreQuoteOfferSchema>
+
+/** Only the quote: the price always comes from the ledger, so a price field is refused. */
+export const StoreSelectOfferSchema = z.strictObject({
+  quote_id: z.string({ error: "quote_id is required" }).regex(OFFER_ID_PATTERN, `quote_id must be ${OFFER_ID_RULE}`),
+})
+export type StoreSelectOfferBody = z.infer<typeof StoreSelectOfferSchema>
+
 export default defineMiddlewares({
   routes: [
     {
       matcher: "/store/carts/:id/xcover-offers",
       method: ["POST"],
       middlewares: [validateAndTransformBody(StoreRecordOfferSchema)],
+    },
+    {
+      matcher: "/store/carts/:id/xcover-offers/quote",
+      method: ["POST"],
+      middlewares: [validateAndTransformBody(StoreQuoteOfferSchema)],
+    },
+    {
+      matcher: "/store/carts/:id/xcover-offers/:offer_id/select",
+      method: ["POST"],
+      middlewares: [validateAndTransformBody(StoreSelectOfferSchema)],
     },
     // Everything under /admin already requires an authenticated admin user.
     {

@@ -48,6 +48,12 @@ export const xcoverOptionsSchema = z.object({
   signatureAlgorithm: z.enum(SIGNATURE_ALGORITHMS).default("hmac-sha512"),
   signedHeaders: z.enum(SIGNED_HEADERS).default("date"),
   timeoutMs: positiveInt(1_000, 120_000).default(10_000),
+  /** `customer.language` of the quotes the plugin asks for: the language of XCover's copy. */
+  language: z
+    .string()
+    .trim()
+    .regex(/^[a-z]{2}(-[A-Za-z]{2})?$/, { error: "must be a language code such as en or fr" })
+    .default("en"),
   /** Outgoing opt-out calls per second of one process; 0 turns the limiter off. */
   maxRequestsPerSecond: z.number().min(0).max(1_000).default(20),
   retry: z

@@ -2,6 +2,14 @@ import type { Logger } from "@medusajs/framework/types"
 import { MedusaService } from "@medusajs/framework/utils"
 import { XcoverClient, type XcoverCallLog } from "./client/xcover-client"
 import { describeOutcome } from "./client/outcome"
+import { createOfferResult, type CreateOfferResult, type CreatedOffer, type OfferRequest } from "./client/create-offer"
+import {
+  assertRoomForOffer,
+  findReusableQuote,
+  getQuotedOffer,
+  recordQuotedOffer,
+  type QuotedOffer,
+} from "./ledger/quoted-offers"
 import { XCOVER_OPTIONS_KEY } from "./loaders/validate-options"
 import {
   listCartOffers,
@@ -33,8 +41,10 @@ type InjectedDependencies = {
   [XCOVER_OPTIONS_KEY]: XcoverOptions
 }
 
-export type { OrderOffersInput, OrderOffersResult, RecordedOffer } from "./ledger/offers"
+export type { CoverLine, OrderOffersInput, OrderOffersResult, RecordedOffer } from "./ledger/offers"
 export { idempotencyKeyFor } from "./ledger/offers"
+export type { QuotedOffer } from "./ledger/quoted-offers"
+export type { CreateOfferResult, CreatedOffer, OfferContent, OfferQuote } from "./client/create-offer"
 
 export type { DispatchResult }
 
@@ -138,11 +148,56 @@ export default class XcoverModuleService extends MedusaService({ XcoverOffer }) 
 
   private logCall(log: XcoverCallLog): void {
     const line = `xcover: ${log.method} ${log.path} -> ${describeOutcome(log.outcome)} [${log.outcome.kind}] in ${log.durationMs} ms`
-    if (log.outcome.kind === "opted_out") {
+    if (log.outcome.kind === "done") {
       this.logger_.info(line)
     } else {
       this.logger_.warn(line)
     }
+  }
+
+  // ---- Quotes (client/create-offer, ledger/quoted-offers): the cart side ----
+
+  /** The language of the quotes the plugin asks for (plugin option `language`). */
+  get quoteLanguage(): string {
+    return this.options_.language
+  }
+
+  /**
+   * Asks XCover for an offer while the shopper waits: no outbox and no slot of the opt-out
+   * budget (Create Offer has its own, larger limit at XCover), the same signed funnel.
+   */
+  async createOffer(request: OfferRequest): Promise<CreateOfferResult> {
+    const { call, view } = await this.settingsStore().resolve()
+    if (!call) {
+      const reason = view.problems[0] ?? "XCover is not configured"
+      return { kind: "unavailable", reason, retry_after_ms: null }
+    }
+    return createOfferResult(await this.client_.createOffer(call, request))
+  }
+
+  async findReusableQuote(key: { cart_id: string; line_item_id: string; line_fingerprint: string }): Promise<QuotedOffer | null> {
+    return findReusableQuote(this.manager_, key)
+  }
+
+  async assertRoomForOffer(cartId: string): Promise<void> {
+    return assertRoomForOffer(this.manager_, cartId)
+  }
+
+  async recordQuotedOffer(input: { cart_id: string; line_item_id: string; line_fingerprint: string; offer: CreatedOffer }): Promise<QuotedOffer> {
+    return recordQuotedOffer(this.manager_, input)
+  }
+
+  async getQuotedOffer(offerId: string): Promise<(QuotedOffer & { source: string }) | null> {
+    return getQuotedOffer(this.manager_, offerId)
+  }
+
+  /** Whether the plugin ever quoted for this cart: carts without (most) skip cover checks. */
+  async hasQuotedOffers(cartId: string): Promise<boolean> {
+    const rows = await this.manager_.execute(
+      "SELECT 1 FROM xcover_offer WHERE cart_id = ? AND source = 'plugin_quote' AND deleted_at IS NULL LIMIT 1",
+      [cartId]
+    )
+    return rows.length > 0
   }
 
   // ---- Admin (settings, connection test, opt-out log, figures, manual retry) ----

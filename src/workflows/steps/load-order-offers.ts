@@ -1,18 +1,22 @@
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { isValidOfferId, MAX_OFFERS_PER_CART } from "../../modules/xcover/offer-id"
-import type { OrderOffersInput } from "../../modules/xcover/service"
+import type { CoverLine, OrderOffersInput } from "../../modules/xcover/service"
 
 /** Where storefronts may list offers without calling the store route. */
 export const CART_METADATA_KEY = "xcover_offer_ids"
 /** Line item metadata key naming the offer the shopper bought with that item. */
 export const LINE_ITEM_METADATA_KEY = "xcover_offer_id"
+/** On the plugin's cover lines: the quote the shopper selected. */
+export const COVER_QUOTE_METADATA_KEY = "xcover_quote_id"
+/** On the plugin's cover lines: the cart line item the cover protects. */
+export const COVERED_ITEM_METADATA_KEY = "xcover_covered_item_id"
 
 export type OrderGraph = {
   id: string
   created_at: Date | string
   cart?: { id: string; metadata?: Record<string, unknown> | null } | null
-  items?: ({ metadata?: Record<string, unknown> | null } | null)[] | null
+  items?: ({ metadata?: Record<string, unknown> | null; variant_id?: string | null; unit_price?: number | string | null } | null)[] | null
 }
 
 /**
@@ -57,8 +61,23 @@ export function selectedOfferIds(items: OrderGraph["items"]): string[] {
   return [...new Set(ids)]
 }
 
+/**
+ * The plugin's cover lines: no variant (only server code adds such a line), naming an offer
+ * and a quote. Whether the price is the quoted one is checked against the ledger.
+ */
+export function coverLines(items: OrderGraph["items"]): CoverLine[] {
+  return (items ?? []).flatMap((item) => {
+    const offerId = item?.metadata?.[LINE_ITEM_METADATA_KEY]
+    const quoteId = item?.metadata?.[COVER_QUOTE_METADATA_KEY]
+    if (!item || item.variant_id || !isValidOfferId(offerId) || !isValidOfferId(quoteId)) {
+      return []
+    }
+    return [{ offer_id: offerId, quote_id: quoteId, unit_price: Number(item.unit_price) }]
+  })
+}
+
 /** The fields of an order that the decision (and recovery) reads. */
-export const ORDER_OFFER_FIELDS = ["id", "created_at", "cart.id", "cart.metadata", "items.metadata"]
+export const ORDER_OFFER_FIELDS = ["id", "created_at", "cart.id", "cart.metadata", "items.metadata", "items.variant_id", "items.unit_price"]
 
 /**
  * What the decision needs from a loaded order (null for an order without a cart), and what
@@ -76,6 +95,7 @@ export function orderOffersInput(order: OrderGraph): { input: OrderOffersInput |
       placed_at: new Date(order.created_at),
       metadata_offer_ids: fromMetadata.ids,
       selected_offer_ids: selectedOfferIds(order.items),
+      cover_lines: coverLines(order.items),
     },
     problems: fromMetadata.problems,
   }

@@ -20,6 +20,11 @@ export const recordOrderOffersStep = createStep(
     if (result.foreign.length) {
       logger.warn(`xcover: order ${input.order_id}: offers ${result.foreign.join(", ")} belong to another cart; skipped`)
     }
+    if (result.not_taken?.length) {
+      logger.warn(
+        `xcover: order ${input.order_id}: offers ${result.not_taken.join(", ")} quoted by the plugin are named by a line that is not their cover line at the quoted price; counted as declined`
+      )
+    }
     if (result.already_sent.length) {
       logger.error(
         `xcover: order ${input.order_id} bought offers ${result.already_sent.join(", ")} that another order had already declined and opted out`

@@ -24,7 +24,7 @@ const optOut = (offerId: string, s: Partial<XcoverCallSettings> = {}) =>
 describe("XcoverClient against the stand-in", () => {
   it.each(["hmac-sha512", "hmac-sha384", "hmac-sha256"] as const)("opts out with a valid %s signature", async (alg) => {
     const outcome = await optOut("offer-1", { signatureAlgorithm: alg })
-    expect(outcome).toMatchObject({ kind: "opted_out", status: 204 })
+    expect(outcome).toMatchObject({ kind: "done", status: 204 })
     expect(standIn.received).toHaveLength(1)
     expect(standIn.received[0]).toMatchObject({
       method: "POST",
@@ -36,7 +36,7 @@ describe("XcoverClient against the stand-in", () => {
   })
 
   it("signs the request target when configured", async () => {
-    expect(await optOut("offer-2", { signedHeaders: "(request-target) date" })).toMatchObject({ kind: "opted_out" })
+    expect(await optOut("offer-2", { signedHeaders: "(request-target) date" })).toMatchObject({ kind: "done" })
     expect(standIn.received[0].signedHeaders).toBe("(request-target) date")
   })
 
@@ -56,7 +56,7 @@ describe("XcoverClient against the stand-in", () => {
   it("treats a repeat with the same idempotency key (409) as opted out", async () => {
     await optOut("offer-4")
     const again = await optOut("offer-4")
-    expect(again).toMatchObject({ kind: "opted_out", status: 409 })
+    expect(again).toMatchObject({ kind: "done", status: 409 })
   })
 
   it("classifies scripted answers", async () => {

@@ -2,9 +2,9 @@ import { classifyStatus, describeOutcome, parseErrorBody, parseRetryAfter, respo
 
 describe("XCover outcome classification", () => {
   it.each([
-    [204, "opted_out"],
-    [200, "opted_out"],
-    [409, "opted_out"],
+    [204, "done"],
+    [200, "done"],
+    [409, "done"],
     [423, "retryable"],
     [429, "retryable"],
     [500, "retryable"],

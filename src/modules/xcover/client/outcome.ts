@@ -1,12 +1,12 @@
 /**
  * Every XCover answer (or failure to get one) is classified once, here:
- * - `opted_out`: done; 204, any other 2xx, or 409 (an idempotent replay of a call that succeeded)
+ * - `done`: the call did what it asked; 204, any other 2xx, or 409 (an idempotent replay of a call that succeeded)
  * - `retryable`: try again later; network errors, timeouts, 423, 429, 5xx
  * - `unauthorized`: XCover refused the credentials (401/403): a configuration problem, not an
  *   answer about the offer, so the offer waits for the configuration to be fixed
  * - `rejected`: XCover said no and will say no again; 404, 422 and every other 4xx
  */
-export type OutcomeKind = "opted_out" | "retryable" | "unauthorized" | "rejected"
+export type OutcomeKind = "done" | "retryable" | "unauthorized" | "rejected"
 
 export type XcoverOutcome = {
   kind: OutcomeKind
@@ -68,7 +68,7 @@ export function parseRetryAfter(value: string | null | undefined, now = Date.now
 
 export function classifyStatus(status: number): OutcomeKind {
   if ((status >= 200 && status < 300) || status === 409) {
-    return "opted_out"
+    return "done"
   }
   if (status >= 500 || RETRYABLE_STATUSES.has(status)) {
     return "retryable"
@@ -85,7 +85,7 @@ export function responseOutcome(
   retryAfterHeader?: string | null
 ): XcoverOutcome {
   const kind = classifyStatus(status)
-  const { type, message } = kind === "opted_out" && status !== 409
+  const { type, message } = kind === "done" && status !== 409
     ? { type: null, message: null }
     : parseErrorBody(bodyText)
   return {

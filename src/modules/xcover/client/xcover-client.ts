@@ -4,6 +4,7 @@ import type { XcoverCredentials, SignatureAlgorithm, SignedHeaders } from "../op
 import { isValidOfferId } from "../offer-id"
 import { networkOutcome, responseOutcome, type XcoverOutcome } from "./outcome"
 import { createSigner } from "./sign"
+import type { OfferRequest } from "./create-offer"
 
 /** Everything one call needs to be addressed and signed; read fresh for every call. */
 export type XcoverCallSettings = XcoverCredentials & {
@@ -16,6 +17,21 @@ export type XcoverClientOptions = {
   timeoutMs: number
   /** Keep-alive connections per XCover origin. */
   connections?: number
+}
+
+/** An answer: how the call went and, for a 2xx the caller reads or any error, the parsed JSON body. */
+export type XcoverAnswer = { outcome: XcoverOutcome; body: unknown }
+
+/** One call below `{baseUrl}/partners/{partner_code}`; `path` starts with `/`, ids already encoded. */
+type PartnerCall = {
+  settings: XcoverCallSettings
+  method?: "POST" | "GET"
+  path: string
+  query?: string
+  body?: unknown
+  idempotencyKey?: string
+  /** Parse the body of a 2xx (Create Offer, Confirm); an opt-out's 204 is dropped unread. */
+  readBody?: boolean
 }
 
 export type OptOutRequest = {
@@ -53,10 +69,16 @@ export class XcoverClient {
       // Callers validate earlier; this guard keeps a bad id from ever shaping a URL.
       return Promise.resolve({ kind: "rejected", status: null, type: "invalid_offer_id", message: "offer id has characters XCover ids never have", retryAfterMs: null })
     }
-    const { settings } = request
-    const endpoint = this.endpoint(settings.baseUrl)
-    const path = `${endpoint.basePath}/partners/${encodeURIComponent(settings.partnerCode)}/offers/${encodeURIComponent(request.offerId)}/opt_out/`
-    return this.send(endpoint.pool, settings, path, request.idempotencyKey)
+    const path = `/offers/${encodeURIComponent(request.offerId)}/opt_out/`
+    return this.call({ settings: request.settings, path, body: {}, idempotencyKey: request.idempotencyKey }).then((r) => r.outcome)
+  }
+
+  /**
+   * Create Offer (`POST offers/?include_content=true`): XCover prices the context and answers an
+   * offer with its quotes and display copy. `body` is the parsed JSON answer of a 2xx.
+   */
+  createOffer(settings: XcoverCallSettings, request: OfferRequest): Promise<XcoverAnswer> {
+    return this.call({ settings, path: "/offers/", query: "include_content=true", body: request, readBody: true })
   }
 
   /**
@@ -73,51 +95,66 @@ export class XcoverClient {
     await Promise.all([...pools].map((pool) => pool.close().catch(() => undefined)))
   }
 
-  /** One signed POST with an empty JSON object as body (the only request XCover gets from here). */
-  private async send(pool: Pool, settings: XcoverCallSettings, path: string, idempotencyKey: string): Promise<XcoverOutcome> {
+  /**
+   * One signed request under `{baseUrl}/partners/{partner_code}`. The body of a 2xx is parsed
+   * only when the caller needs it; an error body is always read for XCover's type and message.
+   */
+  private async call(request: PartnerCall): Promise<XcoverAnswer> {
+    const { settings } = request
+    const endpoint = this.endpoint(settings.baseUrl)
+    const path = `${endpoint.basePath}/partners/${encodeURIComponent(settings.partnerCode)}${request.path}`
+    const method = request.method ?? "POST"
     const started = Date.now()
-    // Signed here, not earlier, so the Date is the moment of sending.
+    // Signed here, not earlier, so the Date is the moment of sending. The signed target is the
+    // path without its query string.
     const signed = this.sign({
       apiKey: settings.apiKey,
       apiSecret: settings.apiSecret,
       algorithm: settings.signatureAlgorithm,
       signedHeaders: settings.signedHeaders,
-      method: "POST",
+      method,
       path,
       now: new Date(started),
     })
     let outcome: XcoverOutcome
+    let body: unknown = null
     try {
       // undici bounds each phase with the timeout (set on the pool): connecting, waiting for the
       // answer, reading it.
-      const res = await pool.request({
-        method: "POST",
-        path,
-        headers: {
-          date: signed.date,
-          "x-api-key": signed["x-api-key"],
-          authorization: signed.authorization,
-          "x-idempotency-key": idempotencyKey,
-          "content-type": "application/json",
-          accept: "application/json",
-        },
-        body: "{}",
+      const headers: Record<string, string> = {
+        date: signed.date,
+        "x-api-key": signed["x-api-key"],
+        authorization: signed.authorization,
+        accept: "application/json",
+      }
+      if (request.idempotencyKey) {
+        headers["x-idempotency-key"] = request.idempotencyKey
+      }
+      if (request.body !== undefined) {
+        headers["content-type"] = "application/json"
+      }
+      const res = await endpoint.pool.request({
+        method,
+        path: request.query ? `${path}?${request.query}` : path,
+        headers,
+        body: request.body === undefined ? undefined : JSON.stringify(request.body),
       })
       const { statusCode } = res
-      // A 2xx says all there is to know: its body is read and dropped, never parsed.
       let text = ""
-      if (statusCode >= 200 && statusCode < 300) {
+      if (statusCode >= 200 && statusCode < 300 && !request.readBody) {
+        // An opt-out's 204 says all there is to know: whatever came is dropped, never parsed.
         await res.body.dump()
       } else {
         text = await res.body.text()
       }
       outcome = responseOutcome(statusCode, text, firstHeader(res.headers["retry-after"]))
       outcome.clockSkewMs = this.clockSkew(firstHeader(res.headers.date))
+      body = parseJson(text)
     } catch (err) {
       outcome = errorOutcome(err, this.options.timeoutMs)
     }
-    this.onCall?.({ method: "POST", path, outcome, durationMs: Date.now() - started })
-    return outcome
+    this.onCall?.({ method, path, outcome, durationMs: Date.now() - started })
+    return { outcome, body }
   }
 
   /** XCover's Date header minus the local clock; the header is parsed once per second it names. */
@@ -149,6 +186,17 @@ export class XcoverClient {
       this.endpoints.set(baseUrl, endpoint)
     }
     return endpoint
+  }
+}
+
+function parseJson(text: string): unknown {
+  if (!text) {
+    return null
+  }
+  try {
+    return JSON.parse(text) as unknown
+  } catch {
+    return null
   }
 }
 

@@ -20,9 +20,18 @@ export type OrderOffersInput = {
   placed_at: Date
   /** Offer ids from `cart.metadata.xcover_offer_ids`, already validated and capped. */
   metadata_offer_ids: string[]
-  /** Offer ids referenced by a line item's `metadata.xcover_offer_id`: bought, never opted out. */
+  /**
+   * Offer ids referenced by a line item's `metadata.xcover_offer_id`: bought, never opted out,
+   * for offers a storefront created itself. An offer the plugin quoted is bought only through
+   * its cover line (`cover_lines`).
+   */
   selected_offer_ids: string[]
+  /** The order's lines without a variant that name an offer and a quote: the plugin's cover lines. */
+  cover_lines?: CoverLine[]
 }
+
+/** A line the plugin added for a selected quote, as the order holds it. */
+export type CoverLine = { offer_id: string; quote_id: string; unit_price: number }
 
 export type OrderOffersResult = {
   declined: string[]
@@ -31,6 +40,11 @@ export type OrderOffersResult = {
   foreign: string[]
   /** Bought offer ids another order had already declined and sent (or is sending): too late to keep. */
   already_sent: string[]
+  /**
+   * Plugin-quoted offers a line names without being their cover line at the quoted price (say,
+   * metadata a shopper set on another item): not bought, so declined like any other.
+   */
+  not_taken?: string[]
 }
 
 /**
@@ -66,7 +80,7 @@ export async function insertShownOffer(
   return (created as RecordedOffer | undefined) ?? null
 }
 
-async function countCartOffers(em: SqlExecutor, cartId: string): Promise<number> {
+export async function countCartOffers(em: SqlExecutor, cartId: string): Promise<number> {
   const [{ count }] = await em.execute("SELECT count(*)::int AS count FROM xcover_offer WHERE cart_id = ? AND deleted_at IS NULL", [cartId])
   return Number(count)
 }
@@ -153,15 +167,16 @@ export async function listCartOffers(em: SqlExecutor, cartId: string): Promise<R
  * bought offer can never turn into a declined one.
  */
 export async function recordOrderOffers(manager: SqlManager, input: OrderOffersInput): Promise<OrderOffersResult> {
-  const selected = [...new Set(input.selected_offer_ids)]
-  const bought = new Set(selected)
+  const named = [...new Set(input.selected_offer_ids)]
   const metadata = [...new Set(input.metadata_offer_ids)]
   return manager.transactional(async (em) => {
     await lockCartOffers(em, input.cart_id)
+    const { selected, takenQuotes, notTaken } = await takenOffers(em, input, named)
+    const bought = new Set(selected)
     // Metadata first: an unrecorded declined offer is never opted out, an unrecorded bought one costs nothing.
     await insertWithinCap(em, input.cart_id, [
       ...metadata.map((offer_id) => ({ offer_id, source: "cart_metadata" as const })),
-      ...selected.filter((id) => !metadata.includes(id)).map((offer_id) => ({ offer_id, source: "line_item" as const })),
+      ...named.filter((id) => !metadata.includes(id)).map((offer_id) => ({ offer_id, source: "line_item" as const })),
     ])
     // Bought anywhere means never opted out: the row may belong to another cart, whose own
     // decision then finds it no longer `shown`.
@@ -172,6 +187,9 @@ export async function recordOrderOffers(manager: SqlManager, input: OrderOffersI
        RETURNING offer_id`,
       [input.order_id, ...selected, ...BINDABLE_STATUSES]
     )
+    for (const [offerId, quoteId] of takenQuotes) {
+      await em.execute("UPDATE xcover_offer SET taken_quote_id = ? WHERE offer_id = ? AND order_id = ? AND status = 'selected'", [quoteId, offerId, input.order_id])
+    }
     const alreadySentRows = await em.execute(
       `SELECT offer_id FROM xcover_offer
        WHERE offer_id IN (${placeholders(selected)}) AND status IN ('sending', 'opted_out') AND deleted_at IS NULL`,
@@ -194,6 +212,42 @@ export async function recordOrderOffers(manager: SqlManager, input: OrderOffersI
       selected: ids(selectedRows),
       foreign: ids(foreignRows),
       already_sent: ids(alreadySentRows),
+      not_taken: notTaken,
     }
   })
+}
+
+/** Two prices in major units are the same amount (numeric columns come back as strings or floats). */
+function samePrice(a: unknown, b: unknown): boolean {
+  return Math.abs(Number(a) - Number(b)) < 0.005
+}
+
+/**
+ * Which named offers the order bought. A storefront's own offer is bought when a line names it;
+ * an offer the plugin quoted only through its cover line for this cart, at the recorded price
+ * of the quote the line names.
+ */
+async function takenOffers(
+  em: SqlExecutor,
+  input: OrderOffersInput,
+  named: string[]
+): Promise<{ selected: string[]; takenQuotes: Map<string, string>; notTaken: string[] }> {
+  const candidates = [...new Set([...named, ...(input.cover_lines ?? []).map((l) => l.offer_id)])]
+  const quotedRows = await em.execute(
+    `SELECT offer_id, cart_id, quotes FROM xcover_offer
+     WHERE offer_id IN (${placeholders(candidates)}) AND source = 'plugin_quote' AND deleted_at IS NULL`,
+    candidates
+  )
+  const quoted = new Map(quotedRows.map((r) => [String(r.offer_id), r as { cart_id: string; quotes: { id: string; price: number }[] | null }]))
+  const takenQuotes = new Map<string, string>()
+  for (const line of input.cover_lines ?? []) {
+    const row = quoted.get(line.offer_id)
+    const quote = row?.quotes?.find((q) => q.id === line.quote_id)
+    if (row && row.cart_id === input.cart_id && quote && samePrice(quote.price, line.unit_price)) {
+      takenQuotes.set(line.offer_id, line.quote_id)
+    }
+  }
+  const selected = [...named.filter((id) => !quoted.has(id)), ...takenQuotes.keys()]
+  const notTaken = named.filter((id) => quoted.has(id) && !takenQuotes.has(id))
+  return { selected: [...new Set(selected)], takenQuotes, notTaken }
 }

@@ -57,7 +57,7 @@ export const optOutKind: OutboxKind<ClaimedOptOut> = {
 
   async complete(db, op, outcome, next) {
     const status: CompletedStatus =
-      outcome.kind === "opted_out" ? "done" : outcome.kind === "retryable" ? (next.giveUp ? "failed" : "retrying") : "rejected"
+      outcome.kind === "done" ? "done" : outcome.kind === "retryable" ? (next.giveUp ? "failed" : "retrying") : "rejected"
     const column = status === "done" ? "opted_out" : status
     const final = status !== "retrying"
     const updated = await db.execute(

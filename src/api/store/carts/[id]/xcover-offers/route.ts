@@ -2,15 +2,18 @@ import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
 import { ContainerRegistrationKeys, MedusaError } from "@medusajs/framework/utils"
 import { XCOVER_MODULE } from "../../../../../modules/xcover"
 import type XcoverModuleService from "../../../../../modules/xcover/service"
+import { answeringConflicts } from "../../../../conflict"
 import { recordCartOfferWorkflow } from "../../../../../workflows/record-cart-offer"
 import type { StoreRecordOfferBody } from "../../../../middlewares"
 
 /** Records that the storefront showed this offer for the cart. Idempotent per offer id. */
 export async function POST(req: MedusaRequest<StoreRecordOfferBody>, res: MedusaResponse) {
-  const { result } = await recordCartOfferWorkflow(req.scope).run({
-    input: { cart_id: req.params.id, offer_id: req.validatedBody.offer_id },
+  await answeringConflicts(res, async () => {
+    const { result } = await recordCartOfferWorkflow(req.scope).run({
+      input: { cart_id: req.params.id, offer_id: req.validatedBody.offer_id },
+    })
+    res.status(result.created ? 201 : 200).json({ xcover_offer: result.offer })
   })
-  res.status(result.created ? 201 : 200).json({ xcover_offer: result.offer })
 }
 
 /** The offers recorded for the cart and what became of them. */

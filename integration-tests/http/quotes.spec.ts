@@ -1,0 +1,237 @@
+import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
+import { StepResponse } from "@medusajs/framework/workflows-sdk"
+import { createTaxRegionsWorkflow } from "@medusajs/medusa/core-flows"
+import { createAdminUser } from "../helpers/admin-user"
+import { eventually } from "../helpers/eventually"
+import { seedStore } from "../helpers/seed-store"
+import { answer, Storefront } from "../helpers/storefront"
+import { useXcoverStandIn } from "../helpers/xcover-env"
+import { standInQuotePrice } from "../xcover-stand-in/server"
+import { quoteXcoverOfferWorkflow } from "../../src/workflows/quote-xcover-offer"
+import type XcoverModuleService from "../../src/modules/xcover/service"
+
+jest.setTimeout(120_000)
+
+const standIn = useXcoverStandIn()
+
+/** What a test store's `setOfferRequest` hook adds to `context`, when a test asks for it. */
+let hookAdds: Record<string, unknown> | null = null
+quoteXcoverOfferWorkflow.hooks.setOfferRequest(({ request }) => {
+  if (!hookAdds) {
+    return new StepResponse(undefined)
+  }
+  return new StepResponse({ ...request, context: { ...request.context, ...hookAdds } })
+})
+
+const TENT_PRICE = 100
+const SHIPPING = 10
+
+medusaIntegrationTestRunner({
+  testSuite: ({ api, getContainer }) => {
+    let shop: Storefront
+    const xcover = () => getContainer().resolve<XcoverModuleService>("xcover")
+    const ledger = async (cartId: string) =>
+      Object.fromEntries((await xcover().listXcoverOffers({ cart_id: cartId })).map((o) => [o.offer_id, o]))
+    const createOfferCalls = () => standIn.received.filter((r) => r.route === "create_offer")
+    const tentLine = (cart: any) => cart.items.find((i: any) => i.variant_id)
+    const coverLines = (cart: any) => cart.items.filter((i: any) => !i.variant_id)
+
+    beforeEach(async () => {
+      standIn.reset()
+      hookAdds = null
+      const container = getContainer()
+      shop = new Storefront(api, await seedStore(container))
+      // A store that charges VAT: the cover must not get it on top of XCover's price.
+      await createTaxRegionsWorkflow(container).run({
+        input: [{ country_code: "de", provider_id: "tp_system", default_tax_rate: { rate: 19, code: "DE-VAT", name: "VAT" } }],
+      })
+    })
+
+    /** A cart with one tent, its line quoted: returns the cart, the line and the offer. */
+    const quotedCart = async () => {
+      const cartId = await shop.createCart()
+      const line = tentLine(await shop.cart(cartId))
+      const quoted = await shop.quote(cartId, line.id)
+      expect(quoted.status).toBe(200)
+      return { cartId, line, offer: quoted.data.xcover_offer }
+    }
+
+    it("quotes, selects and completes: the order holds the cover at XCover's price, untaxed, undiscounted; the rest is opted out", async () => {
+      const { cartId, line, offer } = await quotedCart()
+      expect(offer).toMatchObject({
+        line_item_id: line.id,
+        currency: "EUR",
+        content: { heading: expect.any(String), positive_cta: expect.any(String), negative_cta: expect.any(String), disclaimer: expect.any(String) },
+      })
+      const standard = offer.quotes.find((q: any) => q.product_config_id === "pc-standard")
+      expect(standard).toMatchObject({
+        title: "Standard Protection",
+        description: expect.any(String),
+        price: { amount: standInQuotePrice("pc-standard", TENT_PRICE, 1), formatted: expect.stringContaining("5"), currency: "EUR" },
+        pds_url: expect.stringContaining("https://"),
+      })
+      // What XCover was asked: the cart's currency and country, the line as context.
+      const [call] = createOfferCalls()
+      expect(call.body).toMatchObject({
+        customer: { currency: "EUR", language: "en", country: "DE" },
+        partner: { transaction_id: cartId },
+        context: { purchase_date: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/), product: { retail_value: TENT_PRICE, quantity: 1, sku: "TENT-M", title: "Tent" } },
+      })
+
+      // A second tent line gets its own offer, which the shopper does not take; a storefront's own offer too.
+      await shop.addItem(cartId, 1, { gift: true })
+      const second = (await shop.cart(cartId)).items.find((i: any) => i.variant_id && i.id !== line.id)
+      const otherOffer = (await shop.quote(cartId, second.id)).data.xcover_offer
+      expect((await shop.recordOffer(cartId, "storefront-own-1")).status).toBe(201)
+
+      const selected = await shop.select(cartId, offer.offer_id, { quote_id: standard.id })
+      expect(selected.status).toBe(200)
+      const [cover] = coverLines(selected.data.cart)
+      expect(cover).toMatchObject({ unit_price: standard.price.amount, quantity: 1, tax_total: 0, discount_total: 0, requires_shipping: false, is_discountable: false })
+
+      const orderId = await shop.complete(cartId)
+      const admin = await createAdminUser(getContainer(), api)
+      const { data } = await api.get(`/admin/orders/${orderId}?fields=total,item_total,shipping_total,tax_total,*items`, admin)
+      const order = data.order
+      const orderCover = order.items.find((i: any) => !i.variant_id)
+      expect(orderCover).toMatchObject({ unit_price: standard.price.amount, total: standard.price.amount, tax_total: 0 })
+      const tents = order.items.filter((i: any) => i.variant_id)
+      // The store does charge VAT on its goods: the cover's 0 is not for want of a tax region.
+      expect(tents.every((i: any) => i.tax_total > 0)).toBe(true)
+      const tentsTotal = tents.reduce((sum: number, i: any) => sum + i.total, 0)
+      expect(order.total).toBeCloseTo(tentsTotal + order.shipping_total + standard.price.amount, 2)
+      expect(order.shipping_total).toBeGreaterThanOrEqual(SHIPPING)
+
+      await eventually(async () => {
+        const rows = await ledger(cartId)
+        expect(rows[otherOffer.offer_id].status).toBe("opted_out")
+        expect(rows["storefront-own-1"].status).toBe("opted_out")
+      })
+      const rows = await ledger(cartId)
+      expect(rows[offer.offer_id]).toMatchObject({ status: "selected", order_id: orderId, taken_quote_id: standard.id })
+      expect(standIn.requestsFor(offer.offer_id)).toHaveLength(0)
+    })
+
+    it("asks XCover once for an unchanged line and again once the line changed", async () => {
+      const { cartId, line, offer } = await quotedCart()
+      const again = await shop.quote(cartId, line.id)
+      expect(again.data.xcover_offer.offer_id).toBe(offer.offer_id)
+      expect(createOfferCalls()).toHaveLength(1)
+
+      await shop.setQuantity(cartId, line.id, 2)
+      const changed = await shop.quote(cartId, line.id)
+      expect(changed.data.xcover_offer.offer_id).not.toBe(offer.offer_id)
+      expect(changed.data.xcover_offer.quotes.find((q: any) => q.product_config_id === "pc-standard").price.amount).toBe(
+        standInQuotePrice("pc-standard", TENT_PRICE, 2)
+      )
+      expect(createOfferCalls()).toHaveLength(2)
+      // The first offer stays recorded: declined at order time like any other.
+      expect((await ledger(cartId))[offer.offer_id].status).toBe("shown")
+    })
+
+    it("refuses stale, foreign and unknown selections and prices in the request, changing nothing; deselect removes the cover", async () => {
+      const { cartId, line, offer } = await quotedCart()
+      const quoteId = offer.quotes[0].id
+      const other = await quotedCart()
+      const before = await shop.cart(cartId)
+
+      const unknownQuote = await shop.select(cartId, offer.offer_id, { quote_id: "not-a-quote-of-it" })
+      expect(unknownQuote.status).toBe(400)
+      expect(unknownQuote.data.message).toMatch(/not a quote of/)
+      const withPrice = await shop.select(cartId, offer.offer_id, { quote_id: quoteId, unit_price: 0.01 })
+      expect(withPrice.status).toBe(400)
+      const foreign = await shop.select(cartId, other.offer.offer_id, { quote_id: other.offer.quotes[0].id })
+      expect(foreign.status).toBe(409)
+      expect(foreign.data.message).toMatch(/another cart/)
+      const unknownOffer = await shop.select(cartId, "no-such-offer", { quote_id: quoteId })
+      expect(unknownOffer.status).toBe(404)
+      expect((await shop.cart(cartId)).items).toHaveLength(before.items.length)
+
+      await shop.setQuantity(cartId, line.id, 3)
+      const stale = await shop.select(cartId, offer.offer_id, { quote_id: quoteId })
+      expect(stale.status).toBe(409)
+      expect(stale.data.message).toMatch(/stale/)
+      expect(coverLines(await shop.cart(cartId))).toHaveLength(0)
+
+      const fresh = (await shop.quote(cartId, line.id)).data.xcover_offer
+      expect((await shop.select(cartId, fresh.offer_id, { quote_id: fresh.quotes[0].id })).status).toBe(200)
+      expect(coverLines(await shop.cart(cartId))).toHaveLength(1)
+      // Selecting the other plan replaces the cover rather than adding a second one.
+      const premium = fresh.quotes.find((q: any) => q.product_config_id === "pc-premium")
+      const replaced = await shop.select(cartId, fresh.offer_id, { quote_id: premium.id })
+      expect(coverLines(replaced.data.cart)).toEqual([expect.objectContaining({ unit_price: premium.price.amount })])
+      const removed = await shop.deselect(cartId, fresh.offer_id)
+      expect(removed.status).toBe(200)
+      expect(coverLines(removed.data.cart)).toHaveLength(0)
+    })
+
+    it("re-prices the cover when the covered line's quantity changes, removes it when the plan is gone or the line is removed", async () => {
+      const { cartId, line, offer } = await quotedCart()
+      const standard = offer.quotes.find((q: any) => q.product_config_id === "pc-standard")
+      await shop.select(cartId, offer.offer_id, { quote_id: standard.id })
+
+      await shop.setQuantity(cartId, line.id, 2)
+      const repriced = await eventually(async () => {
+        const [cover] = coverLines(await shop.cart(cartId))
+        expect(cover.unit_price).toBe(standInQuotePrice("pc-standard", TENT_PRICE, 2))
+        return cover
+      })
+      expect(repriced.metadata.xcover_offer_id).not.toBe(offer.offer_id)
+      expect(repriced.metadata.xcover_product_config_id).toBe("pc-standard")
+      expect((await ledger(cartId))[offer.offer_id].replaced_at).not.toBeNull()
+
+      standIn.setPlans(["pc-premium"])
+      await shop.setQuantity(cartId, line.id, 3)
+      await eventually(async () => expect(coverLines(await shop.cart(cartId))).toHaveLength(0))
+
+      standIn.setPlans(["pc-standard", "pc-premium"])
+      const fresh = (await shop.quote(cartId, line.id)).data.xcover_offer
+      await shop.select(cartId, fresh.offer_id, { quote_id: fresh.quotes[0].id })
+      await shop.removeItem(cartId, line.id)
+      await eventually(async () => expect((await shop.cart(cartId)).items).toHaveLength(0))
+    })
+
+    it("does not count a plugin-quoted offer as taken because another line's metadata names it", async () => {
+      const { cartId, offer } = await quotedCart()
+      await shop.takeOffer(cartId, offer.offer_id)
+      await shop.complete(cartId)
+      await eventually(async () => expect((await ledger(cartId))[offer.offer_id].status).toBe("opted_out"))
+      expect(standIn.acceptedOfferIds()).toEqual([offer.offer_id])
+    })
+
+    it("answers no cover as a 200 without quotes, XCover down or hanging as a 503 within the timeout, the cart untouched", async () => {
+      const cartId = await shop.createCart()
+      const line = tentLine(await shop.cart(cartId))
+      standIn.refuseCover("TENT-M")
+      const none = await shop.quote(cartId, line.id)
+      expect(none).toMatchObject({ status: 200, data: { xcover_offer: null } })
+      standIn.reset()
+
+      standIn.scriptNext({ status: 503 })
+      const down = await shop.quote(cartId, line.id)
+      expect(down.status).toBe(503)
+      expect(down.data.message).toMatch(/XCover cannot be reached/)
+
+      standIn.scriptNext({ hang: true })
+      const started = Date.now()
+      const hanging = await shop.quote(cartId, line.id)
+      expect(hanging.status).toBe(503)
+      // XCOVER_TIMEOUT_MS is 1000 in tests: the shopper is not kept waiting for XCover.
+      expect(Date.now() - started).toBeLessThan(5_000)
+
+      const cart = await shop.cart(cartId)
+      expect(cart.items).toHaveLength(1)
+      expect(await ledger(cartId)).toEqual({})
+      expect(JSON.stringify([none.data, down.data, hanging.data])).not.toContain("sup3r")
+    })
+
+    it("sends the request a store's setOfferRequest hook made", async () => {
+      hookAdds = { event_type: "PRODUCT", store_reference: "hook-was-here" }
+      await quotedCart()
+      expect(createOfferCalls()[0].body).toMatchObject({
+        context: { event_type: "PRODUCT", store_reference: "hook-was-here", product: { retail_value: TENT_PRICE } },
+      })
+    })
+
+  },
+})

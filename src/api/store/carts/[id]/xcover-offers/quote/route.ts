@@ -1,0 +1,30 @@
+import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
+import { quoteXcoverOfferWorkflow } from "../../../../../../workflows/quote-xcover-offer"
+import type { StoreQuoteOfferBody } from "../../../../../middlewares"
+
+/**
+ * An XCover offer for one line of the cart, priced by XCover, with the copy to render.
+ * `xcover_offer: null` means XCover offers no cover for this item (not an error).
+ */
+export async function POST(req: MedusaRequest<StoreQuoteOfferBody>, res: MedusaResponse) {
+  const { result } = await quoteXcoverOfferWorkflow(req.scope).run({
+    input: { cart_id: req.params.id, line_item_id: req.validatedBody.line_item_id },
+  })
+  switch (result.kind) {
+    case "offer":
+      res.json({ xcover_offer: result.offer })
+      return
+    case "no_cover":
+      res.json({ xcover_offer: null })
+      return
+    case "unavailable":
+      if (result.retry_after_ms !== null) {
+        res.setHeader("retry-after", String(Math.ceil(result.retry_after_ms / 1000)))
+      }
+      res.status(503).json({ type: "xcover_unavailable", message: "XCover cannot be reached right now: no cover can be offered. Try again shortly; the cart is unchanged." })
+      return
+    case "refused":
+      res.status(502).json({ type: "xcover_refused", message: "XCover refused the quote request; the store's logs say why. The cart is unchanged." })
+      return
+  }
+}

@@ -1,0 +1,51 @@
+import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
+import type { MedusaContainer } from "@medusajs/framework/types"
+import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
+
+/**
+ * The product type id the plugin's cover lines carry (no such product type needs to exist):
+ * tax rate overrides match line items by it.
+ */
+export const COVER_PRODUCT_TYPE_ID = "ptyp_xcover_cover"
+export const COVER_TAX_RATE_CODE = "XCOVER"
+
+/**
+ * XCover's price already includes insurance tax, so no Medusa tax may be added on top. A custom
+ * line with no product gets its tax region's default rate; Medusa's own way to exempt a kind of
+ * item is a rate override for its product type. This puts a 0 % override for the cover lines'
+ * type in every tax region that lacks one (created once; visible under Settings > Tax Regions).
+ */
+export async function exemptCoverFromTax(container: MedusaContainer): Promise<number> {
+  const tax = container.resolve(Modules.TAX)
+  const regions = await tax.listTaxRegions({}, { select: ["id"] })
+  if (!regions.length) {
+    return 0
+  }
+  const existing = await tax.listTaxRates({ tax_region_id: regions.map((r) => r.id), code: COVER_TAX_RATE_CODE }, { select: ["id", "tax_region_id"] })
+  const covered = new Set(existing.map((r) => r.tax_region_id))
+  const missing = regions.filter((r) => !covered.has(r.id))
+  if (missing.length) {
+    await tax.createTaxRates(
+      missing.map((region) => ({
+        tax_region_id: region.id,
+        rate: 0,
+        code: COVER_TAX_RATE_CODE,
+        name: "XCover cover (insurance tax is in XCover's price)",
+        is_combinable: false,
+        rules: [{ reference: "product_type", reference_id: COVER_PRODUCT_TYPE_ID }],
+      }))
+    )
+    container
+      .resolve(ContainerRegistrationKeys.LOGGER)
+      .info(`xcover: added a 0 % tax override for XCover cover lines in ${missing.length} tax region(s)`)
+  }
+  return missing.length
+}
+
+let running: Promise<number> | null = null
+
+/** Before a cover line is added: one check at a time per process (concurrent selections share it). */
+export const exemptCoverFromTaxStep = createStep("exempt-xcover-cover-from-tax", async (_: void, { container }) => {
+  running ??= exemptCoverFromTax(container).finally(() => (running = null))
+  return new StepResponse(await running)
+})
