@@ -1,6 +1,6 @@
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { StepResponse } from "@medusajs/framework/workflows-sdk"
-import { createTaxRegionsWorkflow } from "@medusajs/medusa/core-flows"
+import { createPromotionsWorkflow, createTaxRegionsWorkflow } from "@medusajs/medusa/core-flows"
 import { createAdminUser } from "../helpers/admin-user"
 import { eventually } from "../helpers/eventually"
 import { seedStore } from "../helpers/seed-store"
@@ -84,6 +84,20 @@ medusaIntegrationTestRunner({
       const otherOffer = (await shop.quote(cartId, second.id)).data.xcover_offer
       expect((await shop.recordOffer(cartId, "storefront-own-1")).status).toBe(201)
 
+      // An automatic 10 % off everything: it must reach the tents, never the cover.
+      await createPromotionsWorkflow(getContainer()).run({
+        input: {
+          promotionsData: [
+            {
+              code: "TENTS10",
+              type: "standard",
+              status: "active",
+              is_automatic: true,
+              application_method: { type: "percentage", target_type: "items", allocation: "each", max_quantity: 10, value: 10, currency_code: "eur" },
+            },
+          ],
+        },
+      })
       const selected = await shop.select(cartId, offer.offer_id, { quote_id: standard.id })
       expect(selected.status).toBe(200)
       const [cover] = coverLines(selected.data.cart)
@@ -91,13 +105,13 @@ medusaIntegrationTestRunner({
 
       const orderId = await shop.complete(cartId)
       const admin = await createAdminUser(getContainer(), api)
-      const { data } = await api.get(`/admin/orders/${orderId}?fields=total,item_total,shipping_total,tax_total,*items`, admin)
+      const { data } = await api.get(`/admin/orders/${orderId}?fields=total,item_total,shipping_total,tax_total,discount_total,*items`, admin)
       const order = data.order
       const orderCover = order.items.find((i: any) => !i.variant_id)
-      expect(orderCover).toMatchObject({ unit_price: standard.price.amount, total: standard.price.amount, tax_total: 0 })
+      expect(orderCover).toMatchObject({ unit_price: standard.price.amount, total: standard.price.amount, tax_total: 0, discount_total: 0 })
       const tents = order.items.filter((i: any) => i.variant_id)
       // The store does charge VAT on its goods: the cover's 0 is not for want of a tax region.
-      expect(tents.every((i: any) => i.tax_total > 0)).toBe(true)
+      expect(tents.every((i: any) => i.tax_total > 0 && i.discount_total > 0)).toBe(true)
       const tentsTotal = tents.reduce((sum: number, i: any) => sum + i.total, 0)
       expect(order.total).toBeCloseTo(tentsTotal + order.shipping_total + standard.price.amount, 2)
       expect(order.shipping_total).toBeGreaterThanOrEqual(SHIPPING)
@@ -143,6 +157,25 @@ medusaIntegrationTestRunner({
       const foreign = await shop.select(cartId, other.offer.offer_id, { quote_id: other.offer.quotes[0].id })
       expect(foreign.status).toBe(409)
       expect(foreign.data.message).toMatch(/another cart/)
+      // An offer XCover priced in another currency than the cart's cannot be bought in it.
+      const usdLine = await shop.addItem(cartId, 1, { usd: true })
+      const usdLineId = usdLine.data.cart.items.find((i: any) => i.metadata?.usd).id
+      standIn.scriptNext({
+        status: 200,
+        body: {
+          id: "usd-offer-1",
+          currency: "USD",
+          products: [{ id: "usd-quote-1", product_config_id: "pc-standard", details: { finance: { price: { total_amount: 4.2 } } } }],
+          content: { title: "Protect it" },
+          errors: {},
+        },
+      })
+      const usd = (await shop.quote(cartId, usdLineId)).data.xcover_offer
+      expect(usd.currency).toBe("USD")
+      const wrongCurrency = await shop.select(cartId, usd.offer_id, { quote_id: "usd-quote-1" })
+      expect(wrongCurrency.status).toBe(409)
+      expect(wrongCurrency.data.message).toMatch(/USD.*EUR/)
+      await shop.removeItem(cartId, usdLineId)
       const unknownOffer = await shop.select(cartId, "no-such-offer", { quote_id: quoteId })
       expect(unknownOffer.status).toBe(404)
       expect((await shop.cart(cartId)).items).toHaveLength(before.items.length)
