@@ -2,6 +2,7 @@ import { defineMiddlewares, validateAndTransformBody, validateAndTransformQuery 
 import { z } from "@medusajs/framework/zod"
 import { OFFER_ID_PATTERN, OFFER_ID_RULE } from "../modules/xcover/offer-id"
 import {
+  AdminListXcoverBookings,
   AdminListXcoverOffers,
   AdminRetryXcoverOffers,
   AdminSaveXcoverSettings,
@@ -62,6 +63,11 @@ export default defineMiddlewares({
       matcher: "/admin/xcover/offers/retry",
       method: ["POST"],
       middlewares: [validateAndTransformBody(AdminRetryXcoverOffers)],
+    },
+    {
+      matcher: "/admin/xcover/bookings",
+      method: ["GET"],
+      middlewares: [validateAndTransformQuery(AdminListXcoverBookings, {})],
     },
     {
       matcher: "/admin/xcover/stats",

@@ -9,14 +9,14 @@ import type { DispatchResult } from "../modules/xcover/service"
 import { optOutDeclinedOffersWorkflow } from "../workflows/opt-out-declined-offers"
 import { ORDER_OFFER_FIELDS, orderOffersInput, type OrderGraph } from "../workflows/steps/load-order-offers"
 
-export type DispatchJobRun = { recovery: RecoveryRun | null; dispatch: DispatchResult | null }
+export type DispatchJobRun = { recovery: RecoveryRun | null; dispatch: DispatchResult | null; bookings: DispatchResult | null }
 
 /**
  * The durable half of delivery. Runs in every server/worker process that runs jobs; the order
  * cursor and the offers are claimed atomically, so processes share the work without doing
  * anything twice.
  * 1. Orders placed since the last run whose `order.placed` was lost get their offers decided.
- * 2. Every due opt-out is sent: retries, and offers whose sender died mid-call.
+ * 2. Every due opt-out and confirm is sent: retries, and calls whose sender died mid-call.
  * A failure in 1 (one order, or the whole pass) is logged and never stops 2.
  */
 export default async function dispatchXcoverOptOutsJob(container: MedusaContainer): Promise<DispatchJobRun> {
@@ -36,7 +36,9 @@ export default async function dispatchXcoverOptOutsJob(container: MedusaContaine
   } catch (err) {
     logger.error(`xcover: recovery of lost orders failed this run: ${err instanceof Error ? err.message : String(err)}`)
   }
-  return { recovery, dispatch: await xcover.dispatchAllDue() }
+  // Both kinds share the account's rate budget; neither waits for the other's backlog.
+  const [dispatch, bookings] = await Promise.all([xcover.dispatchAllDue(), xcover.dispatchAllDueBookings()])
+  return { recovery, dispatch, bookings }
 }
 
 /** Orders after `after` in (created_at, id) order, none created after `upTo`. */

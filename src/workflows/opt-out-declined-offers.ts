@@ -1,5 +1,5 @@
 import { createWorkflow, transform, when, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
-import { dispatchOptOutsStep } from "./steps/dispatch-opt-outs"
+import { dispatchBookingsStep, dispatchOptOutsStep } from "./steps/dispatch-opt-outs"
 import { loadOrderOffersStep } from "./steps/load-order-offers"
 import { recordOrderOffersStep } from "./steps/record-order-offers"
 
@@ -7,7 +7,8 @@ export const optOutDeclinedOffersWorkflowId = "opt-out-declined-xcover-offers"
 
 /**
  * After an order is placed: load its cart's offers, record which were bought and which were
- * declined, then opt out the declined ones.
+ * declined (bookings and opt-outs written in one transaction), then book the taken ones and opt
+ * out the declined ones, both through the outbox.
  */
 export const optOutDeclinedOffersWorkflow = createWorkflow(
   optOutDeclinedOffersWorkflowId,
@@ -17,6 +18,9 @@ export const optOutDeclinedOffersWorkflow = createWorkflow(
     const dispatch = when({ decision }, ({ decision }) => decision.declined.length > 0).then(() =>
       dispatchOptOutsStep(transform({ input }, ({ input }) => ({ order_id: input.order_id })))
     )
-    return new WorkflowResponse({ decision, dispatch })
+    const booking = when({ decision }, ({ decision }) => (decision.bookings ?? []).length > 0).then(() =>
+      dispatchBookingsStep(transform({ input }, ({ input }) => ({ order_id: input.order_id })))
+    )
+    return new WorkflowResponse({ decision, dispatch, booking })
   }
 )

@@ -51,3 +51,26 @@ export const OFFER_TRANSITIONS: Record<OfferStatus, readonly OfferStatus[]> = {
 export function statusesInto(to: OfferStatus): OfferStatus[] {
   return OFFER_STATUSES.filter((from) => OFFER_TRANSITIONS[from].includes(to))
 }
+
+/**
+ * The booking of a taken offer (table `xcover_booking`): its own outbox row and, once XCover
+ * confirmed it, the policy.
+ * - `pending`   decided at order placement; due for a confirm call at `next_attempt_at`
+ * - `sending`   taken by one process until `lease_until`
+ * - `retrying`  the last try failed in a way worth retrying; due again at `next_attempt_at`
+ * - `booked`    XCover confirmed it (200, or 409 with the same booking, or it already existed)
+ * - `failed`    XCover refused it (404, 422, ...), retries ran out, or the order lacked what a
+ *               confirm needs: serious, the shopper paid; retried by hand once the cause is fixed
+ */
+export const BOOKING_STATUSES = ["pending", "sending", "retrying", "booked", "failed"] as const
+export type BookingStatus = (typeof BOOKING_STATUSES)[number]
+
+/** - dispatcher: pending | retrying | sending (lease over) → sending → booked | retrying | failed, or back
+ *  - by hand: failed → pending */
+export const BOOKING_TRANSITIONS: Record<BookingStatus, readonly BookingStatus[]> = {
+  pending: ["sending"],
+  sending: ["sending", "booked", "retrying", "failed", "pending"],
+  retrying: ["sending"],
+  booked: [],
+  failed: ["pending"],
+}

@@ -48,6 +48,11 @@ export const xcoverOptionsSchema = z.object({
   signatureAlgorithm: z.enum(SIGNATURE_ALGORITHMS).default("hmac-sha512"),
   signedHeaders: z.enum(SIGNED_HEADERS).default("date"),
   timeoutMs: positiveInt(1_000, 120_000).default(10_000),
+  /**
+   * Book every taken offer when the order is placed (XCover's Confirm Offer). Off: taken offers
+   * are only recorded as `selected`, for stores that confirm them elsewhere.
+   */
+  booking: z.boolean().default(true),
   /** `customer.language` of the quotes the plugin asks for: the language of XCover's copy. */
   language: z
     .string()

@@ -1,4 +1,4 @@
-import type { Logger } from "@medusajs/framework/types"
+import type { IEventBusModuleService, Logger } from "@medusajs/framework/types"
 import { MedusaService } from "@medusajs/framework/utils"
 import { XcoverClient, type XcoverCallLog } from "./client/xcover-client"
 import { describeOutcome } from "./client/outcome"
@@ -30,6 +30,9 @@ import { listOfferLog, offerStats, requeueOffer, requeueOffers, type OfferLogEnt
 import { Dispatcher, type DispatchResult } from "./outbox/dispatcher"
 import type { CircuitView } from "./outbox/dispatch-state"
 import { optOutKind } from "./outbox/opt-out"
+import { bookingKind, type BookingSettled, type ClaimedBooking } from "./outbox/booking"
+import type { OutboxKind } from "./outbox/kind"
+import { bookingStats, listBookings, listOrderBookings, requeueBooking, type BookingFilters, type BookingView } from "./ledger/bookings"
 import { describeProbe, NOT_CONFIGURED_RESULT, type ConnectionTestResult } from "./settings/connection-test"
 import type { SettingsView, StoredSettings } from "./settings/resolve-settings"
 import { XcoverSettingsStore, type SaveSettingsInput } from "./settings/settings-store"
@@ -38,10 +41,13 @@ import { XcoverSettingsStore, type SaveSettingsInput } from "./settings/settings
 type InjectedDependencies = {
   logger: Logger
   manager: SqlManager
+  /** Medusa's event bus, for `xcover.booking.*` events (absent in a module loaded alone). */
+  event_bus?: IEventBusModuleService
   [XCOVER_OPTIONS_KEY]: XcoverOptions
 }
 
 export type { CoverLine, OrderOffersInput, OrderOffersResult, RecordedOffer } from "./ledger/offers"
+export type { BookingInput, BookingView, Policyholder } from "./ledger/bookings"
 export { idempotencyKeyFor } from "./ledger/offers"
 export type { QuotedOffer } from "./ledger/quoted-offers"
 export type { CreateOfferResult, CreatedOffer, OfferContent, OfferQuote } from "./client/create-offer"
@@ -67,6 +73,8 @@ export default class XcoverModuleService extends MedusaService({ XcoverOffer }) 
   protected readonly options_: XcoverOptions
   protected readonly client_: XcoverClient
   protected readonly dispatcher_: Dispatcher
+  protected readonly bookingKind_: OutboxKind<ClaimedBooking>
+  protected readonly eventBus_?: IEventBusModuleService
 
   /** Medusa's module lifecycle: on shutdown, close the keep-alive pools so no socket holds the process open. */
   readonly __hooks = {
@@ -83,14 +91,16 @@ export default class XcoverModuleService extends MedusaService({ XcoverOffer }) 
     this.logger_ = deps.logger
     this.manager_ = deps.manager
     this.options_ = deps[XCOVER_OPTIONS_KEY]
+    this.eventBus_ = deps.event_bus
     this.client_ = new XcoverClient({ timeoutMs: this.options_.timeoutMs }, (log) => this.logCall(log))
+    this.bookingKind_ = bookingKind((event) => this.bookingSettled(event))
     this.dispatcher_ = new Dispatcher(
       this.manager_,
       this.client_,
       this.options_,
       this.logger_,
       () => this.settingsStore().resolve(),
-      [optOutKind]
+      [optOutKind, this.bookingKind_]
     )
   }
 
@@ -136,9 +146,64 @@ export default class XcoverModuleService extends MedusaService({ XcoverOffer }) 
     return this.dispatcher_.dispatch(optOutKind, filter)
   }
 
-  /** Background sweep for the scheduled job: one at a time per process; processes share the work. */
+  /** Background sweep of opt-outs for the scheduled job: one at a time per process; processes share the work. */
   async dispatchAllDue(): Promise<DispatchResult | null> {
     return this.dispatcher_.sweep(optOutKind)
+  }
+
+  // ---- Bookings (ledger/bookings, outbox/booking): the taken branch ----
+
+  get bookingEnabled(): boolean {
+    return this.options_.booking
+  }
+
+  /** Sends every due confirm (optionally one order's), through the same dispatcher and budget as opt-outs. */
+  async dispatchDueBookings(filter: { order_id?: string } = {}): Promise<DispatchResult> {
+    return this.dispatcher_.dispatch(this.bookingKind_, filter)
+  }
+
+  async dispatchAllDueBookings(): Promise<DispatchResult | null> {
+    return this.dispatcher_.sweep(this.bookingKind_)
+  }
+
+  async listOrderBookings(orderId: string): Promise<BookingView[]> {
+    return listOrderBookings(this.manager_, orderId)
+  }
+
+  async listBookings(filters: BookingFilters): Promise<{ bookings: BookingView[]; count: number }> {
+    return listBookings(this.manager_, filters)
+  }
+
+  async getBookingStats() {
+    return bookingStats(this.manager_)
+  }
+
+  /** Moves a failed booking back to pending, due now; the caller dispatches it. */
+  async requeueBooking(id: string): Promise<BookingView> {
+    return requeueBooking(this.manager_, id, this.options_.retry.maxAgeMs)
+  }
+
+  /** A booking reached its end: one log line, and an event stores can subscribe to (emails, say). */
+  private bookingSettled(event: BookingSettled): void {
+    if (event.status === "booked") {
+      const number = event.booking?.booking_id ?? "(no booking id in the answer)"
+      this.logger_.info(`xcover: offer ${event.offer_id} of order ${event.order_id} booked: ${number}`)
+      if (event.price_mismatch) {
+        this.logger_.warn(
+          `xcover: booking ${number} (order ${event.order_id}): XCover booked ${event.booking?.total_price} ${event.booking?.currency ?? ""}, the order charged ${event.charged_amount}; check it in the admin`
+        )
+      }
+    } else {
+      this.logger_.error(`xcover: booking of offer ${event.offer_id} (order ${event.order_id}) FAILED: ${event.reason}. The shopper paid for cover: fix the cause and retry it from the order page`)
+    }
+    const name = event.status === "booked" ? "xcover.booking.confirmed" : "xcover.booking.failed"
+    const data =
+      event.status === "booked"
+        ? { order_id: event.order_id, offer_id: event.offer_id, booking_id: event.booking?.booking_id ?? null, price_mismatch: event.price_mismatch }
+        : { order_id: event.order_id, offer_id: event.offer_id, reason: event.reason }
+    void this.eventBus_?.emit({ name, data }).catch((err: unknown) =>
+      this.logger_.warn(`xcover: could not emit ${name}: ${err instanceof Error ? err.message : String(err)}`)
+    )
   }
 
   async getDeliveryHealth(): Promise<DeliveryHealth> {

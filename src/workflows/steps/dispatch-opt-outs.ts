@@ -14,3 +14,12 @@ export const dispatchOptOutsStep = createStep(
     return new StepResponse(await xcover.dispatchDueOptOuts(input))
   }
 )
+
+/** Sends the order's due confirms right away; like opt-outs, failures are recorded and retried. */
+export const dispatchBookingsStep = createStep(
+  "dispatch-xcover-bookings",
+  async (input: { order_id?: string }, { container }) => {
+    const xcover = container.resolve<XcoverModuleService>(XCOVER_MODULE)
+    return new StepResponse(await xcover.dispatchDueBookings(input))
+  }
+)

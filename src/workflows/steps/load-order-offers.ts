@@ -1,7 +1,9 @@
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { isValidOfferId, MAX_OFFERS_PER_CART } from "../../modules/xcover/offer-id"
-import type { CoverLine, OrderOffersInput } from "../../modules/xcover/service"
+import { XCOVER_MODULE } from "../../modules/xcover"
+import type XcoverModuleService from "../../modules/xcover/service"
+import type { BookingInput, CoverLine, OrderOffersInput, Policyholder } from "../../modules/xcover/service"
 
 /** Where storefronts may list offers without calling the store route. */
 export const CART_METADATA_KEY = "xcover_offer_ids"
@@ -12,12 +14,29 @@ export const COVER_QUOTE_METADATA_KEY = "xcover_quote_id"
 /** On the plugin's cover lines: the cart line item the cover protects. */
 export const COVERED_ITEM_METADATA_KEY = "xcover_covered_item_id"
 
+type AddressGraph = { first_name?: string | null; last_name?: string | null; phone?: string | null; country_code?: string | null } | null
+
 export type OrderGraph = {
   id: string
   created_at: Date | string
+  email?: string | null
+  currency_code?: string | null
+  billing_address?: AddressGraph
+  shipping_address?: AddressGraph
+  customer?: { first_name?: string | null; last_name?: string | null; email?: string | null; phone?: string | null } | null
   cart?: { id: string; metadata?: Record<string, unknown> | null } | null
-  items?: ({ metadata?: Record<string, unknown> | null; variant_id?: string | null; unit_price?: number | string | null } | null)[] | null
+  items?:
+    | ({
+        metadata?: Record<string, unknown> | null
+        variant_id?: string | null
+        unit_price?: number | string | null
+        quantity?: number | string | null
+      } | null)[]
+    | null
 }
+
+/** Line item metadata key (storefront-created offers): the quote ids the shopper bought, to confirm. */
+export const QUOTE_IDS_METADATA_KEY = "xcover_quote_ids"
 
 /**
  * Reads the cart metadata's offer ids. A malformed value is skipped (with the reason) rather
@@ -76,14 +95,60 @@ export function coverLines(items: OrderGraph["items"]): CoverLine[] {
   })
 }
 
-/** The fields of an order that the decision (and recovery) reads. */
+/** The fields of an order that recovery reads to tell whether the decision reached it. */
 export const ORDER_OFFER_FIELDS = ["id", "created_at", "cart.id", "cart.metadata", "items.metadata", "items.variant_id", "items.unit_price"]
+
+/** What the decision reads: the above, and what booking needs (the policyholder, the charges). */
+export const ORDER_DECISION_FIELDS = [
+  ...ORDER_OFFER_FIELDS,
+  "email",
+  "currency_code",
+  "items.quantity",
+  ...["billing_address", "shipping_address"].flatMap((a) => ["first_name", "last_name", "phone", "country_code"].map((f) => `${a}.${f}`)),
+  "customer.first_name",
+  "customer.last_name",
+  "customer.email",
+  "customer.phone",
+]
+
+/**
+ * The policyholder from the order: each field from the billing address, else the shipping
+ * address, else the customer. What the order lacks stays out: XCover says if it needs it.
+ */
+export function policyholderOf(order: OrderGraph): Policyholder {
+  const first = (...values: (string | null | undefined)[]) => values.map((v) => v?.trim()).find((v) => !!v)
+  const billing = order.billing_address ?? {}
+  const shipping = order.shipping_address ?? {}
+  const customer = order.customer ?? {}
+  const fields: Policyholder = {
+    first_name: first(billing.first_name, shipping.first_name, customer.first_name),
+    last_name: first(billing.last_name, shipping.last_name, customer.last_name),
+    email: first(order.email, customer.email),
+    phone: first(billing.phone, shipping.phone, customer.phone),
+    country: first(billing.country_code, shipping.country_code)?.toUpperCase(),
+  }
+  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as Policyholder
+}
+
+/** Per line naming an offer: the quote ids its metadata lists and what the line charged. */
+export function bookingLines(items: OrderGraph["items"]): BookingInput["lines"] {
+  return (items ?? []).flatMap((item) => {
+    const offerId = item?.metadata?.[LINE_ITEM_METADATA_KEY]
+    if (!item || !isValidOfferId(offerId)) {
+      return []
+    }
+    const raw = item.metadata?.[QUOTE_IDS_METADATA_KEY]
+    const listed = Array.isArray(raw) ? raw : typeof raw === "string" ? [raw] : []
+    const quoteIds = listed.filter(isValidOfferId)
+    return [{ offer_id: offerId, quote_ids: quoteIds.length ? quoteIds : null, charged_amount: Number(item.unit_price ?? 0) * Number(item.quantity ?? 1) }]
+  })
+}
 
 /**
  * What the decision needs from a loaded order (null for an order without a cart), and what
  * was wrong with its metadata.
  */
-export function orderOffersInput(order: OrderGraph): { input: OrderOffersInput | null; problems: string[] } {
+export function orderOffersInput(order: OrderGraph, options: { booking?: boolean } = {}): { input: OrderOffersInput | null; problems: string[] } {
   if (!order.cart?.id) {
     return { input: null, problems: [] }
   }
@@ -96,6 +161,9 @@ export function orderOffersInput(order: OrderGraph): { input: OrderOffersInput |
       metadata_offer_ids: fromMetadata.ids,
       selected_offer_ids: selectedOfferIds(order.items),
       cover_lines: coverLines(order.items),
+      booking: options.booking
+        ? { policyholder: policyholderOf(order), currency: order.currency_code ?? "", lines: bookingLines(order.items) }
+        : null,
     },
     problems: fromMetadata.problems,
   }
@@ -110,12 +178,13 @@ export const loadOrderOffersStep = createStep(
   async (input: { order_id: string }, { container }) => {
     const query = container.resolve(ContainerRegistrationKeys.QUERY)
     const logger = container.resolve(ContainerRegistrationKeys.LOGGER)
-    const { data } = await query.graph({ entity: "order", fields: ORDER_OFFER_FIELDS, filters: { id: input.order_id } })
+    const { data } = await query.graph({ entity: "order", fields: ORDER_DECISION_FIELDS, filters: { id: input.order_id } })
     const order = data[0] as OrderGraph | undefined
     if (!order) {
       return new StepResponse<OrderOffersInput | null>(null)
     }
-    const { input: decision, problems } = orderOffersInput(order)
+    const xcover = container.resolve<XcoverModuleService>(XCOVER_MODULE)
+    const { input: decision, problems } = orderOffersInput(order, { booking: xcover.bookingEnabled })
     for (const problem of problems) {
       logger.warn(`xcover: order ${order.id}: ${problem}; skipped`)
     }

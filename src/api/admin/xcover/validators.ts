@@ -1,6 +1,7 @@
 import { z } from "@medusajs/framework/zod"
 import { ADMIN_ENVIRONMENTS, type AdminEnvironment } from "../../../modules/xcover/models/xcover-settings"
 import { OFFER_STATUSES } from "../../../modules/xcover/models/xcover-offer"
+import { BOOKING_STATUSES } from "../../../modules/xcover/offer-statuses"
 import { SIGNATURE_ALGORITHMS } from "../../../modules/xcover/options"
 
 // Medusa's validator prints the received value for some type errors; the secret's own check
@@ -89,3 +90,11 @@ export type AdminRetryXcoverOffersBody = z.infer<typeof AdminRetryXcoverOffers>
 
 export const AdminXcoverStats = z.object(dateRange)
 export type AdminXcoverStatsQuery = z.infer<typeof AdminXcoverStats>
+
+export const AdminListXcoverBookings = z.object({
+  status: z.enum(BOOKING_STATUSES).optional(),
+  order_id: z.string().min(1).max(100).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).default(0),
+})
+export type AdminListXcoverBookingsQuery = z.infer<typeof AdminListXcoverBookings>

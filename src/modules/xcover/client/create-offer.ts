@@ -1,4 +1,5 @@
 import { isValidOfferId } from "../offer-id"
+import { record, text } from "./json"
 import type { XcoverAnswer } from "./xcover-client"
 import { describeOutcome } from "./outcome"
 
@@ -148,12 +149,4 @@ export function parseCreatedOffer(body: unknown): CreatedOffer | null {
         }
       : null,
   }
-}
-
-function record(value: unknown): Record<string, unknown> | null {
-  return value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : null
-}
-
-function text(value: unknown): string | null {
-  return typeof value === "string" ? value : null
 }

@@ -67,7 +67,7 @@ export class XcoverClient {
   optOut(request: OptOutRequest): Promise<XcoverOutcome> {
     if (!isValidOfferId(request.offerId)) {
       // Callers validate earlier; this guard keeps a bad id from ever shaping a URL.
-      return Promise.resolve({ kind: "rejected", status: null, type: "invalid_offer_id", message: "offer id has characters XCover ids never have", retryAfterMs: null })
+      return Promise.resolve(invalidId("offer"))
     }
     const path = `/offers/${encodeURIComponent(request.offerId)}/opt_out/`
     return this.call({ settings: request.settings, path, body: {}, idempotencyKey: request.idempotencyKey }).then((r) => r.outcome)
@@ -79,6 +79,26 @@ export class XcoverClient {
    */
   createOffer(settings: XcoverCallSettings, request: OfferRequest): Promise<XcoverAnswer> {
     return this.call({ settings, path: "/offers/", query: "include_content=true", body: request, readBody: true })
+  }
+
+  /**
+   * Confirm Offer (`POST offers/{offer_id}/confirm/`): books the taken quotes. The same key on
+   * every try: a repeat of a processed key answers 409 with the same booking.
+   */
+  confirmOffer(settings: XcoverCallSettings, offerId: string, request: Record<string, unknown>, idempotencyKey: string): Promise<XcoverAnswer> {
+    if (!isValidOfferId(offerId)) {
+      return Promise.resolve({ outcome: invalidId("offer"), body: null })
+    }
+    const path = `/offers/${encodeURIComponent(offerId)}/confirm/`
+    return this.call({ settings, path, body: request, idempotencyKey, readBody: true })
+  }
+
+  /** Get Booking (`GET bookings/{booking_id}/`). */
+  getBooking(settings: XcoverCallSettings, bookingId: string): Promise<XcoverAnswer> {
+    if (!isValidOfferId(bookingId)) {
+      return Promise.resolve({ outcome: invalidId("booking"), body: null })
+    }
+    return this.call({ settings, method: "GET", path: `/bookings/${encodeURIComponent(bookingId)}/`, readBody: true })
   }
 
   /**
@@ -187,6 +207,10 @@ export class XcoverClient {
     }
     return endpoint
   }
+}
+
+function invalidId(what: "offer" | "booking"): XcoverOutcome {
+  return { kind: "rejected", status: null, type: `invalid_${what}_id`, message: `${what} id has characters XCover ids never have`, retryAfterMs: null }
 }
 
 function parseJson(text: string): unknown {

@@ -3,6 +3,7 @@ import type { OfferSource, OfferStatus } from "../models/xcover-offer"
 import { MAX_OFFERS_PER_CART } from "../offer-id"
 import { statusesInto } from "../offer-statuses"
 import { lockCartOffers, type SqlExecutor, type SqlManager } from "../sql"
+import { insertBookings, type BookingInput } from "./bookings"
 
 /** A recorded offer as the store API shows it. */
 export type RecordedOffer = {
@@ -28,6 +29,8 @@ export type OrderOffersInput = {
   selected_offer_ids: string[]
   /** The order's lines without a variant that name an offer and a quote: the plugin's cover lines. */
   cover_lines?: CoverLine[]
+  /** Present when taken offers are to be booked (plugin option `booking`). */
+  booking?: BookingInput | null
 }
 
 /** A line the plugin added for a selected quote, as the order holds it. */
@@ -45,6 +48,8 @@ export type OrderOffersResult = {
    * metadata a shopper set on another item): not bought, so declined like any other.
    */
   not_taken?: string[]
+  /** Taken offers whose booking this decision wrote (pending, or failed for want of a quote id). */
+  bookings?: string[]
 }
 
 /**
@@ -190,6 +195,14 @@ export async function recordOrderOffers(manager: SqlManager, input: OrderOffersI
     for (const [offerId, quoteId] of takenQuotes) {
       await em.execute("UPDATE xcover_offer SET taken_quote_id = ? WHERE offer_id = ? AND order_id = ? AND status = 'selected'", [quoteId, offerId, input.order_id])
     }
+    // Both branches in one transaction: the bookings of what this order took, with its opt-outs.
+    const bookings = input.booking
+      ? await insertBookings(
+          em,
+          { order_id: input.order_id, cart_id: input.cart_id, placed_at: input.placed_at, booking: input.booking },
+          selectedRows.map((r) => ({ offer_id: String(r.offer_id), quote_id: takenQuotes.get(String(r.offer_id)) ?? null }))
+        )
+      : []
     const alreadySentRows = await em.execute(
       `SELECT offer_id FROM xcover_offer
        WHERE offer_id IN (${placeholders(selected)}) AND status IN ('sending', 'opted_out') AND deleted_at IS NULL`,
@@ -213,6 +226,7 @@ export async function recordOrderOffers(manager: SqlManager, input: OrderOffersI
       foreign: ids(foreignRows),
       already_sent: ids(alreadySentRows),
       not_taken: notTaken,
+      bookings,
     }
   })
 }

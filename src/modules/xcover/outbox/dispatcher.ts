@@ -217,14 +217,15 @@ export class Dispatcher {
     }
     result.sent++
     const answered = (async () => {
-      const outcome = await kind.send(this.client, settings, op)
+      const answer = await kind.send(this.client, settings, op)
+      const { outcome } = answer
       await this.afterAnswer(outcome, settings)
       if (outcome.kind === "unauthorized") {
         await kind.release(this.db, op, { outcome, counted: false })
         result.deferred++
         return
       }
-      const status = await kind.complete(this.db, op, outcome, this.nextTry(op, started, outcome))
+      const status = await kind.complete(this.db, op, answer, this.nextTry(op, started, outcome))
       if (status === null) {
         this.logger.warn(`xcover: ${kind.name} of ${op.subject} (try ${started.attempt}): its claim was taken over before the outcome was written; ignored`)
         return

@@ -1,5 +1,5 @@
 import type { XcoverOutcome } from "../client/outcome"
-import type { XcoverCallSettings, XcoverClient } from "../client/xcover-client"
+import type { XcoverAnswer, XcoverCallSettings, XcoverClient } from "../client/xcover-client"
 import type { RetryPolicy } from "./backoff"
 import type { SqlExecutor } from "../sql"
 
@@ -41,9 +41,10 @@ export interface OutboxKind<Op extends ClaimedOperation = ClaimedOperation> {
   ): Promise<Op[]>
   /** Counts the try and extends the lease, only if the claim still holds and sending is allowed. */
   startSend(db: SqlExecutor, op: Op, leaseMs: number): Promise<StartedSend | null>
-  send(client: XcoverClient, settings: XcoverCallSettings, op: Op): Promise<XcoverOutcome>
-  /** Writes the outcome; null when the claim no longer held. */
-  complete(db: SqlExecutor, op: Op, outcome: XcoverOutcome, next: { giveUp: boolean; nextAttemptAt: Date | null }): Promise<CompletedStatus | null>
+  /** The call (a kind may make a second one, such as reading a booking that already exists). */
+  send(client: XcoverClient, settings: XcoverCallSettings, op: Op): Promise<XcoverAnswer>
+  /** Writes the outcome (and what the answer's body says); null when the claim no longer held. */
+  complete(db: SqlExecutor, op: Op, answer: XcoverAnswer, next: { giveUp: boolean; nextAttemptAt: Date | null }): Promise<CompletedStatus | null>
   /**
    * Puts a claimed operation back as due: unsent (`counted` when `startSend` had counted the
    * try), or with the answer that stopped it (401/403: sent, so the try stays counted).

@@ -1,0 +1,59 @@
+import { record, text, num } from "./json"
+import type { XcoverAnswer } from "./xcover-client"
+
+/** A policy as XCover's Confirm Offer / Get Booking answer it (the fields the plugin keeps). */
+export type XcoverBooking = {
+  booking_id: string
+  booking_status: string | null
+  currency: string | null
+  total_price: number | null
+  total_premium: number | null
+  total_tax: number | null
+  quotes: { id: string; status: string | null; price: number | null; policy_name: string | null }[]
+  coi_url: string | null
+  coi_pdf: string | null
+  pds_url: string | null
+  fnol_link: string | null
+  cancel_link: string | null
+}
+
+/** Reads a booking; null without an id. Unknown fields are ignored. */
+export function parseBooking(body: unknown): XcoverBooking | null {
+  const b = record(body)
+  if (!b || typeof b.id !== "string" || !b.id) {
+    return null
+  }
+  const coi = record(b.coi)
+  return {
+    booking_id: b.id,
+    booking_status: text(b.status),
+    currency: text(b.currency),
+    total_price: num(b.total_price),
+    total_premium: num(b.total_premium),
+    total_tax: num(b.total_tax),
+    quotes: (Array.isArray(b.quotes) ? b.quotes : []).flatMap((q) => {
+      const quote = record(q)
+      return quote && typeof quote.id === "string"
+        ? [{ id: quote.id, status: text(quote.status), price: num(quote.price), policy_name: text(record(quote.policy)?.policy_name) }]
+        : []
+    }),
+    coi_url: text(coi?.url),
+    coi_pdf: text(coi?.pdf),
+    pds_url: text(b.pds_url),
+    fnol_link: text(b.fnol_link),
+    cancel_link: text(b.cancel_link),
+  }
+}
+
+/**
+ * XCover's answer to a confirm of an offer booked before without this key:
+ * 422 "Booking already exists for fast_quote_id <offer>. INS number: <booking id>". Returns
+ * that booking id: the offer is booked, its booking is read rather than the confirm failing.
+ */
+export function existingBookingId(answer: XcoverAnswer): string | null {
+  if (answer.outcome.status !== 422) {
+    return null
+  }
+  const m = /Booking already exists.*INS number:\s*([A-Za-z0-9_-]+)/.exec(answer.outcome.message ?? "")
+  return m ? m[1] : null
+}

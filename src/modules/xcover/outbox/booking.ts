@@ -1,0 +1,130 @@
+import { existingBookingId, parseBooking, type XcoverBooking } from "../client/booking"
+import { describeOutcome } from "../client/outcome"
+import type { ClaimedOperation, CompletedStatus, OutboxKind } from "./kind"
+import { claimRows, extendRowDeadlines, releaseRow, startRowSend, type LeasedTable } from "./leased-rows"
+
+export type ClaimedBooking = ClaimedOperation & {
+  idempotencyKey: string
+  request: Record<string, unknown>
+  orderId: string
+  chargedAmount: number | null
+}
+
+/** What became of a booking, for the module to log and emit (`xcover.booking.confirmed` / `.failed`). */
+export type BookingSettled =
+  | { status: "booked"; offer_id: string; order_id: string; booking: XcoverBooking | null; price_mismatch: boolean; charged_amount: number | null }
+  | { status: "failed"; offer_id: string; order_id: string; reason: string }
+
+const BOOKINGS: LeasedTable = {
+  table: "xcover_booking",
+  deadlineBase: "decided_at",
+  columns: ["offer_id", "order_id", "idempotency_key", "request", "charged_amount"],
+}
+
+/** XCover's total and the order's charge are the same amount (to the cent). */
+function samePrice(a: number, b: number): boolean {
+  return Math.abs(a - b) < 0.005
+}
+
+/**
+ * Bookings: each taken offer's confirm call, exactly once, through the same dispatcher as
+ * opt-outs (claims, shared rate budget, 429 pause, circuit, retries with the same key).
+ * - 200, and 409 (XCover's answer to a repeated key, with the same booking): booked;
+ * - 422 "Booking already exists ... INS number: X": the booking is read and kept (booked);
+ * - 423, 429, 5xx, no answer: retried with the same key;
+ * - 404 and other 4xx: failed, with XCover's message (retried by hand once the cause is fixed).
+ */
+export function bookingKind(onSettled: (event: BookingSettled) => void): OutboxKind<ClaimedBooking> {
+  return {
+    name: "booking",
+
+    async claim(db, input) {
+      const rows = await claimRows(db, BOOKINGS, input)
+      return rows.map((r) => ({
+        id: r.id,
+        subject: String(r.offer_id),
+        orderId: String(r.order_id),
+        idempotencyKey: String(r.idempotency_key),
+        request: r.request as Record<string, unknown>,
+        chargedAmount: r.charged_amount === null || r.charged_amount === undefined ? null : Number(r.charged_amount),
+        leaseToken: input.leaseToken,
+        deadline: r.deadline,
+      }))
+    },
+
+    startSend: (db, op, leaseMs) => startRowSend(db, BOOKINGS, op, leaseMs),
+
+    async send(client, settings, op) {
+      const answer = await client.confirmOffer(settings, op.subject, op.request, op.idempotencyKey)
+      const existing = existingBookingId(answer)
+      if (!existing) {
+        return answer
+      }
+      // Confirmed before without this key: booked. Its booking is what we keep.
+      return client.getBooking(settings, existing)
+    },
+
+    async complete(db, op, { outcome, body }, next) {
+      const status: CompletedStatus =
+        outcome.kind === "done" ? "done" : outcome.kind === "retryable" ? (next.giveUp ? "failed" : "retrying") : "rejected"
+      if (status === "done") {
+        const booking = parseBooking(body)
+        const mismatch = !!booking && booking.total_price !== null && op.chargedAmount !== null && !samePrice(booking.total_price, op.chargedAmount)
+        const updated = await db.execute(
+          `UPDATE xcover_booking
+           SET status = 'booked', last_status = ?, last_error = ?, next_attempt_at = NULL, lease_until = NULL, lease_token = NULL,
+               completed_at = now(), updated_at = now(),
+               booking_id = ?, booking_status = ?, currency = ?, total_price = ?, total_premium = ?, total_tax = ?, quotes = ?::jsonb,
+               coi_url = ?, coi_pdf = ?, pds_url = ?, fnol_link = ?, cancel_link = ?, price_mismatch = ?
+           WHERE id = ? AND lease_token = ? AND status = 'sending'
+           RETURNING id`,
+          [
+            outcome.status,
+            booking ? null : "XCover's answer carried no booking id",
+            booking?.booking_id ?? null,
+            booking?.booking_status ?? null,
+            booking?.currency ?? null,
+            booking?.total_price ?? null,
+            booking?.total_premium ?? null,
+            booking?.total_tax ?? null,
+            JSON.stringify(booking?.quotes ?? []),
+            booking?.coi_url ?? null,
+            booking?.coi_pdf ?? null,
+            booking?.pds_url ?? null,
+            booking?.fnol_link ?? null,
+            booking?.cancel_link ?? null,
+            mismatch,
+            op.id,
+            op.leaseToken,
+          ]
+        )
+        if (!updated.length) {
+          return null
+        }
+        onSettled({ status: "booked", offer_id: op.subject, order_id: op.orderId, booking, price_mismatch: mismatch, charged_amount: op.chargedAmount })
+        return "done"
+      }
+      const final = status !== "retrying"
+      const reason = describeOutcome(outcome)
+      const updated = await db.execute(
+        `UPDATE xcover_booking
+         SET status = ?, last_status = ?, last_error = ?, next_attempt_at = ?, lease_until = NULL, lease_token = NULL,
+             completed_at = ${final ? "now()" : "NULL"}, updated_at = now()
+         WHERE id = ? AND lease_token = ? AND status = 'sending'
+         RETURNING id`,
+        [final ? "failed" : "retrying", outcome.status, reason, final ? null : next.nextAttemptAt, op.id, op.leaseToken]
+      )
+      if (!updated.length) {
+        return null
+      }
+      if (final) {
+        onSettled({ status: "failed", offer_id: op.subject, order_id: op.orderId, reason })
+      }
+      return status
+    },
+
+    release: (db, op, how) => releaseRow(db, BOOKINGS, op, how),
+
+    extendDeadlines: (db, gapMs, policy) => extendRowDeadlines(db, BOOKINGS, gapMs, policy),
+  }
+}

@@ -1,0 +1,84 @@
+import { describeOutcome, type XcoverOutcome } from "../client/outcome"
+import type { SqlExecutor } from "../sql"
+import type { RetryPolicy } from "./backoff"
+import { RESUME_AT_SQL, SENDING_ALLOWED_SQL } from "./dispatch-state"
+import type { ClaimedOperation, OutboxFilter, StartedSend } from "./kind"
+
+export const MS = "* interval '1 millisecond'"
+
+/**
+ * The claim protocol every outbox table shares (`pending`/`retrying` due at `next_attempt_at`,
+ * `sending` leased by a token until `lease_until`, `attempts`, `retry_deadline_at`): one copy
+ * of the SQL, used by each kind for its own table.
+ */
+export type LeasedTable = {
+  table: "xcover_offer" | "xcover_booking"
+  /** When retrying started counting (the decision's time). */
+  deadlineBase: "declined_at" | "decided_at"
+  /** Extra columns a kind needs of a claimed row (its subject first). */
+  columns: string[]
+}
+
+export type ClaimedRow = Record<string, unknown> & { id: string; deadline: Date }
+
+export async function claimRows(
+  db: SqlExecutor,
+  t: LeasedTable,
+  input: { limit: number; leaseMs: number; leaseToken: string; maxAgeMs: number; filter: OutboxFilter }
+): Promise<ClaimedRow[]> {
+  const { filter } = input
+  const rows = await db.execute(
+    `UPDATE ${t.table} AS o
+     SET status = 'sending', lease_token = ?, lease_until = clock_timestamp() + (? ${MS}), updated_at = now()
+     WHERE o.id IN (
+       SELECT id FROM ${t.table}
+       WHERE deleted_at IS NULL
+         AND ((status IN ('pending', 'retrying') AND next_attempt_at <= now())
+           OR (status = 'sending' AND lease_until < now()))
+         ${filter.order_id ? "AND order_id = ?" : ""}
+       ORDER BY next_attempt_at NULLS FIRST
+       LIMIT ?
+       FOR UPDATE SKIP LOCKED)
+     RETURNING o.id, ${t.columns.map((c) => `o.${c}`).join(", ")}, COALESCE(o.retry_deadline_at, o.${t.deadlineBase} + (? ${MS})) AS deadline`,
+    [input.leaseToken, input.leaseMs, ...(filter.order_id ? [filter.order_id] : []), input.limit, input.maxAgeMs]
+  )
+  return rows.map((r) => ({ ...r, id: String(r.id), deadline: new Date(r.deadline as string | Date) }))
+}
+
+/** Counts the try and extends the lease, only if the claim still holds and sending is allowed. */
+export async function startRowSend(db: SqlExecutor, t: LeasedTable, op: ClaimedOperation, leaseMs: number): Promise<StartedSend | null> {
+  const [r] = await db.execute(
+    `UPDATE ${t.table}
+     SET attempts = attempts + 1, last_attempt_at = clock_timestamp(), lease_until = clock_timestamp() + (? ${MS}), updated_at = now()
+     WHERE id = ? AND lease_token = ? AND status = 'sending' AND ${SENDING_ALLOWED_SQL}
+     RETURNING attempts, (extract(epoch FROM clock_timestamp()) * 1000)::float8 AS db_now_ms`,
+    [leaseMs, op.id, op.leaseToken]
+  )
+  return r ? { attempt: Number(r.attempts), dbNowMs: Number(r.db_now_ms), localNowMs: Date.now() } : null
+}
+
+export async function releaseRow(
+  db: SqlExecutor,
+  t: LeasedTable,
+  op: ClaimedOperation,
+  { outcome, counted }: { outcome: XcoverOutcome | null; counted: boolean }
+): Promise<void> {
+  const attempts = counted ? "attempts - 1" : "attempts"
+  await db.execute(
+    `UPDATE ${t.table}
+     SET attempts = ${attempts}, status = CASE WHEN ${attempts} > 0 THEN 'retrying' ELSE 'pending' END,
+         next_attempt_at = ${RESUME_AT_SQL}, lease_until = NULL, lease_token = NULL, updated_at = now()
+         ${outcome ? ", last_status = ?, last_error = ?" : ""}
+     WHERE id = ? AND lease_token = ? AND status = 'sending'`,
+    [...(outcome ? [outcome.status, describeOutcome(outcome)] : []), op.id, op.leaseToken]
+  )
+}
+
+export async function extendRowDeadlines(db: SqlExecutor, t: LeasedTable, gapMs: number, policy: RetryPolicy): Promise<void> {
+  await db.execute(
+    `UPDATE ${t.table}
+     SET retry_deadline_at = COALESCE(retry_deadline_at, ${t.deadlineBase} + (? ${MS})) + (? ${MS})
+     WHERE deleted_at IS NULL AND ${t.deadlineBase} IS NOT NULL AND status IN ('pending', 'retrying', 'sending')`,
+    [policy.maxAgeMs, gapMs]
+  )
+}
