@@ -5,7 +5,7 @@ import { XcoverStandIn, type Behaviour, type StandInOptions, type StandInRoute }
 
 /** What the benchmarks need of each request the stand-in received. */
 export type Arrival = {
-  /** "opt_out", "create_offer", or null for a path the stand-in does not serve. */
+  /** "opt_out", "create_offer", "confirm", "get_booking", or null for a path the stand-in does not serve. */
   route: StandInRoute | null
   offerId: string | null
   at: number
@@ -19,7 +19,16 @@ type Request =
   | { id: number; cmd: "scriptNext"; behaviours: Behaviour[] }
   | { id: number; cmd: "refuseCover"; skus: string[] }
   | { id: number; cmd: "setPlans"; configIds: string[] }
-type Reply = { id: number; arrivals?: Arrival[]; count?: number; error?: string }
+  | { id: number; cmd: "knowOffer"; offerId: string; quotes: { id: string; price: number; product_config_id?: string }[]; currency?: string }
+  | { id: number; cmd: "requirePhone"; required: boolean }
+  | { id: number; cmd: "holdConfirms"; ms: number }
+  | { id: number; cmd: "bookedPriceDelta"; delta: number }
+  | { id: number; cmd: "bookings" }
+
+/** What the benchmarks need of each booking the stand-in made. */
+export type BookingSummary = { offerId: string; bookingId: string; total_price: number }
+
+type Reply = { id: number; arrivals?: Arrival[]; count?: number; bookings?: BookingSummary[]; error?: string }
 
 export class StandInProcess {
   private nextId = 0
@@ -70,6 +79,31 @@ export class StandInProcess {
     await this.ask({ cmd: "setPlans", configIds })
   }
 
+  /** Confirm Offer accepts this offer until reset (`XcoverStandIn.knowOffer`). */
+  async knowOffer(offerId: string, quotes: { id: string; price: number; product_config_id?: string }[], currency?: string): Promise<void> {
+    await this.ask({ cmd: "knowOffer", offerId, quotes, currency })
+  }
+
+  /** Confirm Offer requires `policyholder.phone` too (`XcoverStandIn.requirePhone`). */
+  async requirePhone(required: boolean): Promise<void> {
+    await this.ask({ cmd: "requirePhone", required })
+  }
+
+  /** Confirm Offer takes this long to process (`XcoverStandIn.holdConfirms`). */
+  async holdConfirms(ms: number): Promise<void> {
+    await this.ask({ cmd: "holdConfirms", ms })
+  }
+
+  /** Later bookings' total_price is this much more than the quotes' (`XcoverStandIn.bookedPriceDelta`). */
+  async bookedPriceDelta(delta: number): Promise<void> {
+    await this.ask({ cmd: "bookedPriceDelta", delta })
+  }
+
+  /** The bookings Confirm Offer made since the last reset (`XcoverStandIn.bookings`). */
+  bookings(): Promise<BookingSummary[]> {
+    return this.ask({ cmd: "bookings" }).then((r) => r.bookings ?? [])
+  }
+
   /** How many offers Create Offer answered since the last reset (`XcoverStandIn.createdOffers.size`). */
   createdOfferCount(): Promise<number> {
     return this.ask({ cmd: "createdOfferCount" }).then((r) => r.count ?? 0)
@@ -112,6 +146,22 @@ async function runChild(): Promise<void> {
         return { id: msg.id }
       case "createdOfferCount":
         return { id: msg.id, count: standIn.createdOffers.size }
+      case "knowOffer":
+        standIn.knowOffer(msg.offerId, msg.quotes, msg.currency)
+        return { id: msg.id }
+      case "requirePhone":
+        standIn.requirePhone(msg.required)
+        return { id: msg.id }
+      case "holdConfirms":
+        standIn.holdConfirms(msg.ms)
+        return { id: msg.id }
+      case "bookedPriceDelta":
+        standIn.bookedPriceDelta(msg.delta)
+        return { id: msg.id }
+      case "bookings": {
+        const bookings = [...standIn.bookings.values()].map((b) => ({ offerId: b.fast_quote_id, bookingId: b.id, total_price: b.total_price }))
+        return { id: msg.id, bookings }
+      }
       case "received": {
         const arrivals = standIn.received.map((r) => ({
           route: r.route,

@@ -1,4 +1,4 @@
-import { createHmac, randomUUID, timingSafeEqual } from "node:crypto"
+import { createHmac, randomBytes, randomInt, randomUUID, timingSafeEqual } from "node:crypto"
 import { STATUS_CODES, createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http"
 import type { AddressInfo, Socket } from "node:net"
 
@@ -10,14 +10,26 @@ import type { AddressInfo, Socket } from "node:net"
  *
  * Create Offer quotes deterministic prices (`standInQuotePrice`) for two plans (`STAND_IN_PLANS`);
  * `refuseCover` and `setPlans` change what it offers, `createdOffers` remembers what it answered.
+ *
+ * Confirm Offer (`POST .../offers/{offer}/confirm/`) books a quote of an offer it created (or one
+ * a test registered with `knowOffer`) with XCover's idempotency (409 with the same booking, 423
+ * while the first request with that key is processing, 422 "Booking already exists" without the
+ * key); Get Booking (`GET .../bookings/{booking}/`) reads one back. `bookings` keeps them;
+ * `requirePhone`, `holdConfirms` and `bookedPriceDelta` change how it books.
  */
 
 export type Behaviour =
   | { status: number; body?: unknown; headers?: Record<string, string> }
   | { hang: true }
   | { reset: true }
+  /**
+   * Does the request's work as usual (Confirm Offer: books the offer and keeps the key as
+   * answered; opt-out: accepts it as a 204 would; Create Offer: quotes; Get Booking: reads) and
+   * then loses the answer: destroys the socket, or never answers.
+   */
+  | { bookThen: "reset" | "hang" }
 
-export type StandInRoute = "opt_out" | "create_offer"
+export type StandInRoute = "opt_out" | "create_offer" | "confirm" | "get_booking"
 
 export type ReceivedRequest = {
   method: string
@@ -26,8 +38,8 @@ export type ReceivedRequest = {
   /** Which API call the path named; null for a path (or method) the stand-in does not serve. */
   route: StandInRoute | null
   /**
-   * The offer id in an opt-out path. Always null for Create Offer (so `requestsFor` and
-   * `acceptedOfferIds` keep meaning opt-outs); see `createdOfferId` for the offer it created.
+   * The offer id in an opt-out or confirm path. Always null for Create Offer and Get Booking;
+   * see `createdOfferId` for the offer Create Offer created.
    */
   offerId: string | null
   /** Create Offer only: the id of the offer answered (200 from the stand-in's quoting), else null. */
@@ -84,6 +96,37 @@ export function standInQuotePrice(planConfigId: string, retailValue: number, qua
   return Math.max(0.5, Math.round(retailValue * plan.rate * Math.pow(quantity, 0.9) * 100) / 100)
 }
 
+/** What Confirm Offer needs of an offer: created by Create Offer, or registered with `knowOffer`. */
+export type ConfirmableOffer = {
+  currency: string
+  quotes: { id: string; price: number; product_config_id?: string }[]
+}
+
+/** A booking as Confirm Offer answers it (and Get Booking, and a 409 replay). */
+export type StandInBooking = {
+  id: string
+  status: "CONFIRMED"
+  currency: string
+  total_price: number
+  total_premium: number
+  total_tax: number
+  partner_transaction_id: string | null
+  fast_quote_id: string
+  pds_url: string
+  coi: { url: string; pdf: string }
+  fnol_link: string
+  cancel_link: string
+  quotes: {
+    id: string
+    status: "CONFIRMED"
+    price: number
+    policy_start_date: string
+    can_be_cancelled: boolean
+    policy: { policy_name: string }
+  }[]
+  policyholder: Record<string, unknown>
+}
+
 /** An offer the stand-in answered to Create Offer (200), as `createdOffers` keeps it. */
 export type CreatedOffer = {
   id: string
@@ -100,6 +143,21 @@ export class XcoverStandIn {
   readonly received: ReceivedRequest[] = []
   /** Offers answered by Create Offer since the last reset, by offer id. */
   readonly createdOffers = new Map<string, CreatedOffer>()
+  /** Bookings made by Confirm Offer since the last reset, by booking id. */
+  readonly bookings = new Map<string, StandInBooking>()
+  /** Offers a test registered with `knowOffer` (Confirm Offer accepts them like created ones). */
+  private readonly knownOffers = new Map<string, ConfirmableOffer>()
+  /** Idempotency keys of confirms answered 200, and the booking each answered. */
+  private readonly confirmedKeys = new Map<string, string>()
+  /** Idempotency keys of confirms still being processed. */
+  private readonly lockedKeys = new Set<string>()
+  /** Answers to lose once the work is done (`bookThen`). */
+  private readonly losing = new WeakMap<ServerResponse, "reset" | "hang">()
+  private phoneRequired = false
+  private confirmHoldMs = 0
+  private priceDelta = 0
+  /** Bumped by reset, so that a confirm held across a reset books nothing into the new state. */
+  private generation = 0
   private readonly refusedSkus = new Set<string>()
   private plans: string[] | null = null
   private readonly scripts = new Map<string, Behaviour[]>()
@@ -156,15 +214,19 @@ export class XcoverStandIn {
     await new Promise<void>((resolve) => server.close(() => resolve()))
   }
 
-  /** Answers for one offer's next requests, in order; after them the default applies. */
+  /**
+   * Answers for one offer's next requests (opt-out and Confirm Offer share the queue), in order;
+   * after them the default applies. On a confirm a 2xx without `body` means "book as usual".
+   */
   script(offerId: string, ...behaviours: Behaviour[]): void {
     this.scripts.set(offerId, [...(this.scripts.get(offerId) ?? []), ...behaviours])
   }
 
   /**
-   * Answers for the next correctly signed (and well-formed) requests of any route, opt-out or
-   * Create Offer, before per-offer scripts. For Create Offer a 2xx without `body` means "quote
-   * as usual" (its `headers` are added); any other behaviour is answered as given.
+   * Answers for the next correctly signed (and well-formed) requests of any route, before
+   * per-offer scripts. For Create Offer, Confirm Offer and Get Booking a 2xx without `body` means
+   * "do as usual" (its `headers` are added); any other behaviour is answered as given, and a
+   * confirm answered so books nothing (except `bookThen`).
    */
   scriptNext(...behaviours: Behaviour[]): void {
     this.nextAnswers.push(...behaviours)
@@ -195,6 +257,32 @@ export class XcoverStandIn {
     this.plans = [...configIds]
   }
 
+  /**
+   * Confirm Offer accepts this offer (as if Create Offer had answered it) until reset: for
+   * offers a storefront created itself.
+   */
+  knowOffer(offerId: string, quotes: { id: string; price: number; product_config_id?: string }[], currency = "EUR"): void {
+    this.knownOffers.set(offerId, { currency, quotes: quotes.map((q) => ({ ...q })) })
+  }
+
+  /** Confirm Offer requires `policyholder.phone` too (until reset; by default it does not). */
+  requirePhone(required: boolean): void {
+    this.phoneRequired = required
+  }
+
+  /**
+   * Confirm Offer takes this long (ms) to process before it books and answers (until reset;
+   * default 0), so that a concurrent request with the same key sees 423.
+   */
+  holdConfirms(ms: number): void {
+    this.confirmHoldMs = ms
+  }
+
+  /** Later bookings' `total_price` is this much more than the confirmed quotes' prices (until reset). */
+  bookedPriceDelta(delta: number): void {
+    this.priceDelta = delta
+  }
+
   /** What opt-out answers when nothing is scripted (Create Offer quotes instead: see scriptNext). */
   setDefault(behaviour: Behaviour): void {
     this.defaultBehaviour = behaviour
@@ -210,6 +298,14 @@ export class XcoverStandIn {
     this.refusedSkus.clear()
     this.plans = null
     this.createdOffers.clear()
+    this.bookings.clear()
+    this.knownOffers.clear()
+    this.confirmedKeys.clear()
+    this.lockedKeys.clear()
+    this.phoneRequired = false
+    this.confirmHoldMs = 0
+    this.priceDelta = 0
+    this.generation++
   }
 
   /** Connections clients hold open (keep-alive), to check that they close them. */
@@ -221,9 +317,24 @@ export class XcoverStandIn {
     return this.received.filter((r) => r.offerId === offerId)
   }
 
-  /** Offers XCover counts as opted out: answered 204 at least once. */
+  /** Offers XCover counts as opted out: an opt-out answered 204 at least once. */
   acceptedOfferIds(): string[] {
-    return this.received.filter((r) => r.answer === 204 && r.offerId).map((r) => r.offerId as string)
+    return this.received.filter((r) => r.route === "opt_out" && r.answer === 204 && r.offerId).map((r) => r.offerId as string)
+  }
+
+  /** The booking of this offer, if Confirm Offer booked it. */
+  bookingFor(offerId: string): StandInBooking | undefined {
+    for (const booking of this.bookings.values()) {
+      if (booking.fast_quote_id === offerId) {
+        return booking
+      }
+    }
+    return undefined
+  }
+
+  /** The Confirm Offer requests received for this offer. */
+  confirmsFor(offerId: string): ReceivedRequest[] {
+    return this.received.filter((r) => r.route === "confirm" && r.offerId === offerId)
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -272,6 +383,12 @@ export class XcoverStandIn {
     if (route.route === "create_offer") {
       return this.createOffer(req, res, record, body)
     }
+    if (route.route === "confirm") {
+      return this.confirm(req, res, record, route.offerId, body)
+    }
+    if (route.route === "get_booking") {
+      return this.getBooking(req, res, record, route.bookingId)
+    }
     const bodyProblem = checkBody(req, body)
     if (bodyProblem) {
       return this.answer(res, record, 422, { type: "validation_error", message: bodyProblem }, bodyProblem)
@@ -283,7 +400,12 @@ export class XcoverStandIn {
     }
 
     const queue = this.nextAnswers.length ? this.nextAnswers : this.scripts.get(route.offerId)
-    const behaviour = queue?.length ? (queue.shift() as Behaviour) : this.defaultBehaviour
+    let behaviour = queue?.length ? (queue.shift() as Behaviour) : this.defaultBehaviour
+    if ("bookThen" in behaviour) {
+      // The opt-out is accepted (its key kept), then the answer lost.
+      this.losing.set(res, behaviour.bookThen)
+      behaviour = { status: 204 }
+    }
     if (this.hangOrReset(req, res, record, behaviour)) {
       return
     }
@@ -295,7 +417,7 @@ export class XcoverStandIn {
   }
 
   /** Carries out a hang or reset behaviour (true), or leaves a status behaviour to the caller (false). */
-  private hangOrReset(req: IncomingMessage, res: ServerResponse, record: ReceivedRequest, behaviour: Behaviour): behaviour is Exclude<Behaviour, { status: number }> {
+  private hangOrReset(req: IncomingMessage, res: ServerResponse, record: ReceivedRequest, behaviour: Behaviour): behaviour is Extract<Behaviour, { hang: true } | { reset: true }> {
     if ("hang" in behaviour) {
       record.answer = "hang"
       this.hanging.add(res)
@@ -323,6 +445,9 @@ export class XcoverStandIn {
     const scripted = this.nextAnswers.length ? (this.nextAnswers.shift() as Behaviour) : null
     if (scripted && this.hangOrReset(req, res, record, scripted)) {
       return
+    }
+    if (scripted && "bookThen" in scripted) {
+      this.losing.set(res, scripted.bookThen)
     }
     if (scripted && "status" in scripted && (scripted.body !== undefined || scripted.status < 200 || scripted.status >= 300)) {
       const errorBody = scripted.body ?? (scripted.status === 204 ? undefined : defaultErrorBody(scripted.status))
@@ -396,19 +521,220 @@ export class XcoverStandIn {
     return this.answer(res, record, status, answer, null, headers)
   }
 
+  /**
+   * Confirm Offer, once signature and partner are checked: the body's shape, then the key
+   * (409 with its booking, 423 while its first request is processing), then scripted faults
+   * (which book nothing, `bookThen` apart), then, holding the key, the offer, its quotes, the
+   * policyholder and an earlier booking, and the booking.
+   */
+  private async confirm(req: IncomingMessage, res: ServerResponse, record: ReceivedRequest, offerId: string, raw: string): Promise<void> {
+    const checked = checkConfirmBody(req, raw)
+    if (!checked.ok) {
+      return this.answer(res, record, checked.status, checked.body, checked.body.message)
+    }
+    const key = record.idempotencyKey
+    const replayed = key ? this.confirmedKeys.get(key) : undefined
+    if (replayed !== undefined) {
+      return this.answer(res, record, 409, this.bookings.get(replayed), "idempotent replay")
+    }
+    if (key && this.lockedKeys.has(key)) {
+      return this.answer(res, record, 423, { type: "locked", message: "A request with this idempotency key is still processing" }, "idempotency key locked")
+    }
+
+    const queue = this.nextAnswers.length ? this.nextAnswers : this.scripts.get(offerId)
+    const scripted = queue?.length ? (queue.shift() as Behaviour) : null
+    if (scripted && this.hangOrReset(req, res, record, scripted)) {
+      return
+    }
+    if (scripted && "bookThen" in scripted) {
+      this.losing.set(res, scripted.bookThen)
+    }
+    if (scripted && "status" in scripted && (scripted.body !== undefined || scripted.status < 200 || scripted.status >= 300)) {
+      const errorBody = scripted.body ?? (scripted.status === 204 ? undefined : defaultErrorBody(scripted.status))
+      return this.answer(res, record, scripted.status, errorBody, null, scripted.headers)
+    }
+    const headers = scripted && "status" in scripted ? scripted.headers : undefined
+    const status = scripted && "status" in scripted ? scripted.status : 200
+
+    const generation = this.generation
+    if (key) {
+      this.lockedKeys.add(key)
+    }
+    try {
+      if (this.confirmHoldMs > 0) {
+        await new Promise((resolve) => setTimeout(resolve, this.confirmHoldMs))
+        if (generation !== this.generation) {
+          return this.answer(res, record, 503, defaultErrorBody(503), "stand-in reset while the confirm was held", headers)
+        }
+      }
+      const offer = this.createdOffers.get(offerId) ?? this.knownOffers.get(offerId)
+      if (!offer) {
+        return this.answer(res, record, 404, { type: "api_error", message: "Quote package does not exist" }, "unknown offer", headers)
+      }
+      const fields = this.checkConfirmFields(checked.body, offerId, offer)
+      if (!fields.ok) {
+        return this.answer(res, record, 422, fields.body, fields.body.message, headers)
+      }
+      const existing = this.bookingFor(offerId)
+      if (existing) {
+        const message = `Booking already exists for fast_quote_id ${offerId}. INS number: ${existing.id}`
+        return this.answer(res, record, 422, { type: "validation_error", message }, message, headers)
+      }
+      const booking = this.book(offerId, offer, fields.quotes, checked.body)
+      if (key) {
+        this.confirmedKeys.set(key, booking.id)
+      }
+      return this.answer(res, record, status, booking, null, headers)
+    } finally {
+      if (key && generation === this.generation) {
+        this.lockedKeys.delete(key)
+      }
+    }
+  }
+
+  /** The confirm body's quotes and policyholder, as XCover's validation would take them. */
+  private checkConfirmFields(
+    body: ConfirmBody,
+    offerId: string,
+    offer: ConfirmableOffer
+  ): { ok: true; quotes: ConfirmableOffer["quotes"] } | { ok: false; body: ValidationError } {
+    const errors: Record<string, string[]> = {}
+    const quotes: ConfirmableOffer["quotes"] = []
+    if (body.quotes === undefined) {
+      errors.quotes = ["This field is required."]
+    } else if (!Array.isArray(body.quotes)) {
+      errors.quotes = ["Must be a list."]
+    } else if (body.quotes.length === 0) {
+      errors.quotes = ["This list may not be empty."]
+    } else {
+      body.quotes.forEach((q: unknown, i: number) => {
+        const id = isObject(q) ? q.id : undefined
+        const quote = typeof id === "string" ? offer.quotes.find((o) => o.id === id) : undefined
+        if (typeof id !== "string" || !id) {
+          errors[`quotes[${i}].id`] = ["This field is required."]
+        } else if (!quote) {
+          errors[`quotes[${i}].id`] = [`Quote ${id} is not part of offer ${offerId}.`]
+        } else if (quotes.includes(quote)) {
+          errors[`quotes[${i}].id`] = [`Quote ${id} is given more than once.`]
+        } else {
+          quotes.push(quote)
+        }
+      })
+    }
+    const holder = body.policyholder
+    if (!isObject(holder)) {
+      errors.policyholder = [holder === undefined || holder === null ? "This field is required." : "Must be an object."]
+    } else {
+      const required = ["first_name", "last_name", "email", "phone", "country"].filter((f) => f !== "phone" || this.phoneRequired)
+      for (const field of ["first_name", "last_name", "email", "phone", "country"]) {
+        const v = holder[field]
+        if (v === undefined || v === null || v === "") {
+          if (required.includes(field)) {
+            errors[`policyholder.${field}`] = ["This field is required."]
+          }
+        } else if (typeof v !== "string") {
+          errors[`policyholder.${field}`] = ["Not a valid string."]
+        }
+      }
+    }
+    const ref = body.partner_transaction_id
+    if (ref !== undefined && ref !== null && typeof ref !== "string") {
+      errors.partner_transaction_id = ["Not a valid string."]
+    }
+    const first = Object.entries(errors)[0]
+    if (first) {
+      return { ok: false, body: { type: "validation_error", message: `${first[0]}: ${first[1][0]}`, errors } }
+    }
+    return { ok: true, quotes }
+  }
+
+  /** Records and returns the booking of these quotes of the offer. */
+  private book(offerId: string, offer: ConfirmableOffer, quotes: ConfirmableOffer["quotes"], body: ConfirmBody): StandInBooking {
+    let id: string
+    do {
+      id = `${randomCode(5)}-${randomCode(5)}-INS`
+    } while (this.bookings.has(id))
+    const token = randomBytes(16).toString("hex")
+    const totalPrice = round2(quotes.reduce((sum, q) => sum + q.price, 0) + this.priceDelta)
+    const totalPremium = round2(totalPrice / 1.1)
+    const today = new Date(Date.now() + this.clockOffsetMs).toISOString().slice(0, 10)
+    const booking: StandInBooking = {
+      id,
+      status: "CONFIRMED",
+      currency: offer.currency,
+      total_price: totalPrice,
+      total_premium: totalPremium,
+      total_tax: round2(totalPrice - totalPremium),
+      partner_transaction_id: typeof body.partner_transaction_id === "string" ? body.partner_transaction_id : null,
+      fast_quote_id: offerId,
+      pds_url: `https://www.xcover.com/en/pds/${id}`,
+      coi: {
+        url: `https://www.xcover.com/en/coi/${id}?security_token=${token}`,
+        pdf: `https://www.xcover.com/en/coi/${id}.pdf?security_token=${token}`,
+      },
+      fnol_link: `https://www.xcover.com/en/claims/${id}?security_token=${token}`,
+      cancel_link: `https://www.xcover.com/en/cancel/${id}?security_token=${token}`,
+      quotes: quotes.map((q) => ({
+        id: q.id,
+        status: "CONFIRMED" as const,
+        price: q.price,
+        policy_start_date: today,
+        can_be_cancelled: true,
+        policy: { policy_name: STAND_IN_PLANS.find((p) => p.productConfigId === q.product_config_id)?.title ?? "Protection" },
+      })),
+      policyholder: body.policyholder as Record<string, unknown>,
+    }
+    this.bookings.set(id, booking)
+    return booking
+  }
+
+  /** Get Booking, once signature and partner are checked; `scriptNext` applies, per-offer scripts do not. */
+  private getBooking(req: IncomingMessage, res: ServerResponse, record: ReceivedRequest, bookingId: string): void {
+    const scripted = this.nextAnswers.length ? (this.nextAnswers.shift() as Behaviour) : null
+    if (scripted && this.hangOrReset(req, res, record, scripted)) {
+      return
+    }
+    if (scripted && "bookThen" in scripted) {
+      this.losing.set(res, scripted.bookThen)
+    }
+    if (scripted && "status" in scripted && (scripted.body !== undefined || scripted.status < 200 || scripted.status >= 300)) {
+      const errorBody = scripted.body ?? (scripted.status === 204 ? undefined : defaultErrorBody(scripted.status))
+      return this.answer(res, record, scripted.status, errorBody, null, scripted.headers)
+    }
+    const headers = scripted && "status" in scripted ? scripted.headers : undefined
+    const booking = this.bookings.get(bookingId)
+    if (!booking) {
+      return this.answer(res, record, 404, { type: "api_error", message: "Booking does not exist" }, "unknown booking", headers)
+    }
+    return this.answer(res, record, scripted && "status" in scripted ? scripted.status : 200, booking, null, headers)
+  }
+
   private matchRoute(
     method: string,
     url: string
   ):
     | { ok: true; route: "opt_out"; partnerCode: string; offerId: string }
     | { ok: true; route: "create_offer"; partnerCode: string; offerId: null }
+    | { ok: true; route: "confirm"; partnerCode: string; offerId: string }
+    | { ok: true; route: "get_booking"; partnerCode: string; offerId: null; bookingId: string }
     | { ok: false; status: number; reason: string } {
-    if (method !== "POST") {
-      return { ok: false, status: 405, reason: `method ${method} not allowed` }
-    }
     const prefix = this.prefix.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
     const q = url.indexOf("?")
     const path = q < 0 ? url : url.slice(0, q)
+    const booking = new RegExp(`^${prefix}/partners/([^/]+)/bookings/([^/]+)(/?)$`).exec(path)
+    if (booking && method === "GET") {
+      if (!booking[3]) {
+        return { ok: false, status: 404, reason: "no such path (the trailing slash is required)" }
+      }
+      // Get Booking: the one path read with GET.
+      if (q >= 0) {
+        return { ok: false, status: 404, reason: "unexpected query string" }
+      }
+      return { ok: true, route: "get_booking", partnerCode: decodeURIComponent(booking[1]), offerId: null, bookingId: decodeURIComponent(booking[2]) }
+    }
+    if (method !== "POST") {
+      return { ok: false, status: 405, reason: `method ${method} not allowed` }
+    }
     const create = new RegExp(`^${prefix}/partners/([^/]+)/offers/$`).exec(path)
     if (create) {
       // The one path that takes a query string, and it must ask for the content.
@@ -421,11 +747,13 @@ export class XcoverStandIn {
     if (q >= 0) {
       return { ok: false, status: 404, reason: "unexpected query string" }
     }
-    const m = new RegExp(`^${prefix}/partners/([^/]+)/offers/([^/]+)/opt_out/$`).exec(url)
+    const m = new RegExp(`^${prefix}/partners/([^/]+)/offers/([^/]+)/(opt_out|confirm)/$`).exec(url)
     if (!m) {
       return { ok: false, status: 404, reason: "no such path (the trailing slash is required)" }
     }
-    return { ok: true, route: "opt_out", partnerCode: decodeURIComponent(m[1]), offerId: decodeURIComponent(m[2]) }
+    const partnerCode = decodeURIComponent(m[1])
+    const offerId = decodeURIComponent(m[2])
+    return m[3] === "confirm" ? { ok: true, route: "confirm", partnerCode, offerId } : { ok: true, route: "opt_out", partnerCode, offerId }
   }
 
   /** Null when the request is correctly signed, else why not. */
@@ -495,6 +823,12 @@ export class XcoverStandIn {
     reason: string | null,
     headers: Record<string, string> = {}
   ): void {
+    const lost = this.losing.get(res)
+    if (lost) {
+      record.reason = `answered ${status}${reason ? ` (${reason})` : ""}, answer lost (bookThen)`
+      this.hangOrReset(res.req, res, record, lost === "hang" ? { hang: true } : { reset: true })
+      return
+    }
     record.answer = status
     record.reason = reason
     headers = { date: new Date(Date.now() + this.clockOffsetMs).toUTCString(), ...headers }
@@ -563,6 +897,56 @@ type CreateOfferBody = {
 }
 
 type ValidationError = { type: string; message: string; errors: Record<string, string[]> }
+
+type ConfirmBody = { quotes?: unknown; policyholder?: unknown; partner_transaction_id?: unknown }
+
+/**
+ * Confirm Offer's body, before the key is looked at: 400 when it is not JSON, 422
+ * `validation_error` when it is not a JSON object or has unknown top-level fields. Its fields are
+ * checked later (`checkConfirmFields`), against the offer.
+ */
+function checkConfirmBody(req: IncomingMessage, raw: string): { ok: true; body: ConfirmBody } | { ok: false; status: number; body: ValidationError } {
+  const invalid = (errors: Record<string, string[]>) => {
+    const [field, [first]] = Object.entries(errors)[0]
+    return { ok: false as const, status: 422, body: { type: "validation_error", message: `${field}: ${first}`, errors } }
+  }
+  if (!raw) {
+    return invalid({ body: ["A JSON body is required."] })
+  }
+  if (!(header(req, "content-type") ?? "").startsWith("application/json")) {
+    return invalid({ body: ["Content-Type must be application/json."] })
+  }
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(raw)
+  } catch {
+    return { ok: false, status: 400, body: { type: "parse_error", message: "JSON parse error", errors: {} } }
+  }
+  if (!isObject(parsed)) {
+    return invalid({ body: ["Must be a JSON object."] })
+  }
+  const errors: Record<string, string[]> = {}
+  for (const k of Object.keys(parsed)) {
+    if (!["quotes", "policyholder", "partner_transaction_id"].includes(k)) {
+      errors[k] = ["Unknown field."]
+    }
+  }
+  return Object.keys(errors).length ? invalid(errors) : { ok: true, body: parsed }
+}
+
+function round2(n: number): number {
+  return Math.round(n * 100) / 100
+}
+
+const CODE_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+
+function randomCode(length: number): string {
+  let code = ""
+  for (let i = 0; i < length; i++) {
+    code += CODE_CHARS[randomInt(CODE_CHARS.length)]
+  }
+  return code
+}
 
 /**
  * Create Offer's body: 400 when it is not JSON, 422 `validation_error` with `errors` by field
