@@ -1,0 +1,216 @@
+import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
+import { Modules } from "@medusajs/framework/utils"
+import { createAdminUser } from "../helpers/admin-user"
+import { eventually } from "../helpers/eventually"
+import { seedStore } from "../helpers/seed-store"
+import { answer, Storefront } from "../helpers/storefront"
+import { TEST_CREDENTIALS, useXcoverStandIn } from "../helpers/xcover-env"
+import { XcoverClient } from "../../src/modules/xcover/client/xcover-client"
+import type XcoverModuleService from "../../src/modules/xcover/service"
+
+jest.setTimeout(120_000)
+
+const standIn = useXcoverStandIn()
+
+medusaIntegrationTestRunner({
+  testSuite: ({ api, getContainer }) => {
+    let shop: Storefront
+    let publishableKey: string
+    const xcover = () => getContainer().resolve<XcoverModuleService>("xcover")
+    const offerRow = async (offerId: string) => (await xcover().listXcoverOffers({ offer_id: offerId }))[0]
+    const bookingOf = async (orderId: string, offerId: string) => (await xcover().listOrderBookings(orderId)).find((b) => b.offer_id === offerId)
+    const store = { headers: {} as Record<string, string> }
+
+    beforeEach(async () => {
+      standIn.reset()
+      const seeded = await seedStore(getContainer())
+      publishableKey = seeded.publishableKey
+      store.headers = { "x-publishable-api-key": publishableKey }
+      shop = new Storefront(api, seeded)
+    })
+
+    /** A cart whose tent line is covered by the plugin's quote (taken) and a second offer (declined). */
+    const cartWithCover = async () => {
+      const cartId = await shop.createCart()
+      const tent = (await shop.cart(cartId)).items[0]
+      const offer = (await shop.quote(cartId, tent.id)).data.xcover_offer
+      const quote = offer.quotes[0]
+      expect((await shop.select(cartId, offer.offer_id, { quote_id: quote.id })).status).toBe(200)
+      expect((await shop.recordOffer(cartId, "declined-with-cover")).status).toBe(201)
+      return { cartId, offer, quote }
+    }
+
+    /** A storefront-created offer known to XCover, taken through a line naming it and its quotes. */
+    const storefrontTaken = async (offerId: string, quoteIds: string[] | null) => {
+      const cartId = await shop.createCart()
+      await shop.recordOffer(cartId, offerId)
+      await api.post(
+        `/store/carts/${cartId}/line-items`,
+        { variant_id: (shop as any).store.insuranceVariantId, quantity: 1, metadata: { xcover_offer_id: offerId, ...(quoteIds ? { xcover_quote_ids: quoteIds } : {}) } },
+        store
+      )
+      return cartId
+    }
+
+    it("books the taken offer exactly once through 503, 429, 423, a hang and a reset, opts out the declined one, and never crosses the two", async () => {
+      const confirmed: unknown[] = []
+      getContainer()
+        .resolve(Modules.EVENT_BUS)
+        .subscribe("xcover.booking.confirmed", async (event: { data: unknown }) => void confirmed.push(event.data), { subscriberId: `test-${Date.now()}` })
+      const { cartId, offer, quote } = await cartWithCover()
+      standIn.script(offer.offer_id, { status: 503 }, { status: 429, headers: { "retry-after": "1" } }, { status: 423 }, { hang: true }, { reset: true })
+      const orderId = await shop.complete(cartId)
+
+      const booking = await eventually(async () => {
+        const b = await bookingOf(orderId, offer.offer_id)
+        expect(b?.status).toBe("booked")
+        return b!
+      }, { timeoutMs: 30_000 })
+      const confirms = standIn.confirmsFor(offer.offer_id)
+      expect(confirms.map((r) => r.answer)).toEqual([503, 429, 423, "hang", "reset", 200])
+      expect(new Set(confirms.map((r) => r.idempotencyKey)).size).toBe(1)
+      expect(confirms[0].body).toMatchObject({
+        quotes: [{ id: quote.id }],
+        policyholder: { first_name: "Ada", last_name: "L", country: "DE", email: expect.stringContaining("@example.com") },
+        partner_transaction_id: orderId,
+      })
+      const atXcover = standIn.bookingFor(offer.offer_id)!
+      expect(booking).toMatchObject({
+        booking_id: atXcover.id,
+        booking_status: "CONFIRMED",
+        currency: "EUR",
+        total_price: quote.price.amount,
+        charged_amount: quote.price.amount,
+        price_mismatch: false,
+        coi_url: atXcover.coi.url,
+        pds_url: atXcover.pds_url,
+        fnol_link: atXcover.fnol_link,
+      })
+      expect(standIn.bookings.size).toBe(1)
+      await eventually(async () => expect((await offerRow("declined-with-cover")).status).toBe("opted_out"))
+      // Never an opt-out of the taken offer, never a confirm of the declined one.
+      expect(standIn.requestsFor(offer.offer_id).every((r) => r.route === "confirm")).toBe(true)
+      expect(standIn.requestsFor("declined-with-cover").every((r) => r.route === "opt_out")).toBe(true)
+      await eventually(() => expect(confirmed).toEqual([expect.objectContaining({ order_id: orderId, offer_id: offer.offer_id, booking_id: atXcover.id })]))
+      void cartId
+    })
+
+    it("records the same booking when XCover booked it but the answer was lost (the retry's 409)", async () => {
+      const { cartId, offer } = await cartWithCover()
+      standIn.script(offer.offer_id, { bookThen: "reset" })
+      const orderId = await shop.complete(cartId)
+      const booking = await eventually(async () => {
+        const b = await bookingOf(orderId, offer.offer_id)
+        expect(b?.status).toBe("booked")
+        return b!
+      })
+      expect(standIn.confirmsFor(offer.offer_id).map((r) => r.answer)).toEqual(["reset", 409])
+      expect(booking.booking_id).toBe(standIn.bookingFor(offer.offer_id)!.id)
+      expect(standIn.bookings.size).toBe(1)
+    })
+
+    it("reads and keeps a booking that already existed (422 Booking already exists)", async () => {
+      standIn.knowOffer("sf-booked-elsewhere", [{ id: "sf-q-1", price: 5 }])
+      // Someone confirmed it before, without the plugin's key.
+      const settings = { ...TEST_CREDENTIALS, baseUrl: standIn.baseUrl, signatureAlgorithm: "hmac-sha512" as const, signedHeaders: "date" as const }
+      const other = new XcoverClient({ timeoutMs: 2_000 })
+      const first = await other.confirmOffer(settings, "sf-booked-elsewhere", { quotes: [{ id: "sf-q-1" }], policyholder: { first_name: "A", last_name: "B", email: "a@b.c", country: "DE" } }, "someone-else")
+      await other.close()
+      expect(first.outcome.status).toBe(200)
+
+      const cartId = await storefrontTaken("sf-booked-elsewhere", ["sf-q-1"])
+      const orderId = await shop.complete(cartId)
+      const booking = await eventually(async () => {
+        const b = await bookingOf(orderId, "sf-booked-elsewhere")
+        expect(b?.status).toBe("booked")
+        return b!
+      })
+      expect(standIn.confirmsFor("sf-booked-elsewhere").map((r) => r.answer)).toEqual([200, 422])
+      expect(standIn.received.filter((r) => r.route === "get_booking").map((r) => r.answer)).toEqual([200])
+      expect(booking.booking_id).toBe(standIn.bookingFor("sf-booked-elsewhere")!.id)
+    })
+
+    it("shows a 404 booking as failed with XCover's message in the admin API, and books it on retry once XCover knows the offer", async () => {
+      const failed: unknown[] = []
+      getContainer()
+        .resolve(Modules.EVENT_BUS)
+        .subscribe("xcover.booking.failed", async (event: { data: unknown }) => void failed.push(event.data), { subscriberId: `test-failed-${Date.now()}` })
+      const cartId = await storefrontTaken("sf-unknown-1", ["sf-q-9"])
+      const orderId = await shop.complete(cartId)
+      const admin = await createAdminUser(getContainer(), api)
+      const listed = await eventually(async () => {
+        const { data } = await api.get(`/admin/xcover/bookings?order_id=${orderId}`, admin)
+        expect(data.bookings[0]).toMatchObject({ offer_id: "sf-unknown-1", status: "failed", last_status: 404, last_error: expect.stringContaining("Quote package does not exist") })
+        return data
+      })
+      expect(listed.stats.failed).toBe(1)
+      await eventually(() => expect(failed).toEqual([expect.objectContaining({ order_id: orderId, offer_id: "sf-unknown-1" })]))
+
+      standIn.knowOffer("sf-unknown-1", [{ id: "sf-q-9", price: 5 }])
+      const retried = await api.post(`/admin/xcover/bookings/${listed.bookings[0].id}/retry`, {}, admin)
+      expect(retried.data.booking).toMatchObject({ status: "booked", booking_id: standIn.bookingFor("sf-unknown-1")!.id })
+      const again = await answer(api.post(`/admin/xcover/bookings/${listed.bookings[0].id}/retry`, {}, admin))
+      expect(again.status).toBe(400)
+      expect(standIn.bookings.size).toBe(1)
+    })
+
+    it("sends what the order has when it lacks a field XCover wants, and the failure names the field", async () => {
+      standIn.requirePhone(true)
+      const { cartId, offer } = await cartWithCover()
+      const orderId = await shop.complete(cartId)
+      const booking = await eventually(async () => {
+        const b = await bookingOf(orderId, offer.offer_id)
+        expect(b?.status).toBe("failed")
+        return b!
+      })
+      expect(booking.last_error).toContain("policyholder.phone")
+      expect(standIn.confirmsFor(offer.offer_id)[0].body).not.toHaveProperty("policyholder.phone")
+    })
+
+    it("books, and flags, a total that differs from what the order charged", async () => {
+      standIn.bookedPriceDelta(1.5)
+      const { cartId, offer, quote } = await cartWithCover()
+      const orderId = await shop.complete(cartId)
+      const booking = await eventually(async () => {
+        const b = await bookingOf(orderId, offer.offer_id)
+        expect(b?.status).toBe("booked")
+        return b!
+      })
+      expect(booking).toMatchObject({ price_mismatch: true, charged_amount: quote.price.amount })
+      expect(booking.total_price).toBeCloseTo(quote.price.amount + 1.5, 2)
+    })
+
+    it("fails at once, saying why, a storefront offer taken without quote ids", async () => {
+      const cartId = await storefrontTaken("sf-no-quotes", null)
+      const orderId = await shop.complete(cartId)
+      await eventually(async () =>
+        expect(await bookingOf(orderId, "sf-no-quotes")).toMatchObject({ status: "failed", attempts: 0, last_error: expect.stringContaining("xcover_quote_ids") })
+      )
+      expect(standIn.confirmsFor("sf-no-quotes")).toHaveLength(0)
+    })
+
+    it("gives the order's policies on the store API to that order only", async () => {
+      const { cartId, offer } = await cartWithCover()
+      const orderId = await shop.complete(cartId)
+      await eventually(async () => expect((await bookingOf(orderId, offer.offer_id))?.status).toBe("booked"))
+      const atXcover = standIn.bookingFor(offer.offer_id)!
+      const { data } = await api.get(`/store/orders/${orderId}/xcover-policies`, store)
+      expect(data.xcover_policies).toEqual([
+        expect.objectContaining({
+          offer_id: offer.offer_id,
+          status: "confirmed",
+          policy_number: atXcover.id,
+          coi_url: atXcover.coi.url,
+          pds_url: atXcover.pds_url,
+          claim_url: atXcover.fnol_link,
+        }),
+      ])
+      const otherOrder = await shop.complete(await shop.createCart())
+      const other = await api.get(`/store/orders/${otherOrder}/xcover-policies`, store)
+      expect(other.data.xcover_policies).toEqual([])
+      expect(JSON.stringify(other.data)).not.toContain(atXcover.id)
+      const unknown = await answer(api.get(`/store/orders/order_nope/xcover-policies`, store))
+      expect(unknown.status).toBe(404)
+    })
+  },
+})
