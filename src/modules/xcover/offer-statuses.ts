@@ -74,3 +74,26 @@ export const BOOKING_TRANSITIONS: Record<BookingStatus, readonly BookingStatus[]
   booked: [],
   failed: ["pending"],
 }
+
+/**
+ * A booking's cancellation (table `xcover_cancellation`, one per booking: never cancelled twice).
+ * - `pending`   asked for (order cancelled, cover returned, or by hand); due at `next_attempt_at`
+ *               (none while the booking itself is not booked yet)
+ * - `sending`   taken by one process until `lease_until` (a preview, then the confirmation)
+ * - `retrying`  the last try failed in a way worth retrying
+ * - `cancelled` XCover cancelled it (or had already): the refund it computed is on the booking
+ * - `failed`    XCover refused it, or retries ran out; retried by hand
+ */
+export const CANCELLATION_STATUSES = ["pending", "sending", "retrying", "cancelled", "failed"] as const
+export type CancellationStatus = (typeof CANCELLATION_STATUSES)[number]
+
+/** - dispatcher: pending | retrying | sending (lease over) → sending → pending (previewed) | cancelled | retrying | failed
+ *  - webhook: pending | retrying → cancelled (XCover says it is cancelled already)
+ *  - by hand: failed → pending */
+export const CANCELLATION_TRANSITIONS: Record<CancellationStatus, readonly CancellationStatus[]> = {
+  pending: ["sending", "cancelled"],
+  sending: ["sending", "pending", "cancelled", "retrying", "failed"],
+  retrying: ["sending", "cancelled"],
+  cancelled: [],
+  failed: ["pending"],
+}

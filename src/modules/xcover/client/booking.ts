@@ -57,3 +57,36 @@ export function existingBookingId(answer: XcoverAnswer): string | null {
   const m = /Booking already exists.*INS number:\s*([A-Za-z0-9_-]+)/.exec(answer.outcome.message ?? "")
   return m ? m[1] : null
 }
+
+/** What a cancellation (or its preview) says XCover refunds: total and per quote. */
+export type XcoverRefund = {
+  cancellation_id: string | null
+  confirm_before: string | null
+  booking_status: string | null
+  currency: string | null
+  total_refund: number | null
+  quotes: { id: string; refund_value: number | null; adjustment_fee: number | null }[]
+}
+
+export function parseRefund(body: unknown): XcoverRefund | null {
+  const b = record(body)
+  if (!b) {
+    return null
+  }
+  return {
+    cancellation_id: text(b.cancellation_id),
+    confirm_before: text(b.confirm_before),
+    booking_status: text(b.status),
+    currency: text(b.currency),
+    total_refund: num(b.total_refund) ?? num(b.refund_amount),
+    quotes: (Array.isArray(b.quotes) ? b.quotes : []).flatMap((q) => {
+      const quote = record(q)
+      return quote && typeof quote.id === "string" ? [{ id: quote.id, refund_value: num(quote.refund_value), adjustment_fee: num(quote.adjustment_fee) }] : []
+    }),
+  }
+}
+
+/** 422 "Status change not allowed for QuotePackage in status CANCELLED": cancelled already (irreversible). */
+export function alreadyCancelled(answer: XcoverAnswer): boolean {
+  return answer.outcome.status === 422 && /status\s+CANCELLED/i.test(answer.outcome.message ?? "")
+}

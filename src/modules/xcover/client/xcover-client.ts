@@ -102,6 +102,27 @@ export class XcoverClient {
   }
 
   /**
+   * Cancel Booking (`POST bookings/{id}/cancel`, no trailing slash as documented): with
+   * `preview` XCover only computes the refund and a `cancellation_id`; without, it cancels at once.
+   */
+  cancelBooking(settings: XcoverCallSettings, bookingId: string, options: { preview: boolean }): Promise<XcoverAnswer> {
+    if (!isValidOfferId(bookingId)) {
+      return Promise.resolve({ outcome: invalidId("booking"), body: null })
+    }
+    const body = options.preview ? { preview: true } : {}
+    return this.call({ settings, path: `/bookings/${encodeURIComponent(bookingId)}/cancel`, body, readBody: true })
+  }
+
+  /** Confirms a previewed cancellation (irreversible). */
+  confirmCancellation(settings: XcoverCallSettings, bookingId: string, cancellationId: string): Promise<XcoverAnswer> {
+    if (!isValidOfferId(bookingId) || !isValidOfferId(cancellationId)) {
+      return Promise.resolve({ outcome: invalidId("booking"), body: null })
+    }
+    const path = `/bookings/${encodeURIComponent(bookingId)}/confirm_cancellation/${encodeURIComponent(cancellationId)}/`
+    return this.call({ settings, path, body: {}, readBody: true })
+  }
+
+  /**
    * Opts out an offer id that cannot exist: 404 proves the credentials are accepted, 403 that
    * they are not. Callers take a slot of the rate budget first, as for any call.
    */

@@ -1,5 +1,5 @@
 import { MedusaError, generateEntityId } from "@medusajs/framework/utils"
-import type { BookingStatus } from "../offer-statuses"
+import type { BookingStatus, CancellationStatus } from "../offer-statuses"
 import type { SqlExecutor, SqlManager } from "../sql"
 
 /** Who the policy is for, as the order has it; absent fields are left out, never invented. */
@@ -91,16 +91,27 @@ export type BookingView = {
   pds_url: string | null
   fnol_link: string | null
   cancel_link: string | null
+  cancelled_at: Date | null
+  /** What XCover computed to refund (previewed, then confirmed by the cancellation). */
+  total_refund: number | null
+  refund: { id: string; refund_value: number | null; adjustment_fee: number | null }[] | null
+  /** The plugin's cancellation of this booking, if one was asked for. */
+  cancellation: { status: CancellationStatus; reason: string; last_error: string | null; requested_at: Date; attempts: number } | null
 }
 
-const VIEW_COLUMNS = `id, offer_id, order_id, status, attempts, last_status, last_error, decided_at, completed_at,
-  charged_amount::float8 AS charged_amount, charged_currency, price_mismatch, booking_id, booking_status, currency,
-  total_price::float8 AS total_price, total_premium::float8 AS total_premium, total_tax::float8 AS total_tax,
-  COALESCE(quotes, '[]'::jsonb) AS quotes, coi_url, coi_pdf, pds_url, fnol_link, cancel_link`
+const VIEW_COLUMNS = `b.id, b.offer_id, b.order_id, b.status, b.attempts, b.last_status, b.last_error, b.decided_at, b.completed_at,
+  b.charged_amount::float8 AS charged_amount, b.charged_currency, b.price_mismatch, b.booking_id, b.booking_status, b.currency,
+  b.total_price::float8 AS total_price, b.total_premium::float8 AS total_premium, b.total_tax::float8 AS total_tax,
+  COALESCE(b.quotes, '[]'::jsonb) AS quotes, b.coi_url, b.coi_pdf, b.pds_url, b.fnol_link, b.cancel_link,
+  b.cancelled_at, b.total_refund::float8 AS total_refund, b.refund,
+  CASE WHEN c.id IS NULL THEN NULL ELSE json_build_object('status', c.status, 'reason', c.reason, 'last_error', c.last_error,
+    'requested_at', c.requested_at, 'attempts', c.attempts) END AS cancellation`
+
+const VIEW_FROM = "xcover_booking b LEFT JOIN xcover_cancellation c ON c.booking_row_id = b.id AND c.deleted_at IS NULL"
 
 export async function listOrderBookings(em: SqlExecutor, orderId: string): Promise<BookingView[]> {
   const rows = await em.execute(
-    `SELECT ${VIEW_COLUMNS} FROM xcover_booking WHERE order_id = ? AND deleted_at IS NULL ORDER BY decided_at, offer_id`,
+    `SELECT ${VIEW_COLUMNS} FROM ${VIEW_FROM} WHERE b.order_id = ? AND b.deleted_at IS NULL ORDER BY b.decided_at, b.offer_id`,
     [orderId]
   )
   return rows as BookingView[]
@@ -109,40 +120,57 @@ export async function listOrderBookings(em: SqlExecutor, orderId: string): Promi
 export type BookingFilters = { status?: BookingStatus; order_id?: string; limit: number; offset: number }
 
 export async function listBookings(em: SqlExecutor, filters: BookingFilters): Promise<{ bookings: BookingView[]; count: number }> {
-  const where = ["deleted_at IS NULL"]
+  const where = ["b.deleted_at IS NULL"]
   const params: unknown[] = []
   if (filters.status) {
-    where.push("status = ?")
+    where.push("b.status = ?")
     params.push(filters.status)
   }
   if (filters.order_id) {
-    where.push("order_id = ?")
+    where.push("b.order_id = ?")
     params.push(filters.order_id)
   }
-  const [{ count }] = await em.execute(`SELECT count(*)::int AS count FROM xcover_booking WHERE ${where.join(" AND ")}`, params)
+  const [{ count }] = await em.execute(`SELECT count(*)::int AS count FROM xcover_booking b WHERE ${where.join(" AND ")}`, params)
   const rows = await em.execute(
-    `SELECT ${VIEW_COLUMNS} FROM xcover_booking WHERE ${where.join(" AND ")} ORDER BY decided_at DESC, id LIMIT ? OFFSET ?`,
+    `SELECT ${VIEW_COLUMNS} FROM ${VIEW_FROM} WHERE ${where.join(" AND ")} ORDER BY b.decided_at DESC, b.id LIMIT ? OFFSET ?`,
     [...params, filters.limit, filters.offset]
   )
   return { bookings: rows as BookingView[], count: Number(count) }
 }
 
-/** Figures for the admin: policies booked, premium booked (per currency), failed bookings. */
-export async function bookingStats(em: SqlExecutor): Promise<{ booked: number; failed: number; pending: number; premium_booked: { currency: string; amount: number }[] }> {
+export async function getBooking(em: SqlExecutor, id: string): Promise<BookingView | null> {
+  const [view] = await em.execute(`SELECT ${VIEW_COLUMNS} FROM ${VIEW_FROM} WHERE b.id = ? AND b.deleted_at IS NULL`, [id])
+  return (view as BookingView | undefined) ?? null
+}
+
+/** Figures for the admin: policies booked, premium booked (per currency), failed bookings, cancellations and refunds. */
+export type BookingStats = {
+  booked: number
+  failed: number
+  pending: number
+  cancelled: number
+  premium_booked: { currency: string; amount: number }[]
+  refunds: { currency: string; amount: number }[]
+}
+
+export async function bookingStats(em: SqlExecutor): Promise<BookingStats> {
   const [counts] = await em.execute(
     `SELECT count(*) FILTER (WHERE status = 'booked')::int AS booked, count(*) FILTER (WHERE status = 'failed')::int AS failed,
-            count(*) FILTER (WHERE status IN ('pending', 'sending', 'retrying'))::int AS pending
+            count(*) FILTER (WHERE status IN ('pending', 'sending', 'retrying'))::int AS pending,
+            count(*) FILTER (WHERE booking_status = 'CANCELLED')::int AS cancelled
      FROM xcover_booking WHERE deleted_at IS NULL`
   )
-  const premium = await em.execute(
-    `SELECT currency, sum(total_premium)::float8 AS amount FROM xcover_booking
-     WHERE deleted_at IS NULL AND status = 'booked' AND currency IS NOT NULL GROUP BY currency ORDER BY currency`
+  const sums = await em.execute(
+    `SELECT currency, sum(total_premium)::float8 AS premium, sum(total_refund) FILTER (WHERE booking_status = 'CANCELLED')::float8 AS refunds
+     FROM xcover_booking WHERE deleted_at IS NULL AND status = 'booked' AND currency IS NOT NULL GROUP BY currency ORDER BY currency`
   )
   return {
     booked: Number(counts.booked),
     failed: Number(counts.failed),
     pending: Number(counts.pending),
-    premium_booked: premium.map((r) => ({ currency: String(r.currency), amount: Number(r.amount) })),
+    cancelled: Number(counts.cancelled),
+    premium_booked: sums.map((r) => ({ currency: String(r.currency), amount: Number(r.premium ?? 0) })),
+    refunds: sums.filter((r) => r.refunds !== null).map((r) => ({ currency: String(r.currency), amount: Number(r.refunds) })),
   }
 }
 
@@ -162,6 +190,5 @@ export async function requeueBooking(manager: SqlManager, id: string, maxAgeMs: 
       ? new MedusaError(MedusaError.Types.NOT_ALLOWED, `Only a failed booking can be retried; this one is ${String(exists.status)}`)
       : new MedusaError(MedusaError.Types.NOT_FOUND, `XCover booking ${id} was not found`)
   }
-  const [view] = await manager.execute(`SELECT ${VIEW_COLUMNS} FROM xcover_booking WHERE id = ?`, [id])
-  return view as BookingView
+  return (await getBooking(manager, id)) as BookingView
 }

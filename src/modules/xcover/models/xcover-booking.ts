@@ -45,6 +45,11 @@ const XcoverBooking = model
     cancel_link: model.text().nullable(),
     /** XCover booked another total than the order charged: booked, and shown to the merchant. */
     price_mismatch: model.boolean().default(false),
+    // ---- After a cancellation (by the plugin, or at XCover as a webhook says) ----
+    cancelled_at: model.dateTime().nullable(),
+    /** What XCover computed to refund (the merchant pays it back): total and per quote. */
+    total_refund: model.bigNumber().nullable(),
+    refund: model.json().nullable(),
   })
   .indexes([{ on: ["status", "next_attempt_at"] }])
 

@@ -1,0 +1,82 @@
+import { MedusaError, generateEntityId } from "@medusajs/framework/utils"
+import type { CancellationReason } from "../models/xcover-cancellation"
+import type { SqlExecutor, SqlManager } from "../sql"
+
+/**
+ * Asks for the cancellation of an order's bookings (all, or those of the given offers), once
+ * per booking: a booking already asked for, cancelled at XCover, or never booked (failed) is
+ * left alone. Due at once when booked; a booking still being confirmed is cancelled as soon as
+ * it is booked. Returns the offer ids newly asked for.
+ */
+export async function requestCancellations(
+  manager: SqlManager,
+  input: { order_id: string; offer_ids?: string[]; reason: CancellationReason }
+): Promise<string[]> {
+  if (input.offer_ids && !input.offer_ids.length) {
+    return []
+  }
+  const rows = await manager.execute(
+    `INSERT INTO xcover_cancellation (id, booking_row_id, offer_id, order_id, reason, status, attempts, requested_at, next_attempt_at, created_at, updated_at)
+     SELECT 'xcx_' || b.id, b.id, b.offer_id, b.order_id, ?, 'pending', 0, now(),
+            CASE WHEN b.status = 'booked' THEN now() ELSE NULL END, now(), now()
+     FROM xcover_booking b
+     WHERE b.order_id = ? AND b.deleted_at IS NULL AND b.status <> 'failed' AND b.booking_status IS DISTINCT FROM 'CANCELLED'
+       ${input.offer_ids ? `AND b.offer_id IN (${input.offer_ids.map(() => "?").join(",")})` : ""}
+     ON CONFLICT (booking_row_id) WHERE deleted_at IS NULL DO NOTHING
+     RETURNING offer_id`,
+    [input.reason, input.order_id, ...(input.offer_ids ?? [])]
+  )
+  return rows.map((r) => String(r.offer_id))
+}
+
+/** A booking just became booked: its waiting cancellation (if the order was cancelled meanwhile) is due. */
+export async function wakeCancellation(db: SqlExecutor, bookingRowId: string): Promise<boolean> {
+  const rows = await db.execute(
+    `UPDATE xcover_cancellation SET next_attempt_at = now(), updated_at = now()
+     WHERE booking_row_id = ? AND status = 'pending' AND next_attempt_at IS NULL AND deleted_at IS NULL
+     RETURNING id`,
+    [bookingRowId]
+  )
+  return rows.length > 0
+}
+
+/** Asks for one booking's cancellation by hand (admin); 409 when one was asked for already. */
+export async function requestBookingCancellation(manager: SqlManager, bookingRowId: string): Promise<{ order_id: string; offer_id: string }> {
+  const [booking] = await manager.execute(
+    "SELECT order_id, offer_id, status, booking_status FROM xcover_booking WHERE id = ? AND deleted_at IS NULL",
+    [bookingRowId]
+  )
+  if (!booking) {
+    throw new MedusaError(MedusaError.Types.NOT_FOUND, `XCover booking ${bookingRowId} was not found`)
+  }
+  if (booking.status !== "booked" || booking.booking_status === "CANCELLED") {
+    throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `Only a booked policy can be cancelled; this one is ${String(booking.booking_status ?? booking.status)}`)
+  }
+  const rows = await manager.execute(
+    `INSERT INTO xcover_cancellation (id, booking_row_id, offer_id, order_id, reason, status, attempts, requested_at, next_attempt_at, created_at, updated_at)
+     VALUES (?, ?, ?, ?, 'admin', 'pending', 0, now(), now(), now(), now())
+     ON CONFLICT (booking_row_id) WHERE deleted_at IS NULL DO NOTHING
+     RETURNING id`,
+    [generateEntityId(undefined, "xcx"), bookingRowId, booking.offer_id, booking.order_id]
+  )
+  if (!rows.length) {
+    throw new MedusaError(MedusaError.Types.CONFLICT, "This policy's cancellation was asked for already")
+  }
+  return { order_id: String(booking.order_id), offer_id: String(booking.offer_id) }
+}
+
+/** A failed cancellation goes back to pending, due now, previewing again (a preview expires). */
+export async function requeueCancellation(manager: SqlManager, bookingRowId: string, maxAgeMs: number): Promise<{ order_id: string }> {
+  const [row] = await manager.execute(
+    `UPDATE xcover_cancellation
+     SET status = 'pending', attempts = 0, cancellation_id = NULL, confirm_before = NULL, next_attempt_at = now(), completed_at = NULL,
+         retry_deadline_at = now() + (? * interval '1 millisecond'), updated_at = now()
+     WHERE booking_row_id = ? AND status = 'failed' AND deleted_at IS NULL
+     RETURNING order_id`,
+    [maxAgeMs, bookingRowId]
+  )
+  if (!row) {
+    throw new MedusaError(MedusaError.Types.NOT_ALLOWED, "Only a failed cancellation can be retried")
+  }
+  return { order_id: String(row.order_id) }
+}

@@ -1,0 +1,169 @@
+import { alreadyCancelled, parseRefund, type XcoverRefund } from "../client/booking"
+import { describeOutcome } from "../client/outcome"
+import type { SqlExecutor } from "../sql"
+import { recordBookingEvent } from "../ledger/booking-events"
+import type { ClaimedOperation, CompletedStatus, OutboxKind } from "./kind"
+import { claimRows, extendRowDeadlines, releaseRow, startRowSend, type LeasedTable } from "./leased-rows"
+
+export type ClaimedCancellation = ClaimedOperation & {
+  bookingRowId: string
+  bookingId: string | null
+  cancellationId: string | null
+  orderId: string
+}
+
+/** A booking XCover cancelled on the plugin's request, with the refund it computed. */
+export type CancellationSettled =
+  | { status: "cancelled"; order_id: string; offer_id: string; booking_id: string | null; reason: string; total_refund: number | null; currency: string | null; refund: XcoverRefund["quotes"] }
+  | { status: "failed"; order_id: string; offer_id: string; booking_id: string | null; reason: string }
+
+const CANCELLATIONS: LeasedTable = {
+  table: "xcover_cancellation",
+  deadlineBase: "requested_at",
+  columns: ["offer_id", "order_id", "booking_row_id", "cancellation_id", "reason"],
+}
+
+/**
+ * Cancellations, XCover's two steps through the outbox: a preview (no change at XCover; it
+ * answers the refund and a `cancellation_id`, kept on the row), then `confirm_cancellation`
+ * with that id. Two steps because cancelling has no idempotency key and cannot be undone: the
+ * refund is known and stored before the irreversible call, and a confirmation whose answer is
+ * lost is retried safely (XCover then answers 422 "... in status CANCELLED", read as cancelled).
+ * Each step is one request at one slot of the shared rate budget.
+ */
+export function cancellationKind(onSettled: (event: CancellationSettled) => void): OutboxKind<ClaimedCancellation> {
+  return {
+    name: "cancellation",
+
+    async claim(db, input) {
+      const rows = await claimRows(db, CANCELLATIONS, input)
+      if (!rows.length) {
+        return []
+      }
+      // The booking's XCover id (known once booked: only then is a cancellation due).
+      const bookings = await db.execute(
+        `SELECT id, booking_id FROM xcover_booking WHERE id IN (${rows.map(() => "?").join(",")})`,
+        rows.map((r) => r.booking_row_id)
+      )
+      const bookingIds = new Map(bookings.map((b) => [String(b.id), b.booking_id === null ? null : String(b.booking_id)]))
+      return rows.map((r) => ({
+        id: r.id,
+        subject: String(r.offer_id),
+        orderId: String(r.order_id),
+        bookingRowId: String(r.booking_row_id),
+        bookingId: bookingIds.get(String(r.booking_row_id)) ?? null,
+        cancellationId: r.cancellation_id === null ? null : String(r.cancellation_id),
+        leaseToken: input.leaseToken,
+        deadline: r.deadline,
+      }))
+    },
+
+    startSend: (db, op, leaseMs) => startRowSend(db, CANCELLATIONS, op, leaseMs),
+
+    async send(client, settings, op) {
+      if (!op.bookingId) {
+        return { outcome: { kind: "rejected", status: null, type: "not_booked", message: "the booking has no XCover booking id", retryAfterMs: null }, body: null }
+      }
+      return op.cancellationId
+        ? client.confirmCancellation(settings, op.bookingId, op.cancellationId)
+        : client.cancelBooking(settings, op.bookingId, { preview: true })
+    },
+
+    async complete(db, op, answer, next) {
+      const { outcome, body } = answer
+      const confirming = op.cancellationId !== null
+      if (alreadyCancelled(answer)) {
+        // Cancelled already (our lost answer, or the customer through XCover's cancel link).
+        return (await cancelled(db, op, null, outcome.status)) ? "done" : null
+      }
+      if (outcome.kind === "done") {
+        const refund = parseRefund(body)
+        if (confirming || refund?.booking_status === "CANCELLED") {
+          return (await cancelled(db, op, refund, outcome.status)) ? "done" : null
+        }
+        if (!refund?.cancellation_id) {
+          return (await finish(db, op, "failed", outcome.status, "XCover's cancellation preview had no cancellation_id", null)) ? "rejected" : null
+        }
+        // Previewed: the refund goes on the booking now, the confirmation is due at once.
+        const updated = await db.execute(
+          `WITH c AS (
+             UPDATE xcover_cancellation
+             SET status = 'pending', cancellation_id = ?, confirm_before = ?, last_status = ?, last_error = NULL,
+                 next_attempt_at = now(), lease_until = NULL, lease_token = NULL, updated_at = now()
+             WHERE id = ? AND lease_token = ? AND status = 'sending'
+             RETURNING booking_row_id)
+           UPDATE xcover_booking b SET total_refund = ?, refund = ?::jsonb, updated_at = now()
+           FROM c WHERE b.id = c.booking_row_id
+           RETURNING b.id`,
+          [refund.cancellation_id, refund.confirm_before, outcome.status, op.id, op.leaseToken, refund.total_refund, JSON.stringify(refund.quotes)]
+        )
+        return updated.length ? "retrying" : null
+      }
+      const status: CompletedStatus = outcome.kind === "retryable" ? (next.giveUp ? "failed" : "retrying") : "rejected"
+      const why =
+        confirming && outcome.status === 404
+          ? `${describeOutcome(outcome)} (a previewed cancellation expires after about a day; retry it from the admin to preview again)`
+          : describeOutcome(outcome)
+      const ok = await finish(db, op, status === "retrying" ? "retrying" : "failed", outcome.status, why, status === "retrying" ? next.nextAttemptAt : null)
+      if (ok && status !== "retrying") {
+        onSettled({ status: "failed", order_id: op.orderId, offer_id: op.subject, booking_id: op.bookingId, reason: why })
+      }
+      return ok ? status : null
+    },
+
+    release: (db, op, how) => releaseRow(db, CANCELLATIONS, op, how),
+
+    extendDeadlines: (db, gapMs, policy) => extendRowDeadlines(db, CANCELLATIONS, gapMs, policy),
+  }
+
+  async function cancelled(db: SqlExecutor, op: ClaimedCancellation, refund: XcoverRefund | null, httpStatus: number | null): Promise<boolean> {
+    const [row] = await db.execute(
+      `WITH c AS (
+         UPDATE xcover_cancellation
+         SET status = 'cancelled', last_status = ?, last_error = NULL, next_attempt_at = NULL, lease_until = NULL, lease_token = NULL,
+             completed_at = now(), updated_at = now()
+         WHERE id = ? AND lease_token = ? AND status = 'sending'
+         RETURNING booking_row_id, reason)
+       UPDATE xcover_booking b
+       SET booking_status = 'CANCELLED', cancelled_at = COALESCE(b.cancelled_at, now()),
+           total_refund = COALESCE(?, b.total_refund), refund = COALESCE(?::jsonb, b.refund), updated_at = now()
+       FROM c WHERE b.id = c.booking_row_id
+       RETURNING b.id, b.booking_id, b.currency, b.total_refund::float8 AS total_refund, b.refund, c.reason`,
+      [httpStatus, op.id, op.leaseToken, refund?.total_refund ?? null, refund?.quotes.length ? JSON.stringify(refund.quotes) : null]
+    )
+    if (!row) {
+      return false
+    }
+    await recordBookingEvent(db, { booking_row_id: op.bookingRowId, source: "cancellation", event: "CANCELLED", payload: { reason: row.reason, refund } })
+    onSettled({
+      status: "cancelled",
+      order_id: op.orderId,
+      offer_id: op.subject,
+      booking_id: row.booking_id === null ? null : String(row.booking_id),
+      reason: String(row.reason),
+      total_refund: row.total_refund === null ? null : Number(row.total_refund),
+      currency: row.currency === null ? null : String(row.currency),
+      refund: (row.refund as XcoverRefund["quotes"] | null) ?? [],
+    })
+    return true
+  }
+}
+
+async function finish(
+  db: SqlExecutor,
+  op: ClaimedCancellation,
+  status: "retrying" | "failed",
+  httpStatus: number | null,
+  error: string,
+  nextAttemptAt: Date | null
+): Promise<boolean> {
+  const updated = await db.execute(
+    `UPDATE xcover_cancellation
+     SET status = ?, last_status = ?, last_error = ?, next_attempt_at = ?, lease_until = NULL, lease_token = NULL,
+         completed_at = ${status === "failed" ? "now()" : "NULL"}, updated_at = now()
+     WHERE id = ? AND lease_token = ? AND status = 'sending'
+     RETURNING id`,
+    [status, httpStatus, error, nextAttemptAt, op.id, op.leaseToken]
+  )
+  return updated.length > 0
+}
