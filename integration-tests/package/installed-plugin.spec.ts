@@ -82,6 +82,33 @@ describe("the packed plugin installed into a Medusa app", () => {
     })
   })
 
+  it("quotes through the store API with the store's own setOfferRequest hook, and takes the selected quote", async () => {
+    const shop = new Storefront(httpApi(baseUrl), store)
+    const cartId = await shop.createCart()
+    const line = (await shop.cart(cartId)).items.find((i: { variant_id: string | null }) => i.variant_id)
+    const quoted = await shop.quote(cartId, line.id)
+    expect(quoted.status).toBe(200)
+    const offer = quoted.data.xcover_offer
+    expect(offer).toMatchObject({ line_item_id: line.id, quotes: expect.arrayContaining([expect.objectContaining({ price: expect.any(Object) })]) })
+
+    // The app's src/workflows/hooks/xcover-offer-request.ts added these to the plugin's default request.
+    const asked = standIn.received.filter((r) => r.route === "create_offer")
+    expect(asked).toHaveLength(1)
+    expect(asked[0].body).toMatchObject({
+      customer: { currency: "EUR", country: "DE" },
+      context: { event_type: "PRODUCT", store_reference: `${cartId}/${line.id}`, product: { quantity: 1 } },
+    })
+
+    const [quote] = offer.quotes
+    expect((await shop.select(cartId, offer.offer_id, { quote_id: quote.id })).status).toBe(200)
+    await shop.complete(cartId)
+    await eventually(async () => {
+      const { data } = await shop.listOffers(cartId)
+      expect(data.xcover_offers).toEqual([expect.objectContaining({ offer_id: offer.offer_id, source: "plugin_quote", status: "selected" })])
+    })
+    expect(standIn.requestsFor(offer.offer_id)).toEqual([])
+  })
+
   it("resolves the `./admin` export from the app, for require and for import", async () => {
     // Only resolved here: admin extensions import @medusajs/ui and friends, which only the admin
     // bundler can load (the next test proves it bundles them).

@@ -3,6 +3,7 @@ import { randomBytes, randomUUID } from "node:crypto"
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs"
 import path from "node:path"
 import { parseArgs } from "node:util"
+import { Client } from "pg"
 import { eventually } from "../../integration-tests/helpers/eventually"
 import { Storefront } from "../../integration-tests/helpers/storefront"
 import { XcoverStandIn } from "../../integration-tests/xcover-stand-in/server"
@@ -15,7 +16,8 @@ const { values: opts } = parseArgs({
   options: {
     once: { type: "boolean", default: false },
     port: { type: "string", default: "9000" },
-    // With real XCover credentials, pass offer ids that exist in your sandbox.
+    // Storefront-created offers besides the plugin's quotes: with real XCover credentials, pass
+    // offer ids that exist in your sandbox (the stand-in accepts any id).
     taken: { type: "string" },
     declined: { type: "string" },
   },
@@ -26,7 +28,25 @@ const LOG_FILE = path.join(DEMO_DIR, "medusa.log")
 const ADMIN_EMAIL = "admin@xcover.demo"
 const FINAL = new Set(["opted_out", "rejected", "failed"])
 
-type OfferRow = { offer_id: string; status: string; source: string }
+type OfferRow = { offer_id: string; status: string; source: string; taken_quote_id?: string | null }
+
+/** What the store API answers for a quoted offer (the fields the demo prints). */
+type QuotedOffer = {
+  offer_id: string
+  line_item_id: string
+  currency: string
+  quotes: { id: string; title: string | null; price: { amount: number; formatted: string | null; currency: string } }[]
+  content: { heading: string | null; positive_cta: string | null; negative_cta: string | null; disclaimer: string | null } | null
+}
+
+/** What the order step did: the two quoted offers (when XCover quoted), the quote taken, the cover line. */
+type Placed = {
+  cartId: string
+  taken: { offer: QuotedOffer; quoteId: string; cover: { title: string; unit_price: number; tax_total: number } } | null
+  notTaken: QuotedOffer | null
+  /** Why no quote could be had (only with real XCover and storefront offers to fall back on). */
+  quoteProblem: string | null
+}
 
 const step = stepper("demo")
 
@@ -110,40 +130,35 @@ async function main(): Promise<number> {
   )
 
   const shop = new Storefront(httpApi(server.url), seed.store)
-  const taken = opts.taken ?? randomUUID()
-  const declined = opts.declined ?? randomUUID()
-  const cartId = await step(
-    "placing an order over the store API: one offer taken, one declined",
-    async () => {
-      const cart = await shop.createCart()
-      await shop.recordOffer(cart, taken)
-      await shop.recordOffer(cart, declined)
-      await shop.takeOffer(cart, taken)
-      await shop.complete(cart)
-      return cart
-    },
-    (cart) => `cart ${cart}`
+  const storefrontOffers = opts.taken || opts.declined ? { taken: opts.taken ?? null, declined: opts.declined ?? null } : null
+  const placed = await step(
+    "placing an order over the store API: two lines quoted, one quote taken, then checkout",
+    () => placeOrder(shop, { standIn, storefrontOffers }),
+    (p) => `cart ${p.cartId}`
   )
 
-  const rows = await step("waiting for the opt-out to be settled in the ledger", async () => {
+  const expectDeclined = [placed.notTaken?.offer_id, storefrontOffers?.declined].filter((id): id is string => !!id)
+  const rows = await step("waiting for the opt-outs to be settled in the ledger", async () => {
     try {
       return await eventually(
         async () => {
-          const list = await ledger(shop, cartId)
-          const row = list.find((r) => r.offer_id === declined)
-          if (!row || !FINAL.has(row.status)) {
-            throw new Error(`declined offer is ${row?.status ?? "not recorded"}`)
+          const list = await ledger(shop, placed.cartId, dbUrl)
+          for (const id of expectDeclined) {
+            const row = list.find((r) => r.offer_id === id)
+            if (!row || !FINAL.has(row.status)) {
+              throw new Error(`declined offer ${id} is ${row?.status ?? "not recorded"}`)
+            }
           }
           return list
         },
         { timeoutMs: 60_000, intervalMs: 200 }
       )
     } catch {
-      return ledger(shop, cartId)
+      return ledger(shop, placed.cartId, dbUrl)
     }
   })
 
-  const ok = printOutcome(standIn, rows, { taken, declined })
+  const ok = printOutcome(standIn, rows, placed, storefrontOffers)
   console.log(`\nAdmin: ${server.url}/app   login: ${login.email} / ${login.password}`)
   console.log(`Store API: ${server.url}/store (publishable key ${seed.store.publishableKey})`)
 
@@ -161,16 +176,113 @@ async function main(): Promise<number> {
 }
 
 /**
- * Prints what XCover received and what the ledger says. True when the declined offer was opted
- * out, the taken one is `selected` and (with the stand-in) was never sent.
+ * The checkout a storefront does with the plugin's quotes: a cart with two tent lines, each quoted
+ * (XCover's offer for that line), one quote of the first taken (its cover line joins the cart at
+ * XCover's price), the second offer left alone, then completion. Storefront-created offers
+ * (`--taken` / `--declined`) are recorded in the same cart, the taken one named by an insurance
+ * line item, as before quotes existed.
  */
-function printOutcome(standIn: XcoverStandIn | null, rows: OfferRow[], { taken, declined }: { taken: string; declined: string }): boolean {
+async function placeOrder(
+  shop: Storefront,
+  { standIn, storefrontOffers }: { standIn: XcoverStandIn | null; storefrontOffers: { taken: string | null; declined: string | null } | null }
+): Promise<Placed> {
+  const cart = await shop.createCart()
+  // A second tent line (other metadata, so not merged into the first): quoted, not taken.
+  await shop.addItem(cart, 1, { demo: "second line" })
+  const lines = ((await shop.cart(cart)).items as { id: string; variant_id: string | null }[]).filter((i) => i.variant_id)
+  if (lines.length < 2) {
+    throw new Error(`cart ${cart} has ${lines.length} product line(s), expected 2`)
+  }
+  const placed: Placed = { cartId: cart, taken: null, notTaken: null, quoteProblem: null }
+
+  const quotes = []
+  for (const line of lines.slice(0, 2)) {
+    quotes.push(await shop.quote(cart, line.id))
+  }
+  const problem = quotes.find((q) => q.status !== 200 || !q.data?.xcover_offer)
+  if (problem) {
+    const why = `the quote answered ${problem.status} ${JSON.stringify(problem.data)}`
+    // With real XCover, the account's offer schema may need another `context` (README: the
+    // setOfferRequest hook): the storefront offers still show the opt-outs working.
+    if (standIn || !storefrontOffers) {
+      throw new Error(`${why}; see .demo/medusa.log`)
+    }
+    placed.quoteProblem = why
+  } else {
+    const [first, second] = quotes.map((q) => q.data.xcover_offer as QuotedOffer)
+    const quote = first.quotes[0]
+    if (!quote) {
+      throw new Error(`XCover's offer ${first.offer_id} has no quotes`)
+    }
+    const selected = await shop.select(cart, first.offer_id, { quote_id: quote.id })
+    if (selected.status !== 200) {
+      throw new Error(`selecting quote ${quote.id} answered ${selected.status} ${JSON.stringify(selected.data)}`)
+    }
+    const cover = (selected.data.cart.items as { variant_id: string | null; title: string; unit_price: number; tax_total: number }[]).find(
+      (i) => !i.variant_id
+    )
+    if (!cover) {
+      throw new Error("the cart has no cover line after selecting a quote")
+    }
+    placed.taken = { offer: first, quoteId: quote.id, cover }
+    placed.notTaken = second
+  }
+
+  if (storefrontOffers?.taken) {
+    await shop.recordOffer(cart, storefrontOffers.taken)
+    await shop.takeOffer(cart, storefrontOffers.taken)
+  }
+  if (storefrontOffers?.declined) {
+    await shop.recordOffer(cart, storefrontOffers.declined)
+  }
+  await shop.complete(cart)
+  return placed
+}
+
+/**
+ * Prints the offer the shopper saw, what XCover received and what the ledger says. True when the
+ * taken quote's offer is `selected` with that quote (and, with the stand-in, was never sent), and
+ * every offer not taken was opted out.
+ */
+function printOutcome(
+  standIn: XcoverStandIn | null,
+  rows: OfferRow[],
+  placed: Placed,
+  storefront: { taken: string | null; declined: string | null } | null
+): boolean {
+  const taken = placed.taken
   console.log("")
+  if (taken) {
+    const { offer, quoteId, cover } = taken
+    console.log(`XCover's offer for the first tent line (offer ${offer.offer_id}), as the storefront renders it:`)
+    console.log(`  "${offer.content?.heading ?? ""}"`)
+    for (const q of offer.quotes) {
+      const price = q.price.formatted ?? `${q.price.amount} ${q.price.currency}`
+      console.log(`  ${q.id === quoteId ? "[taken]" : "       "} ${q.title ?? "(untitled)"}: ${price}  (quote ${q.id})`)
+    }
+    console.log(`  buttons "${offer.content?.positive_cta ?? ""}" / "${offer.content?.negative_cta ?? ""}"; ${offer.content?.disclaimer ?? ""}`)
+    console.log(`Cover line the plugin put in the cart: "${cover.title}" at ${cover.unit_price} ${offer.currency}, tax ${cover.tax_total}`)
+    console.log(`The second tent line's offer ${placed.notTaken?.offer_id} was shown and not taken.`)
+  }
+  if (placed.quoteProblem) {
+    console.log(`No quote from XCover (${placed.quoteProblem}): only the storefront offers were used.`)
+  }
+
+  const label = (id: string | null) =>
+    id === taken?.offer.offer_id
+      ? "quoted, taken"
+      : id === placed.notTaken?.offer_id
+        ? "quoted, not taken"
+        : id === storefront?.taken
+          ? "storefront offer, taken"
+          : id === storefront?.declined
+            ? "storefront offer, declined"
+            : "other"
   if (standIn) {
     console.log("What XCover (the stand-in) received:")
     for (const r of standIn.received) {
-      const who = r.offerId === declined ? "declined offer" : r.offerId === taken ? "TAKEN offer" : "other"
-      console.log(`  ${r.method} ${r.path}  ->  ${r.answer}${r.reason ? ` (${r.reason})` : " (signature ok)"}  [${who}, ${r.algorithm} over ${r.signedHeaders}]`)
+      const what = r.route === "create_offer" ? `Create Offer -> offer ${r.createdOfferId ?? "none"}, ${label(r.createdOfferId)}` : `opt-out, ${label(r.offerId)}`
+      console.log(`  ${r.method} ${r.path}  ->  ${r.answer}${r.reason ? ` (${r.reason})` : " (signature ok)"}  [${what}; ${r.algorithm} over ${r.signedHeaders}]`)
     }
     if (!standIn.received.length) {
       console.log("  nothing")
@@ -178,19 +290,32 @@ function printOutcome(standIn: XcoverStandIn | null, rows: OfferRow[], { taken, 
   }
   console.log("What the ledger (table xcover_offer) says:")
   for (const r of rows) {
-    console.log(`  ${r.offer_id}  ${r.status.padEnd(9)}  ${r.offer_id === taken ? "taken" : "declined"} (${r.source})`)
+    const quote = r.taken_quote_id ? `, quote ${r.taken_quote_id}` : ""
+    console.log(`  ${r.offer_id}  ${r.status.padEnd(9)}  ${label(r.offer_id)} (${r.source}${quote})`)
   }
 
-  const takenRow = rows.find((r) => r.offer_id === taken)
-  const declinedRow = rows.find((r) => r.offer_id === declined)
-  const ok =
-    declinedRow?.status === "opted_out" &&
-    takenRow?.status === "selected" &&
-    (!standIn || (standIn.acceptedOfferIds().includes(declined) && standIn.requestsFor(taken).length === 0))
+  const row = (id: string | null | undefined) => rows.find((r) => r.offer_id === id)
+  const neverSent = (id: string) => !standIn || standIn.requestsFor(id).length === 0
+  const optedOut = (id: string) => row(id)?.status === "opted_out" && (!standIn || standIn.acceptedOfferIds().includes(id))
+  const checks: boolean[] = []
+  if (taken && placed.notTaken) {
+    const takenRow = row(taken.offer.offer_id)
+    checks.push(takenRow?.status === "selected" && takenRow.taken_quote_id === taken.quoteId && neverSent(taken.offer.offer_id))
+    checks.push(optedOut(placed.notTaken.offer_id))
+  } else if (!storefront) {
+    checks.push(false)
+  }
+  if (storefront?.taken) {
+    checks.push(row(storefront.taken)?.status === "selected" && neverSent(storefront.taken))
+  }
+  if (storefront?.declined) {
+    checks.push(optedOut(storefront.declined))
+  }
+  const ok = checks.length > 0 && checks.every(Boolean)
   console.log(
     ok
-      ? "\nOK: the declined offer was opted out, the taken one was not."
-      : "\nNOT OK: expected the declined offer opted_out and the taken one selected and never sent."
+      ? "\nOK: every taken offer is selected (the quoted one with its quote) and was never sent; every offer not taken was opted out."
+      : "\nNOT OK: expected every taken offer selected (the quoted one with its quote) and never sent, and every offer not taken opted_out."
   )
   return ok
 }
@@ -206,8 +331,21 @@ function adminLogin(): { email: string; password: string } {
   return login
 }
 
-async function ledger(shop: Storefront, cartId: string): Promise<OfferRow[]> {
-  return (await shop.listOffers(cartId)).data.xcover_offers
+/** The cart's offers as the store API lists them, with the quote each order took (from the table itself). */
+async function ledger(shop: Storefront, cartId: string, dbUrl: string): Promise<OfferRow[]> {
+  const rows: OfferRow[] = (await shop.listOffers(cartId)).data.xcover_offers
+  const db = new Client({ connectionString: dbUrl })
+  await db.connect()
+  try {
+    const { rows: taken } = await db.query<{ offer_id: string; taken_quote_id: string | null }>(
+      "SELECT offer_id, taken_quote_id FROM xcover_offer WHERE cart_id = $1 AND deleted_at IS NULL",
+      [cartId]
+    )
+    const quoteOf = new Map(taken.map((r) => [r.offer_id, r.taken_quote_id]))
+    return rows.map((r) => ({ ...r, taken_quote_id: quoteOf.get(r.offer_id) ?? null }))
+  } finally {
+    await db.end()
+  }
 }
 
 runMain("demo", main)
