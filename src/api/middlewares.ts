@@ -2,6 +2,7 @@ import { defineMiddlewares, validateAndTransformBody, validateAndTransformQuery 
 import { z } from "@medusajs/framework/zod"
 import { OFFER_ID_PATTERN, OFFER_ID_RULE } from "../modules/xcover/offer-id"
 import {
+  AdminCancelXcoverBooking,
   AdminListXcoverBookings,
   AdminListXcoverOffers,
   AdminRetryXcoverOffers,
@@ -68,6 +69,17 @@ export default defineMiddlewares({
       matcher: "/admin/xcover/bookings",
       method: ["GET"],
       middlewares: [validateAndTransformQuery(AdminListXcoverBookings, {})],
+    },
+    {
+      matcher: "/admin/xcover/bookings/:id/cancel",
+      method: ["POST"],
+      middlewares: [validateAndTransformBody(AdminCancelXcoverBooking)],
+    },
+    // XCover's webhooks: the signature is checked on the raw body; no publishable key, no admin.
+    {
+      matcher: "/hooks/xcover",
+      method: ["POST"],
+      bodyParser: { preserveRawBody: true, sizeLimit: "64kb" },
     },
     {
       matcher: "/admin/xcover/stats",

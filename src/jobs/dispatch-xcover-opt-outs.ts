@@ -9,14 +9,19 @@ import type { DispatchResult } from "../modules/xcover/service"
 import { optOutDeclinedOffersWorkflow } from "../workflows/opt-out-declined-offers"
 import { ORDER_OFFER_FIELDS, orderOffersInput, type OrderGraph } from "../workflows/steps/load-order-offers"
 
-export type DispatchJobRun = { recovery: RecoveryRun | null; dispatch: DispatchResult | null; bookings: DispatchResult | null }
+export type DispatchJobRun = {
+  recovery: RecoveryRun | null
+  dispatch: DispatchResult | null
+  bookings: DispatchResult | null
+  cancellations: DispatchResult | null
+}
 
 /**
  * The durable half of delivery. Runs in every server/worker process that runs jobs; the order
  * cursor and the offers are claimed atomically, so processes share the work without doing
  * anything twice.
  * 1. Orders placed since the last run whose `order.placed` was lost get their offers decided.
- * 2. Every due opt-out and confirm is sent: retries, and calls whose sender died mid-call.
+ * 2. Every due opt-out, confirm and cancellation is sent: retries, and calls whose sender died mid-call.
  * A failure in 1 (one order, or the whole pass) is logged and never stops 2.
  */
 export default async function dispatchXcoverOptOutsJob(container: MedusaContainer): Promise<DispatchJobRun> {
@@ -37,8 +42,12 @@ export default async function dispatchXcoverOptOutsJob(container: MedusaContaine
     logger.error(`xcover: recovery of lost orders failed this run: ${err instanceof Error ? err.message : String(err)}`)
   }
   // Both kinds share the account's rate budget; neither waits for the other's backlog.
-  const [dispatch, bookings] = await Promise.all([xcover.dispatchAllDue(), xcover.dispatchAllDueBookings()])
-  return { recovery, dispatch, bookings }
+  const [dispatch, bookings, cancellations] = await Promise.all([
+    xcover.dispatchAllDue(),
+    xcover.dispatchAllDueBookings(),
+    xcover.dispatchAllDueCancellations(),
+  ])
+  return { recovery, dispatch, bookings, cancellations }
 }
 
 /** Orders after `after` in (created_at, id) order, none created after `upTo`. */

@@ -29,7 +29,8 @@ export async function findCoverRepairs(xcover: XcoverModuleService, cart: CoverC
     }
     const offer = await xcover.getQuotedOffer(String(cover.metadata?.[LINE_ITEM_METADATA_KEY]))
     const quote = offer?.quotes.find((q) => q.id === cover.metadata?.[COVER_QUOTE_METADATA_KEY])
-    const current = offer && quote && !offer.replaced_at && offer.line_fingerprint === lineFingerprint(covered)
+    // A cover is one unit at the quoted price: a shopper's quantity change is undone by a re-select.
+    const current = offer && quote && !offer.replaced_at && offer.line_fingerprint === lineFingerprint(covered) && cover.quantity === 1
     if (!current) {
       repairs.push({ action: "requote", cover_line_id: cover.id, covered_line_id: covered.id, product_config_id: quote?.product_config_id ?? planOf(cover) })
     }

@@ -31,8 +31,16 @@ import { Dispatcher, type DispatchResult } from "./outbox/dispatcher"
 import type { CircuitView } from "./outbox/dispatch-state"
 import { optOutKind } from "./outbox/opt-out"
 import { bookingKind, type BookingSettled, type ClaimedBooking } from "./outbox/booking"
+import { cancellationKind, type CancellationSettled, type ClaimedCancellation } from "./outbox/cancellation"
+import { requestBookingCancellation, requestCancellations, requeueCancellation } from "./ledger/cancellations"
+import { listBookingEvents, type BookingEventView } from "./ledger/booking-events"
+import { applyBookingEvent } from "./ledger/webhook-events"
+import { webhookProblem, type WebhookHeaders } from "./webhooks/verify"
+import { parseRefund, type XcoverRefund } from "./client/booking"
+import type { CancellationReason } from "./models/xcover-cancellation"
+import { MedusaError } from "@medusajs/framework/utils"
 import type { OutboxKind } from "./outbox/kind"
-import { bookingStats, listBookings, listOrderBookings, requeueBooking, type BookingFilters, type BookingView } from "./ledger/bookings"
+import { bookingStats, getBooking, listBookings, listOrderBookings, requeueBooking, type BookingFilters, type BookingStats, type BookingView } from "./ledger/bookings"
 import { describeProbe, NOT_CONFIGURED_RESULT, type ConnectionTestResult } from "./settings/connection-test"
 import type { SettingsView, StoredSettings } from "./settings/resolve-settings"
 import { XcoverSettingsStore, type SaveSettingsInput } from "./settings/settings-store"
@@ -74,6 +82,7 @@ export default class XcoverModuleService extends MedusaService({ XcoverOffer }) 
   protected readonly client_: XcoverClient
   protected readonly dispatcher_: Dispatcher
   protected readonly bookingKind_: OutboxKind<ClaimedBooking>
+  protected readonly cancellationKind_: OutboxKind<ClaimedCancellation>
   protected readonly eventBus_?: IEventBusModuleService
 
   /** Medusa's module lifecycle: on shutdown, close the keep-alive pools so no socket holds the process open. */
@@ -94,13 +103,14 @@ export default class XcoverModuleService extends MedusaService({ XcoverOffer }) 
     this.eventBus_ = deps.event_bus
     this.client_ = new XcoverClient({ timeoutMs: this.options_.timeoutMs }, (log) => this.logCall(log))
     this.bookingKind_ = bookingKind((event) => this.bookingSettled(event))
+    this.cancellationKind_ = cancellationKind((event) => this.cancellationSettled(event))
     this.dispatcher_ = new Dispatcher(
       this.manager_,
       this.client_,
       this.options_,
       this.logger_,
       () => this.settingsStore().resolve(),
-      [optOutKind, this.bookingKind_]
+      [optOutKind, this.bookingKind_, this.cancellationKind_]
     )
   }
 
@@ -174,13 +184,137 @@ export default class XcoverModuleService extends MedusaService({ XcoverOffer }) 
     return listBookings(this.manager_, filters)
   }
 
-  async getBookingStats() {
+  async getBookingStats(): Promise<BookingStats> {
     return bookingStats(this.manager_)
+  }
+
+  async getBooking(id: string): Promise<BookingView | null> {
+    return getBooking(this.manager_, id)
+  }
+
+  async listBookingEvents(bookingRowId: string): Promise<BookingEventView[]> {
+    return listBookingEvents(this.manager_, bookingRowId)
   }
 
   /** Moves a failed booking back to pending, due now; the caller dispatches it. */
   async requeueBooking(id: string): Promise<BookingView> {
     return requeueBooking(this.manager_, id, this.options_.retry.maxAgeMs)
+  }
+
+  // ---- Cancellations (ledger/cancellations, outbox/cancellation) and webhooks ----
+
+  /** Asks XCover to cancel an order's bookings (all, or those of these offers); once per booking. */
+  async requestCancellations(input: { order_id: string; offer_ids?: string[]; reason: CancellationReason }): Promise<string[]> {
+    return requestCancellations(this.manager_, input)
+  }
+
+  async dispatchDueCancellations(filter: { order_id?: string } = {}): Promise<DispatchResult> {
+    return this.dispatcher_.dispatch(this.cancellationKind_, filter)
+  }
+
+  async dispatchAllDueCancellations(): Promise<DispatchResult | null> {
+    return this.dispatcher_.sweep(this.cancellationKind_)
+  }
+
+  /**
+   * XCover's preview of cancelling a booking (the refund it would compute), for the admin to
+   * read before confirming. A preview changes nothing at XCover, so it is a direct call.
+   */
+  async previewCancellation(bookingRowId: string): Promise<XcoverRefund> {
+    const booking = await getBooking(this.manager_, bookingRowId)
+    if (!booking) {
+      throw new MedusaError(MedusaError.Types.NOT_FOUND, `XCover booking ${bookingRowId} was not found`)
+    }
+    if (booking.status !== "booked" || !booking.booking_id || booking.booking_status === "CANCELLED") {
+      throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `Only a booked policy can be cancelled; this one is ${booking.booking_status ?? booking.status}`)
+    }
+    const { call, view } = await this.settingsStore().resolve()
+    if (!call) {
+      throw new MedusaError(MedusaError.Types.NOT_ALLOWED, view.problems[0] ?? "XCover is not configured")
+    }
+    const answer = await this.client_.cancelBooking(call, booking.booking_id, { preview: true })
+    const refund = answer.outcome.kind === "done" ? parseRefund(answer.body) : null
+    if (!refund) {
+      throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `XCover gave no cancellation preview: ${describeOutcome(answer.outcome)}`)
+    }
+    return refund
+  }
+
+  /** Cancels one booking by hand (admin), through the outbox; the caller dispatches it. */
+  async requestBookingCancellation(bookingRowId: string): Promise<{ order_id: string; offer_id: string }> {
+    return requestBookingCancellation(this.manager_, bookingRowId)
+  }
+
+  async requeueCancellation(bookingRowId: string): Promise<{ order_id: string }> {
+    return requeueCancellation(this.manager_, bookingRowId, this.options_.retry.maxAgeMs)
+  }
+
+  /**
+   * An incoming webhook: verified on its headers with the account's key and secret, then
+   * applied. Answers what the route sends: 401 for anything not signed by XCover, 200 for
+   * everything else, unknown bookings included (XCover retries only three times).
+   */
+  async receiveWebhook(headers: WebhookHeaders, rawBody: string): Promise<{ status: 200 | 400 | 401; message: string }> {
+    const { credentials } = await this.settingsStore().resolve()
+    if (!credentials) {
+      this.logger_.warn("xcover: webhook refused: no XCover credentials configured to verify it")
+      return { status: 401, message: "not verified" }
+    }
+    const problem = webhookProblem(headers, credentials)
+    if (problem) {
+      this.logger_.warn(`xcover: webhook refused: ${problem}`)
+      return { status: 401, message: "not verified" }
+    }
+    let parsed: { event?: unknown; payload?: unknown }
+    try {
+      parsed = JSON.parse(rawBody) as { event?: unknown; payload?: unknown }
+    } catch {
+      return { status: 400, message: "body is not JSON" }
+    }
+    const event = typeof parsed?.event === "string" ? parsed.event : ""
+    const applied = await applyBookingEvent(this.manager_, event, parsed?.payload)
+    if (applied.result === "unknown_booking") {
+      this.logger_.warn(`xcover: webhook ${event} for a booking this store does not know; answered 200`)
+    } else if (applied.result === "applied") {
+      this.logger_.info(`xcover: webhook ${event} applied to booking ${applied.booking_id ?? applied.booking_row_id}`)
+      if (applied.cancelled_now) {
+        this.emit("xcover.booking.cancelled", {
+          order_id: applied.order_id,
+          offer_id: applied.offer_id,
+          booking_id: applied.booking_id,
+          reason: "xcover",
+          total_refund: applied.total_refund,
+          currency: applied.currency,
+        })
+      }
+    }
+    return { status: 200, message: applied.result }
+  }
+
+  private cancellationSettled(event: CancellationSettled): void {
+    if (event.status === "cancelled") {
+      this.logger_.info(
+        `xcover: booking ${event.booking_id} (order ${event.order_id}) cancelled at XCover; refund ${event.total_refund ?? "unknown"} ${event.currency ?? ""} to pay back to the shopper`
+      )
+      this.emit("xcover.booking.cancelled", {
+        order_id: event.order_id,
+        offer_id: event.offer_id,
+        booking_id: event.booking_id,
+        reason: event.reason,
+        total_refund: event.total_refund,
+        currency: event.currency,
+        refund: event.refund,
+      })
+    } else {
+      this.logger_.error(`xcover: cancellation of booking ${event.booking_id} (order ${event.order_id}) FAILED: ${event.reason}; retry it from the order page`)
+      this.emit("xcover.cancellation.failed", { order_id: event.order_id, offer_id: event.offer_id, booking_id: event.booking_id, reason: event.reason })
+    }
+  }
+
+  private emit(name: string, data: Record<string, unknown>): void {
+    void this.eventBus_?.emit({ name, data }).catch((err: unknown) =>
+      this.logger_.warn(`xcover: could not emit ${name}: ${err instanceof Error ? err.message : String(err)}`)
+    )
   }
 
   /** A booking reached its end: one log line, and an event stores can subscribe to (emails, say). */
@@ -196,14 +330,15 @@ export default class XcoverModuleService extends MedusaService({ XcoverOffer }) 
     } else {
       this.logger_.error(`xcover: booking of offer ${event.offer_id} (order ${event.order_id}) FAILED: ${event.reason}. The shopper paid for cover: fix the cause and retry it from the order page`)
     }
-    const name = event.status === "booked" ? "xcover.booking.confirmed" : "xcover.booking.failed"
-    const data =
-      event.status === "booked"
-        ? { order_id: event.order_id, offer_id: event.offer_id, booking_id: event.booking?.booking_id ?? null, price_mismatch: event.price_mismatch }
-        : { order_id: event.order_id, offer_id: event.offer_id, reason: event.reason }
-    void this.eventBus_?.emit({ name, data }).catch((err: unknown) =>
-      this.logger_.warn(`xcover: could not emit ${name}: ${err instanceof Error ? err.message : String(err)}`)
-    )
+    if (event.status === "booked") {
+      this.emit("xcover.booking.confirmed", { order_id: event.order_id, offer_id: event.offer_id, booking_id: event.booking?.booking_id ?? null, price_mismatch: event.price_mismatch })
+      if (event.cancellation_due) {
+        // The order was cancelled while this booking was on its way.
+        void this.dispatchDueCancellations({ order_id: event.order_id }).catch(() => undefined)
+      }
+    } else {
+      this.emit("xcover.booking.failed", { order_id: event.order_id, offer_id: event.offer_id, reason: event.reason })
+    }
   }
 
   async getDeliveryHealth(): Promise<DeliveryHealth> {

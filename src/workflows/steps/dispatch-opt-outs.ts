@@ -23,3 +23,12 @@ export const dispatchBookingsStep = createStep(
     return new StepResponse(await xcover.dispatchDueBookings(input))
   }
 )
+
+/** Sends the order's due cancellations right away (preview, then confirmation). */
+export const dispatchCancellationsStep = createStep(
+  "dispatch-xcover-cancellations",
+  async (input: { order_id?: string }, { container }) => {
+    const xcover = container.resolve<XcoverModuleService>(XCOVER_MODULE)
+    return new StepResponse(await xcover.dispatchDueCancellations(input))
+  }
+)

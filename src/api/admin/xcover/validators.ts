@@ -98,3 +98,9 @@ export const AdminListXcoverBookings = z.object({
   offset: z.coerce.number().int().min(0).default(0),
 })
 export type AdminListXcoverBookingsQuery = z.infer<typeof AdminListXcoverBookings>
+
+export const AdminCancelXcoverBooking = z.strictObject({
+  /** Retry a failed cancellation (it previews again) instead of asking for a new one. */
+  retry: z.boolean().optional(),
+})
+export type AdminCancelXcoverBookingBody = z.infer<typeof AdminCancelXcoverBooking>

@@ -93,7 +93,11 @@ export function createOfferResult(answer: XcoverAnswer): CreateOfferResult {
   const { outcome, body } = answer
   if (outcome.kind === "done") {
     const offer = parseCreatedOffer(body)
-    return offer ? { kind: "offer", offer } : { kind: "refused", reason: "XCover's answer had no offer with priced quotes" }
+    if (!offer) {
+      return { kind: "refused", reason: "XCover's answer had no offer with priced quotes" }
+    }
+    // An offer without a quote offers nothing to buy: the same as no cover for this item.
+    return offer.quotes.length ? { kind: "offer", offer } : { kind: "no_cover" }
   }
   if (outcome.status === 422 && record(body)?.code === "offer_quote_generation_failed") {
     return { kind: "no_cover" }

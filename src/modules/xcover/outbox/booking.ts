@@ -1,5 +1,6 @@
 import { existingBookingId, parseBooking, type XcoverBooking } from "../client/booking"
 import { describeOutcome } from "../client/outcome"
+import { wakeCancellation } from "../ledger/cancellations"
 import type { ClaimedOperation, CompletedStatus, OutboxKind } from "./kind"
 import { claimRows, extendRowDeadlines, releaseRow, startRowSend, type LeasedTable } from "./leased-rows"
 
@@ -12,7 +13,15 @@ export type ClaimedBooking = ClaimedOperation & {
 
 /** What became of a booking, for the module to log and emit (`xcover.booking.confirmed` / `.failed`). */
 export type BookingSettled =
-  | { status: "booked"; offer_id: string; order_id: string; booking: XcoverBooking | null; price_mismatch: boolean; charged_amount: number | null }
+  | {
+      status: "booked"
+      offer_id: string
+      order_id: string
+      booking: XcoverBooking | null
+      price_mismatch: boolean
+      charged_amount: number | null
+      cancellation_due: boolean
+    }
   | { status: "failed"; offer_id: string; order_id: string; reason: string }
 
 const BOOKINGS: LeasedTable = {
@@ -101,7 +110,9 @@ export function bookingKind(onSettled: (event: BookingSettled) => void): OutboxK
         if (!updated.length) {
           return null
         }
-        onSettled({ status: "booked", offer_id: op.subject, order_id: op.orderId, booking, price_mismatch: mismatch, charged_amount: op.chargedAmount })
+        // The order may have been cancelled while this booking was on its way: that cancellation is due now.
+        const cancellationDue = await wakeCancellation(db, op.id)
+        onSettled({ status: "booked", offer_id: op.subject, order_id: op.orderId, booking, price_mismatch: mismatch, charged_amount: op.chargedAmount, cancellation_due: cancellationDue })
         return "done"
       }
       const final = status !== "retrying"

@@ -1,5 +1,7 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
+import { answeringConflicts } from "../../../../../conflict"
 import { quoteXcoverOfferWorkflow } from "../../../../../../workflows/quote-xcover-offer"
+import type { QuoteResult } from "../../../../../../workflows/steps/request-xcover-offer"
 import type { StoreQuoteOfferBody } from "../../../../../middlewares"
 
 /**
@@ -7,9 +9,15 @@ import type { StoreQuoteOfferBody } from "../../../../../middlewares"
  * `xcover_offer: null` means XCover offers no cover for this item (not an error).
  */
 export async function POST(req: MedusaRequest<StoreQuoteOfferBody>, res: MedusaResponse) {
-  const { result } = await quoteXcoverOfferWorkflow(req.scope).run({
-    input: { cart_id: req.params.id, line_item_id: req.validatedBody.line_item_id },
+  await answeringConflicts(res, async () => {
+    const { result } = await quoteXcoverOfferWorkflow(req.scope).run({
+      input: { cart_id: req.params.id, line_item_id: req.validatedBody.line_item_id },
+    })
+    answerQuote(res, result)
   })
+}
+
+function answerQuote(res: MedusaResponse, result: QuoteResult): void {
   switch (result.kind) {
     case "offer":
       res.json({ xcover_offer: result.offer })

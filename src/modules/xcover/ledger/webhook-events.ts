@@ -1,0 +1,83 @@
+import { num, record, text } from "../client/json"
+import type { SqlManager } from "../sql"
+import { recordBookingEvent } from "./booking-events"
+
+export const BOOKING_EVENTS = ["BOOKING_CREATED", "BOOKING_UPDATED", "BOOKING_CANCELLED"] as const
+
+export type AppliedEvent =
+  | { result: "applied"; booking_row_id: string; order_id: string; offer_id: string; booking_id: string | null; cancelled_now: boolean; total_refund: number | null; currency: string | null }
+  | { result: "duplicate" | "unknown_booking" | "ignored"; booking_row_id?: string }
+
+/**
+ * Applies one of XCover's booking webhooks to the booking it names (by id, else by
+ * `partner_transaction_id` when that order has exactly one booking), in one transaction:
+ * kept in the booking's history first, so the same event twice changes nothing; status, prices
+ * and quotes updated; a CANCELLED booking never moves back; a booking cancelled at XCover needs
+ * no cancellation from the plugin any more.
+ */
+export async function applyBookingEvent(manager: SqlManager, event: string, payloadValue: unknown): Promise<AppliedEvent> {
+  const payload = record(payloadValue) ?? {}
+  if (!(BOOKING_EVENTS as readonly string[]).includes(event)) {
+    return { result: "ignored" }
+  }
+  return manager.transactional(async (em) => {
+    const bookingId = text(payload.id)
+    const orderId = text(payload.partner_transaction_id)
+    let rows = bookingId
+      ? await em.execute("SELECT id, order_id, offer_id, booking_id, booking_status FROM xcover_booking WHERE booking_id = ? AND deleted_at IS NULL FOR UPDATE", [bookingId])
+      : []
+    if (!rows.length && orderId) {
+      rows = await em.execute("SELECT id, order_id, offer_id, booking_id, booking_status FROM xcover_booking WHERE order_id = ? AND status = 'booked' AND deleted_at IS NULL FOR UPDATE", [orderId])
+    }
+    if (rows.length !== 1) {
+      return { result: "unknown_booking" }
+    }
+    const booking = rows[0]
+    const rowId = String(booking.id)
+    if (!(await recordBookingEvent(em, { booking_row_id: rowId, source: "webhook", event, payload }))) {
+      return { result: "duplicate", booking_row_id: rowId }
+    }
+    const wasCancelled = booking.booking_status === "CANCELLED"
+    const status = event === "BOOKING_CANCELLED" ? "CANCELLED" : text(payload.status)?.toUpperCase() ?? null
+    if (wasCancelled) {
+      // Irreversible at XCover: later news about a cancelled booking stays in its history only.
+      return { result: "ignored", booking_row_id: rowId }
+    }
+    const cancelling = status === "CANCELLED"
+    const quotes = Array.isArray(payload.quotes)
+      ? payload.quotes.flatMap((q) => {
+          const quote = record(q)
+          return quote && typeof quote.id === "string"
+            ? [{ id: quote.id, status: text(quote.status), price: num(quote.price), policy_name: text(record(quote.policy)?.policy_name) }]
+            : []
+        })
+      : null
+    const [updated] = await em.execute(
+      `UPDATE xcover_booking
+       SET booking_status = COALESCE(?, booking_status), currency = COALESCE(?, currency), total_price = COALESCE(?, total_price),
+           quotes = COALESCE(?::jsonb, quotes), total_refund = COALESCE(?, total_refund),
+           cancelled_at = ${cancelling ? "COALESCE(cancelled_at, now())" : "cancelled_at"}, updated_at = now()
+       WHERE id = ?
+       RETURNING booking_id, currency, total_refund::float8 AS total_refund`,
+      [status, text(payload.currency), num(payload.total_price), quotes ? JSON.stringify(quotes) : null, num(payload.total_refund), rowId]
+    )
+    if (cancelling) {
+      await em.execute(
+        `UPDATE xcover_cancellation
+         SET status = 'cancelled', last_error = 'cancelled at XCover (webhook)', next_attempt_at = NULL, completed_at = now(), updated_at = now()
+         WHERE booking_row_id = ? AND status IN ('pending', 'retrying') AND deleted_at IS NULL`,
+        [rowId]
+      )
+    }
+    return {
+      result: "applied",
+      booking_row_id: rowId,
+      order_id: String(booking.order_id),
+      offer_id: String(booking.offer_id),
+      booking_id: updated.booking_id === null ? null : String(updated.booking_id),
+      cancelled_now: cancelling,
+      total_refund: updated.total_refund === null ? null : Number(updated.total_refund),
+      currency: updated.currency === null ? null : String(updated.currency),
+    }
+  })
+}

@@ -1,0 +1,51 @@
+import { createStep, createWorkflow, StepResponse, transform, when, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
+import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
+import { XCOVER_MODULE } from "../modules/xcover"
+import type { CancellationReason } from "../modules/xcover/models/xcover-cancellation"
+import type XcoverModuleService from "../modules/xcover/service"
+import { dispatchCancellationsStep } from "./steps/dispatch-opt-outs"
+import { LINE_ITEM_METADATA_KEY } from "./steps/load-order-offers"
+
+export const cancelXcoverBookingsWorkflowId = "cancel-xcover-bookings"
+
+type CancelInput = { order_id: string; reason: CancellationReason; return_id?: string }
+
+/**
+ * Which bookings to cancel: every one of a cancelled order; for a received return, those whose
+ * cover line (any line naming the offer) came back. Written to the outbox before any call.
+ */
+export const requestXcoverCancellationsStep = createStep("request-xcover-cancellations", async (input: CancelInput, { container }) => {
+  const xcover = container.resolve<XcoverModuleService>(XCOVER_MODULE)
+  let offerIds: string[] | undefined
+  if (input.return_id) {
+    const query = container.resolve(ContainerRegistrationKeys.QUERY)
+    const { data: returns } = await query.graph({
+      entity: "return",
+      fields: ["id", "items.item_id", "items.received_quantity", "items.quantity"],
+      filters: { id: input.return_id },
+    })
+    const returned = new Set(
+      ((returns[0]?.items ?? []) as ({ item_id: string; received_quantity?: number | null; quantity?: number | null } | null)[])
+        .filter((i): i is { item_id: string; received_quantity?: number | null } => !!i && Number(i.received_quantity ?? 0) > 0)
+        .map((i) => i.item_id)
+    )
+    const { data: orders } = await query.graph({ entity: "order", fields: ["id", "items.id", "items.metadata"], filters: { id: input.order_id } })
+    const items = ((orders[0]?.items ?? []) as ({ id: string; metadata?: Record<string, unknown> | null } | null)[]).filter(
+      (i): i is { id: string; metadata?: Record<string, unknown> | null } => !!i
+    )
+    offerIds = items
+      .filter((i) => returned.has(i.id) && typeof i.metadata?.[LINE_ITEM_METADATA_KEY] === "string")
+      .map((i) => String(i.metadata?.[LINE_ITEM_METADATA_KEY]))
+  }
+  const requested = await xcover.requestCancellations({ order_id: input.order_id, offer_ids: offerIds, reason: input.reason })
+  return new StepResponse({ requested })
+})
+
+/** An order cancelled, or cover returned: its bookings are cancelled at XCover through the outbox. */
+export const cancelXcoverBookingsWorkflow = createWorkflow(cancelXcoverBookingsWorkflowId, (input: CancelInput) => {
+  const { requested } = requestXcoverCancellationsStep(input)
+  const dispatch = when({ requested }, ({ requested }) => requested.length > 0).then(() =>
+    dispatchCancellationsStep(transform({ input }, ({ input }) => ({ order_id: input.order_id })))
+  )
+  return new WorkflowResponse({ requested, dispatch })
+})
