@@ -5,7 +5,10 @@ import { XcoverStandIn, type Behaviour, type StandInOptions, type StandInRoute }
 
 /** What the benchmarks need of each request the stand-in received. */
 export type Arrival = {
-  /** "opt_out", "create_offer", "confirm", "get_booking", or null for a path the stand-in does not serve. */
+  /**
+   * "opt_out", "create_offer", "confirm", "get_booking", "cancel", "confirm_cancellation", or null
+   * for a path the stand-in does not serve.
+   */
   route: StandInRoute | null
   offerId: string | null
   at: number
@@ -24,11 +27,23 @@ type Request =
   | { id: number; cmd: "holdConfirms"; ms: number }
   | { id: number; cmd: "bookedPriceDelta"; delta: number }
   | { id: number; cmd: "bookings" }
+  | { id: number; cmd: "setRefundRatio"; ratio: number | null }
+  | { id: number; cmd: "cancellations" }
 
 /** What the benchmarks need of each booking the stand-in made. */
 export type BookingSummary = { offerId: string; bookingId: string; total_price: number }
 
-type Reply = { id: number; arrivals?: Arrival[]; count?: number; bookings?: BookingSummary[]; error?: string }
+/** A request that changed a booking to CANCELLED (`XcoverStandIn.cancellationsFor`, of every offer). */
+export type CancellationSummary = { offerId: string; bookingId: string }
+
+type Reply = {
+  id: number
+  arrivals?: Arrival[]
+  count?: number
+  bookings?: BookingSummary[]
+  cancellations?: CancellationSummary[]
+  error?: string
+}
 
 export class StandInProcess {
   private nextId = 0
@@ -104,6 +119,19 @@ export class StandInProcess {
     return this.ask({ cmd: "bookings" }).then((r) => r.bookings ?? [])
   }
 
+  /** Cancellations refund this share of each quote's price until reset; null: all (`XcoverStandIn.setRefundRatio`). */
+  async setRefundRatio(ratio: number | null): Promise<void> {
+    await this.ask({ cmd: "setRefundRatio", ratio })
+  }
+
+  /**
+   * The requests that changed a booking to CANCELLED since the last reset, in arrival order
+   * (`ReceivedRequest.cancelled`): an offer twice is a booking cancelled twice.
+   */
+  cancellations(): Promise<CancellationSummary[]> {
+    return this.ask({ cmd: "cancellations" }).then((r) => r.cancellations ?? [])
+  }
+
   /** How many offers Create Offer answered since the last reset (`XcoverStandIn.createdOffers.size`). */
   createdOfferCount(): Promise<number> {
     return this.ask({ cmd: "createdOfferCount" }).then((r) => r.count ?? 0)
@@ -161,6 +189,15 @@ async function runChild(): Promise<void> {
       case "bookings": {
         const bookings = [...standIn.bookings.values()].map((b) => ({ offerId: b.fast_quote_id, bookingId: b.id, total_price: b.total_price }))
         return { id: msg.id, bookings }
+      }
+      case "setRefundRatio":
+        standIn.setRefundRatio(msg.ratio)
+        return { id: msg.id }
+      case "cancellations": {
+        const cancellations = standIn.received
+          .filter((r) => r.cancelled)
+          .map((r) => ({ offerId: r.offerId as string, bookingId: r.bookingId as string }))
+        return { id: msg.id, cancellations }
       }
       case "received": {
         const arrivals = standIn.received.map((r) => ({

@@ -1,5 +1,6 @@
 import { createHmac, randomBytes, randomInt, randomUUID, timingSafeEqual } from "node:crypto"
-import { STATUS_CODES, createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http"
+import { STATUS_CODES, createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from "node:http"
+import { request as httpsRequest } from "node:https"
 import type { AddressInfo, Socket } from "node:net"
 
 /**
@@ -16,6 +17,15 @@ import type { AddressInfo, Socket } from "node:net"
  * while the first request with that key is processing, 422 "Booking already exists" without the
  * key); Get Booking (`GET .../bookings/{booking}/`) reads one back. `bookings` keeps them;
  * `requirePhone`, `holdConfirms` and `bookedPriceDelta` change how it books.
+ *
+ * Cancel Booking (`POST .../bookings/{booking}/cancel`, with or without a trailing slash) either
+ * previews (`{ "preview": true }`: the refund, a `cancellation_id` and `confirm_before`, nothing
+ * changed) or cancels at once (`{}`); Confirm Cancellation
+ * (`POST .../bookings/{booking}/confirm_cancellation/{cancellation}/`) carries out the latest
+ * preview. A cancelled booking stays cancelled (422 on any later cancel). `setRefundRatio` changes
+ * the refund, `cancellationsFor` counts the requests that cancelled, `cancelAtXcover` and
+ * `updateBooking` change a booking without a request, and `sendWebhook` calls the store the way
+ * XCover's webhooks do.
  */
 
 export type Behaviour =
@@ -24,12 +34,13 @@ export type Behaviour =
   | { reset: true }
   /**
    * Does the request's work as usual (Confirm Offer: books the offer and keeps the key as
-   * answered; opt-out: accepts it as a 204 would; Create Offer: quotes; Get Booking: reads) and
-   * then loses the answer: destroys the socket, or never answers.
+   * answered; opt-out: accepts it as a 204 would; Create Offer: quotes; Get Booking: reads;
+   * Cancel Booking: previews, or cancels; Confirm Cancellation: cancels) and then loses the
+   * answer: destroys the socket, or never answers.
    */
   | { bookThen: "reset" | "hang" }
 
-export type StandInRoute = "opt_out" | "create_offer" | "confirm" | "get_booking"
+export type StandInRoute = "opt_out" | "create_offer" | "confirm" | "get_booking" | "cancel" | "confirm_cancellation"
 
 export type ReceivedRequest = {
   method: string
@@ -38,10 +49,19 @@ export type ReceivedRequest = {
   /** Which API call the path named; null for a path (or method) the stand-in does not serve. */
   route: StandInRoute | null
   /**
-   * The offer id in an opt-out or confirm path. Always null for Create Offer and Get Booking;
-   * see `createdOfferId` for the offer Create Offer created.
+   * The offer id in an opt-out or confirm path; for Cancel Booking and Confirm Cancellation the
+   * offer id (`fast_quote_id`) of the booking in the path, when the stand-in has that booking
+   * (else null). Always null for Create Offer and Get Booking; see `createdOfferId` for the
+   * offer Create Offer created.
    */
   offerId: string | null
+  /** The booking id in a Get Booking, Cancel Booking or Confirm Cancellation path, else null. */
+  bookingId: string | null
+  /**
+   * True when this request (Cancel Booking without preview, or Confirm Cancellation) changed its
+   * booking to CANCELLED, even if its answer was then lost (`bookThen`); else false.
+   */
+  cancelled: boolean
   /** Create Offer only: the id of the offer answered (200 from the stand-in's quoting), else null. */
   createdOfferId: string | null
   /** The request body parsed as JSON, or null when empty or not JSON. */
@@ -105,7 +125,8 @@ export type ConfirmableOffer = {
 /** A booking as Confirm Offer answers it (and Get Booking, and a 409 replay). */
 export type StandInBooking = {
   id: string
-  status: "CONFIRMED"
+  /** CANCELLED once cancelled (by a request, or `cancelAtXcover`): never back to CONFIRMED. */
+  status: "CONFIRMED" | "CANCELLED"
   currency: string
   total_price: number
   total_premium: number
@@ -116,15 +137,54 @@ export type StandInBooking = {
   coi: { url: string; pdf: string }
   fnol_link: string
   cancel_link: string
-  quotes: {
-    id: string
-    status: "CONFIRMED"
-    price: number
-    policy_start_date: string
-    can_be_cancelled: boolean
-    policy: { policy_name: string }
-  }[]
+  quotes: StandInBookingQuote[]
   policyholder: Record<string, unknown>
+  /** Once cancelled: the sum of the quotes' `refund_value`. */
+  total_refund?: number
+  /** Once cancelled: the same as `total_refund`. */
+  refund_amount?: number
+}
+
+export type StandInBookingQuote = {
+  id: string
+  status: "CONFIRMED" | "CANCELLED"
+  price: number
+  policy_start_date: string
+  can_be_cancelled: boolean
+  policy: { policy_name: string }
+  /** Once cancelled: what is refunded of `price`. */
+  refund_value?: number
+  /** Once cancelled: `price - refund_value`. */
+  adjustment_fee?: number
+}
+
+/** A booking as Cancel Booking's preview answers it: unchanged, with the refund and how to confirm it. */
+export type StandInCancellationPreview = StandInBooking & {
+  total_refund: number
+  refund_amount: number
+  cancellation_id: string
+  /** ISO time, 24 h after the preview. */
+  confirm_before: string
+}
+
+/** A booking as a webhook's `payload` carries it. */
+export type StandInWebhookPayload = Pick<StandInBooking, "id" | "status" | "currency" | "total_price" | "partner_transaction_id" | "quotes">
+
+export type StandInWebhookEvent = "BOOKING_CREATED" | "BOOKING_UPDATED" | "BOOKING_CANCELLED"
+
+export type StandInWebhookOptions = {
+  /** X-Api-Key and keyId; default the stand-in's api key. */
+  apiKey?: string
+  /** Signing secret; default the stand-in's api secret. */
+  apiSecret?: string
+  /** The moment the Date header names; default now. */
+  date?: Date
+  /** Default hmac-sha256, as XCover's webhooks sign. */
+  algorithm?: "hmac-sha256" | "hmac-sha512"
+  /** Flips one character of the signature. */
+  tamper?: boolean
+  /** Sends this raw body instead of `{ event, payload }` (signed all the same). */
+  body?: string
 }
 
 /** An offer the stand-in answered to Create Offer (200), as `createdOffers` keeps it. */
@@ -138,6 +198,11 @@ export type CreatedOffer = {
 
 const DATE_RE = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/
 const DIGESTS: Record<string, string> = { "hmac-sha512": "sha512", "hmac-sha384": "sha384", "hmac-sha256": "sha256" }
+/** How long a cancellation preview can be confirmed. */
+const CANCELLATION_TTL_MS = 24 * 60 * 60 * 1000
+
+/** A previewed cancellation, waiting for Confirm Cancellation: the refund fixed at preview. */
+type PendingCancellation = { id: string; bookingId: string; confirmBefore: number; refunds: QuoteRefund[] }
 
 export class XcoverStandIn {
   readonly received: ReceivedRequest[] = []
@@ -147,8 +212,11 @@ export class XcoverStandIn {
   readonly bookings = new Map<string, StandInBooking>()
   /** Offers a test registered with `knowOffer` (Confirm Offer accepts them like created ones). */
   private readonly knownOffers = new Map<string, ConfirmableOffer>()
-  /** Idempotency keys of confirms answered 200, and the booking each answered. */
-  private readonly confirmedKeys = new Map<string, string>()
+  /**
+   * Idempotency keys of confirms answered 200, and the booking each answered, as answered (a
+   * replay is the first answer, even once the booking was cancelled since).
+   */
+  private readonly confirmedKeys = new Map<string, StandInBooking>()
   /** Idempotency keys of confirms still being processed. */
   private readonly lockedKeys = new Set<string>()
   /** Answers to lose once the work is done (`bookThen`). */
@@ -156,6 +224,10 @@ export class XcoverStandIn {
   private phoneRequired = false
   private confirmHoldMs = 0
   private priceDelta = 0
+  /** Share of each quote's price refunded on cancellation; null: all of it. */
+  private refundRatio: number | null = null
+  /** The latest cancellation previewed of each booking (by booking id), until confirmed or cancelled otherwise. */
+  private readonly pendingCancellations = new Map<string, PendingCancellation>()
   /** Bumped by reset, so that a confirm held across a reset books nothing into the new state. */
   private generation = 0
   private readonly refusedSkus = new Set<string>()
@@ -215,8 +287,9 @@ export class XcoverStandIn {
   }
 
   /**
-   * Answers for one offer's next requests (opt-out and Confirm Offer share the queue), in order;
-   * after them the default applies. On a confirm a 2xx without `body` means "book as usual".
+   * Answers for one offer's next requests (opt-out, Confirm Offer, and Cancel Booking and Confirm
+   * Cancellation of its booking share the queue), in order; after them the default applies. On a
+   * confirm a 2xx without `body` means "book as usual", on a cancel route "cancel as usual".
    */
   script(offerId: string, ...behaviours: Behaviour[]): void {
     this.scripts.set(offerId, [...(this.scripts.get(offerId) ?? []), ...behaviours])
@@ -224,9 +297,10 @@ export class XcoverStandIn {
 
   /**
    * Answers for the next correctly signed (and well-formed) requests of any route, before
-   * per-offer scripts. For Create Offer, Confirm Offer and Get Booking a 2xx without `body` means
-   * "do as usual" (its `headers` are added); any other behaviour is answered as given, and a
-   * confirm answered so books nothing (except `bookThen`).
+   * per-offer scripts. For Create Offer, Confirm Offer, Get Booking, Cancel Booking and Confirm
+   * Cancellation a 2xx without `body` means "do as usual" (its `headers` are added); any other
+   * behaviour is answered as given, and a confirm or cancel answered so changes nothing (except
+   * `bookThen`).
    */
   scriptNext(...behaviours: Behaviour[]): void {
     this.nextAnswers.push(...behaviours)
@@ -305,6 +379,8 @@ export class XcoverStandIn {
     this.phoneRequired = false
     this.confirmHoldMs = 0
     this.priceDelta = 0
+    this.refundRatio = null
+    this.pendingCancellations.clear()
     this.generation++
   }
 
@@ -337,6 +413,113 @@ export class XcoverStandIn {
     return this.received.filter((r) => r.route === "confirm" && r.offerId === offerId)
   }
 
+  /**
+   * Cancellations refund this share of each quote's price (`refund_value = round2(price * ratio)`,
+   * the rest is `adjustment_fee`) until reset; null (the default) refunds it all. A preview fixes
+   * the refund its confirmation carries out.
+   */
+  setRefundRatio(ratio: number | null): void {
+    if (ratio !== null && !(Number.isFinite(ratio) && ratio >= 0 && ratio <= 1)) {
+      throw new Error(`refund ratio must be between 0 and 1, got ${ratio}`)
+    }
+    this.refundRatio = ratio
+  }
+
+  /**
+   * The requests (Cancel Booking without preview, Confirm Cancellation) that changed this offer's
+   * booking to CANCELLED (`cancelled: true`), answered or not: more than one is a bug of the caller.
+   */
+  cancellationsFor(offerId: string): ReceivedRequest[] {
+    return this.received.filter((r) => r.cancelled && r.offerId === offerId)
+  }
+
+  /**
+   * The customer cancelled through the booking's cancel link: the booking becomes CANCELLED (with
+   * the refund `setRefundRatio` gives) without any request, and a pending preview is dropped.
+   * Nothing if it is cancelled already; throws for a booking the stand-in does not have.
+   */
+  cancelAtXcover(bookingId: string): StandInBooking {
+    const booking = this.existingBooking(bookingId)
+    if (booking.status !== "CANCELLED") {
+      this.cancelBooking(booking, this.refundsFor(booking))
+    }
+    return booking
+  }
+
+  /**
+   * Changes a stored booking in place (a shallow merge), as if XCover had; nothing is checked,
+   * not even "never back from CANCELLED". Throws for a booking the stand-in does not have.
+   */
+  updateBooking(bookingId: string, patch: Partial<Omit<StandInBooking, "id">>): StandInBooking {
+    return Object.assign(this.existingBooking(bookingId), structuredClone(patch))
+  }
+
+  /** The stored booking as a webhook's `payload` carries it (a copy). Throws for a booking the stand-in does not have. */
+  bookingPayload(bookingId: string): StandInWebhookPayload {
+    const { id, status, currency, total_price, partner_transaction_id, quotes } = this.existingBooking(bookingId)
+    return structuredClone({ id, status, currency, total_price, partner_transaction_id, quotes })
+  }
+
+  /**
+   * Calls a store's webhook as XCover does: POST of `{ "event", "payload" }` (or `opts.body`
+   * raw) with `Date` (of `opts.date`, else the stand-in's clock: see `setClockOffset`),
+   * `X-Api-Key`, `Authorization: Signature keyId="…",algorithm="hmac-sha256",signature="…"` (HMAC
+   * over `date: <Date>`, base64, percent-encoded) and `Content-Type: application/json`. One try,
+   * no retries; gives up after 10 s. Resolves with the store's answer.
+   */
+  async sendWebhook(
+    url: string,
+    event: StandInWebhookEvent,
+    payload: object,
+    opts: StandInWebhookOptions = {}
+  ): Promise<{ status: number; body: string }> {
+    const apiKey = opts.apiKey ?? this.options.apiKey
+    const secret = opts.apiSecret ?? this.options.apiSecret
+    const algorithm = opts.algorithm ?? "hmac-sha256"
+    const date = (opts.date ?? new Date(Date.now() + this.clockOffsetMs)).toUTCString()
+    let signature = encodeURIComponent(createHmac(DIGESTS[algorithm], secret).update(`date: ${date}`).digest("base64"))
+    if (opts.tamper) {
+      signature = tamperWith(signature)
+    }
+    const body = opts.body ?? JSON.stringify({ event, payload })
+    const target = new URL(url)
+    const send = target.protocol === "https:" ? httpsRequest : httpRequest
+    return new Promise((resolve, reject) => {
+      const req = send(
+        target,
+        {
+          method: "POST",
+          agent: false,
+          timeout: 10_000,
+          headers: {
+            Date: date,
+            "X-Api-Key": apiKey,
+            Authorization: `Signature keyId="${apiKey}",algorithm="${algorithm}",signature="${signature}"`,
+            "Content-Type": "application/json",
+            "Content-Length": String(Buffer.byteLength(body)),
+          },
+        },
+        (res) => {
+          const chunks: Buffer[] = []
+          res.on("data", (c: Buffer) => chunks.push(c))
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }))
+          res.on("error", reject)
+        }
+      )
+      req.on("timeout", () => req.destroy(new Error(`webhook to ${url} timed out`)))
+      req.on("error", reject)
+      req.end(body)
+    })
+  }
+
+  private existingBooking(bookingId: string): StandInBooking {
+    const booking = this.bookings.get(bookingId)
+    if (!booking) {
+      throw new Error(`stand-in has no booking ${bookingId}`)
+    }
+    return booking
+  }
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const at = Date.now()
     const body = await readBody(req)
@@ -345,6 +528,8 @@ export class XcoverStandIn {
       path: req.url ?? "",
       route: null,
       offerId: null,
+      bookingId: null,
+      cancelled: false,
       createdOfferId: null,
       body: parseJson(body),
       partnerCode: null,
@@ -372,6 +557,12 @@ export class XcoverStandIn {
     record.route = route.route
     record.offerId = route.offerId
     record.partnerCode = route.partnerCode
+    if ("bookingId" in route) {
+      record.bookingId = route.bookingId
+    }
+    if (route.route === "cancel" || route.route === "confirm_cancellation") {
+      record.offerId = this.bookings.get(route.bookingId)?.fast_quote_id ?? null
+    }
 
     const auth = this.checkSignature(req, record)
     if (auth) {
@@ -388,6 +579,12 @@ export class XcoverStandIn {
     }
     if (route.route === "get_booking") {
       return this.getBooking(req, res, record, route.bookingId)
+    }
+    if (route.route === "cancel") {
+      return this.cancel(req, res, record, route.bookingId, body)
+    }
+    if (route.route === "confirm_cancellation") {
+      return this.confirmCancellation(req, res, record, route.bookingId, route.cancellationId, body)
     }
     const bodyProblem = checkBody(req, body)
     if (bodyProblem) {
@@ -535,7 +732,7 @@ export class XcoverStandIn {
     const key = record.idempotencyKey
     const replayed = key ? this.confirmedKeys.get(key) : undefined
     if (replayed !== undefined) {
-      return this.answer(res, record, 409, this.bookings.get(replayed), "idempotent replay")
+      return this.answer(res, record, 409, replayed, "idempotent replay")
     }
     if (key && this.lockedKeys.has(key)) {
       return this.answer(res, record, 423, { type: "locked", message: "A request with this idempotency key is still processing" }, "idempotency key locked")
@@ -582,7 +779,7 @@ export class XcoverStandIn {
       }
       const booking = this.book(offerId, offer, fields.quotes, checked.body)
       if (key) {
-        this.confirmedKeys.set(key, booking.id)
+        this.confirmedKeys.set(key, structuredClone(booking))
       }
       return this.answer(res, record, status, booking, null, headers)
     } finally {
@@ -709,6 +906,139 @@ export class XcoverStandIn {
     return this.answer(res, record, scripted && "status" in scripted ? scripted.status : 200, booking, null, headers)
   }
 
+  /**
+   * Cancel Booking, once signature and partner are checked: the body (`{ "preview": true }` or
+   * `{}`; an empty body is `{}`), then scripted faults (which change nothing, `bookThen` apart),
+   * then the booking (404, 422 when cancelled already), then the preview or the cancellation.
+   */
+  private cancel(req: IncomingMessage, res: ServerResponse, record: ReceivedRequest, bookingId: string, raw: string): void {
+    const checked = checkCancelBody(req, raw, ["preview"])
+    if (!checked.ok) {
+      return this.answer(res, record, checked.status, checked.body, checked.body.message)
+    }
+    if (checked.body.preview !== undefined && typeof checked.body.preview !== "boolean") {
+      const message = "preview: Must be a valid boolean."
+      return this.answer(res, record, 422, { type: "validation_error", message, errors: { preview: ["Must be a valid boolean."] } }, message)
+    }
+    const scripted = this.scriptedCancel(req, res, record)
+    if (!scripted.go) {
+      return
+    }
+    const booking = this.bookings.get(bookingId)
+    if (!booking) {
+      return this.answer(res, record, 404, { type: "api_error", message: "Booking does not exist" }, "unknown booking", scripted.headers)
+    }
+    if (booking.status === "CANCELLED") {
+      return this.answer(res, record, 422, ALREADY_CANCELLED, "booking already cancelled", scripted.headers)
+    }
+    const refunds = this.refundsFor(booking)
+    if (checked.body.preview === true) {
+      const cancellation: PendingCancellation = {
+        id: randomUUID(),
+        bookingId,
+        confirmBefore: Date.now() + this.clockOffsetMs + CANCELLATION_TTL_MS,
+        refunds,
+      }
+      this.pendingCancellations.set(bookingId, cancellation)
+      const preview: StandInCancellationPreview = {
+        ...withRefunds(booking, refunds, false),
+        cancellation_id: cancellation.id,
+        confirm_before: new Date(cancellation.confirmBefore).toISOString(),
+      }
+      return this.answer(res, record, scripted.status, preview, null, scripted.headers)
+    }
+    this.cancelBooking(booking, refunds)
+    record.cancelled = true
+    return this.answer(res, record, scripted.status, booking, null, scripted.headers)
+  }
+
+  /**
+   * Confirm Cancellation, once signature and partner are checked: the body (`{}`, or empty), then
+   * scripted faults, then the booking (404, 422 when cancelled already), then the cancellation
+   * (404 unless it is the booking's latest preview; 422 once its `confirm_before` has passed),
+   * then the cancellation with the refund of the preview.
+   */
+  private confirmCancellation(
+    req: IncomingMessage,
+    res: ServerResponse,
+    record: ReceivedRequest,
+    bookingId: string,
+    cancellationId: string,
+    raw: string
+  ): void {
+    const checked = checkCancelBody(req, raw, [])
+    if (!checked.ok) {
+      return this.answer(res, record, checked.status, checked.body, checked.body.message)
+    }
+    const scripted = this.scriptedCancel(req, res, record)
+    if (!scripted.go) {
+      return
+    }
+    const booking = this.bookings.get(bookingId)
+    if (!booking) {
+      return this.answer(res, record, 404, { type: "api_error", message: "Booking does not exist" }, "unknown booking", scripted.headers)
+    }
+    if (booking.status === "CANCELLED") {
+      return this.answer(res, record, 422, ALREADY_CANCELLED, "booking already cancelled", scripted.headers)
+    }
+    const pending = this.pendingCancellations.get(bookingId)
+    if (!pending || pending.id !== cancellationId) {
+      const reason = pending ? "not the booking's latest cancellation preview" : "no cancellation previewed for this booking"
+      return this.answer(res, record, 404, { type: "api_error", message: "Cancellation does not exist" }, reason, scripted.headers)
+    }
+    if (Date.now() + this.clockOffsetMs > pending.confirmBefore) {
+      const message = "Cancellation has expired, request a new cancellation preview"
+      return this.answer(res, record, 422, { type: "validation_error", message }, "cancellation preview expired", scripted.headers)
+    }
+    this.cancelBooking(booking, pending.refunds)
+    record.cancelled = true
+    return this.answer(res, record, scripted.status, booking, null, scripted.headers)
+  }
+
+  /**
+   * The scripted behaviour of a cancel route (`scriptNext`, then the booking's offer's script):
+   * a fault is answered here (`go: false`); else the status and headers of the usual answer, and
+   * for `bookThen` the answer is marked to be lost.
+   */
+  private scriptedCancel(
+    req: IncomingMessage,
+    res: ServerResponse,
+    record: ReceivedRequest
+  ): { go: false } | { go: true; status: number; headers: Record<string, string> | undefined } {
+    const queue = this.nextAnswers.length ? this.nextAnswers : record.offerId !== null ? this.scripts.get(record.offerId) : undefined
+    const scripted = queue?.length ? (queue.shift() as Behaviour) : null
+    if (scripted && this.hangOrReset(req, res, record, scripted)) {
+      return { go: false }
+    }
+    if (scripted && "bookThen" in scripted) {
+      this.losing.set(res, scripted.bookThen)
+    }
+    if (scripted && "status" in scripted && (scripted.body !== undefined || scripted.status < 200 || scripted.status >= 300)) {
+      const errorBody = scripted.body ?? (scripted.status === 204 ? undefined : defaultErrorBody(scripted.status))
+      this.answer(res, record, scripted.status, errorBody, null, scripted.headers)
+      return { go: false }
+    }
+    return scripted && "status" in scripted ? { go: true, status: scripted.status, headers: scripted.headers } : { go: true, status: 200, headers: undefined }
+  }
+
+  /** Each quote's refund under the current `setRefundRatio`. */
+  private refundsFor(booking: StandInBooking): QuoteRefund[] {
+    return booking.quotes.map((q) => {
+      const refund = this.refundRatio === null ? q.price : round2(q.price * this.refundRatio)
+      return { id: q.id, refund_value: refund, adjustment_fee: round2(q.price - refund) }
+    })
+  }
+
+  /** Makes the stored booking CANCELLED, in place, with these refunds; drops its pending preview. */
+  private cancelBooking(booking: StandInBooking, refunds: QuoteRefund[]): void {
+    const cancelled = withRefunds(booking, refunds, true)
+    booking.status = "CANCELLED"
+    booking.quotes = cancelled.quotes
+    booking.total_refund = cancelled.total_refund
+    booking.refund_amount = cancelled.refund_amount
+    this.pendingCancellations.delete(booking.id)
+  }
+
   private matchRoute(
     method: string,
     url: string
@@ -717,6 +1047,8 @@ export class XcoverStandIn {
     | { ok: true; route: "create_offer"; partnerCode: string; offerId: null }
     | { ok: true; route: "confirm"; partnerCode: string; offerId: string }
     | { ok: true; route: "get_booking"; partnerCode: string; offerId: null; bookingId: string }
+    | { ok: true; route: "cancel"; partnerCode: string; offerId: null; bookingId: string }
+    | { ok: true; route: "confirm_cancellation"; partnerCode: string; offerId: null; bookingId: string; cancellationId: string }
     | { ok: false; status: number; reason: string } {
     const prefix = this.prefix.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
     const q = url.indexOf("?")
@@ -746,6 +1078,22 @@ export class XcoverStandIn {
     }
     if (q >= 0) {
       return { ok: false, status: 404, reason: "unexpected query string" }
+    }
+    // Cancel Booking is documented without the trailing slash; XCover's router takes both.
+    const cancel = new RegExp(`^${prefix}/partners/([^/]+)/bookings/([^/]+)/cancel/?$`).exec(path)
+    if (cancel) {
+      return { ok: true, route: "cancel", partnerCode: decodeURIComponent(cancel[1]), offerId: null, bookingId: decodeURIComponent(cancel[2]) }
+    }
+    const confirmCancellation = new RegExp(`^${prefix}/partners/([^/]+)/bookings/([^/]+)/confirm_cancellation/([^/]+)/$`).exec(path)
+    if (confirmCancellation) {
+      return {
+        ok: true,
+        route: "confirm_cancellation",
+        partnerCode: decodeURIComponent(confirmCancellation[1]),
+        offerId: null,
+        bookingId: decodeURIComponent(confirmCancellation[2]),
+        cancellationId: decodeURIComponent(confirmCancellation[3]),
+      }
     }
     const m = new RegExp(`^${prefix}/partners/([^/]+)/offers/([^/]+)/(opt_out|confirm)/$`).exec(url)
     if (!m) {
@@ -936,6 +1284,73 @@ function checkConfirmBody(req: IncomingMessage, raw: string): { ok: true; body: 
 
 function round2(n: number): number {
   return Math.round(n * 100) / 100
+}
+
+const ALREADY_CANCELLED = { type: "validation_error", message: "Status change not allowed for QuotePackage in status CANCELLED" }
+
+type QuoteRefund = { id: string; refund_value: number; adjustment_fee: number }
+
+/**
+ * A copy of the booking with these refunds (a quote without one is refunded in full): cancelled
+ * (status CANCELLED, its quotes too) or, for a preview, with its statuses as they are.
+ */
+function withRefunds(booking: StandInBooking, refunds: QuoteRefund[], cancel: boolean): StandInBooking & { total_refund: number; refund_amount: number } {
+  const copy = structuredClone(booking)
+  const quotes = copy.quotes.map((q) => {
+    const refund = refunds.find((r) => r.id === q.id) ?? { refund_value: q.price, adjustment_fee: 0 }
+    return { ...q, status: cancel ? ("CANCELLED" as const) : q.status, refund_value: refund.refund_value, adjustment_fee: refund.adjustment_fee }
+  })
+  const totalRefund = round2(quotes.reduce((sum, q) => sum + q.refund_value, 0))
+  return { ...copy, status: cancel ? "CANCELLED" : copy.status, quotes, total_refund: totalRefund, refund_amount: totalRefund }
+}
+
+/**
+ * A cancel route's body: empty (taken as `{}`) or a JSON object with only these fields; 400 when
+ * it is not JSON, 422 `validation_error` otherwise.
+ */
+function checkCancelBody(
+  req: IncomingMessage,
+  raw: string,
+  fields: string[]
+): { ok: true; body: Record<string, unknown> } | { ok: false; status: number; body: ValidationError } {
+  const invalid = (errors: Record<string, string[]>) => {
+    const [field, [first]] = Object.entries(errors)[0]
+    return { ok: false as const, status: 422, body: { type: "validation_error", message: `${field}: ${first}`, errors } }
+  }
+  if (!raw) {
+    return { ok: true, body: {} }
+  }
+  if (!(header(req, "content-type") ?? "").startsWith("application/json")) {
+    return invalid({ body: ["Content-Type must be application/json."] })
+  }
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(raw)
+  } catch {
+    return { ok: false, status: 400, body: { type: "parse_error", message: "JSON parse error", errors: {} } }
+  }
+  if (!isObject(parsed)) {
+    return invalid({ body: ["Must be a JSON object."] })
+  }
+  const errors: Record<string, string[]> = {}
+  for (const k of Object.keys(parsed)) {
+    if (!fields.includes(k)) {
+      errors[k] = ["Unknown field."]
+    }
+  }
+  return Object.keys(errors).length ? invalid(errors) : { ok: true, body: parsed }
+}
+
+/** The signature with one base64 character changed (percent-escapes left whole). */
+function tamperWith(signature: string): string {
+  for (let i = 0; i < signature.length; i++) {
+    if (signature[i] === "%") {
+      i += 2
+      continue
+    }
+    return signature.slice(0, i) + (signature[i] === "A" ? "B" : "A") + signature.slice(i + 1)
+  }
+  return `${signature}A`
 }
 
 const CODE_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
