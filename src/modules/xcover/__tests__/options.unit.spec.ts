@@ -15,6 +15,7 @@ describe("plugin options", () => {
         signatureAlgorithm: "hmac-sha512",
         signedHeaders: "date",
         timeoutMs: 10_000,
+        booking: true,
         language: "en",
         maxRequestsPerSecond: 20,
         retry: { maxAgeMs: 86_400_000, baseDelayMs: 30_000, maxDelayMs: 7_200_000 },

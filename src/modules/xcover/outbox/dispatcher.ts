@@ -139,6 +139,12 @@ export class Dispatcher {
           filter,
         })
         if (!claimed.length) {
+          if (inFlight.size) {
+            // An answer still to come may make more due at once (a cancellation's preview makes
+            // its confirmation due): look again once they are in.
+            await Promise.all(inFlight)
+            continue
+          }
           return result
         }
         const grant = await this.reserve(claimed.length)

@@ -1,0 +1,173 @@
+import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
+import { Modules } from "@medusajs/framework/utils"
+import { createAdminUser } from "../helpers/admin-user"
+import { eventually } from "../helpers/eventually"
+import { seedStore } from "../helpers/seed-store"
+import { answer, Storefront } from "../helpers/storefront"
+import { useXcoverStandIn } from "../helpers/xcover-env"
+import type XcoverModuleService from "../../src/modules/xcover/service"
+
+jest.setTimeout(120_000)
+
+const standIn = useXcoverStandIn()
+
+medusaIntegrationTestRunner({
+  testSuite: ({ api, getContainer }) => {
+    let shop: Storefront
+    let admin: { headers: Record<string, string> }
+    const xcover = () => getContainer().resolve<XcoverModuleService>("xcover")
+    const bookingsOf = (orderId: string) => xcover().listOrderBookings(orderId)
+    const hookUrl = () => `${api.defaults.baseURL}/hooks/xcover`
+
+    beforeEach(async () => {
+      standIn.reset()
+      shop = new Storefront(api, await seedStore(getContainer()))
+      admin = await createAdminUser(getContainer(), api)
+    })
+
+    /** An order whose tent line was covered through the plugin, its booking booked. */
+    const bookedOrder = async () => {
+      const cartId = await shop.createCart()
+      const tent = (await shop.cart(cartId)).items[0]
+      const offer = (await shop.quote(cartId, tent.id)).data.xcover_offer
+      await shop.select(cartId, offer.offer_id, { quote_id: offer.quotes[0].id })
+      const orderId = await shop.complete(cartId)
+      const booking = await eventually(async () => {
+        const [b] = await bookingsOf(orderId)
+        expect(b?.status).toBe("booked")
+        return b
+      })
+      return { orderId, offer, booking }
+    }
+
+    it("cancels the booking of a cancelled order once, keeps XCover's refund, and sends nothing more on a second event", async () => {
+      const cancelled: Record<string, unknown>[] = []
+      getContainer()
+        .resolve(Modules.EVENT_BUS)
+        .subscribe("xcover.booking.cancelled", async (e) => void cancelled.push(e.data as Record<string, unknown>), { subscriberId: `t-${Date.now()}` })
+      standIn.setRefundRatio(0.8)
+      const { orderId, offer, booking } = await bookedOrder()
+      await api.post(`/admin/orders/${orderId}/cancel`, {}, admin)
+
+      const after = await eventually(async () => {
+        const [b] = await bookingsOf(orderId)
+        expect(b.booking_status).toBe("CANCELLED")
+        return b
+      })
+      const price = offer.quotes[0].price.amount
+      expect(after.total_refund).toBeCloseTo(Math.round(price * 0.8 * 100) / 100, 2)
+      expect(after.refund).toEqual([expect.objectContaining({ id: offer.quotes[0].id, refund_value: expect.any(Number), adjustment_fee: expect.any(Number) })])
+      expect(after.cancellation).toMatchObject({ status: "cancelled", reason: "order_canceled" })
+      expect(standIn.cancellationsFor(offer.offer_id)).toHaveLength(1)
+      // The two steps: a preview, then the confirmation of that cancellation id.
+      expect(standIn.requestsFor(offer.offer_id).filter((r) => r.route === "cancel" || r.route === "confirm_cancellation").map((r) => r.route)).toEqual([
+        "cancel",
+        "confirm_cancellation",
+      ])
+      await eventually(() => expect(cancelled).toEqual([expect.objectContaining({ order_id: orderId, booking_id: booking.booking_id, total_refund: after.total_refund })]))
+
+      // order.canceled again (a redelivery): nothing more goes to XCover.
+      await getContainer().resolve(Modules.EVENT_BUS).emit({ name: "order.canceled", data: { id: orderId } })
+      const before = standIn.received.length
+      await xcover().dispatchDueCancellations({ order_id: orderId })
+      expect(standIn.received.length).toBe(before)
+      expect(standIn.cancellationsFor(offer.offer_id)).toHaveLength(1)
+    })
+
+    it("retries 5xx and 429 and cancels once; a lost answer's retry (422 already cancelled) is recorded as cancelled", async () => {
+      const { orderId, offer } = await bookedOrder()
+      standIn.script(offer.offer_id, { status: 503 }, { status: 429, headers: { "retry-after": "1" } }, { status: 200 }, { bookThen: "reset" })
+      await api.post(`/admin/orders/${orderId}/cancel`, {}, admin)
+      await eventually(async () => expect((await bookingsOf(orderId))[0].booking_status).toBe("CANCELLED"), { timeoutMs: 30_000 })
+      const calls = standIn.requestsFor(offer.offer_id).filter((r) => r.route === "cancel" || r.route === "confirm_cancellation")
+      expect(calls.map((r) => `${r.route} ${r.answer}`)).toEqual([
+        "cancel 503",
+        "cancel 429",
+        "cancel 200",
+        "confirm_cancellation reset",
+        "confirm_cancellation 422",
+      ])
+      expect(standIn.cancellationsFor(offer.offer_id)).toHaveLength(1)
+    })
+
+    it("never cancels a booking its order did not ask for", async () => {
+      const first = await bookedOrder()
+      const second = await bookedOrder()
+      await api.post(`/admin/orders/${first.orderId}/cancel`, {}, admin)
+      await eventually(async () => expect((await bookingsOf(first.orderId))[0].booking_status).toBe("CANCELLED"))
+      expect((await bookingsOf(second.orderId))[0]).toMatchObject({ booking_status: "CONFIRMED", cancellation: null })
+      expect(standIn.cancellationsFor(second.offer.offer_id)).toHaveLength(0)
+    })
+
+    it("cancels by hand from the admin API after XCover's preview of the refund", async () => {
+      const { orderId, booking } = await bookedOrder()
+      const { data: preview } = await api.post(`/admin/xcover/bookings/${booking.id}/cancel-preview`, {}, admin)
+      expect(preview.preview).toMatchObject({ total_refund: booking.total_price, currency: "EUR" })
+      // A preview changes nothing, at XCover or here.
+      expect((await bookingsOf(orderId))[0]).toMatchObject({ booking_status: "CONFIRMED", cancellation: null })
+      const { data } = await api.post(`/admin/xcover/bookings/${booking.id}/cancel`, {}, admin)
+      expect(data.booking).toMatchObject({ booking_status: "CANCELLED", total_refund: booking.total_price, cancellation: { status: "cancelled", reason: "admin" } })
+      const again = await answer(api.post(`/admin/xcover/bookings/${booking.id}/cancel`, {}, admin))
+      expect(again.status).toBe(400)
+    })
+
+    describe("webhooks", () => {
+      it("applies a signed BOOKING_CANCELLED; a replay changes nothing; BOOKING_UPDATED does not revive it", async () => {
+        const { orderId, booking } = await bookedOrder()
+        standIn.cancelAtXcover(booking.booking_id!)
+        const payload = standIn.bookingPayload(booking.booking_id!)
+        const first = await standIn.sendWebhook(hookUrl(), "BOOKING_CANCELLED", payload)
+        expect(first.status).toBe(200)
+        const cancelled = (await bookingsOf(orderId))[0]
+        expect(cancelled).toMatchObject({ booking_status: "CANCELLED" })
+        expect(cancelled.cancelled_at).not.toBeNull()
+        const history = await xcover().listBookingEvents(booking.id)
+        expect(history.map((e) => e.event)).toEqual(["BOOKING_CANCELLED"])
+
+        expect((await standIn.sendWebhook(hookUrl(), "BOOKING_CANCELLED", payload)).status).toBe(200)
+        expect(await xcover().listBookingEvents(booking.id)).toHaveLength(1)
+
+        const revived = await standIn.sendWebhook(hookUrl(), "BOOKING_UPDATED", { ...payload, status: "CONFIRMED", total_price: 999 })
+        expect(revived.status).toBe(200)
+        expect((await bookingsOf(orderId))[0]).toMatchObject({ booking_status: "CANCELLED", total_price: booking.total_price })
+        // A cancelled order later asks for nothing: XCover already cancelled it.
+        await api.post(`/admin/orders/${orderId}/cancel`, {}, admin)
+        await eventually(async () => expect(await xcover().listBookingEvents(booking.id)).toHaveLength(2))
+        expect(standIn.received.filter((r) => r.route === "cancel" || r.route === "confirm_cancellation")).toHaveLength(0)
+      })
+
+      it("updates prices and quotes from BOOKING_UPDATED", async () => {
+        const { orderId, booking } = await bookedOrder()
+        const payload = { ...standIn.bookingPayload(booking.booking_id!), total_price: 12.34 }
+        expect((await standIn.sendWebhook(hookUrl(), "BOOKING_UPDATED", payload)).status).toBe(200)
+        expect((await bookingsOf(orderId))[0]).toMatchObject({ booking_status: "CONFIRMED", total_price: 12.34 })
+      })
+
+      it("refuses a bad signature, another key, a stale Date and an oversized body, changing nothing", async () => {
+        const { orderId, booking } = await bookedOrder()
+        const payload = { ...standIn.bookingPayload(booking.booking_id!), status: "CANCELLED" }
+        const refused = [
+          await standIn.sendWebhook(hookUrl(), "BOOKING_CANCELLED", payload, { tamper: true }),
+          await standIn.sendWebhook(hookUrl(), "BOOKING_CANCELLED", payload, { apiKey: "someone-else", apiSecret: "their-secret" }),
+          await standIn.sendWebhook(hookUrl(), "BOOKING_CANCELLED", payload, { apiSecret: "wrong-secret" }),
+          await standIn.sendWebhook(hookUrl(), "BOOKING_CANCELLED", payload, { date: new Date(Date.now() - 6 * 60_000) }),
+        ]
+        expect(refused.map((r) => r.status)).toEqual([401, 401, 401, 401])
+        const huge = await standIn.sendWebhook(hookUrl(), "BOOKING_CANCELLED", payload, {
+          body: JSON.stringify({ event: "BOOKING_CANCELLED", payload: { ...payload, padding: "x".repeat(70 * 1024) } }),
+        })
+        expect(huge.status).toBe(413)
+        expect((await bookingsOf(orderId))[0]).toMatchObject({ booking_status: "CONFIRMED", cancelled_at: null })
+        expect(await xcover().listBookingEvents(booking.id)).toEqual([])
+        for (const r of [...refused, huge]) {
+          expect(r.body).not.toContain("sup3r")
+        }
+      })
+
+      it("answers 200 for a booking it does not know", async () => {
+        const res = await standIn.sendWebhook(hookUrl(), "BOOKING_UPDATED", { id: "ZZZZZ-ZZZZZ-INS", status: "CONFIRMED", partner_transaction_id: "order_unknown" })
+        expect(res.status).toBe(200)
+      })
+    })
+  },
+})
