@@ -22,7 +22,7 @@ medusaIntegrationTestRunner({
     let browser: Browser
     let ui: AdminUiServer
     let page: Page
-    const shot = (name: string) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true })
+    const shot = (name: string) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true, animations: "disabled" })
 
     beforeAll(async () => {
       mkdirSync(ARTIFACTS, { recursive: true })
@@ -38,23 +38,34 @@ medusaIntegrationTestRunner({
       await ui?.stop()
     })
 
-    it("configures XCover, tests the connection and shows the opt-out of a placed order", async () => {
-      // XCover answers 404 for the connection test's made-up offer, 204 for the real opt-out.
-      standIn.setDefault({ status: 404 })
-      standIn.script("browser-declined-1", { status: 204 })
-      const shop = new Storefront(api, await seedStore(getContainer()))
+    /**
+     * An admin user in this test's database (each test after the first starts from the
+     * runner's restored snapshot), the dashboard served, and a fresh page logged in like a
+     * store owner.
+     */
+    const signIn = async () => {
       await createAdminUser(getContainer(), api)
-      const backendUrl = String((api as unknown as { defaults: { baseURL: string } }).defaults.baseURL)
-      ui = await new AdminUiServer(path.join(ROOT, ".medusa/admin"), backendUrl).start()
-      page = await browser.newPage({ viewport: { width: 1440, height: 1000 } })
+      if (!ui) {
+        const backendUrl = String((api as unknown as { defaults: { baseURL: string } }).defaults.baseURL)
+        ui = await new AdminUiServer(path.join(ROOT, ".medusa/admin"), backendUrl).start()
+      }
+      await page?.close()
+      // A fixed locale: the assertions read amounts as en-US formats them (€7.50).
+      page = await browser.newPage({ viewport: { width: 1440, height: 1000 }, locale: "en-US" })
       page.setDefaultTimeout(30_000)
-
-      // Log in like a store owner.
       await page.goto(`${ui.url}/app/login`)
       await page.locator('input[name="email"]').fill(ADMIN_USER.email)
       await page.locator('input[name="password"]').fill(ADMIN_USER.password)
       await page.locator('button[type="submit"]').click()
       await page.waitForURL((url) => !url.pathname.endsWith("/login"))
+    }
+
+    it("configures XCover, tests the connection and shows the opt-out of a placed order", async () => {
+      // XCover answers 404 for the connection test's made-up offer, 204 for the real opt-out.
+      standIn.setDefault({ status: 404 })
+      standIn.script("browser-declined-1", { status: 204 })
+      const shop = new Storefront(api, await seedStore(getContainer()))
+      await signIn()
 
       // Settings → XCover: values come from the plugin options until saved here.
       await page.goto(`${ui.url}/app/settings/xcover`)
@@ -131,6 +142,112 @@ medusaIntegrationTestRunner({
       await expectText(circuit, "XCover refuses the credentials: sending is paused.")
       await expectText(circuit, "403 auth_error: You do not have permission to access this url")
       await shot("04-settings-circuit-open")
+    })
+
+    // The runner restored its snapshot before this test: a new store and admin, the circuit closed again.
+    it("shows an order's policy with its links, a failed booking with XCover's message and a retry that books it, and bookings in the log", async () => {
+      const seeded = await seedStore(getContainer())
+      const shop = new Storefront(api, seeded)
+      await signIn()
+      const xcover = getContainer().resolve<XcoverModuleService>("xcover")
+      const bookingOf = async (orderId: string) => (await xcover.listOrderBookings(orderId))[0]
+      /** An order whose cover line takes a storefront's own offer with these quote ids (the insurance variant costs 5 EUR). */
+      const orderTaking = async (offerId: string, quoteId: string) => {
+        const cartId = await shop.createCart()
+        await shop.recordOffer(cartId, offerId)
+        await api.post(
+          `/store/carts/${cartId}/line-items`,
+          { variant_id: seeded.insuranceVariantId, quantity: 1, metadata: { xcover_offer_id: offerId, xcover_quote_ids: [quoteId] } },
+          { headers: { "x-publishable-api-key": seeded.publishableKey } }
+        )
+        return shop.complete(cartId)
+      }
+
+      // XCover books the first at 7.50 while the order charged 5.00; it does not know the second (404).
+      standIn.knowOffer("browser-booked-1", [{ id: "browser-q-1", price: 7.5 }])
+      const bookedOrder = await orderTaking("browser-booked-1", "browser-q-1")
+      const failedOrder = await orderTaking("browser-unknown-1", "browser-q-2")
+      await eventually(async () => expect((await bookingOf(bookedOrder))?.status).toBe("booked"))
+      await eventually(async () => expect((await bookingOf(failedOrder))?.status).toBe("failed"))
+      const policy = standIn.bookingFor("browser-booked-1")!
+
+      // The order page: the policy's number, plan, price, mismatch and links (new tab, no opener).
+      await page.goto(`${ui.url}/app/orders/${bookedOrder}`)
+      const widget = page.getByTestId("xcover-order-widget")
+      const card = widget.locator('[data-booking-offer-id="browser-booked-1"]')
+      await expectText(card.getByTestId("xcover-policy-number"), policy.id)
+      await expectText(card, "Booked")
+      await expectText(card, policy.quotes[0].policy.policy_name)
+      await expectText(card.getByTestId("xcover-price-mismatch"), "XCover booked €7.50, order charged €5.00")
+      const links = card.getByTestId("xcover-policy-links").locator("a")
+      const hrefs: Record<string, string | null> = {}
+      for (const link of await links.all()) {
+        expect(await link.getAttribute("target")).toBe("_blank")
+        expect(await link.getAttribute("rel")).toContain("noopener")
+        hrefs[String(await link.getAttribute("data-link"))] = await link.getAttribute("href")
+      }
+      expect(hrefs).toEqual({
+        coi: policy.coi.url,
+        coi_pdf: policy.coi.pdf,
+        pds: policy.pds_url,
+        claim: policy.fnol_link,
+        cancel: policy.cancel_link,
+      })
+      // The cancel link's token is in links' addresses only: never in the text, a title or another attribute.
+      const token = new URL(policy.cancel_link).searchParams.get("security_token")!
+      const carriers = await page.evaluate(
+        (t) =>
+          [...document.querySelectorAll("*")].flatMap((el) => [...el.attributes].filter((a) => a.value.includes(t)).map((a) => `${el.tagName}.${a.name}`)),
+        token
+      )
+      expect(new Set(carriers)).toEqual(new Set(["A.href"]))
+      expect(await page.locator("body").innerText()).not.toContain(token)
+      await card.scrollIntoViewIfNeeded()
+      await shot("05-order-policy")
+
+      // A failed booking says what XCover answered, and offers a retry.
+      await page.goto(`${ui.url}/app/orders/${failedOrder}`)
+      const failedCard = page.getByTestId("xcover-order-widget").locator('[data-booking-offer-id="browser-unknown-1"]')
+      await expectText(failedCard.getByTestId("xcover-booking-error"), "Quote package does not exist")
+      await expectText(failedCard, "Failed")
+      await failedCard.scrollIntoViewIfNeeded()
+      await shot("06-order-booking-failed")
+
+      // The log page: bookings when filtered by kind, with the figures.
+      await page.goto(`${ui.url}/app/xcover`)
+      await expectText(page.getByTestId("stat-policies_booked"), "1")
+      await expectText(page.getByTestId("stat-bookings_failed"), "1")
+      await expectText(page.getByTestId("stat-premium_booked"), `€${policy.total_premium.toFixed(2)}`)
+      await page.getByRole("group", { name: "Filter by kind" }).getByRole("button", { name: "Bookings", exact: true }).click()
+      const bookedRow = page.locator('[data-booking-offer-id="browser-booked-1"]')
+      await expectText(bookedRow, policy.id)
+      await expectText(bookedRow.getByTestId("xcover-price-mismatch"), "XCover booked €7.50, order charged €5.00")
+      expect(await bookedRow.locator("a").getAttribute("href")).toBe(`/app/orders/${bookedOrder}`)
+      await expectText(page.locator('[data-booking-offer-id="browser-unknown-1"]'), "Quote package does not exist")
+      await page.getByTestId("xcover-log").waitFor({ state: "detached" })
+      await shot("07-booking-log")
+
+      // Once XCover knows the offer, Retry on the order page books it (at the price charged: no mismatch).
+      standIn.knowOffer("browser-unknown-1", [{ id: "browser-q-2", price: 5 }])
+      await page.goto(`${ui.url}/app/orders/${failedOrder}`)
+      const retried = page.getByTestId("xcover-order-widget").locator('[data-booking-offer-id="browser-unknown-1"]')
+      await retried.getByRole("button", { name: "Retry" }).click()
+      const retriedPolicy = await eventually(() => {
+        const booking = standIn.bookingFor("browser-unknown-1")
+        expect(booking).toBeDefined()
+        return booking!
+      })
+      await expectText(retried.getByTestId("xcover-policy-number"), retriedPolicy.id)
+      await expectText(retried, "Booked")
+      expect(await retried.getByTestId("xcover-booking-error").count()).toBe(0)
+      expect(await retried.getByTestId("xcover-price-mismatch").count()).toBe(0)
+      expect(await retried.getByRole("button", { name: "Retry" }).count()).toBe(0)
+      await retried.scrollIntoViewIfNeeded()
+      await shot("08-order-booking-retried")
+
+      await page.goto(`${ui.url}/app/xcover`)
+      await expectText(page.getByTestId("stat-policies_booked"), "2")
+      await expectText(page.getByTestId("stat-bookings_failed"), "0")
     })
   },
 })

@@ -1,12 +1,14 @@
 import Medusa from "@medusajs/js-sdk"
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query"
 // The status list has no imports, so the bundle can share it with the server.
-import { OFFER_STATUSES, type OfferStatus } from "../../modules/xcover/offer-statuses"
+import { BOOKING_STATUSES, OFFER_STATUSES, type BookingStatus, type OfferStatus } from "../../modules/xcover/offer-statuses"
 // Response shapes are the server's own types (type-only imports: nothing of the server is bundled).
+import type { BookingView } from "../../modules/xcover/ledger/bookings"
 import type { OfferLogEntry, OfferStats } from "../../modules/xcover/reporting/offer-log"
 import type { ConnectionTestResult } from "../../modules/xcover/settings/connection-test"
 import type { SettingSource, SettingsView } from "../../modules/xcover/settings/resolve-settings"
 import type { SaveSettingsInput } from "../../modules/xcover/settings/settings-store"
+import type XcoverModuleService from "../../modules/xcover/service"
 import type { DeliveryHealth as ServerDeliveryHealth } from "../../modules/xcover/service"
 
 declare const __BACKEND_URL__: string | undefined
@@ -25,7 +27,7 @@ export function orderPath(orderId: string): string {
 }
 
 
-export type { OfferStatus, SettingSource }
+export type { BookingStatus, OfferStatus, SettingSource }
 export type XcoverSettings = SettingsView
 export type Environment = SettingsView["environment"]["value"]
 export type AdminEnvironment = Exclude<Environment, "custom">
@@ -38,15 +40,25 @@ export type XcoverStats = OfferStats
 type Json<T> = { [K in keyof T]: T[K] extends Date ? string : T[K] extends Date | null ? string | null : T[K] }
 export type XcoverOffer = Json<OfferLogEntry>
 export type DeliveryHealth = Json<Omit<ServerDeliveryHealth, "circuit">> & { circuit: Json<ServerDeliveryHealth["circuit"]> }
+export type XcoverBooking = Json<BookingView>
+export type BookingStats = Awaited<ReturnType<XcoverModuleService["getBookingStats"]>>
 type SettingsResponse = { settings: XcoverSettings; delivery: DeliveryHealth }
+type BookingsResponse = { bookings: XcoverBooking[]; count: number; limit: number; offset: number; stats: BookingStats }
 
-export { OFFER_STATUSES }
+export { BOOKING_STATUSES, OFFER_STATUSES }
 
 export type OfferFilters = {
   status?: OfferStatus[]
   order_id?: string
   created_from?: string
   created_to?: string
+  limit: number
+  offset: number
+}
+
+export type BookingFilters = {
+  status?: BookingStatus
+  order_id?: string
   limit: number
   offset: number
 }
@@ -119,6 +131,33 @@ export function useRetryXcoverOffers() {
   return useMutation({
     mutationFn: (filters: Omit<OfferFilters, "limit" | "offset">) =>
       sdk.client.fetch<{ requeued: number }>("/admin/xcover/offers/retry", { method: "POST", body: filters }),
+    onSettled: () => client.invalidateQueries({ queryKey: KEY }),
+  })
+}
+
+/** Bookings of taken offers (the policy, or why booking failed), newest first. */
+export function useXcoverBookings(filters: BookingFilters) {
+  return useQuery({
+    queryKey: [...KEY, "bookings", filters],
+    queryFn: () => sdk.client.fetch<BookingsResponse>("/admin/xcover/bookings", { query: toQuery(filters) }),
+  })
+}
+
+/** Booking figures (every booking, whatever the dates): the list answers them with its page. */
+export function useXcoverBookingStats() {
+  return useQuery({
+    queryKey: [...KEY, "bookings", "stats"],
+    queryFn: () => sdk.client.fetch<BookingsResponse>("/admin/xcover/bookings", { query: { limit: 1, offset: 0 } }),
+    select: (data) => data.stats,
+  })
+}
+
+/** Confirms a failed booking again; the answer is the booking after that attempt. */
+export function useRetryXcoverBooking() {
+  const client = useQueryClient()
+  return useMutation({
+    mutationFn: (id: string) =>
+      sdk.client.fetch<{ booking: XcoverBooking }>(`/admin/xcover/bookings/${encodeURIComponent(id)}/retry`, { method: "POST", body: {} }),
     onSettled: () => client.invalidateQueries({ queryKey: KEY }),
   })
 }

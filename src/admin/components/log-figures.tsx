@@ -1,0 +1,78 @@
+import { Text } from "@medusajs/ui"
+import type { ReactNode } from "react"
+import { formatMoney } from "../lib/money"
+import { useXcoverBookingStats, useXcoverStats, type XcoverStats } from "../lib/xcover-api"
+
+const OFFER_FIGURES: { key: keyof Omit<XcoverStats, "attach_rate" | "undecided">; label: string }[] = [
+  { key: "shown", label: "Shown" },
+  { key: "taken", label: "Taken" },
+  { key: "opted_out", label: "Opted out" },
+  { key: "pending", label: "Pending" },
+  { key: "failed", label: "Failed" },
+  { key: "rejected", label: "Rejected" },
+]
+
+function Figure({ id, label, children }: { id: string; label: string; children: ReactNode }) {
+  return (
+    <div className="flex flex-col" data-testid={`stat-${id}`}>
+      <Text size="small" className="text-ui-fg-subtle">
+        {label}
+      </Text>
+      <Text size="xlarge" weight="plus">
+        {children}
+      </Text>
+    </div>
+  )
+}
+
+/** Opt-out figures over the offers recorded in the chosen days. */
+export function OfferFigures({ range }: { range: { created_from?: string; created_to?: string } }) {
+  const { data, error } = useXcoverStats(range)
+  if (error) {
+    return <Text>Could not load the figures: {error.message}</Text>
+  }
+  const stats = data?.stats
+  const rate = stats?.attach_rate
+  return (
+    <div className="grid grid-cols-2 gap-4 md:grid-cols-7" data-testid="xcover-stats">
+      {OFFER_FIGURES.map((f) => (
+        <Figure key={f.key} id={f.key} label={f.label}>
+          {stats ? stats[f.key] : "…"}
+        </Figure>
+      ))}
+      <Figure id="attach_rate" label="Attach rate (taken / shown)">
+        {rate === undefined ? "…" : rate === null ? "–" : `${(rate * 100).toFixed(1)} %`}
+      </Figure>
+    </div>
+  )
+}
+
+/** Booking figures over every booking (the bookings API has no date filter). */
+export function BookingFigures() {
+  const { data: stats, error } = useXcoverBookingStats()
+  if (error) {
+    return <Text>Could not load the booking figures: {error.message}</Text>
+  }
+  const premium = stats?.premium_booked
+  return (
+    <div className="flex flex-col gap-y-2">
+      <Text size="small" weight="plus">
+        Bookings, all dates
+      </Text>
+      <div className="grid grid-cols-2 gap-4 md:grid-cols-7" data-testid="xcover-booking-stats">
+        <Figure id="policies_booked" label="Policies booked">
+          {stats ? stats.booked : "…"}
+        </Figure>
+        <Figure id="premium_booked" label="Premium booked">
+          {!premium ? "…" : premium.length ? premium.map((p) => formatMoney(p.amount, p.currency)).join(" · ") : "–"}
+        </Figure>
+        <Figure id="bookings_failed" label="Failed bookings">
+          {stats ? stats.failed : "…"}
+        </Figure>
+        <Figure id="bookings_pending" label="Bookings in progress">
+          {stats ? stats.pending : "…"}
+        </Figure>
+      </div>
+    </div>
+  )
+}
