@@ -1,4 +1,5 @@
 import { model } from "@medusajs/framework/utils"
+import { outboxColumns } from "./outbox-columns"
 import { BOOKING_STATUSES } from "../offer-statuses"
 
 /**
@@ -19,16 +20,8 @@ const XcoverBooking = model
     /** What the order charged for the cover (major units), to compare with what XCover booked. */
     charged_amount: model.bigNumber().nullable(),
     charged_currency: model.text().nullable(),
-    attempts: model.number().default(0),
-    last_status: model.number().nullable(),
-    last_error: model.text().nullable(),
     decided_at: model.dateTime(),
-    next_attempt_at: model.dateTime().nullable(),
-    lease_until: model.dateTime().nullable(),
-    lease_token: model.text().nullable(),
-    retry_deadline_at: model.dateTime().nullable(),
-    last_attempt_at: model.dateTime().nullable(),
-    completed_at: model.dateTime().nullable(),
+    ...outboxColumns(),
     // ---- The policy (XCover's booking) ----
     booking_id: model.text().nullable(),
     booking_status: model.text().nullable(),

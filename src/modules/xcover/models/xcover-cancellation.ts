@@ -1,4 +1,5 @@
 import { model } from "@medusajs/framework/utils"
+import { outboxColumns } from "./outbox-columns"
 import { CANCELLATION_STATUSES } from "../offer-statuses"
 
 /** Why a booking is being cancelled. */
@@ -20,16 +21,8 @@ const XcoverCancellation = model
     /** From the preview; the confirmation names it. */
     cancellation_id: model.text().nullable(),
     confirm_before: model.dateTime().nullable(),
-    attempts: model.number().default(0),
-    last_status: model.number().nullable(),
-    last_error: model.text().nullable(),
     requested_at: model.dateTime(),
-    next_attempt_at: model.dateTime().nullable(),
-    lease_until: model.dateTime().nullable(),
-    lease_token: model.text().nullable(),
-    retry_deadline_at: model.dateTime().nullable(),
-    last_attempt_at: model.dateTime().nullable(),
-    completed_at: model.dateTime().nullable(),
+    ...outboxColumns(),
   })
   .indexes([{ on: ["status", "next_attempt_at"] }])
 

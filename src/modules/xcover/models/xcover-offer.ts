@@ -1,4 +1,5 @@
 import { model } from "@medusajs/framework/utils"
+import { outboxColumns } from "./outbox-columns"
 import { OFFER_STATUSES } from "../offer-statuses"
 
 export { OFFER_STATUSES, type OfferStatus } from "../offer-statuses"
@@ -18,20 +19,10 @@ const XcoverOffer = model
     order_id: model.text().nullable(),
     source: model.enum([...OFFER_SOURCES]).default("store_route"),
     status: model.enum([...OFFER_STATUSES]).default("shown"),
-    attempts: model.number().default(0),
     /** Sent as `x-idempotency-key` on every attempt for this offer. */
     idempotency_key: model.text(),
-    last_status: model.number().nullable(),
-    last_error: model.text().nullable(),
     declined_at: model.dateTime().nullable(),
-    next_attempt_at: model.dateTime().nullable(),
-    lease_until: model.dateTime().nullable(),
-    /** Names the claim that holds the lease: only its holder may send or record an outcome. */
-    lease_token: model.text().nullable(),
-    /** When retrying stops (null: declined_at + retry.maxAgeMs); moved on while nothing could be sent. */
-    retry_deadline_at: model.dateTime().nullable(),
-    last_attempt_at: model.dateTime().nullable(),
-    completed_at: model.dateTime().nullable(),
+    ...outboxColumns(),
     // ---- Offers the plugin quoted (source `plugin_quote`) ----
     /** The cart line item the offer covers. */
     line_item_id: model.text().nullable(),
