@@ -30,12 +30,13 @@ import { listOfferLog, offerStats, requeueOffer, requeueOffers, type OfferLogEnt
 import { Dispatcher, type DispatchResult } from "./outbox/dispatcher"
 import type { CircuitView } from "./outbox/dispatch-state"
 import { optOutKind } from "./outbox/opt-out"
-import { bookingKind, type BookingSettled, type ClaimedBooking } from "./outbox/booking"
-import { cancellationKind, type CancellationSettled, type ClaimedCancellation } from "./outbox/cancellation"
+import { bookingKind, type ClaimedBooking } from "./outbox/booking"
+import { cancellationKind, type ClaimedCancellation } from "./outbox/cancellation"
 import { requestBookingCancellation, requestCancellations, requeueCancellation } from "./ledger/cancellations"
 import { listBookingEvents, type BookingEventView } from "./ledger/booking-events"
-import { applyBookingEvent } from "./ledger/webhook-events"
-import { webhookProblem, type WebhookHeaders } from "./webhooks/verify"
+import { receiveWebhook, type WebhookAnswer } from "./webhooks/receive-webhook"
+import type { WebhookHeaders } from "./webhooks/verify"
+import { reportBookingSettled, reportCancellationSettled } from "./outbox/settled"
 import { parseRefund, type XcoverRefund } from "./client/booking"
 import type { CancellationReason } from "./models/xcover-cancellation"
 import { MedusaError } from "@medusajs/framework/utils"
@@ -102,8 +103,13 @@ export default class XcoverModuleService extends MedusaService({ XcoverOffer }) 
     this.options_ = deps[XCOVER_OPTIONS_KEY]
     this.eventBus_ = deps.event_bus
     this.client_ = new XcoverClient({ timeoutMs: this.options_.timeoutMs }, (log) => this.logCall(log))
-    this.bookingKind_ = bookingKind((event) => this.bookingSettled(event))
-    this.cancellationKind_ = cancellationKind((event) => this.cancellationSettled(event))
+    const report = {
+      logger: this.logger_,
+      emit: (name: string, data: Record<string, unknown>) => this.emit(name, data),
+      dispatchCancellations: (orderId: string) => void this.dispatchDueCancellations({ order_id: orderId }).catch(() => undefined),
+    }
+    this.bookingKind_ = bookingKind((event) => reportBookingSettled(event, report))
+    this.cancellationKind_ = cancellationKind((event) => reportCancellationSettled(event, report))
     this.dispatcher_ = new Dispatcher(
       this.manager_,
       this.client_,
@@ -250,95 +256,18 @@ export default class XcoverModuleService extends MedusaService({ XcoverOffer }) 
   }
 
   /**
-   * An incoming webhook: verified on its headers with the account's key and secret, then
-   * applied. Answers what the route sends: 401 for anything not signed by XCover, 200 for
-   * everything else, unknown bookings included (XCover retries only three times).
+   * An incoming webhook: verified with the account's key and secret, then applied (see
+   * webhooks/receive-webhook). Answers what the route sends.
    */
-  async receiveWebhook(headers: WebhookHeaders, rawBody: string): Promise<{ status: 200 | 400 | 401; message: string }> {
+  async receiveWebhook(headers: WebhookHeaders, rawBody: string): Promise<WebhookAnswer> {
     const { credentials } = await this.settingsStore().resolve()
-    if (!credentials) {
-      this.logger_.warn("xcover: webhook refused: no XCover credentials configured to verify it")
-      return { status: 401, message: "not verified" }
-    }
-    const problem = webhookProblem(headers, credentials)
-    if (problem) {
-      this.logger_.warn(`xcover: webhook refused: ${problem}`)
-      return { status: 401, message: "not verified" }
-    }
-    let parsed: { event?: unknown; payload?: unknown }
-    try {
-      parsed = JSON.parse(rawBody) as { event?: unknown; payload?: unknown }
-    } catch {
-      return { status: 400, message: "body is not JSON" }
-    }
-    const event = typeof parsed?.event === "string" ? parsed.event : ""
-    const applied = await applyBookingEvent(this.manager_, event, parsed?.payload)
-    if (applied.result === "unknown_booking") {
-      this.logger_.warn(`xcover: webhook ${event} for a booking this store does not know; answered 200`)
-    } else if (applied.result === "applied") {
-      this.logger_.info(`xcover: webhook ${event} applied to booking ${applied.booking_id ?? applied.booking_row_id}`)
-      if (applied.cancelled_now) {
-        this.emit("xcover.booking.cancelled", {
-          order_id: applied.order_id,
-          offer_id: applied.offer_id,
-          booking_id: applied.booking_id,
-          reason: "xcover",
-          total_refund: applied.total_refund,
-          currency: applied.currency,
-        })
-      }
-    }
-    return { status: 200, message: applied.result }
-  }
-
-  private cancellationSettled(event: CancellationSettled): void {
-    if (event.status === "cancelled") {
-      this.logger_.info(
-        `xcover: booking ${event.booking_id} (order ${event.order_id}) cancelled at XCover; refund ${event.total_refund ?? "unknown"} ${event.currency ?? ""} to pay back to the shopper`
-      )
-      this.emit("xcover.booking.cancelled", {
-        order_id: event.order_id,
-        offer_id: event.offer_id,
-        booking_id: event.booking_id,
-        reason: event.reason,
-        total_refund: event.total_refund,
-        currency: event.currency,
-        refund: event.refund,
-      })
-    } else {
-      this.logger_.error(`xcover: cancellation of booking ${event.booking_id} (order ${event.order_id}) FAILED: ${event.reason}; retry it from the order page`)
-      this.emit("xcover.cancellation.failed", { order_id: event.order_id, offer_id: event.offer_id, booking_id: event.booking_id, reason: event.reason })
-    }
+    return receiveWebhook({ manager: this.manager_, logger: this.logger_, emit: (n, d) => this.emit(n, d) }, credentials, headers, rawBody)
   }
 
   private emit(name: string, data: Record<string, unknown>): void {
     void this.eventBus_?.emit({ name, data }).catch((err: unknown) =>
       this.logger_.warn(`xcover: could not emit ${name}: ${err instanceof Error ? err.message : String(err)}`)
     )
-  }
-
-  /** A booking reached its end: one log line, and an event stores can subscribe to (emails, say). */
-  private bookingSettled(event: BookingSettled): void {
-    if (event.status === "booked") {
-      const number = event.booking?.booking_id ?? "(no booking id in the answer)"
-      this.logger_.info(`xcover: offer ${event.offer_id} of order ${event.order_id} booked: ${number}`)
-      if (event.price_mismatch) {
-        this.logger_.warn(
-          `xcover: booking ${number} (order ${event.order_id}): XCover booked ${event.booking?.total_price} ${event.booking?.currency ?? ""}, the order charged ${event.charged_amount}; check it in the admin`
-        )
-      }
-    } else {
-      this.logger_.error(`xcover: booking of offer ${event.offer_id} (order ${event.order_id}) FAILED: ${event.reason}. The shopper paid for cover: fix the cause and retry it from the order page`)
-    }
-    if (event.status === "booked") {
-      this.emit("xcover.booking.confirmed", { order_id: event.order_id, offer_id: event.offer_id, booking_id: event.booking?.booking_id ?? null, price_mismatch: event.price_mismatch })
-      if (event.cancellation_due) {
-        // The order was cancelled while this booking was on its way.
-        void this.dispatchDueCancellations({ order_id: event.order_id }).catch(() => undefined)
-      }
-    } else {
-      this.emit("xcover.booking.failed", { order_id: event.order_id, offer_id: event.offer_id, reason: event.reason })
-    }
   }
 
   async getDeliveryHealth(): Promise<DeliveryHealth> {

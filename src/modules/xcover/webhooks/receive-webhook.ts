@@ -1,0 +1,57 @@
+import type { Logger } from "@medusajs/framework/types"
+import type { XcoverCredentials } from "../options"
+import { applyBookingEvent } from "../ledger/webhook-events"
+import type { SqlManager } from "../sql"
+import { webhookProblem, type WebhookHeaders } from "./verify"
+
+export type WebhookAnswer = { status: 200 | 400 | 401; message: string }
+
+type Deps = { manager: SqlManager; logger: Logger; emit: (name: string, data: Record<string, unknown>) => void }
+
+/**
+ * An incoming webhook: verified on its headers with the account's key and secret, then applied.
+ * 401 for anything not signed by XCover (changes nothing); 200 for everything else, unknown
+ * bookings included (XCover retries a non-200 only three times, so it must not wait on us).
+ */
+export async function receiveWebhook(
+  deps: Deps,
+  credentials: Pick<XcoverCredentials, "apiKey" | "apiSecret"> | null,
+  headers: WebhookHeaders,
+  rawBody: string
+): Promise<WebhookAnswer> {
+  const { logger } = deps
+  if (!credentials) {
+    logger.warn("xcover: webhook refused: no XCover credentials configured to verify it")
+    return { status: 401, message: "not verified" }
+  }
+  const problem = webhookProblem(headers, credentials)
+  if (problem) {
+    logger.warn(`xcover: webhook refused: ${problem}`)
+    return { status: 401, message: "not verified" }
+  }
+  let parsed: { event?: unknown; payload?: unknown }
+  try {
+    parsed = JSON.parse(rawBody) as { event?: unknown; payload?: unknown }
+  } catch {
+    return { status: 400, message: "body is not JSON" }
+  }
+  const event = typeof parsed?.event === "string" ? parsed.event : ""
+  const applied = await applyBookingEvent(deps.manager, event, parsed?.payload)
+  if (applied.result === "unknown_booking") {
+    logger.warn(`xcover: webhook ${event} for a booking this store does not know; answered 200`)
+  } else if (applied.result === "applied") {
+    logger.info(`xcover: webhook ${event} applied to booking ${applied.booking_id ?? applied.booking_row_id}`)
+    if (applied.cancelled_now) {
+      // Cancelled at XCover (the customer, through the cancel link): the store refunds, as for its own cancellations.
+      deps.emit("xcover.booking.cancelled", {
+        order_id: applied.order_id,
+        offer_id: applied.offer_id,
+        booking_id: applied.booking_id,
+        reason: "xcover",
+        total_refund: applied.total_refund,
+        currency: applied.currency,
+      })
+    }
+  }
+  return { status: 200, message: applied.result }
+}
