@@ -180,6 +180,18 @@ medusaIntegrationTestRunner({
       expect(booking.total_price).toBeCloseTo(quote.price.amount + 1.5, 2)
     })
 
+    it("counts only the cover line as the charge of a plugin-quoted offer, whatever other lines' metadata say", async () => {
+      const { cartId, offer, quote } = await cartWithCover()
+      await shop.addItem(cartId, 1, { xcover_offer_id: offer.offer_id, xcover_quote_ids: [quote.id] })
+      const orderId = await shop.complete(cartId)
+      const booking = await eventually(async () => {
+        const b = await bookingOf(orderId, offer.offer_id)
+        expect(b?.status).toBe("booked")
+        return b!
+      })
+      expect(booking).toMatchObject({ charged_amount: quote.price.amount, price_mismatch: false })
+    })
+
     it("fails at once, saying why, a storefront offer taken without quote ids", async () => {
       const cartId = await storefrontTaken("sf-no-quotes", null)
       const orderId = await shop.complete(cartId)

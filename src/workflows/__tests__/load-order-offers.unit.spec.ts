@@ -1,4 +1,4 @@
-import { offerIdsFromCartMetadata, selectedOfferIds } from "../steps/load-order-offers"
+import { bookingLines, coverLines, offerIdsFromCartMetadata, policyholderOf, selectedOfferIds } from "../steps/load-order-offers"
 
 describe("reading offers from a cart and its order", () => {
   it("takes valid ids from cart metadata once each, and names every skipped entry", () => {
@@ -41,5 +41,33 @@ describe("reading offers from a cart and its order", () => {
       ])
     ).toEqual(["t-1"])
     expect(selectedOfferIds(undefined)).toEqual([])
+  })
+
+  it("takes the policyholder field by field from billing, else shipping, else the customer, inventing nothing", () => {
+    expect(
+      policyholderOf({
+        id: "o",
+        created_at: new Date(),
+        email: " ada@example.com ",
+        billing_address: { first_name: "Ada", last_name: "", phone: null, country_code: null },
+        shipping_address: { first_name: "Shipping", last_name: "Lovelace", phone: "+49 30 1", country_code: "de" },
+        customer: { first_name: "C", last_name: "C", phone: "+1", email: "c@example.com" },
+      })
+    ).toEqual({ first_name: "Ada", last_name: "Lovelace", email: "ada@example.com", phone: "+49 30 1", country: "DE" })
+    expect(policyholderOf({ id: "o", created_at: new Date(), shipping_address: { first_name: "A", country_code: "fr" } })).toEqual({ first_name: "A", country: "FR" })
+  })
+
+  it("finds cover lines (no variant, an offer and a quote) and what each line naming an offer charged", () => {
+    const items = [
+      { variant_id: null, unit_price: 4.5, quantity: 1, metadata: { xcover_offer_id: "o-1", xcover_quote_id: "q-1" } },
+      { variant_id: "variant_1", unit_price: 5, quantity: 2, metadata: { xcover_offer_id: "o-2", xcover_quote_ids: ["q-2", "../x"] } },
+      { variant_id: "variant_2", unit_price: 100, quantity: 1, metadata: { xcover_offer_id: "o-1", xcover_quote_id: "q-1" } },
+    ]
+    expect(coverLines(items)).toEqual([{ offer_id: "o-1", quote_id: "q-1", unit_price: 4.5 }])
+    expect(bookingLines(items)).toEqual([
+      { offer_id: "o-1", quote_ids: null, charged_amount: 4.5, cover: true },
+      { offer_id: "o-2", quote_ids: ["q-2"], charged_amount: 10, cover: false },
+      { offer_id: "o-1", quote_ids: null, charged_amount: 100, cover: false },
+    ])
   })
 })

@@ -140,7 +140,8 @@ export function bookingLines(items: OrderGraph["items"]): BookingInput["lines"] 
     const raw = item.metadata?.[QUOTE_IDS_METADATA_KEY]
     const listed = Array.isArray(raw) ? raw : typeof raw === "string" ? [raw] : []
     const quoteIds = listed.filter(isValidOfferId)
-    return [{ offer_id: offerId, quote_ids: quoteIds.length ? quoteIds : null, charged_amount: Number(item.unit_price ?? 0) * Number(item.quantity ?? 1) }]
+    const cover = !item.variant_id && isValidOfferId(item.metadata?.[COVER_QUOTE_METADATA_KEY])
+    return [{ offer_id: offerId, quote_ids: quoteIds.length ? quoteIds : null, charged_amount: Number(item.unit_price ?? 0) * Number(item.quantity ?? 1), cover }]
   })
 }
 

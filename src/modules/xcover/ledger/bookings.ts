@@ -10,7 +10,7 @@ export type BookingInput = {
   policyholder: Policyholder
   currency: string
   /** Per offer a line names: the quote ids a storefront put in its metadata, and what it charged. */
-  lines: { offer_id: string; quote_ids: string[] | null; charged_amount: number }[]
+  lines: { offer_id: string; quote_ids: string[] | null; charged_amount: number; cover: boolean }[]
 }
 
 /** One stable idempotency key per taken offer: every try of its confirm sends the same. */
@@ -31,7 +31,8 @@ export async function insertBookings(
 ): Promise<string[]> {
   const written: string[] = []
   for (const offer of taken) {
-    const lines = input.booking.lines.filter((l) => l.offer_id === offer.offer_id)
+    // A plugin-quoted offer is paid by its cover line only (another line naming it buys nothing).
+    const lines = input.booking.lines.filter((l) => l.offer_id === offer.offer_id && (!offer.quote_id || l.cover))
     const quoteIds = offer.quote_id ? [offer.quote_id] : [...new Set(lines.flatMap((l) => l.quote_ids ?? []))]
     const charged = lines.length ? lines.reduce((sum, l) => sum + l.charged_amount, 0) : null
     const request = {
