@@ -2,6 +2,7 @@ import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { Modules } from "@medusajs/framework/utils"
 import { createAdminUser } from "../helpers/admin-user"
 import { eventually } from "../helpers/eventually"
+import { Merchant, type OrderLine } from "../helpers/merchant"
 import { seedStore } from "../helpers/seed-store"
 import { answer, Storefront } from "../helpers/storefront"
 import { useXcoverStandIn } from "../helpers/xcover-env"
@@ -109,6 +110,99 @@ medusaIntegrationTestRunner({
       expect(data.booking).toMatchObject({ booking_status: "CANCELLED", total_refund: booking.total_price, cancellation: { status: "cancelled", reason: "admin" } })
       const again = await answer(api.post(`/admin/xcover/bookings/${booking.id}/cancel`, {}, admin))
       expect(again.status).toBe(400)
+    })
+
+    describe("returns", () => {
+      let merchant: Merchant
+      beforeEach(() => {
+        merchant = new Merchant(api, admin)
+      })
+
+      /** An order with two tent lines, each covered (two cover lines, two bookings), fulfilled. */
+      const twoCoveredOrder = async () => {
+        const cartId = await shop.createCart()
+        await shop.addItem(cartId, 1, { second: true })
+        const tents = (await shop.cart(cartId)).items.filter((i: any) => i.variant_id)
+        expect(tents).toHaveLength(2)
+        const offers = []
+        for (const tent of tents) {
+          const offer = (await shop.quote(cartId, tent.id)).data.xcover_offer
+          expect((await shop.select(cartId, offer.offer_id, { quote_id: offer.quotes[0].id })).status).toBe(200)
+          offers.push(offer)
+        }
+        const orderId = await shop.complete(cartId)
+        await eventually(async () => {
+          const bookings = await bookingsOf(orderId)
+          expect(bookings.map((b) => b.status)).toEqual(["booked", "booked"])
+        })
+        await merchant.fulfilAll(orderId)
+        const lines = await merchant.lines(orderId)
+        const coverOf = (offerId: string) => lines.find((l) => !l.variant_id && l.metadata?.xcover_offer_id === offerId) as OrderLine
+        const tentLines = lines.filter((l) => l.variant_id)
+        return { orderId, offers, coverOf, tentLines }
+      }
+      const bookingOf = async (orderId: string, offerId: string) => (await bookingsOf(orderId)).find((b) => b.offer_id === offerId)!
+      const cancelCalls = () => standIn.received.filter((r) => r.route === "cancel" || r.route === "confirm_cancellation")
+
+      it("cancels only the booking whose cover line was returned through the admin return flow, keeping XCover's refund", async () => {
+        standIn.setRefundRatio(0.5)
+        const { orderId, offers, coverOf } = await twoCoveredOrder()
+        const [returned, kept] = offers
+        await merchant.returnLines(orderId, [coverOf(returned.offer_id).id])
+
+        const after = await eventually(async () => {
+          const b = await bookingOf(orderId, returned.offer_id)
+          expect(b.booking_status).toBe("CANCELLED")
+          return b
+        })
+        expect(after.cancellation).toMatchObject({ status: "cancelled", reason: "returned" })
+        expect(after.total_refund).toBeCloseTo(Math.round(returned.quotes[0].price.amount * 0.5 * 100) / 100, 2)
+        expect(after.refund).toEqual([expect.objectContaining({ id: returned.quotes[0].id, refund_value: after.total_refund })])
+        expect(standIn.cancellationsFor(returned.offer_id)).toHaveLength(1)
+
+        expect(await bookingOf(orderId, kept.offer_id)).toMatchObject({ booking_status: "CONFIRMED", cancellation: null, cancelled_at: null })
+        expect(standIn.cancellationsFor(kept.offer_id)).toHaveLength(0)
+        expect(standIn.requestsFor(kept.offer_id).filter((r) => r.route === "cancel" || r.route === "confirm_cancellation")).toEqual([])
+      })
+
+      it("cancels nothing when only a tent line comes back, its cover kept", async () => {
+        const { orderId, offers, tentLines } = await twoCoveredOrder()
+        const asked = jest.spyOn(xcover(), "requestCancellations")
+        try {
+          await merchant.returnLines(orderId, [tentLines[0].id])
+          // Nothing to see at XCover either way, so the handler's run is the signal: it asked for no offer's cancellation.
+          await eventually(() => expect(asked).toHaveBeenCalledWith({ order_id: orderId, offer_ids: [], reason: "returned" }))
+          await Promise.all(asked.mock.results.map((r) => r.value))
+        } finally {
+          asked.mockRestore()
+        }
+        await xcover().dispatchDueCancellations({ order_id: orderId })
+        for (const offer of offers) {
+          expect(await bookingOf(orderId, offer.offer_id)).toMatchObject({ booking_status: "CONFIRMED", cancellation: null })
+        }
+        expect(cancelCalls()).toEqual([])
+      })
+
+      it("cancels the booking of a cover line a claim takes back, once the claim's return is received", async () => {
+        const { orderId, offers, coverOf } = await twoCoveredOrder()
+        const [claimed, kept] = offers
+        const { returnId } = await merchant.claimLines(orderId, [coverOf(claimed.offer_id).id])
+        // A confirmed claim (order.claim_created) has not got the line back yet: nothing is cancelled.
+        await xcover().dispatchDueCancellations({ order_id: orderId })
+        expect((await bookingOf(orderId, claimed.offer_id)).cancellation).toBeNull()
+        expect(cancelCalls()).toEqual([])
+
+        await merchant.receive(returnId, [coverOf(claimed.offer_id).id])
+        const after = await eventually(async () => {
+          const b = await bookingOf(orderId, claimed.offer_id)
+          expect(b.booking_status).toBe("CANCELLED")
+          return b
+        })
+        expect(after.cancellation).toMatchObject({ status: "cancelled", reason: "returned" })
+        expect(standIn.cancellationsFor(claimed.offer_id)).toHaveLength(1)
+        expect(await bookingOf(orderId, kept.offer_id)).toMatchObject({ booking_status: "CONFIRMED", cancellation: null })
+        expect(standIn.cancellationsFor(kept.offer_id)).toHaveLength(0)
+      })
     })
 
     describe("webhooks", () => {
