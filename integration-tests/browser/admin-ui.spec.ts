@@ -6,7 +6,7 @@ import { chromium, type Browser, type Page } from "playwright-core"
 import { ADMIN_USER, createAdminUser } from "../helpers/admin-user"
 import { AdminUiServer } from "../helpers/admin-ui-server"
 import { eventually } from "../helpers/eventually"
-import { seedStore } from "../helpers/seed-store"
+import { seedStore, type SeededStore } from "../helpers/seed-store"
 import { Storefront } from "../helpers/storefront"
 import { TEST_CREDENTIALS, useXcoverStandIn } from "../helpers/xcover-env"
 import type XcoverModuleService from "../../src/modules/xcover/service"
@@ -58,6 +58,18 @@ medusaIntegrationTestRunner({
       await page.locator('input[name="password"]').fill(ADMIN_USER.password)
       await page.locator('button[type="submit"]').click()
       await page.waitForURL((url) => !url.pathname.endsWith("/login"))
+    }
+
+    /** An order whose cover line takes a storefront's own offer with this quote id (the insurance variant costs 5 EUR). */
+    const placeOrderTaking = async (seeded: SeededStore, shop: Storefront, offerId: string, quoteId: string) => {
+      const cartId = await shop.createCart()
+      await shop.recordOffer(cartId, offerId)
+      await api.post(
+        `/store/carts/${cartId}/line-items`,
+        { variant_id: seeded.insuranceVariantId, quantity: 1, metadata: { xcover_offer_id: offerId, xcover_quote_ids: [quoteId] } },
+        { headers: { "x-publishable-api-key": seeded.publishableKey } }
+      )
+      return shop.complete(cartId)
     }
 
     it("configures XCover, tests the connection and shows the opt-out of a placed order", async () => {
@@ -151,17 +163,7 @@ medusaIntegrationTestRunner({
       await signIn()
       const xcover = getContainer().resolve<XcoverModuleService>("xcover")
       const bookingOf = async (orderId: string) => (await xcover.listOrderBookings(orderId))[0]
-      /** An order whose cover line takes a storefront's own offer with these quote ids (the insurance variant costs 5 EUR). */
-      const orderTaking = async (offerId: string, quoteId: string) => {
-        const cartId = await shop.createCart()
-        await shop.recordOffer(cartId, offerId)
-        await api.post(
-          `/store/carts/${cartId}/line-items`,
-          { variant_id: seeded.insuranceVariantId, quantity: 1, metadata: { xcover_offer_id: offerId, xcover_quote_ids: [quoteId] } },
-          { headers: { "x-publishable-api-key": seeded.publishableKey } }
-        )
-        return shop.complete(cartId)
-      }
+      const orderTaking = (offerId: string, quoteId: string) => placeOrderTaking(seeded, shop, offerId, quoteId)
 
       // XCover books the first at 7.50 while the order charged 5.00; it does not know the second (404).
       standIn.knowOffer("browser-booked-1", [{ id: "browser-q-1", price: 7.5 }])
@@ -248,6 +250,86 @@ medusaIntegrationTestRunner({
       await page.goto(`${ui.url}/app/xcover`)
       await expectText(page.getByTestId("stat-policies_booked"), "2")
       await expectText(page.getByTestId("stat-bookings_failed"), "0")
+    })
+
+    it("cancels a policy from the order page after XCover's preview of the refund; a failed cancellation shows XCover's answer and is retried", async () => {
+      standIn.reset()
+      const seeded = await seedStore(getContainer())
+      const shop = new Storefront(api, seeded)
+      await signIn()
+      const xcover = getContainer().resolve<XcoverModuleService>("xcover")
+      const bookingOf = async (orderId: string) => (await xcover.listOrderBookings(orderId))[0]
+
+      // XCover refunds 80 % of each quote's price: 4.00 of the 5.00 booked, an adjustment fee of 1.00.
+      standIn.setRefundRatio(0.8)
+      standIn.knowOffer("browser-cancel-1", [{ id: "browser-q-3", price: 5 }])
+      const orderId = await placeOrderTaking(seeded, shop, "browser-cancel-1", "browser-q-3")
+      await eventually(async () => expect((await bookingOf(orderId))?.status).toBe("booked"))
+      const policy = standIn.bookingFor("browser-cancel-1")!
+
+      await page.goto(`${ui.url}/app/orders/${orderId}`)
+      const card = page.getByTestId("xcover-order-widget").locator('[data-booking-offer-id="browser-cancel-1"]')
+      await expectText(card.getByTestId("xcover-policy-number"), policy.id)
+      await expectText(card, "Booked")
+
+      // "Cancel policy" asks XCover for its preview and shows it, with the warning, before anything changes.
+      const previewed = page.waitForResponse((r) => r.url().endsWith("/cancel-preview") && r.request().method() === "POST")
+      await card.getByRole("button", { name: "Cancel policy" }).click()
+      const preview = (await (await previewed).json()).preview
+      expect(preview).toMatchObject({ total_refund: 4, currency: "EUR", quotes: [{ id: "browser-q-3", refund_value: 4, adjustment_fee: 1 }] })
+      const prompt = page.getByTestId("xcover-cancel-prompt")
+      await expectText(prompt.getByTestId("xcover-cancel-preview-refund"), "Refund: €4.00")
+      await expectText(prompt.getByTestId("xcover-cancel-preview-quotes"), "refund €4.00, fee €1.00")
+      await expectText(prompt, "this cannot be undone")
+      await expectText(prompt, "The plugin does not move money")
+      expect(standIn.cancellationsFor("browser-cancel-1")).toHaveLength(0)
+      expect(await bookingOf(orderId)).toMatchObject({ booking_status: "CONFIRMED", cancellation: null })
+      await shot("09-cancel-policy-prompt")
+
+      // Confirming cancels it once: the card shows it cancelled, by hand, with the refund XCover computed.
+      await prompt.getByRole("button", { name: "Cancel the policy" }).click()
+      await prompt.waitFor({ state: "detached" })
+      await expectText(card.getByTestId("xcover-cancellation-badge"), "Cancelled")
+      await expectText(card, "CANCELLED")
+      await expectText(card.getByTestId("xcover-refund"), "Refund to pay back to the shopper: €4.00")
+      await expectText(card.getByTestId("xcover-cancellation"), "by hand in the admin")
+      expect(await card.getByRole("button", { name: "Cancel policy" }).count()).toBe(0)
+      // No "Cancel at XCover" link any more; the documents stay.
+      expect(await card.locator('[data-link="cancel"]').count()).toBe(0)
+      expect(await card.locator('[data-link="coi"]').count()).toBe(1)
+      expect(standIn.cancellationsFor("browser-cancel-1")).toHaveLength(1)
+      expect(await bookingOf(orderId)).toMatchObject({ booking_status: "CANCELLED", total_refund: 4, cancellation: { status: "cancelled", reason: "admin" } })
+      await card.scrollIntoViewIfNeeded()
+      await shot("10-policy-cancelled")
+
+      // XCover refuses the next one's cancellation (after the admin's preview): the card says so; a retry cancels it.
+      standIn.knowOffer("browser-cancel-2", [{ id: "browser-q-4", price: 5 }])
+      const refusedOrder = await placeOrderTaking(seeded, shop, "browser-cancel-2", "browser-q-4")
+      await eventually(async () => expect((await bookingOf(refusedOrder))?.status).toBe("booked"))
+      standIn.script("browser-cancel-2", { status: 200 }, { status: 422, body: { type: "validation_error", message: "Cancellation is not allowed yet" } })
+      await page.goto(`${ui.url}/app/orders/${refusedOrder}`)
+      const refused = page.getByTestId("xcover-order-widget").locator('[data-booking-offer-id="browser-cancel-2"]')
+      await refused.getByRole("button", { name: "Cancel policy" }).click()
+      await page.getByTestId("xcover-cancel-prompt").getByRole("button", { name: "Cancel the policy" }).click()
+      await expectText(refused.getByTestId("xcover-cancellation-error"), "Cancellation is not allowed yet")
+      await expectText(refused.getByTestId("xcover-cancellation-badge"), "Cancellation failed")
+      expect(standIn.cancellationsFor("browser-cancel-2")).toHaveLength(0)
+      await refused.scrollIntoViewIfNeeded()
+      await shot("11-policy-cancellation-failed")
+      await refused.getByRole("button", { name: "Retry cancellation" }).click()
+      await expectText(refused.getByTestId("xcover-refund"), "Refund to pay back to the shopper: €4.00")
+      expect(standIn.cancellationsFor("browser-cancel-2")).toHaveLength(1)
+
+      // The log: each booking's cancellation and refund, and the figures.
+      await page.goto(`${ui.url}/app/xcover`)
+      await expectText(page.getByTestId("stat-policies_cancelled"), "2")
+      await expectText(page.getByTestId("stat-refunds"), "€8.00")
+      await page.getByRole("group", { name: "Filter by kind" }).getByRole("button", { name: "Bookings", exact: true }).click()
+      const row = page.locator('[data-booking-offer-id="browser-cancel-1"]').getByTestId("xcover-booking-cancellation")
+      await expectText(row, "Cancelled")
+      await expectText(row, "Refund €4.00 · by hand")
+      await page.getByTestId("xcover-log").waitFor({ state: "detached" })
+      await shot("12-booking-log-cancelled")
     })
   },
 })

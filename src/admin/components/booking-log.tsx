@@ -1,15 +1,47 @@
 import { Button, Container, Heading, Table, Text } from "@medusajs/ui"
 import { useState } from "react"
 import { formatMoney } from "../lib/money"
-import { BOOKING_STATUSES, useXcoverBookings, type BookingStatus } from "../lib/xcover-api"
+import { BOOKING_STATUSES, useXcoverBookings, type BookingStatus, type XcoverBooking } from "../lib/xcover-api"
 import { BookingStatusBadge } from "./booking-status-badge"
+import { CancellationBadge, cancellationReason, cancellationState } from "./cancellation-badge"
 import { formatTime } from "./offer-status-badge"
 import { OrderLink } from "./order-link"
 import { planNames } from "./policy-card"
 import { PriceMismatchBadge } from "./price-mismatch-badge"
 import { RetryBookingButton } from "./retry-booking-button"
+import { RetryCancellationButton } from "./retry-cancellation-button"
 
 const PAGE_SIZE = 20
+
+/** A booking's cancellation in the list: its state, why, and once cancelled the refund XCover computed. */
+function CancellationCell({ booking }: { booking: XcoverBooking }) {
+  const state = cancellationState(booking)
+  if (!state) {
+    return <>–</>
+  }
+  const c = booking.cancellation
+  return (
+    <div className="flex flex-col items-start gap-1" data-testid="xcover-booking-cancellation" data-cancellation={state}>
+      <CancellationBadge booking={booking} />
+      <Text size="xsmall" className="whitespace-nowrap">
+        {state === "cancelled" && booking.total_refund !== null ? (
+          <span className="font-medium">Refund {formatMoney(booking.total_refund, booking.currency)} · </span>
+        ) : null}
+        {cancellationReason(booking).short}
+      </Text>
+      {state === "cancelled" && booking.cancelled_at && (
+        <Text size="xsmall" className="text-ui-fg-subtle whitespace-nowrap">
+          {formatTime(booking.cancelled_at)}
+        </Text>
+      )}
+      {state !== "cancelled" && c?.last_error && (
+        <Text size="xsmall" className="text-ui-fg-subtle max-w-xs truncate" title={c.last_error}>
+          {c.last_error}
+        </Text>
+      )}
+    </div>
+  )
+}
 
 /** Bookings of taken offers, newest first: the policy, or why XCover did not book it. All dates. */
 export function BookingLog() {
@@ -28,7 +60,8 @@ export function BookingLog() {
       <div className="px-6 pt-4">
         <Heading level="h2">Bookings</Heading>
         <Text size="small" className="text-ui-fg-subtle">
-          Every offer a shopper took, and the policy XCover booked for it (all dates: the days above do not apply).
+          Every offer a shopper took, the policy XCover booked for it and its cancellation, if any, with the refund XCover
+          computed (all dates: the days above do not apply).
         </Text>
       </div>
       <div className="flex flex-wrap gap-2 px-6" role="group" aria-label="Filter bookings by status">
@@ -47,6 +80,7 @@ export function BookingLog() {
             <Table.HeaderCell>Order</Table.HeaderCell>
             <Table.HeaderCell>Plan</Table.HeaderCell>
             <Table.HeaderCell>Price</Table.HeaderCell>
+            <Table.HeaderCell>Cancellation</Table.HeaderCell>
             <Table.HeaderCell>Attempts</Table.HeaderCell>
             <Table.HeaderCell>Last error</Table.HeaderCell>
             <Table.HeaderCell>Ordered</Table.HeaderCell>
@@ -73,6 +107,9 @@ export function BookingLog() {
                   <PriceMismatchBadge booking={b} />
                 </div>
               </Table.Cell>
+              <Table.Cell>
+                <CancellationCell booking={b} />
+              </Table.Cell>
               <Table.Cell>{b.attempts}</Table.Cell>
               <Table.Cell className="max-w-xs truncate" title={b.last_error ?? undefined}>
                 {b.last_error ?? "–"}
@@ -80,6 +117,7 @@ export function BookingLog() {
               <Table.Cell>{formatTime(b.decided_at)}</Table.Cell>
               <Table.Cell>
                 <RetryBookingButton booking={b} />
+                <RetryCancellationButton booking={b} />
               </Table.Cell>
             </Table.Row>
           ))}

@@ -47,13 +47,17 @@ export function OfferFigures({ range }: { range: { created_from?: string; create
   )
 }
 
-/** Booking figures over every booking (the bookings API has no date filter). */
+/**
+ * Booking figures over every booking (the bookings API has no date filter). Refunds are what
+ * XCover computed for cancelled policies: the merchant pays them back, the plugin moves no money.
+ */
 export function BookingFigures() {
   const { data: stats, error } = useXcoverBookingStats()
   if (error) {
     return <Text>Could not load the booking figures: {error.message}</Text>
   }
   const premium = stats?.premium_booked
+  const refunds = stats?.refunds
   return (
     <div className="flex flex-col gap-y-2">
       <Text size="small" weight="plus">
@@ -71,6 +75,12 @@ export function BookingFigures() {
         </Figure>
         <Figure id="bookings_pending" label="Bookings in progress">
           {stats ? stats.pending : "…"}
+        </Figure>
+        <Figure id="policies_cancelled" label="Policies cancelled">
+          {stats ? stats.cancelled : "…"}
+        </Figure>
+        <Figure id="refunds" label="Refunds (computed by XCover)">
+          {!refunds ? "…" : refunds.length ? refunds.map((r) => formatMoney(r.amount, r.currency)).join(" · ") : "–"}
         </Figure>
       </div>
     </div>

@@ -3,7 +3,10 @@ import type { ReactNode } from "react"
 import { formatMoney } from "../lib/money"
 import type { XcoverBooking } from "../lib/xcover-api"
 import { BookingStatusBadge } from "./booking-status-badge"
+import { CancelPolicyButton } from "./cancel-policy-button"
+import { CancellationBadge, cancellationState } from "./cancellation-badge"
 import { formatTime } from "./offer-status-badge"
+import { PolicyCancellation } from "./policy-cancellation"
 import { PolicyLinks } from "./policy-links"
 import { PriceMismatchBadge } from "./price-mismatch-badge"
 import { RetryBookingButton } from "./retry-booking-button"
@@ -30,6 +33,7 @@ export function planNames(booking: XcoverBooking): string {
 /** One booking on the order page: the policy, or why XCover did not book it yet. */
 export function PolicyCard({ booking }: { booking: XcoverBooking }) {
   const b = booking
+  const cancelled = cancellationState(b) === "cancelled"
   return (
     <div className="flex flex-col gap-y-3 px-6 py-4" data-testid="xcover-policy" data-booking-offer-id={b.offer_id}>
       <div className="flex flex-wrap items-center justify-between gap-2">
@@ -37,10 +41,15 @@ export function PolicyCard({ booking }: { booking: XcoverBooking }) {
           <Text weight="plus" className="font-mono" data-testid="xcover-policy-number">
             {b.booking_id ?? "No policy number yet"}
           </Text>
-          <BookingStatusBadge status={b.status} />
+          {/* A cancelled policy shows as such; while it is being cancelled, both. */}
+          {!cancelled && <BookingStatusBadge status={b.status} />}
+          <CancellationBadge booking={b} />
           <PriceMismatchBadge booking={b} />
         </div>
-        <RetryBookingButton booking={b} />
+        <div className="flex gap-2">
+          <RetryBookingButton booking={b} />
+          <CancelPolicyButton booking={b} />
+        </div>
       </div>
       <div className="grid grid-cols-[auto_1fr] gap-x-6 gap-y-1">
         <Field label="Plan">{planNames(b)}</Field>
@@ -55,6 +64,7 @@ export function PolicyCard({ booking }: { booking: XcoverBooking }) {
         </Field>
         <Field label={b.status === "booked" ? "Booked" : "Attempts"}>{b.status === "booked" ? formatTime(b.completed_at) : b.attempts}</Field>
       </div>
+      <PolicyCancellation booking={b} />
       {b.status === "failed" && (
         <Alert variant="error" data-testid="xcover-booking-error">
           <Text size="small" weight="plus">

@@ -1,5 +1,6 @@
 import type { ReactNode } from "react"
 import type { XcoverBooking } from "../lib/xcover-api"
+import { cancellationState } from "./cancellation-badge"
 
 /** Only web addresses become links (never `javascript:` and the like, whatever an answer holds). */
 function webUrl(value: string | null): string | null {
@@ -30,15 +31,20 @@ function XcoverLink({ href, kind, children }: { href: string | null; kind: strin
   )
 }
 
-/** The policy's documents, claim and cancellation pages at XCover. */
+/**
+ * The policy's documents, claim and cancellation pages at XCover; no cancellation page once it
+ * is cancelled or being cancelled (after a failed cancellation it is still in force: shown).
+ */
 export function PolicyLinks({ booking }: { booking: XcoverBooking }) {
+  const state = cancellationState(booking)
+  const cancelling = state !== null && state !== "failed"
   const links = [
     { kind: "coi", href: booking.coi_url, label: "Certificate of insurance" },
     { kind: "coi_pdf", href: booking.coi_pdf, label: "Certificate (PDF)" },
     { kind: "pds", href: booking.pds_url, label: "Policy wording (PDS)" },
     { kind: "claim", href: booking.fnol_link, label: "Make a claim" },
     { kind: "cancel", href: booking.cancel_link, label: "Cancel at XCover" },
-  ].filter((l) => webUrl(l.href))
+  ].filter((l) => webUrl(l.href) && !(cancelling && l.kind === "cancel"))
   if (!links.length) {
     return null
   }

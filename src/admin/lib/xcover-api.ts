@@ -4,6 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query"
 import { BOOKING_STATUSES, OFFER_STATUSES, type BookingStatus, type OfferStatus } from "../../modules/xcover/offer-statuses"
 // Response shapes are the server's own types (type-only imports: nothing of the server is bundled).
 import type { BookingView } from "../../modules/xcover/ledger/bookings"
+import type { CancellationReason } from "../../modules/xcover/models/xcover-cancellation"
 import type { OfferLogEntry, OfferStats } from "../../modules/xcover/reporting/offer-log"
 import type { ConnectionTestResult } from "../../modules/xcover/settings/connection-test"
 import type { SettingSource, SettingsView } from "../../modules/xcover/settings/resolve-settings"
@@ -40,7 +41,16 @@ export type XcoverStats = OfferStats
 type Json<T> = { [K in keyof T]: T[K] extends Date ? string : T[K] extends Date | null ? string | null : T[K] }
 export type XcoverOffer = Json<OfferLogEntry>
 export type DeliveryHealth = Json<Omit<ServerDeliveryHealth, "circuit">> & { circuit: Json<ServerDeliveryHealth["circuit"]> }
-export type XcoverBooking = Json<BookingView>
+type Cancellation = NonNullable<BookingView["cancellation"]>
+export type XcoverCancellation = Omit<Json<Cancellation>, "reason"> & { reason: CancellationReason | (string & {}) }
+export type XcoverBooking = Omit<Json<BookingView>, "cancellation"> & { cancellation: XcoverCancellation | null }
+/** XCover's preview of cancelling a policy (nothing changed yet): what it would refund, per quote. */
+export type CancellationPreview = {
+  total_refund: number | null
+  currency: string | null
+  quotes: { id: string; refund_value: number | null; adjustment_fee: number | null }[]
+  confirm_before: string | null
+}
 export type BookingStats = Awaited<ReturnType<XcoverModuleService["getBookingStats"]>>
 type SettingsResponse = { settings: XcoverSettings; delivery: DeliveryHealth }
 type BookingsResponse = { bookings: XcoverBooking[]; count: number; limit: number; offset: number; stats: BookingStats }
@@ -158,6 +168,33 @@ export function useRetryXcoverBooking() {
   return useMutation({
     mutationFn: (id: string) =>
       sdk.client.fetch<{ booking: XcoverBooking }>(`/admin/xcover/bookings/${encodeURIComponent(id)}/retry`, { method: "POST", body: {} }),
+    onSettled: () => client.invalidateQueries({ queryKey: KEY }),
+  })
+}
+
+/** XCover's preview of the refund if this policy were cancelled now; changes nothing (a POST: never cached). */
+export function usePreviewXcoverCancellation() {
+  return useMutation({
+    mutationFn: (id: string) =>
+      sdk.client.fetch<{ preview: CancellationPreview }>(`/admin/xcover/bookings/${encodeURIComponent(id)}/cancel-preview`, {
+        method: "POST",
+        body: {},
+      }),
+  })
+}
+
+/**
+ * Cancels a booked policy at XCover (irreversible), or with `retry` asks again after a failed
+ * cancellation; the answer is the booking afterwards (normally cancelled, with XCover's refund).
+ */
+export function useCancelXcoverBooking() {
+  const client = useQueryClient()
+  return useMutation({
+    mutationFn: ({ id, retry }: { id: string; retry?: boolean }) =>
+      sdk.client.fetch<{ booking: XcoverBooking }>(`/admin/xcover/bookings/${encodeURIComponent(id)}/cancel`, {
+        method: "POST",
+        body: retry ? { retry: true } : {},
+      }),
     onSettled: () => client.invalidateQueries({ queryKey: KEY }),
   })
 }

@@ -8,7 +8,7 @@ import { BookingFigures, OfferFigures } from "../../components/log-figures"
 import { OptOutLog } from "../../components/opt-out-log"
 import { dayRange } from "../../lib/xcover-api"
 
-/** What the plugin did with every offer: opt-outs of declined ones, bookings of taken ones. */
+/** What the plugin did with every offer: opt-outs of declined ones, bookings (and cancellations) of taken ones. */
 const XcoverLogPage = () => {
   const [kind, setKind] = useState<LogKind>("all")
   const [from, setFrom] = useState("")
@@ -22,7 +22,8 @@ const XcoverLogPage = () => {
         <div>
           <Heading level="h1">XCover opt-outs and bookings</Heading>
           <Text size="small" className="text-ui-fg-subtle">
-            Declined offers are opted out at XCover; taken offers are booked as policies.
+            Declined offers are opted out at XCover; taken offers are booked as policies, and cancelled when their order is
+            cancelled, the cover returned, or by hand on the order page.
           </Text>
         </div>
         <div className="flex flex-wrap items-end gap-4">
