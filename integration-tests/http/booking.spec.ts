@@ -192,13 +192,18 @@ medusaIntegrationTestRunner({
       expect(booking).toMatchObject({ charged_amount: quote.price.amount, price_mismatch: false })
     })
 
-    it("fails at once, saying why, a storefront offer taken without quote ids", async () => {
+    it("fails at once, saying why (admin, log, event), a storefront offer taken without quote ids", async () => {
+      const failed: unknown[] = []
+      getContainer()
+        .resolve(Modules.EVENT_BUS)
+        .subscribe("xcover.booking.failed", async (event: { data: unknown }) => void failed.push(event.data), { subscriberId: `test-noquote-${Date.now()}` })
       const cartId = await storefrontTaken("sf-no-quotes", null)
       const orderId = await shop.complete(cartId)
       await eventually(async () =>
         expect(await bookingOf(orderId, "sf-no-quotes")).toMatchObject({ status: "failed", attempts: 0, last_error: expect.stringContaining("xcover_quote_ids") })
       )
       expect(standIn.confirmsFor("sf-no-quotes")).toHaveLength(0)
+      await eventually(() => expect(failed).toEqual([expect.objectContaining({ offer_id: "sf-no-quotes", reason: expect.stringContaining("xcover_quote_ids") })]))
     })
 
     it("gives the order's policies on the store API to that order only", async () => {

@@ -36,12 +36,12 @@ import { requestBookingCancellation, requestCancellations, requeueCancellation }
 import { listBookingEvents, type BookingEventView } from "./ledger/booking-events"
 import { receiveWebhook, type WebhookAnswer } from "./webhooks/receive-webhook"
 import type { WebhookHeaders } from "./webhooks/verify"
-import { reportBookingSettled, reportCancellationSettled } from "./outbox/settled"
+import { reportBookingSettled, reportCancellationSettled, type SettledReport } from "./outbox/settled"
 import { parseRefund, type XcoverRefund } from "./client/booking"
 import type { CancellationReason } from "./models/xcover-cancellation"
 import { MedusaError } from "@medusajs/framework/utils"
 import type { OutboxKind } from "./outbox/kind"
-import { bookingStats, getBooking, listBookings, listOrderBookings, requeueBooking, type BookingFilters, type BookingStats, type BookingView } from "./ledger/bookings"
+import { NO_QUOTE_IDS_REASON, bookingStats, getBooking, listBookings, listOrderBookings, requeueBooking, type BookingFilters, type BookingStats, type BookingView } from "./ledger/bookings"
 import { describeProbe, NOT_CONFIGURED_RESULT, type ConnectionTestResult } from "./settings/connection-test"
 import type { SettingsView, StoredSettings } from "./settings/resolve-settings"
 import { XcoverSettingsStore, type SaveSettingsInput } from "./settings/settings-store"
@@ -84,6 +84,7 @@ export default class XcoverModuleService extends MedusaService({ XcoverOffer }) 
   protected readonly dispatcher_: Dispatcher
   protected readonly bookingKind_: OutboxKind<ClaimedBooking>
   protected readonly cancellationKind_: OutboxKind<ClaimedCancellation>
+  protected report_!: SettledReport
   protected readonly eventBus_?: IEventBusModuleService
 
   /** Medusa's module lifecycle: on shutdown, close the keep-alive pools so no socket holds the process open. */
@@ -103,11 +104,11 @@ export default class XcoverModuleService extends MedusaService({ XcoverOffer }) 
     this.options_ = deps[XCOVER_OPTIONS_KEY]
     this.eventBus_ = deps.event_bus
     this.client_ = new XcoverClient({ timeoutMs: this.options_.timeoutMs }, (log) => this.logCall(log))
-    const report = {
+    const report = (this.report_ = {
       logger: this.logger_,
       emit: (name: string, data: Record<string, unknown>) => this.emit(name, data),
       dispatchCancellations: (orderId: string) => void this.dispatchDueCancellations({ order_id: orderId }).catch(() => undefined),
-    }
+    })
     this.bookingKind_ = bookingKind((event) => reportBookingSettled(event, report))
     this.cancellationKind_ = cancellationKind((event) => reportCancellationSettled(event, report))
     this.dispatcher_ = new Dispatcher(
@@ -135,7 +136,12 @@ export default class XcoverModuleService extends MedusaService({ XcoverOffer }) 
   }
 
   async recordOrderOffers(input: OrderOffersInput): Promise<OrderOffersResult> {
-    return recordOrderOffers(this.manager_, input)
+    const result = await recordOrderOffers(this.manager_, input)
+    for (const offerId of result.bookings_failed ?? []) {
+      // Nothing to send, so no dispatcher reports it: said here, as loudly as any failed booking.
+      reportBookingSettled({ status: "failed", offer_id: offerId, order_id: input.order_id, reason: NO_QUOTE_IDS_REASON }, this.report_)
+    }
+    return result
   }
 
   async claimOrderCursor(owner: string): Promise<ClaimedCursor | null> {

@@ -13,6 +13,8 @@ export type BookingInput = {
   lines: { offer_id: string; quote_ids: string[] | null; charged_amount: number; cover: boolean }[]
 }
 
+export const NO_QUOTE_IDS_REASON = "No quote id to confirm: the line item that takes this offer needs metadata.xcover_quote_ids"
+
 /** One stable idempotency key per taken offer: every try of its confirm sends the same. */
 export function bookingIdempotencyKey(offerId: string): string {
   return `medusa-xcover-confirm-${offerId}`
@@ -28,8 +30,9 @@ export async function insertBookings(
   em: SqlExecutor,
   input: { order_id: string; cart_id: string; placed_at: Date; booking: BookingInput },
   taken: { offer_id: string; quote_id: string | null }[]
-): Promise<string[]> {
+): Promise<{ written: string[]; failed: string[] }> {
   const written: string[] = []
+  const failed: string[] = []
   for (const offer of taken) {
     // A plugin-quoted offer is paid by its cover line only (another line naming it buys nothing).
     const lines = input.booking.lines.filter((l) => l.offer_id === offer.offer_id && (!offer.quote_id || l.cover))
@@ -40,11 +43,11 @@ export async function insertBookings(
       policyholder: input.booking.policyholder,
       partner_transaction_id: input.order_id,
     }
-    const failed = quoteIds.length === 0
+    const noQuote = quoteIds.length === 0
     const rows = await em.execute(
       `INSERT INTO xcover_booking (id, offer_id, order_id, cart_id, status, request, idempotency_key, charged_amount, charged_currency,
          attempts, last_error, decided_at, next_attempt_at, completed_at, price_mismatch, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, 0, ?, ?, ${failed ? "NULL" : "now()"}, ${failed ? "now()" : "NULL"}, false, now(), now())
+       VALUES (?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, 0, ?, ?, ${noQuote ? "NULL" : "now()"}, ${noQuote ? "now()" : "NULL"}, false, now(), now())
        ON CONFLICT (offer_id) WHERE deleted_at IS NULL DO NOTHING
        RETURNING offer_id`,
       [
@@ -52,18 +55,21 @@ export async function insertBookings(
         offer.offer_id,
         input.order_id,
         input.cart_id,
-        failed ? "failed" : "pending",
+        noQuote ? "failed" : "pending",
         JSON.stringify(request),
         bookingIdempotencyKey(offer.offer_id),
         charged,
         input.booking.currency.toUpperCase(),
-        failed ? "No quote id to confirm: the line item that takes this offer needs metadata.xcover_quote_ids" : null,
+        noQuote ? NO_QUOTE_IDS_REASON : null,
         input.placed_at,
       ]
     )
     written.push(...rows.map((r) => String(r.offer_id)))
+    if (noQuote && rows.length) {
+      failed.push(offer.offer_id)
+    }
   }
-  return written
+  return { written, failed }
 }
 
 /** A booking as the admin and the store API read it. */

@@ -2,7 +2,7 @@ import type { Logger } from "@medusajs/framework/types"
 import type { BookingSettled } from "./booking"
 import type { CancellationSettled } from "./cancellation"
 
-type Report = {
+export type SettledReport = {
   logger: Logger
   emit: (name: string, data: Record<string, unknown>) => void
   dispatchCancellations: (orderId: string) => void
@@ -12,7 +12,7 @@ type Report = {
  * A booking reached its end: one log line, and an event stores can subscribe to (a certificate
  * email, say). Event data carries ids, never XCover's links (they hold a security token).
  */
-export function reportBookingSettled(event: BookingSettled, { logger, emit, dispatchCancellations }: Report): void {
+export function reportBookingSettled(event: BookingSettled, { logger, emit, dispatchCancellations }: SettledReport): void {
   if (event.status === "failed") {
     logger.error(
       `xcover: booking of offer ${event.offer_id} (order ${event.order_id}) FAILED: ${event.reason}. The shopper paid for cover: fix the cause and retry it from the order page`
@@ -35,7 +35,7 @@ export function reportBookingSettled(event: BookingSettled, { logger, emit, disp
 }
 
 /** A cancellation reached its end: the refund XCover computed goes out as an event (the store refunds). */
-export function reportCancellationSettled(event: CancellationSettled, { logger, emit }: Report): void {
+export function reportCancellationSettled(event: CancellationSettled, { logger, emit }: SettledReport): void {
   if (event.status === "failed") {
     logger.error(`xcover: cancellation of booking ${event.booking_id} (order ${event.order_id}) FAILED: ${event.reason}; retry it from the order page`)
     emit("xcover.cancellation.failed", { order_id: event.order_id, offer_id: event.offer_id, booking_id: event.booking_id, reason: event.reason })

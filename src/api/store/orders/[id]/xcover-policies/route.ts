@@ -21,8 +21,8 @@ export async function GET(req: MedusaRequest, res: MedusaResponse) {
       const booked = b.status === "booked"
       return {
         offer_id: b.offer_id,
-        // The shopper sees a policy or that it is on its way; why a booking failed is the merchant's.
-        status: booked ? "confirmed" : "processing",
+        // The shopper sees a policy (confirmed or cancelled) or that it is on its way; why a booking failed is the merchant's.
+        status: !booked ? "processing" : b.booking_status === "CANCELLED" ? "cancelled" : "confirmed",
         policy_number: booked ? b.booking_id : null,
         policy_status: booked ? b.booking_status : null,
         plan: b.quotes.map((q) => q.policy_name).filter((n): n is string => !!n).join(", ") || null,
