@@ -154,7 +154,7 @@ medusaIntegrationTestRunner({
       expect(standIn.bookings.size).toBe(1)
     })
 
-    it("sends what the order has when it lacks a field XCover wants, and the failure names the field", async () => {
+    it("sends what the order has when it lacks a field XCover wants, names the field, and books on retry once the order has it", async () => {
       standIn.requirePhone(true)
       const { cartId, offer } = await cartWithCover()
       const orderId = await shop.complete(cartId)
@@ -165,6 +165,16 @@ medusaIntegrationTestRunner({
       })
       expect(booking.last_error).toContain("policyholder.phone")
       expect(standIn.confirmsFor(offer.offer_id)[0].body).not.toHaveProperty("policyholder.phone")
+
+      // The merchant adds the phone to the order, then retries: the confirm carries it now.
+      const admin = await createAdminUser(getContainer(), api)
+      await api.post(`/admin/orders/${orderId}`, { shipping_address: { phone: "+49 30 1234567" } }, admin)
+      const retried = await api.post(`/admin/xcover/bookings/${booking.id}/retry`, {}, admin)
+      expect(retried.data.booking).toMatchObject({ status: "booked", booking_id: standIn.bookingFor(offer.offer_id)!.id })
+      const confirms = standIn.confirmsFor(offer.offer_id)
+      expect(confirms.map((r) => r.answer)).toEqual([422, 200])
+      expect(confirms[1].body).toMatchObject({ policyholder: { phone: "+49 30 1234567", first_name: "Ada" } })
+      expect(new Set(confirms.map((r) => r.idempotencyKey)).size).toBe(1)
     })
 
     it("books, and flags, a total that differs from what the order charged", async () => {

@@ -41,6 +41,7 @@ import { parseRefund, type XcoverRefund } from "./client/booking"
 import type { CancellationReason } from "./models/xcover-cancellation"
 import { MedusaError } from "@medusajs/framework/utils"
 import type { OutboxKind } from "./outbox/kind"
+import type { Policyholder } from "./ledger/bookings"
 import { NO_QUOTE_IDS_REASON, bookingStats, getBooking, listBookings, listOrderBookings, requeueBooking, type BookingFilters, type BookingStats, type BookingView } from "./ledger/bookings"
 import { describeProbe, NOT_CONFIGURED_RESULT, type ConnectionTestResult } from "./settings/connection-test"
 import type { SettingsView, StoredSettings } from "./settings/resolve-settings"
@@ -209,8 +210,8 @@ export default class XcoverModuleService extends MedusaService({ XcoverOffer }) 
   }
 
   /** Moves a failed booking back to pending, due now; the caller dispatches it. */
-  async requeueBooking(id: string): Promise<BookingView> {
-    return requeueBooking(this.manager_, id, this.options_.retry.maxAgeMs)
+  async requeueBooking(id: string, now?: { policyholder: Policyholder | null; quote_ids: string[] }): Promise<BookingView> {
+    return requeueBooking(this.manager_, id, this.options_.retry.maxAgeMs, now)
   }
 
   // ---- Cancellations (ledger/cancellations, outbox/cancellation) and webhooks ----

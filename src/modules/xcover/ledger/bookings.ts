@@ -181,15 +181,36 @@ export async function bookingStats(em: SqlExecutor): Promise<BookingStats> {
   }
 }
 
-/** A failed booking goes back to pending, due now, with a fresh retry window; the caller dispatches it. */
-export async function requeueBooking(manager: SqlManager, id: string, maxAgeMs: number): Promise<BookingView> {
+/**
+ * A failed booking goes back to pending, due now, with a fresh retry window; the caller
+ * dispatches it. The request takes the order's policyholder as it is now, and quote ids when it
+ * had none (a plugin-quoted offer keeps its quote).
+ */
+export async function requeueBooking(
+  manager: SqlManager,
+  id: string,
+  maxAgeMs: number,
+  now: { policyholder: Policyholder | null; quote_ids: string[] } = { policyholder: null, quote_ids: [] }
+): Promise<BookingView> {
+  const quotes = now.quote_ids.map((q) => ({ id: q }))
   const [row] = await manager.execute(
     `UPDATE xcover_booking
-     SET status = 'pending', attempts = 0, next_attempt_at = now(), completed_at = NULL,
-         retry_deadline_at = now() + (? * interval '1 millisecond'), updated_at = now()
+     SET status = 'pending', attempts = 0, next_attempt_at = now(), completed_at = NULL, last_error = NULL,
+         retry_deadline_at = now() + (? * interval '1 millisecond'), updated_at = now(),
+         request = request
+           || CASE WHEN ?::jsonb IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('policyholder', ?::jsonb) END
+           || CASE WHEN jsonb_array_length(COALESCE(request->'quotes', '[]'::jsonb)) = 0 AND jsonb_array_length(?::jsonb) > 0
+                   THEN jsonb_build_object('quotes', ?::jsonb) ELSE '{}'::jsonb END
      WHERE id = ? AND status = 'failed' AND deleted_at IS NULL
      RETURNING id`,
-    [maxAgeMs, id]
+    [
+      maxAgeMs,
+      now.policyholder ? JSON.stringify(now.policyholder) : null,
+      now.policyholder ? JSON.stringify(now.policyholder) : null,
+      JSON.stringify(quotes),
+      JSON.stringify(quotes),
+      id,
+    ]
   )
   if (!row) {
     const [exists] = await manager.execute("SELECT status FROM xcover_booking WHERE id = ? AND deleted_at IS NULL", [id])
