@@ -230,11 +230,29 @@ medusaIntegrationTestRunner({
         expect(standIn.received.filter((r) => r.route === "cancel" || r.route === "confirm_cancellation")).toHaveLength(0)
       })
 
-      it("updates prices and quotes from BOOKING_UPDATED", async () => {
+      it("takes the booking's state from XCover itself on BOOKING_UPDATED, not from the body", async () => {
         const { orderId, booking } = await bookedOrder()
-        const payload = { ...standIn.bookingPayload(booking.booking_id!), total_price: 12.34 }
+        standIn.updateBooking(booking.booking_id!, { total_price: 12.34 })
+        const payload = standIn.bookingPayload(booking.booking_id!)
         expect((await standIn.sendWebhook(hookUrl(), "BOOKING_UPDATED", payload)).status).toBe(200)
         expect((await bookingsOf(orderId))[0]).toMatchObject({ booking_status: "CONFIRMED", total_price: 12.34 })
+        expect(standIn.received.filter((r) => r.route === "get_booking").map((r) => r.bookingId)).toEqual([booking.booking_id])
+      })
+
+      it("does not cancel on a signed but false BOOKING_CANCELLED (XCover says the policy stands), and asks again when XCover cannot be read", async () => {
+        const { orderId, booking } = await bookedOrder()
+        const forged = { ...standIn.bookingPayload(booking.booking_id!), status: "CANCELLED" }
+        expect((await standIn.sendWebhook(hookUrl(), "BOOKING_CANCELLED", forged)).status).toBe(200)
+        expect((await bookingsOf(orderId))[0]).toMatchObject({ booking_status: "CONFIRMED", cancelled_at: null })
+
+        standIn.cancelAtXcover(booking.booking_id!)
+        standIn.scriptNext({ status: 503 })
+        const unreadable = await standIn.sendWebhook(hookUrl(), "BOOKING_UPDATED", standIn.bookingPayload(booking.booking_id!))
+        expect(unreadable.status).toBe(503)
+        expect((await bookingsOf(orderId))[0].booking_status).toBe("CONFIRMED")
+        // XCover sends it again: now it is read and applied.
+        expect((await standIn.sendWebhook(hookUrl(), "BOOKING_UPDATED", standIn.bookingPayload(booking.booking_id!))).status).toBe(200)
+        expect((await bookingsOf(orderId))[0].booking_status).toBe("CANCELLED")
       })
 
       it("refuses a bad signature, another key, a stale Date and an oversized body, changing nothing", async () => {

@@ -267,8 +267,9 @@ export default class XcoverModuleService extends MedusaService({ XcoverOffer }) 
    * webhooks/receive-webhook). Answers what the route sends.
    */
   async receiveWebhook(headers: WebhookHeaders, rawBody: string): Promise<WebhookAnswer> {
-    const { credentials } = await this.settingsStore().resolve()
-    return receiveWebhook({ manager: this.manager_, logger: this.logger_, emit: (n, d) => this.emit(n, d) }, credentials, headers, rawBody)
+    const { credentials, call } = await this.settingsStore().resolve()
+    const readBooking = async (bookingId: string) => (call ? this.client_.getBooking(call, bookingId) : null)
+    return receiveWebhook({ manager: this.manager_, logger: this.logger_, emit: (n, d) => this.emit(n, d), readBooking }, credentials, headers, rawBody)
   }
 
   private emit(name: string, data: Record<string, unknown>): void {

@@ -1,5 +1,5 @@
 import { num, record, text } from "../client/json"
-import type { SqlManager } from "../sql"
+import type { SqlExecutor, SqlManager } from "../sql"
 import { recordBookingEvent } from "./booking-events"
 
 export const BOOKING_EVENTS = ["BOOKING_CREATED", "BOOKING_UPDATED", "BOOKING_CANCELLED"] as const
@@ -8,44 +8,57 @@ export type AppliedEvent =
   | { result: "applied"; booking_row_id: string; order_id: string; offer_id: string; booking_id: string | null; cancelled_now: boolean; total_refund: number | null; currency: string | null }
   | { result: "duplicate" | "unknown_booking" | "ignored"; booking_row_id?: string }
 
-/**
- * Applies one of XCover's booking webhooks to the booking it names (by id, else by
- * `partner_transaction_id` when that order has exactly one booking), in one transaction:
- * kept in the booking's history first, so the same event twice changes nothing; status, prices
- * and quotes updated; a CANCELLED booking never moves back; a booking cancelled at XCover needs
- * no cancellation from the plugin any more.
- */
-export async function applyBookingEvent(manager: SqlManager, event: string, payloadValue: unknown): Promise<AppliedEvent> {
+type EventBooking = { id: string; order_id: string; offer_id: string; booking_id: string | null; booking_status: string | null }
+
+/** The booking an event names: by XCover's id, else by `partner_transaction_id` when that order has exactly one. */
+export async function findEventBooking(em: SqlExecutor, payloadValue: unknown, lock = false): Promise<EventBooking | null> {
   const payload = record(payloadValue) ?? {}
+  const columns = "SELECT id, order_id, offer_id, booking_id, booking_status FROM xcover_booking"
+  const forUpdate = lock ? " FOR UPDATE" : ""
+  const bookingId = text(payload.id)
+  const orderId = text(payload.partner_transaction_id)
+  let rows = bookingId ? await em.execute(`${columns} WHERE booking_id = ? AND deleted_at IS NULL${forUpdate}`, [bookingId]) : []
+  if (!rows.length && orderId) {
+    rows = await em.execute(`${columns} WHERE order_id = ? AND status = 'booked' AND deleted_at IS NULL${forUpdate}`, [orderId])
+  }
+  return rows.length === 1 ? (rows[0] as EventBooking) : null
+}
+
+/**
+ * Applies one of XCover's booking webhooks to the booking it names, in one transaction: kept in
+ * the booking's history first (as received), so the same event twice changes nothing; then the
+ * booking takes the state XCover gives for it (`truth`: the booking as read from XCover right
+ * now, which a replayed or altered body cannot fake; the event's payload when not read). A
+ * CANCELLED booking never moves back; a booking cancelled at XCover needs no cancellation from
+ * the plugin any more.
+ */
+export async function applyBookingEvent(manager: SqlManager, event: string, payloadValue: unknown, truthValue?: unknown): Promise<AppliedEvent> {
+  const payload = record(payloadValue) ?? {}
+  const truth = record(truthValue) ?? payload
   if (!(BOOKING_EVENTS as readonly string[]).includes(event)) {
     return { result: "ignored" }
   }
   return manager.transactional(async (em) => {
-    const bookingId = text(payload.id)
-    const orderId = text(payload.partner_transaction_id)
-    let rows = bookingId
-      ? await em.execute("SELECT id, order_id, offer_id, booking_id, booking_status FROM xcover_booking WHERE booking_id = ? AND deleted_at IS NULL FOR UPDATE", [bookingId])
-      : []
-    if (!rows.length && orderId) {
-      rows = await em.execute("SELECT id, order_id, offer_id, booking_id, booking_status FROM xcover_booking WHERE order_id = ? AND status = 'booked' AND deleted_at IS NULL FOR UPDATE", [orderId])
-    }
-    if (rows.length !== 1) {
+    const booking = await findEventBooking(em, payload, true)
+    if (!booking) {
       return { result: "unknown_booking" }
     }
-    const booking = rows[0]
     const rowId = String(booking.id)
-    if (!(await recordBookingEvent(em, { booking_row_id: rowId, source: "webhook", event, payload }))) {
+    // Kept as received, with what XCover said when read: a replay (same body, same state) is a
+    // no-op, while a forged body never hides the genuine event that follows it.
+    const kept = truthValue !== undefined ? { received: payload, xcover: truth } : payload
+    if (!(await recordBookingEvent(em, { booking_row_id: rowId, source: "webhook", event, payload: kept }))) {
       return { result: "duplicate", booking_row_id: rowId }
     }
-    const wasCancelled = booking.booking_status === "CANCELLED"
-    const status = event === "BOOKING_CANCELLED" ? "CANCELLED" : text(payload.status)?.toUpperCase() ?? null
-    if (wasCancelled) {
+    if (booking.booking_status === "CANCELLED") {
       // Irreversible at XCover: later news about a cancelled booking stays in its history only.
       return { result: "ignored", booking_row_id: rowId }
     }
+    const read = truthValue !== undefined
+    const status = (read ? text(truth.status) : event === "BOOKING_CANCELLED" ? "CANCELLED" : text(truth.status))?.toUpperCase() ?? null
     const cancelling = status === "CANCELLED"
-    const quotes = Array.isArray(payload.quotes)
-      ? payload.quotes.flatMap((q) => {
+    const quotes = Array.isArray(truth.quotes)
+      ? truth.quotes.flatMap((q) => {
           const quote = record(q)
           return quote && typeof quote.id === "string"
             ? [{ id: quote.id, status: text(quote.status), price: num(quote.price), policy_name: text(record(quote.policy)?.policy_name) }]
@@ -59,7 +72,7 @@ export async function applyBookingEvent(manager: SqlManager, event: string, payl
            cancelled_at = ${cancelling ? "COALESCE(cancelled_at, now())" : "cancelled_at"}, updated_at = now()
        WHERE id = ?
        RETURNING booking_id, currency, total_refund::float8 AS total_refund`,
-      [status, text(payload.currency), num(payload.total_price), quotes ? JSON.stringify(quotes) : null, num(payload.total_refund), rowId]
+      [status, text(truth.currency), num(truth.total_price), quotes ? JSON.stringify(quotes) : null, num(truth.total_refund), rowId]
     )
     if (cancelling) {
       await em.execute(
