@@ -6,7 +6,15 @@ import type { QuoteAnswers, QuoteResult } from "./quotes"
 /** The shape of bench/results.json. */
 export type BenchResults = {
   date: string
-  machine: { cpus: number; cpu_model: string; memory_gib: number; node: string; platform: string }
+  machine: {
+    cpus: number
+    cpu_model: string
+    memory_gib: number
+    node: string
+    platform: string
+    /** `os.loadavg()` (1, 5, 15 min) when the run started (what else was running) and ended (the bench included). */
+    load_average?: { start: number[]; end: number[] }
+  }
   sizes: { checkouts: number; orders: number; shared_orders: number; calls: number; optouts: number; quotes: number }
   checkout: CheckoutResult
   burst: BurstResult[]
@@ -53,6 +61,9 @@ export function formatTable(r: BenchResults): string {
     `| ${"-".repeat(width)} | ------ |`,
     ...rows.map(([a, b]) => `| ${a.padEnd(width)} | ${b} |`),
   ]
-  const machine = `${r.machine.cpus} CPUs (${r.machine.cpu_model}), ${r.machine.memory_gib} GiB, Node ${r.machine.node}, ${r.machine.platform}`
+  const load = r.machine.load_average
+  const machine =
+    `${r.machine.cpus} CPUs (${r.machine.cpu_model}), ${r.machine.memory_gib} GiB, Node ${r.machine.node}, ${r.machine.platform}` +
+    (load ? `; load average ${load.start.join(" ")} at the start, ${load.end.join(" ")} at the end` : "")
   return `${lines.join("\n")}\n\n${machine}; ${r.date}`
 }

@@ -44,7 +44,10 @@ process.env.LOG_LEVEL = "error"
 const step = stepper("bench")
 const WORK_DIR = path.join(ROOT, ".bench")
 
+const loadAverage = () => os.loadavg().map((n) => Number(n.toFixed(2)))
+
 async function main(): Promise<number> {
+  const loadAtStart = loadAverage()
   mkdirSync(WORK_DIR, { recursive: true })
   const { ensureDatabase, freePort } = await import("../scripts/lib/database.mjs")
   const db = await step("PostgreSQL", async () => {
@@ -142,6 +145,7 @@ async function main(): Promise<number> {
       memory_gib: Math.round(os.totalmem() / 2 ** 30),
       node: process.version,
       platform: `${os.platform()} ${os.release()}`,
+      load_average: { start: loadAtStart, end: loadAverage() },
     },
     sizes,
     checkout,

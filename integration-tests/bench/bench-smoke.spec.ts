@@ -27,6 +27,8 @@ describe("npm run bench (tiny sizes)", () => {
       throw new Error(`bench exited with ${code}:\n${output}`)
     }
     const r = JSON.parse(readFileSync(out, "utf8")) as BenchResults
+    expect(r.machine.load_average?.start).toHaveLength(3)
+    expect(r.machine.load_average?.end).toHaveLength(3)
     expect(r.sizes).toEqual({ checkouts: 2, orders: 5, shared_orders: 5, calls: 200, optouts: 200, quotes: 3 })
     for (const n of [
       r.checkout.with_plugin_ms.median,
