@@ -1,28 +1,42 @@
 import type { CheckoutResult } from "./checkout"
 import type { ClientResult } from "./client"
 import type { BurstResult, MemoryResult } from "./dispatch"
+import type { QuoteAnswers, QuoteResult } from "./quotes"
 
 /** The shape of bench/results.json. */
 export type BenchResults = {
   date: string
-  machine: { cpus: number; cpu_model: string; memory_gib: number; node: string; platform: string }
-  sizes: { checkouts: number; orders: number; shared_orders: number; calls: number; optouts: number }
+  machine: {
+    cpus: number
+    cpu_model: string
+    memory_gib: number
+    node: string
+    platform: string
+    /** `os.loadavg()` (1, 5, 15 min) when the run started (what else was running) and ended (the bench included). */
+    load_average?: { start: number[]; end: number[] }
+  }
+  sizes: { checkouts: number; orders: number; shared_orders: number; calls: number; optouts: number; quotes: number }
   checkout: CheckoutResult
   burst: BurstResult[]
   client: ClientResult
   memory: MemoryResult
+  quotes: QuoteResult
 }
 
 const v = (n: number | string | null, unit = "") => (n === null ? "n/a" : `${n}${unit}`)
+const p50p99 = (p: { p50: number | null; p99: number | null }) => `p50 ${v(p.p50, " ms")}, p99 ${v(p.p99, " ms")}`
+const answers = (a: QuoteAnswers) => `answers: ${a.status_200} x 200, ${a.status_503} x 503, ${a.other} other`
 
 /** The results as a Markdown table (the README shows it as printed). */
 export function formatTable(r: BenchResults): string {
-  const { checkout: c, client: k, memory: m } = r
+  const { checkout: c, client: k, memory: m, quotes: q } = r
   const rows: [string, string][] = [
     [`1. checkout, \`POST /store/carts/:id/complete\` (n=${c.samples} each)`, ""],
     ["   with the plugin, 1 taken + 1 declined offer", `median ${v(c.with_plugin_ms.median, " ms")}, p95 ${v(c.with_plugin_ms.p95, " ms")}`],
     ["   same store without the plugin", `median ${v(c.without_plugin_ms.median, " ms")}, p95 ${v(c.without_plugin_ms.p95, " ms")}`],
     ["   ratio of medians (with / without)", v(c.ratio_median)],
+    ["   with the plugin, a cover line it quoted (quote + select before)", `median ${v(c.with_cover_ms.median, " ms")}, p95 ${v(c.with_cover_ms.p95, " ms")}`],
+    ["   ratio of medians (cover line / without the plugin)", v(c.cover_ratio_median)],
     [`2. dispatch latency, order.placed to arrival at XCover (n=${c.samples})`, `p50 ${v(c.dispatch_latency_ms.p50, " ms")}, p95 ${v(c.dispatch_latency_ms.p95, " ms")}, p99 ${v(c.dispatch_latency_ms.p99, " ms")}`],
     ...r.burst.map((b): [string, string] => [
       `3. burst, ${b.orders} orders x 2 declined, ${b.processes === 1 ? "1 process" : `${b.processes} processes`}, rate limit ${b.rate_limit_per_s === "off" ? "off" : `${b.rate_limit_per_s}/s${b.processes > 1 ? " shared" : ""}`}`,
@@ -34,6 +48,12 @@ export function formatTable(r: BenchResults): string {
     ["   bare undici loop (the limit)", `${v(k.bare_undici_calls_per_s)} calls/s, ${v(k.connections_per_1000_calls.bare_undici)} connections per 1,000 calls`],
     ["   ratio (client / bare)", v(k.ratio)],
     [`5. memory, ${m.opt_outs} opt-outs through the module (${v(m.seconds, " s")})`, `RSS ${v(m.rss_mb.before)} -> ${v(m.rss_mb.after)} MiB, heap used ${v(m.heap_used_mb.before)} -> ${v(m.heap_used_mb.after)} MiB`],
+    [`6. quote, \`POST /store/carts/:id/xcover-offers/quote\` (n=${q.rounds}, one at a time)`, ""],
+    ["   new line, total at the client", `${p50p99(q.fresh.total_ms)}; ${answers(q.fresh.answers)}`],
+    ["   new line, the stand-in's own time (Create Offer)", `${p50p99(q.fresh.stand_in_ms)}; ${q.fresh.create_offer_requests} requests, ${q.fresh.timed} timed`],
+    ["   new line, plugin adds (total - stand-in, per quote)", p50p99(q.fresh.plugin_adds_ms)],
+    ["   same line again, the recorded offer (no XCover call)", `${p50p99(q.reused.total_ms)}; ${answers(q.reused.answers)}, ${q.reused.same_offer} same offer`],
+    ["   for scale: Medusa's own GET /store/carts/:id", p50p99(q.get_cart_ms)],
   ]
   const width = Math.max(...rows.map(([a]) => a.length))
   const lines = [
@@ -41,6 +61,9 @@ export function formatTable(r: BenchResults): string {
     `| ${"-".repeat(width)} | ------ |`,
     ...rows.map(([a, b]) => `| ${a.padEnd(width)} | ${b} |`),
   ]
-  const machine = `${r.machine.cpus} CPUs (${r.machine.cpu_model}), ${r.machine.memory_gib} GiB, Node ${r.machine.node}, ${r.machine.platform}`
+  const load = r.machine.load_average
+  const machine =
+    `${r.machine.cpus} CPUs (${r.machine.cpu_model}), ${r.machine.memory_gib} GiB, Node ${r.machine.node}, ${r.machine.platform}` +
+    (load ? `; load average ${load.start.join(" ")} at the start, ${load.end.join(" ")} at the end` : "")
   return `${lines.join("\n")}\n\n${machine}; ${r.date}`
 }

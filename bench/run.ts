@@ -1,4 +1,4 @@
-// `npm run bench`: the five benchmarks of the README's "Benchmarks" section, side by side in
+// `npm run bench`: the six benchmarks of the README's "Benchmarks" section, side by side in
 // one run. Prints a table and writes bench/results.json (or --out).
 import { randomBytes, randomUUID } from "node:crypto"
 import { mkdirSync, rmSync, writeFileSync } from "node:fs"
@@ -12,6 +12,7 @@ import { ROOT, runMedusa, seedStoreWithMedusa, startMedusaServer } from "../scri
 import { adminQuery, createDatabase, databaseUrl } from "../scripts/lib/postgres"
 import { benchCheckout } from "./checkout"
 import { benchClient } from "./client"
+import { benchQuotes } from "./quotes"
 import { formatTable, type BenchResults } from "./report"
 import { StandInProcess } from "./stand-in-process"
 
@@ -22,6 +23,7 @@ const { values } = parseArgs({
     "shared-orders": { type: "string", default: "1000" },
     calls: { type: "string", default: "2000" },
     optouts: { type: "string", default: "10000" },
+    quotes: { type: "string", default: "200" },
     out: { type: "string", default: path.join(ROOT, "bench", "results.json") },
   },
 })
@@ -31,6 +33,7 @@ const sizes = {
   shared_orders: positive("shared-orders"),
   calls: positive("calls"),
   optouts: positive("optouts"),
+  quotes: positive("quotes"),
 }
 
 // Medusa's logger reads LOG_LEVEL when first loaded (by ./dispatch, imported late below): keep
@@ -41,7 +44,10 @@ process.env.LOG_LEVEL = "error"
 const step = stepper("bench")
 const WORK_DIR = path.join(ROOT, ".bench")
 
+const loadAverage = () => os.loadavg().map((n) => Number(n.toFixed(2)))
+
 async function main(): Promise<number> {
+  const loadAtStart = loadAverage()
   mkdirSync(WORK_DIR, { recursive: true })
   const { ensureDatabase, freePort } = await import("../scripts/lib/database.mjs")
   const db = await step("PostgreSQL", async () => {
@@ -101,9 +107,11 @@ async function main(): Promise<number> {
     ])
   )
 
-  const checkout = await step(`1+2. ${sizes.checkouts} checkouts on each app`, () =>
-    benchCheckout({ withPlugin: new Storefront(httpApi(withPlugin.url), store), withoutPlugin: new Storefront(httpApi(withoutPlugin.url), store) }, standIn, sizes.checkouts)
+  const pluginShop = new Storefront(httpApi(withPlugin.url), store)
+  const checkout = await step(`1+2. ${sizes.checkouts} checkouts on each app (and as many with a cover line on the plugin's)`, () =>
+    benchCheckout({ withPlugin: pluginShop, withoutPlugin: new Storefront(httpApi(withoutPlugin.url), store) }, standIn, sizes.checkouts)
   )
+  const quotes = await step(`6. ${sizes.quotes} quotes of a new line, each quoted again`, () => benchQuotes(pluginShop, standIn, sizes.quotes))
   // The servers are done: free their CPU for the rest.
   await Promise.all([withPlugin.stop(), withoutPlugin.stop()])
 
@@ -137,12 +145,14 @@ async function main(): Promise<number> {
       memory_gib: Math.round(os.totalmem() / 2 ** 30),
       node: process.version,
       platform: `${os.platform()} ${os.release()}`,
+      load_average: { start: loadAtStart, end: loadAverage() },
     },
     sizes,
     checkout,
     burst: [burstOff, burst20, burstShared],
     client,
     memory,
+    quotes,
   }
   mkdirSync(path.dirname(values.out as string), { recursive: true })
   writeFileSync(values.out as string, JSON.stringify(results, null, 2) + "\n")

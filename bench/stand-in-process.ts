@@ -11,10 +11,14 @@ export type Arrival = {
    */
   route: StandInRoute | null
   offerId: string | null
+  /** Create Offer only: the id of the offer the stand-in answered (200), else null. */
+  createdOfferId: string | null
   at: number
   answer: number | string
   remotePort: number | null
   apiKey: string | null
+  /** The stand-in's own time for the request (arrival to the answer's end), ms; null if unanswered. */
+  handledMs: number | null
 }
 
 type Request =
@@ -203,10 +207,12 @@ async function runChild(): Promise<void> {
         const arrivals = standIn.received.map((r) => ({
           route: r.route,
           offerId: r.offerId,
+          createdOfferId: r.createdOfferId,
           at: r.at,
           answer: r.answer,
           remotePort: r.remotePort,
           apiKey: r.apiKey,
+          handledMs: r.handledMs,
         }))
         return { id: msg.id, arrivals }
       }

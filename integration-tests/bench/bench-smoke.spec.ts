@@ -20,19 +20,23 @@ describe("npm run bench (tiny sizes)", () => {
     const root = path.resolve(__dirname, "..", "..")
     const { code, output } = await run(
       process.execPath,
-      ["--expose-gc", "-r", "ts-node/register", "bench/run.ts", "--checkouts", "2", "--orders", "5", "--shared-orders", "5", "--calls", "200", "--optouts", "200", "--out", out],
+      ["--expose-gc", "-r", "ts-node/register", "bench/run.ts", "--checkouts", "2", "--orders", "5", "--shared-orders", "5", "--calls", "200", "--optouts", "200", "--quotes", "3", "--out", out],
       root
     )
     if (code !== 0) {
       throw new Error(`bench exited with ${code}:\n${output}`)
     }
     const r = JSON.parse(readFileSync(out, "utf8")) as BenchResults
-    expect(r.sizes).toEqual({ checkouts: 2, orders: 5, shared_orders: 5, calls: 200, optouts: 200 })
+    expect(r.machine.load_average?.start).toHaveLength(3)
+    expect(r.machine.load_average?.end).toHaveLength(3)
+    expect(r.sizes).toEqual({ checkouts: 2, orders: 5, shared_orders: 5, calls: 200, optouts: 200, quotes: 3 })
     for (const n of [
       r.checkout.with_plugin_ms.median,
       r.checkout.without_plugin_ms.median,
       r.checkout.ratio_median,
       r.checkout.dispatch_latency_ms.p99,
+      r.checkout.with_cover_ms.median,
+      r.checkout.cover_ratio_median,
       r.client.xcover_client_calls_per_s,
       r.client.bare_undici_calls_per_s,
       r.client.ratio,
@@ -56,6 +60,26 @@ describe("npm run bench (tiny sizes)", () => {
     }
     expect(r.client.non_204_answers).toBe(0)
     expect(r.memory.opted_out).toBe(200)
+
+    const q = r.quotes
+    expect(q.rounds).toBe(3)
+    // Every quote call is counted once, whatever it answered; against the stand-in all are offers.
+    const total = (a: typeof q.fresh.answers) => a.status_200 + a.status_503 + a.other
+    expect(total(q.fresh.answers)).toBe(q.rounds)
+    expect(total(q.reused.answers)).toBe(q.rounds)
+    expect(q.fresh.answers.status_200).toBe(q.rounds)
+    expect(q.reused.answers.status_200).toBe(q.rounds)
+    // Each new line asked XCover once; quoting it again answered the same offer without a call.
+    expect(q.fresh.create_offer_requests).toBe(q.rounds)
+    expect(q.reused.same_offer).toBe(q.rounds)
+    // Every offer answered was matched to the stand-in's own time for its request.
+    expect(q.fresh.timed).toBe(q.rounds)
+    for (const p of [q.fresh.total_ms, q.fresh.stand_in_ms, q.fresh.plugin_adds_ms, q.reused.total_ms, q.get_cart_ms]) {
+      expect(Number.isFinite(p.p50)).toBe(true)
+      expect(Number.isFinite(p.p99)).toBe(true)
+      expect(p.p50 as number).toBeLessThanOrEqual(p.p99 as number)
+    }
+    expect(output).toContain("| 6. quote")
     expect(output).toContain("| benchmark")
   })
 })

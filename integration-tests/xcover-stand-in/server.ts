@@ -81,6 +81,12 @@ export type ReceivedRequest = {
   /** When a hanging request's connection was closed (by the client giving up). */
   closedAt: number | null
   apiKey: string | null
+  /**
+   * The stand-in's own time for this request, in ms (`performance.now()`): from its arrival (the
+   * handler called) to the answer's last byte handed to the OS. Null until answered (and for
+   * hang / reset).
+   */
+  handledMs: number | null
 }
 
 export type StandInOptions = {
@@ -522,6 +528,7 @@ export class XcoverStandIn {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const at = Date.now()
+    const arrived = performance.now()
     const body = await readBody(req)
     const record: ReceivedRequest = {
       method: req.method ?? "",
@@ -543,8 +550,10 @@ export class XcoverStandIn {
       remotePort: req.socket.remotePort ?? null,
       closedAt: null,
       apiKey: header(req, "x-api-key"),
+      handledMs: null,
     }
     this.received.push(record)
+    res.once("finish", () => (record.handledMs = performance.now() - arrived))
 
     const route = this.matchRoute(req.method ?? "", req.url ?? "")
     if (!route.ok) {

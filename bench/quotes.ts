@@ -1,0 +1,120 @@
+// Benchmark 6: the quote route, `POST /store/carts/:id/xcover-offers/quote`, on the plugin's
+// server of benchmark 1, and what the plugin adds to it beyond XCover's (the stand-in's) own time.
+import type { Storefront } from "../integration-tests/helpers/storefront"
+import type { StandInProcess } from "./stand-in-process"
+import { percentile, round } from "./stats"
+
+/** Rounds that warm up caches, the JIT and the connection to the stand-in before measuring. */
+const WARMUP = 5
+
+export type Percentiles = { p50: number | null; p99: number | null }
+/** Every answer of the quote calls, by status; they add up to the rounds. */
+export type QuoteAnswers = { status_200: number; status_503: number; other: number }
+
+export type QuoteResult = {
+  rounds: number
+  /** The first quote of a new cart's line: the plugin asks XCover (Create Offer). */
+  fresh: {
+    answers: QuoteAnswers
+    /** Create Offer requests the stand-in received during the measured rounds (fresh and reused quotes). */
+    create_offer_requests: number
+    /** 200 answers with an offer whose Create Offer request the stand-in timed: the samples below. */
+    timed: number
+    /** At the client: request sent to answer read. */
+    total_ms: Percentiles
+    /** The stand-in's own time for the Create Offer request of that quote. */
+    stand_in_ms: Percentiles
+    /** Per quote, total minus the stand-in's time: what the plugin (and Medusa under it) adds. */
+    plugin_adds_ms: Percentiles
+  }
+  /** The same line quoted again, unchanged: the recorded offer, without calling XCover. */
+  reused: {
+    answers: QuoteAnswers
+    /** 200 answers naming the offer the fresh quote answered. */
+    same_offer: number
+    /** At the client, 200 answers only. */
+    total_ms: Percentiles
+  }
+  /** For scale: Medusa's own `GET /store/carts/:id` (items and their metadata) on the same server, same rounds. */
+  get_cart_ms: Percentiles
+}
+
+/**
+ * Each round creates a cart with one line (not timed), reads it back (timed, for scale), then
+ * times quoting that line twice: the first quote asks XCover, the second finds the recorded
+ * offer. Sequential, one call at a time. The stand-in reports its own time for each Create Offer
+ * request, matched to the quote by the offer id it answered.
+ */
+export async function benchQuotes(shop: Storefront, standIn: StandInProcess, rounds: number): Promise<QuoteResult> {
+  const fresh: { status: number; offerId: string | null; ms: number }[] = []
+  const reused: { status: number; sameOffer: boolean; ms: number }[] = []
+  const getCart: number[] = []
+  for (let i = 0; i < rounds + WARMUP; i++) {
+    if (i === WARMUP) {
+      // Only the measured rounds' requests stay in the stand-in's list.
+      await standIn.reset()
+    }
+    const cartId = await shop.createCart()
+    let started = performance.now()
+    const cart = await shop.cart(cartId)
+    const readMs = performance.now() - started
+    const line = (cart.items as { id: string; variant_id: string | null }[]).find((item) => item.variant_id)
+    if (!line) {
+      throw new Error(`cart ${cartId} has no product line`)
+    }
+
+    started = performance.now()
+    const first = await shop.quote(cartId, line.id)
+    const firstMs = performance.now() - started
+    started = performance.now()
+    const second = await shop.quote(cartId, line.id)
+    const secondMs = performance.now() - started
+
+    if (i >= WARMUP) {
+      const offerId = first.status === 200 ? (first.data?.xcover_offer?.offer_id ?? null) : null
+      fresh.push({ status: first.status, offerId, ms: firstMs })
+      reused.push({ status: second.status, sameOffer: offerId !== null && second.data?.xcover_offer?.offer_id === offerId, ms: secondMs })
+      getCart.push(readMs)
+    }
+  }
+
+  const createOffers = (await standIn.received()).filter((a) => a.route === "create_offer")
+  const standInMs = new Map(createOffers.filter((a) => a.createdOfferId && a.handledMs !== null).map((a) => [a.createdOfferId as string, a.handledMs as number]))
+  const totals: number[] = []
+  const standIns: number[] = []
+  const adds: number[] = []
+  for (const q of fresh) {
+    const own = q.offerId === null ? undefined : standInMs.get(q.offerId)
+    if (q.status === 200 && own !== undefined) {
+      totals.push(q.ms)
+      standIns.push(own)
+      adds.push(q.ms - own)
+    }
+  }
+  const reusedMs = reused.filter((q) => q.status === 200).map((q) => q.ms)
+  return {
+    rounds,
+    fresh: {
+      answers: countAnswers(fresh.map((q) => q.status)),
+      create_offer_requests: createOffers.length,
+      timed: totals.length,
+      total_ms: percentiles(totals),
+      stand_in_ms: percentiles(standIns),
+      plugin_adds_ms: percentiles(adds),
+    },
+    reused: {
+      answers: countAnswers(reused.map((q) => q.status)),
+      same_offer: reused.filter((q) => q.sameOffer).length,
+      total_ms: percentiles(reusedMs),
+    },
+    get_cart_ms: percentiles(getCart),
+  }
+}
+
+function countAnswers(statuses: number[]): QuoteAnswers {
+  const status_200 = statuses.filter((s) => s === 200).length
+  const status_503 = statuses.filter((s) => s === 503).length
+  return { status_200, status_503, other: statuses.length - status_200 - status_503 }
+}
+
+const percentiles = (samples: number[]): Percentiles => ({ p50: round(percentile(samples, 50), 2), p99: round(percentile(samples, 99), 2) })
