@@ -1,10 +1,12 @@
-// One more server process for the shared-budget burst: the xcover module loaded on the bench's
+// One more server process for the shared-budget bursts: the xcover module loaded on the bench's
 // database in an OS process of its own (as a second Medusa instance would have it), dispatching
-// orders as a server does (`dispatchBurst`) when the parent says so. The parent talks to it over IPC.
+// orders (opt-outs, bookings, or both) as a server does (`dispatchBurst`) when the parent says
+// so. The parent talks to it over IPC.
 import { fork, type ChildProcess } from "node:child_process"
 import type { XcoverPluginOptions } from "../src/modules/xcover"
+import type { BurstKind } from "./dispatch"
 
-type Command = { cmd: "dispatch"; orderIds: string[] } | { cmd: "stop" }
+type Command = { cmd: "dispatch"; orderIds: string[]; kinds: BurstKind[] } | { cmd: "stop" }
 type Message = { ready: true } | { dispatched: true } | { error: string }
 
 export class BurstProcess {
@@ -37,10 +39,13 @@ export class BurstProcess {
     return sender
   }
 
-  /** Dispatches these orders (and sweeps) until `stop`; resolves once everything it sent is answered. */
-  async dispatch(orderIds: string[]): Promise<void> {
+  /**
+   * Dispatches these orders' operations of these kinds (and sweeps them) until `stop`; resolves
+   * once everything it sent is answered.
+   */
+  async dispatch(orderIds: string[], kinds: BurstKind[]): Promise<void> {
     const done = this.next((msg) => "dispatched" in msg)
-    this.child.send({ cmd: "dispatch", orderIds } satisfies Command)
+    this.child.send({ cmd: "dispatch", orderIds, kinds } satisfies Command)
     await done
   }
 
@@ -91,7 +96,7 @@ async function runChild(): Promise<void> {
       stop.abort()
       return
     }
-    dispatchBurst(xcover.service, msg.orderIds, stop.signal).then(
+    dispatchBurst(xcover.service, msg.orderIds, stop.signal, msg.kinds).then(
       () => send({ dispatched: true }),
       (err: unknown) => send({ error: err instanceof Error ? err.stack ?? err.message : String(err) })
     )

@@ -1,10 +1,12 @@
 // Benchmarks 1 and 2: checkout with and without the plugin, side by side (the plugin's server
 // twice: a cart with storefront offers, and a cart with a cover line the plugin quoted), and the
-// time from order.placed to the opt-out arriving at the stand-in.
+// time from order.placed to the opt-out and the taken offers' confirms arriving at the stand-in.
 import { randomUUID } from "node:crypto"
 import { setTimeout as sleep } from "node:timers/promises"
-import type { Storefront } from "../integration-tests/helpers/storefront"
-import type { StandInProcess } from "./stand-in-process"
+import { Client } from "pg"
+import type { SeededStore } from "../integration-tests/helpers/seed-store"
+import type { Api, Storefront } from "../integration-tests/helpers/storefront"
+import type { Arrival, StandInProcess } from "./stand-in-process"
 import { median, percentile, round } from "./stats"
 
 /** Checkouts per app that warm up caches and the JIT before measuring. */
@@ -20,59 +22,149 @@ export type CheckoutResult = {
   with_plugin_ms: { median: number | null; p95: number | null }
   without_plugin_ms: { median: number | null; p95: number | null }
   ratio_median: number | null
-  dispatch_latency_ms: { p50: number | null; p95: number | null; p99: number | null }
+  dispatch_latency_ms: Latency
+  /**
+   * The same checkouts: from the answer to the arrival of the taken storefront offer's confirm
+   * (Confirm Offer, answered 200) at the stand-in.
+   */
+  booking_latency_ms: Latency
+  /** The cover-line checkouts: from the answer to the arrival of the cover's confirm (answered 200). */
+  cover_booking_latency_ms: Latency
+  /**
+   * Every request the stand-in received during the measured rounds (warm-up excluded), by route
+   * (`opt_out`, `confirm`, `create_offer`, ...; `unknown` for a path it does not serve): one
+   * opt-out per round, two confirms per round (storefront offer and cover) when nothing is sent twice.
+   */
+  requests_by_route: Record<string, number>
   /** The plugin's server, a cart whose line the plugin quoted and whose cover line was selected. */
   with_cover_ms: { median: number | null; p95: number | null }
   /** Median with the cover line / median without the plugin. */
   cover_ratio_median: number | null
 }
 
+export type Latency = { p50: number | null; p95: number | null; p99: number | null }
+
 type Timed = { ms: number; answeredAt: number }
 
+/** The seeded insurance variant's price (integration-tests/helpers/seed-store.ts): the storefront offer's quote price. */
+const INSURANCE_PRICE = 5
+
 /**
- * Each round prepares three carts: one per app with the same items (the plugin app's cart also
- * has one taken and one declined offer recorded), and on the plugin app a third whose product
- * line the plugin quoted, with the first quote selected as a cover line. Then it times
- * `POST /store/carts/:id/complete` on each, one at a time, the order rotating from round to
- * round. After each plugin checkout its background work is awaited (the opt-out's arrival at the
- * stand-in; the cover's offer recorded as selected) before the next timed call, so it never
- * overlaps a measured checkout of either app.
+ * A storefront as the benchmark drives it: the helper's calls, plus taking an offer the way a
+ * storefront that books does it, the insurance line naming the offer and the quotes bought.
+ */
+export type CheckoutShop = {
+  shop: Storefront
+  takeOffer(cartId: string, offerId: string, quoteIds: string[]): Promise<unknown>
+}
+
+export function checkoutShop(shop: Storefront, api: Api, store: SeededStore): CheckoutShop {
+  return {
+    shop,
+    takeOffer: (cartId, offerId, quoteIds) =>
+      api.post(
+        `/store/carts/${cartId}/line-items`,
+        { variant_id: store.insuranceVariantId, quantity: 1, metadata: { xcover_offer_id: offerId, xcover_quote_ids: quoteIds } },
+        { headers: { "x-publishable-api-key": store.publishableKey } }
+      ),
+  }
+}
+
+/** The plugin server's ledger, read directly: when an order's background work has ended. */
+export class PluginLedger {
+  private constructor(private readonly db: Client) {}
+
+  static async open(databaseUrl: string): Promise<PluginLedger> {
+    const db = new Client({ connectionString: databaseUrl })
+    await db.connect()
+    return new PluginLedger(db)
+  }
+
+  /** Waits until these bookings and opt-outs have a final status (their answers are written). */
+  async settled(bookingOffers: string[], optOutOffers: string[]): Promise<void> {
+    const deadline = Date.now() + 30_000
+    for (;;) {
+      const { rows } = await this.db.query(
+        `SELECT (SELECT count(*) FROM xcover_booking WHERE offer_id = ANY($1) AND status IN ('booked', 'failed'))::int AS bookings,
+                (SELECT count(*) FROM xcover_offer WHERE offer_id = ANY($2) AND status IN ('opted_out', 'rejected', 'failed'))::int AS opt_outs`,
+        [bookingOffers, optOutOffers]
+      )
+      if (rows[0].bookings === bookingOffers.length && rows[0].opt_outs === optOutOffers.length) {
+        return
+      }
+      if (Date.now() > deadline) {
+        throw new Error(`bookings of ${bookingOffers.join(", ")} / opt-outs of ${optOutOffers.join(", ")} did not settle within 30 s`)
+      }
+      await sleep(5)
+    }
+  }
+
+  close(): Promise<void> {
+    return this.db.end()
+  }
+}
+
+/**
+ * Each round prepares three carts: one per app with the same items (the product, and an
+ * insurance line taking a storefront offer with its quote id, which the stand-in knows; the
+ * plugin app's cart also has that offer and a declined one recorded), and on the plugin app a
+ * third whose product line the plugin quoted, with the first quote selected as a cover line. Then
+ * it times `POST /store/carts/:id/complete` on each, one at a time, the order rotating from round
+ * to round. After each plugin checkout its background work is awaited (the opt-out's and the
+ * confirms' arrival at the stand-in, then their outcomes in the ledger) before the next timed
+ * call, so it never overlaps a measured checkout of either app.
  */
 export async function benchCheckout(
-  shops: { withPlugin: Storefront; withoutPlugin: Storefront },
+  shops: { withPlugin: CheckoutShop; withoutPlugin: CheckoutShop },
   standIn: StandInProcess,
+  ledger: PluginLedger,
   samples: number
 ): Promise<CheckoutResult> {
   const withMs: number[] = []
   const withoutMs: number[] = []
   const coverMs: number[] = []
   const latency: number[] = []
+  const bookingLatency: number[] = []
+  const coverBookingLatency: number[] = []
   await standIn.reset()
   for (let i = 0; i < samples + WARMUP; i++) {
+    if (i === WARMUP) {
+      // Only the measured rounds' requests stay in the stand-in's list (it forgets offers too:
+      // this round's are made known below).
+      await standIn.reset()
+    }
     const declined = randomUUID()
+    const taken = { offerId: randomUUID(), quoteId: randomUUID() }
+    await standIn.knowOffer(taken.offerId, [{ id: taken.quoteId, price: INSURANCE_PRICE }], "EUR")
     // Preparation is not measured: all three carts at once.
     const [withCart, withoutCart, cover] = await Promise.all([
-      prepareCart(shops.withPlugin, declined),
-      prepareCart(shops.withoutPlugin, null),
-      prepareCoverCart(shops.withPlugin),
+      prepareCart(shops.withPlugin, taken, declined),
+      prepareCart(shops.withoutPlugin, taken, null),
+      prepareCoverCart(shops.withPlugin.shop),
     ])
     await sleep(SETTLE_MS)
 
-    let w: { timed: Timed; latency: number } | undefined
+    let w: { timed: Timed; latency: number; booking: number } | undefined
     let wo: Timed | undefined
-    let wc: Timed | undefined
+    let wc: { timed: Timed; booking: number } | undefined
     const runs = [
       async () => {
-        const timed = await timeCompletion(shops.withPlugin, withCart)
-        const arrivedAt = await arrival(standIn, declined)
-        w = { timed, latency: arrivedAt - timed.answeredAt }
+        const timed = await timeCompletion(shops.withPlugin.shop, withCart)
+        const [optOutAt, confirmAt] = await Promise.all([
+          arrival(standIn, "opt_out", declined, 204),
+          arrival(standIn, "confirm", taken.offerId, 200),
+        ])
+        await ledger.settled([taken.offerId], [declined])
+        w = { timed, latency: optOutAt - timed.answeredAt, booking: confirmAt - timed.answeredAt }
       },
       async () => {
-        wo = await timeCompletion(shops.withoutPlugin, withoutCart)
+        wo = await timeCompletion(shops.withoutPlugin.shop, withoutCart)
       },
       async () => {
-        wc = await timeCompletion(shops.withPlugin, cover.cartId)
-        await selected(shops.withPlugin, cover.cartId, cover.offerId)
+        const timed = await timeCompletion(shops.withPlugin.shop, cover.cartId)
+        const confirmAt = await arrival(standIn, "confirm", cover.offerId, 200)
+        await ledger.settled([cover.offerId], [])
+        wc = { timed, booking: confirmAt - timed.answeredAt }
       },
     ]
     // Rotating: each kind goes first, second and third equally often.
@@ -82,35 +174,49 @@ export async function benchCheckout(
     if (i >= WARMUP && w && wo && wc) {
       withMs.push(w.timed.ms)
       withoutMs.push(wo.ms)
-      coverMs.push(wc.ms)
+      coverMs.push(wc.timed.ms)
       latency.push(w.latency)
+      bookingLatency.push(w.booking)
+      coverBookingLatency.push(wc.booking)
     }
+  }
+  const requestsByRoute: Record<string, number> = {}
+  for (const a of await standIn.received()) {
+    const route = a.route ?? "unknown"
+    requestsByRoute[route] = (requestsByRoute[route] ?? 0) + 1
   }
   return {
     samples,
     with_plugin_ms: { median: round(median(withMs)), p95: round(percentile(withMs, 95)) },
     without_plugin_ms: { median: round(median(withoutMs)), p95: round(percentile(withoutMs, 95)) },
     ratio_median: round(median(withMs) / median(withoutMs), 2),
-    dispatch_latency_ms: {
-      p50: round(percentile(latency, 50)),
-      p95: round(percentile(latency, 95)),
-      p99: round(percentile(latency, 99)),
-    },
+    dispatch_latency_ms: latencyOf(latency),
+    booking_latency_ms: latencyOf(bookingLatency),
+    cover_booking_latency_ms: latencyOf(coverBookingLatency),
+    requests_by_route: requestsByRoute,
     with_cover_ms: { median: round(median(coverMs)), p95: round(percentile(coverMs, 95)) },
     cover_ratio_median: round(median(coverMs) / median(withoutMs), 2),
   }
 }
 
-/** A cart with the product and a taken insurance offer; with `declined`, offers are recorded too. */
-async function prepareCart(shop: Storefront, declined: string | null): Promise<string> {
-  const cart = await shop.createCart()
-  const taken = randomUUID()
+const latencyOf = (samples: number[]): Latency => ({
+  p50: round(percentile(samples, 50)),
+  p95: round(percentile(samples, 95)),
+  p99: round(percentile(samples, 99)),
+})
+
+/**
+ * A cart with the product and an insurance line taking the storefront offer (its quote id in
+ * the line's metadata); with `declined`, both offers are recorded too.
+ */
+async function prepareCart(shop: CheckoutShop, taken: { offerId: string; quoteId: string }, declined: string | null): Promise<string> {
+  const cart = await shop.shop.createCart()
   if (declined) {
-    await shop.recordOffer(cart, taken)
-    await shop.recordOffer(cart, declined)
+    await shop.shop.recordOffer(cart, taken.offerId)
+    await shop.shop.recordOffer(cart, declined)
   }
-  await shop.takeOffer(cart, taken)
-  await shop.prepareCompletion(cart)
+  await shop.takeOffer(cart, taken.offerId, [taken.quoteId])
+  await shop.shop.prepareCompletion(cart)
   return cart
 }
 
@@ -144,35 +250,19 @@ async function timeCompletion(shop: Storefront, cartId: string): Promise<Timed> 
 }
 
 /**
- * When the stand-in received the offer's opt-out (its clock is this machine's). order.placed is
- * emitted as the completion workflow finishes, just before Medusa answers: the answer's arrival
- * is the start of the measured latency.
+ * When the stand-in received the offer's request on this route that it answered so (its clock is
+ * this machine's). order.placed is emitted as the completion workflow finishes, just before
+ * Medusa answers: the answer's arrival is the start of the measured latency.
  */
-async function arrival(standIn: StandInProcess, offerId: string): Promise<number> {
+async function arrival(standIn: StandInProcess, route: Arrival["route"], offerId: string, answer: number): Promise<number> {
   const deadline = Date.now() + 30_000
   for (;;) {
-    const hit = (await standIn.received()).find((a) => a.offerId === offerId && a.answer === 204)
+    const hit = (await standIn.received()).find((a) => a.route === route && a.offerId === offerId && a.answer === answer)
     if (hit) {
       return hit.at
     }
     if (Date.now() > deadline) {
-      throw new Error(`the opt-out of ${offerId} did not reach the stand-in within 30 s`)
-    }
-    await sleep(5)
-  }
-}
-
-/** Waits until the order.placed work recorded the cover's offer as selected (nothing is sent for it). */
-async function selected(shop: Storefront, cartId: string, offerId: string): Promise<void> {
-  const deadline = Date.now() + 30_000
-  for (;;) {
-    const { data } = await shop.listOffers(cartId)
-    const offer = (data.xcover_offers as { offer_id: string; status: string }[]).find((o) => o.offer_id === offerId)
-    if (offer?.status === "selected") {
-      return
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`the cover offer ${offerId} of cart ${cartId} was not recorded as selected within 30 s (status ${offer?.status})`)
+      throw new Error(`no ${route} of ${offerId} answered ${answer} reached the stand-in within 30 s`)
     }
     await sleep(5)
   }

@@ -1,6 +1,6 @@
 import type { CheckoutResult } from "./checkout"
 import type { ClientResult } from "./client"
-import type { BurstResult, MemoryResult } from "./dispatch"
+import type { AnswerCounts, BurstResult, MemoryResult, MixedBurstResult } from "./dispatch"
 import type { QuoteAnswers, QuoteResult } from "./quotes"
 
 /** The shape of bench/results.json. */
@@ -15,9 +15,11 @@ export type BenchResults = {
     /** `os.loadavg()` (1, 5, 15 min) when the run started (what else was running) and ended (the bench included). */
     load_average?: { start: number[]; end: number[] }
   }
-  sizes: { checkouts: number; orders: number; shared_orders: number; calls: number; optouts: number; quotes: number }
+  sizes: { checkouts: number; orders: number; shared_orders: number; mixed_orders: number; calls: number; optouts: number; quotes: number }
   checkout: CheckoutResult
   burst: BurstResult[]
+  /** Benchmark 7: bookings and opt-outs in one burst at a shared budget. */
+  mixed_burst: MixedBurstResult
   client: ClientResult
   memory: MemoryResult
   quotes: QuoteResult
@@ -25,11 +27,15 @@ export type BenchResults = {
 
 const v = (n: number | string | null, unit = "") => (n === null ? "n/a" : `${n}${unit}`)
 const p50p99 = (p: { p50: number | null; p99: number | null }) => `p50 ${v(p.p50, " ms")}, p99 ${v(p.p99, " ms")}`
+const latency = (p: { p50: number | null; p95: number | null; p99: number | null }) =>
+  `p50 ${v(p.p50, " ms")}, p95 ${v(p.p95, " ms")}, p99 ${v(p.p99, " ms")}`
+const routeAnswers = (a: AnswerCounts) =>
+  `${a.status_200} x 200, ${a.status_204} x 204, ${a.status_409} x 409, ${a.status_423} x 423, ${a.status_429} x 429, ${a.other} other`
 const answers = (a: QuoteAnswers) => `answers: ${a.status_200} x 200, ${a.status_503} x 503, ${a.other} other`
 
 /** The results as a Markdown table (the README shows it as printed). */
 export function formatTable(r: BenchResults): string {
-  const { checkout: c, client: k, memory: m, quotes: q } = r
+  const { checkout: c, client: k, memory: m, quotes: q, mixed_burst: x } = r
   const rows: [string, string][] = [
     [`1. checkout, \`POST /store/carts/:id/complete\` (n=${c.samples} each)`, ""],
     ["   with the plugin, 1 taken + 1 declined offer", `median ${v(c.with_plugin_ms.median, " ms")}, p95 ${v(c.with_plugin_ms.p95, " ms")}`],
@@ -37,7 +43,10 @@ export function formatTable(r: BenchResults): string {
     ["   ratio of medians (with / without)", v(c.ratio_median)],
     ["   with the plugin, a cover line it quoted (quote + select before)", `median ${v(c.with_cover_ms.median, " ms")}, p95 ${v(c.with_cover_ms.p95, " ms")}`],
     ["   ratio of medians (cover line / without the plugin)", v(c.cover_ratio_median)],
-    [`2. dispatch latency, order.placed to arrival at XCover (n=${c.samples})`, `p50 ${v(c.dispatch_latency_ms.p50, " ms")}, p95 ${v(c.dispatch_latency_ms.p95, " ms")}, p99 ${v(c.dispatch_latency_ms.p99, " ms")}`],
+    [`2. dispatch latency, checkout's answer to arrival at XCover (n=${c.samples} each)`, ""],
+    ["   opt-out of the declined offer", latency(c.dispatch_latency_ms)],
+    ["   confirm of the taken storefront offer (same checkouts)", latency(c.booking_latency_ms)],
+    ["   confirm of the cover line's offer", latency(c.cover_booking_latency_ms)],
     ...r.burst.map((b): [string, string] => [
       `3. burst, ${b.orders} orders x 2 declined, ${b.processes === 1 ? "1 process" : `${b.processes} processes`}, rate limit ${b.rate_limit_per_s === "off" ? "off" : `${b.rate_limit_per_s}/s${b.processes > 1 ? " shared" : ""}`}`,
       `${b.accepted}/${b.opt_outs} accepted in ${v(b.all_accepted_s, " s")}, max ${b.max_in_one_second} requests in any 1 s; ` +
@@ -54,6 +63,18 @@ export function formatTable(r: BenchResults): string {
     ["   new line, plugin adds (total - stand-in, per quote)", p50p99(q.fresh.plugin_adds_ms)],
     ["   same line again, the recorded offer (no XCover call)", `${p50p99(q.reused.total_ms)}; ${answers(q.reused.answers)}, ${q.reused.same_offer} same offer`],
     ["   for scale: Medusa's own GET /store/carts/:id", p50p99(q.get_cart_ms)],
+    [
+      `7. burst, ${x.orders} orders x (1 taken + 1 declined), ${x.processes === 1 ? "1 process" : `${x.processes} processes`}, rate limit ${x.rate_limit_per_s === "off" ? "off" : `${x.rate_limit_per_s}/s${x.processes > 1 ? " shared" : ""}`}`,
+      `all done in ${v(x.all_done_s, " s")}, max ${x.max_in_one_second} requests in any 1 s; ${x.requests} requests: ` +
+        `${x.confirms_per_taken_offer === null ? "n/a" : x.confirms_per_taken_offer.toFixed(3)} confirms per taken offer, ` +
+        `${x.opt_outs_per_declined_offer === null ? "n/a" : x.opt_outs_per_declined_offer.toFixed(3)} opt-outs per declined offer, ${x.other_routes} on other routes`,
+    ],
+    ["   confirms by answer", routeAnswers(x.confirm)],
+    ["   opt-outs by answer", routeAnswers(x.opt_out)],
+    [
+      "   ledger afterwards",
+      `${x.ledger.bookings_booked}/${x.taken_offers} booked (${x.ledger.bookings_other} not), ${x.ledger.declined_opted_out}/${x.declined_offers} opted out (${x.ledger.declined_other} not)`,
+    ],
   ]
   const width = Math.max(...rows.map(([a]) => a.length))
   const lines = [

@@ -1,4 +1,4 @@
-// `npm run bench`: the six benchmarks of the README's "Benchmarks" section, side by side in
+// `npm run bench`: the seven benchmarks of the README's "Benchmarks" section, side by side in
 // one run. Prints a table and writes bench/results.json (or --out).
 import { randomBytes, randomUUID } from "node:crypto"
 import { mkdirSync, rmSync, writeFileSync } from "node:fs"
@@ -10,7 +10,7 @@ import { httpApi } from "../integration-tests/helpers/http-api"
 import { onCleanup, runMain, stepper } from "../scripts/lib/lifecycle"
 import { ROOT, runMedusa, seedStoreWithMedusa, startMedusaServer } from "../scripts/lib/medusa"
 import { adminQuery, createDatabase, databaseUrl } from "../scripts/lib/postgres"
-import { benchCheckout } from "./checkout"
+import { benchCheckout, checkoutShop, PluginLedger } from "./checkout"
 import { benchClient } from "./client"
 import { benchQuotes } from "./quotes"
 import { formatTable, type BenchResults } from "./report"
@@ -21,6 +21,7 @@ const { values } = parseArgs({
     checkouts: { type: "string", default: "30" },
     orders: { type: "string", default: "1000" },
     "shared-orders": { type: "string", default: "1000" },
+    "mixed-orders": { type: "string", default: "1000" },
     calls: { type: "string", default: "2000" },
     optouts: { type: "string", default: "10000" },
     quotes: { type: "string", default: "200" },
@@ -31,6 +32,7 @@ const sizes = {
   checkouts: positive("checkouts"),
   orders: positive("orders"),
   shared_orders: positive("shared-orders"),
+  mixed_orders: positive("mixed-orders"),
   calls: positive("calls"),
   optouts: positive("optouts"),
   quotes: positive("quotes"),
@@ -107,10 +109,18 @@ async function main(): Promise<number> {
     ])
   )
 
-  const pluginShop = new Storefront(httpApi(withPlugin.url), store)
+  const pluginApi = httpApi(withPlugin.url)
+  const withoutApi = httpApi(withoutPlugin.url)
+  const pluginShop = new Storefront(pluginApi, store)
+  const ledger = await PluginLedger.open(databaseUrl(db.env, names.withPlugin))
   const checkout = await step(`1+2. ${sizes.checkouts} checkouts on each app (and as many with a cover line on the plugin's)`, () =>
-    benchCheckout({ withPlugin: pluginShop, withoutPlugin: new Storefront(httpApi(withoutPlugin.url), store) }, standIn, sizes.checkouts)
-  )
+    benchCheckout(
+      { withPlugin: checkoutShop(pluginShop, pluginApi, store), withoutPlugin: checkoutShop(new Storefront(withoutApi, store), withoutApi, store) },
+      standIn,
+      ledger,
+      sizes.checkouts
+    )
+  ).finally(() => ledger.close())
   const quotes = await step(`6. ${sizes.quotes} quotes of a new line, each quoted again`, () => benchQuotes(pluginShop, standIn, sizes.quotes))
   // The servers are done: free their CPU for the rest.
   await Promise.all([withPlugin.stop(), withoutPlugin.stop()])
@@ -119,7 +129,7 @@ async function main(): Promise<number> {
 
   // Loaded only now, after LOG_LEVEL is set (see above).
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { loadXcoverModule, benchBurst, benchSharedBurst, benchMemory }: typeof import("./dispatch") = require("./dispatch")
+  const { loadXcoverModule, benchBurst, benchSharedBurst, benchMixedBurst, benchMemory }: typeof import("./dispatch") = require("./dispatch")
   const dispatchUrl = databaseUrl(db.env, names.dispatch)
   const moduleOptions = { ...settings, timeoutMs: 10_000 }
   const unlimited = await loadXcoverModule(dispatchUrl, { ...moduleOptions, maxRequestsPerSecond: 0 })
@@ -134,6 +144,9 @@ async function main(): Promise<number> {
   )
   const burstShared = await step(`3. burst of ${sizes.shared_orders} orders x 2 declined offers, 2 processes sharing 20/s`, () =>
     benchSharedBurst(limited, standIn, dispatchUrl, { ...moduleOptions, maxRequestsPerSecond: 20 }, sizes.shared_orders, 2)
+  )
+  const mixedBurst = await step(`7. burst of ${sizes.mixed_orders} orders x (1 taken + 1 declined), 2 processes sharing 20/s`, () =>
+    benchMixedBurst(limited, standIn, dispatchUrl, { ...moduleOptions, maxRequestsPerSecond: 20 }, sizes.mixed_orders, 2)
   )
   await limited.shutdown()
 
@@ -150,6 +163,7 @@ async function main(): Promise<number> {
     sizes,
     checkout,
     burst: [burstOff, burst20, burstShared],
+    mixed_burst: mixedBurst,
     client,
     memory,
     quotes,

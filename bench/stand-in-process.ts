@@ -27,12 +27,16 @@ type Request =
   | { id: number; cmd: "refuseCover"; skus: string[] }
   | { id: number; cmd: "setPlans"; configIds: string[] }
   | { id: number; cmd: "knowOffer"; offerId: string; quotes: { id: string; price: number; product_config_id?: string }[]; currency?: string }
+  | { id: number; cmd: "knowOffers"; offers: KnownOffer[] }
   | { id: number; cmd: "requirePhone"; required: boolean }
   | { id: number; cmd: "holdConfirms"; ms: number }
   | { id: number; cmd: "bookedPriceDelta"; delta: number }
   | { id: number; cmd: "bookings" }
   | { id: number; cmd: "setRefundRatio"; ratio: number | null }
   | { id: number; cmd: "cancellations" }
+
+/** An offer Confirm Offer is to accept as if it had created it (`XcoverStandIn.knowOffer`). */
+export type KnownOffer = { offerId: string; quotes: { id: string; price: number; product_config_id?: string }[]; currency?: string }
 
 /** What the benchmarks need of each booking the stand-in made. */
 export type BookingSummary = { offerId: string; bookingId: string; total_price: number }
@@ -101,6 +105,11 @@ export class StandInProcess {
   /** Confirm Offer accepts this offer until reset (`XcoverStandIn.knowOffer`). */
   async knowOffer(offerId: string, quotes: { id: string; price: number; product_config_id?: string }[], currency?: string): Promise<void> {
     await this.ask({ cmd: "knowOffer", offerId, quotes, currency })
+  }
+
+  /** Many offers at once (one message, not one per offer), as `knowOffer`. */
+  async knowOffers(offers: KnownOffer[]): Promise<void> {
+    await this.ask({ cmd: "knowOffers", offers })
   }
 
   /** Confirm Offer requires `policyholder.phone` too (`XcoverStandIn.requirePhone`). */
@@ -180,6 +189,11 @@ async function runChild(): Promise<void> {
         return { id: msg.id, count: standIn.createdOffers.size }
       case "knowOffer":
         standIn.knowOffer(msg.offerId, msg.quotes, msg.currency)
+        return { id: msg.id }
+      case "knowOffers":
+        for (const offer of msg.offers) {
+          standIn.knowOffer(offer.offerId, offer.quotes, offer.currency)
+        }
         return { id: msg.id }
       case "requirePhone":
         standIn.requirePhone(msg.required)

@@ -20,7 +20,7 @@ describe("npm run bench (tiny sizes)", () => {
     const root = path.resolve(__dirname, "..", "..")
     const { code, output } = await run(
       process.execPath,
-      ["--expose-gc", "-r", "ts-node/register", "bench/run.ts", "--checkouts", "2", "--orders", "5", "--shared-orders", "5", "--calls", "200", "--optouts", "200", "--quotes", "3", "--out", out],
+      ["--expose-gc", "-r", "ts-node/register", "bench/run.ts", "--checkouts", "2", "--orders", "5", "--shared-orders", "5", "--mixed-orders", "5", "--calls", "200", "--optouts", "200", "--quotes", "3", "--out", out],
       root
     )
     if (code !== 0) {
@@ -29,12 +29,16 @@ describe("npm run bench (tiny sizes)", () => {
     const r = JSON.parse(readFileSync(out, "utf8")) as BenchResults
     expect(r.machine.load_average?.start).toHaveLength(3)
     expect(r.machine.load_average?.end).toHaveLength(3)
-    expect(r.sizes).toEqual({ checkouts: 2, orders: 5, shared_orders: 5, calls: 200, optouts: 200, quotes: 3 })
+    expect(r.sizes).toEqual({ checkouts: 2, orders: 5, shared_orders: 5, mixed_orders: 5, calls: 200, optouts: 200, quotes: 3 })
     for (const n of [
       r.checkout.with_plugin_ms.median,
       r.checkout.without_plugin_ms.median,
       r.checkout.ratio_median,
       r.checkout.dispatch_latency_ms.p99,
+      r.checkout.booking_latency_ms.p50,
+      r.checkout.booking_latency_ms.p99,
+      r.checkout.cover_booking_latency_ms.p50,
+      r.checkout.cover_booking_latency_ms.p99,
       r.checkout.with_cover_ms.median,
       r.checkout.cover_ratio_median,
       r.client.xcover_client_calls_per_s,
@@ -45,6 +49,10 @@ describe("npm run bench (tiny sizes)", () => {
     ]) {
       expect(Number.isFinite(n)).toBe(true)
     }
+    // The measured rounds sent one opt-out (the declined offer) and two confirms (the taken
+    // storefront offer, the cover) per checkout, each once.
+    expect(r.checkout.requests_by_route.opt_out).toBe(r.checkout.samples)
+    expect(r.checkout.requests_by_route.confirm).toBe(2 * r.checkout.samples)
     expect(r.burst.map((b) => [b.processes, b.rate_limit_per_s, b.accepted, b.opt_outs])).toEqual([
       [1, "off", 10, 10],
       [1, 20, 10, 10],
@@ -80,6 +88,23 @@ describe("npm run bench (tiny sizes)", () => {
       expect(p.p50 as number).toBeLessThanOrEqual(p.p99 as number)
     }
     expect(output).toContain("| 6. quote")
+
+    const x = r.mixed_burst
+    expect([x.processes, x.rate_limit_per_s, x.orders, x.taken_offers, x.declined_offers]).toEqual([2, 20, 5, 5, 5])
+    // Every request the stand-in received is counted once, by route and answer.
+    const sum = (a: typeof x.confirm) => a.status_200 + a.status_204 + a.status_409 + a.status_423 + a.status_429 + a.other
+    expect(x.requests).toBe(sum(x.confirm) + sum(x.opt_out) + x.other_routes)
+    expect(x.confirms_per_taken_offer).toBe(Number((sum(x.confirm) / x.taken_offers).toFixed(3)))
+    expect(x.opt_outs_per_declined_offer).toBe(Number((sum(x.opt_out) / x.declined_offers).toFixed(3)))
+    // Each taken offer was booked and each declined one opted out, once, within the shared limit.
+    expect([x.confirm.status_200, x.opt_out.status_204]).toEqual([5, 5])
+    expect([x.confirms_per_taken_offer, x.opt_outs_per_declined_offer]).toEqual([1, 1])
+    expect(x.repeated).toEqual({ confirm: 0, opt_out: 0 })
+    expect(x.ledger).toEqual({ bookings_booked: 5, bookings_other: 0, declined_opted_out: 5, declined_other: 0 })
+    expect(Number.isFinite(x.all_done_s)).toBe(true)
+    expect(x.max_in_one_second).toBeGreaterThan(0)
+    expect(x.max_in_one_second).toBeLessThanOrEqual(Math.min(x.requests, x.rate_limit_per_s as number))
+    expect(output).toContain("| 7. burst")
     expect(output).toContain("| benchmark")
   })
 })
