@@ -9,6 +9,7 @@ import { StandInProcess, type Arrival } from "../../bench/stand-in-process"
 import { maxPerSecond } from "../../bench/stats"
 import { eventually } from "../helpers/eventually"
 import { httpApi } from "../helpers/http-api"
+import { densestSecond, describeWindow } from "../helpers/rate-window"
 import type { SeededStore } from "../helpers/seed-store"
 import { Storefront } from "../helpers/storefront"
 import { TEST_CREDENTIALS, xcoverTestEnv } from "../helpers/xcover-env"
@@ -85,6 +86,33 @@ async function placeOrder(shop: Storefront, tag: string): Promise<{ taken: strin
   await shop.takeOffer(cartId, taken)
   await shop.complete(cartId)
   return { taken, declined }
+}
+
+/** A cart ready for checkout whose first line's offer is taken and second line's offer declined. */
+type QuotedCart = { cartId: string; taken: string; quoteId: string; declined: string }
+
+/**
+ * A cart of two tent lines, both quoted through the plugin's store API (XCover's Create Offer);
+ * one quote of the first line's offer selected (its cover line joins the cart), the second
+ * line's offer left. Shipping and payment session are set: checkout is one call away.
+ */
+async function quotedCart(shop: Storefront, tag: string): Promise<QuotedCart> {
+  const cartId = await shop.createCart()
+  // Other metadata, so the second tent is a line of its own.
+  await shop.addItem(cartId, 1, { line: `${tag}-second` })
+  const tents = (await shop.cart(cartId)).items.filter((i: { variant_id: string | null }) => i.variant_id)
+  expect(tents).toHaveLength(2)
+  const offers: { offer_id: string; quotes: { id: string }[] }[] = []
+  for (const tent of tents) {
+    const quoted = await shop.quote(cartId, tent.id)
+    expect(quoted.status).toBe(200)
+    offers.push(quoted.data.xcover_offer)
+  }
+  const [taken, declined] = offers
+  const quoteId = taken.quotes[0].id
+  expect((await shop.select(cartId, taken.offer_id, { quote_id: quoteId })).status).toBe(200)
+  await shop.prepareCompletion(cartId)
+  return { cartId, taken: taken.offer_id, quoteId, declined: declined.offer_id }
 }
 
 /** Runs `count` jobs with at most `width` at a time. */
@@ -172,7 +200,8 @@ describe("two instances (shared + worker) with the Redis event bus and workflow 
     redis.disconnect()
   }
   // Instance A serves the store and works (shared mode); B only works (worker mode). Each has its
-  // own key pair so the stand-in can count each process's calls.
+  // own key pair so the stand-in can count each process's calls. The last test replaces B by a
+  // shared instance with B's key, so that orders go through both instances' store APIs.
   const keys = [
     { apiKey: "instance-a-key", apiSecret: "instance-a/secret+", mode: "shared" },
     { apiKey: "instance-b-key", apiSecret: "instance-b/secret=", mode: "worker" },
@@ -185,6 +214,8 @@ describe("two instances (shared + worker) with the Redis event bus and workflow 
   // One budget for the account, whichever process sends.
   const RATE = 10
   let shop: Storefront
+  let store: SeededStore
+  let pair: MedusaServer[]
 
   afterAll(async () => {
     await cluster?.destroy()
@@ -197,8 +228,8 @@ describe("two instances (shared + worker) with the Redis event bus and workflow 
     await flushRedis()
     standIn = await StandInProcess.start({ ...TEST_CREDENTIALS, extraKeys: keys })
     cluster = new Cluster("pair", appEnv(standIn, { REDIS_URL: redisUrl, XCOVER_MAX_REQUESTS_PER_SECOND: String(RATE) }))
-    const store = await cluster.prepare()
-    const pair = await Promise.all(
+    store = await cluster.prepare()
+    pair = await Promise.all(
       keys.map((k) =>
         (cluster as Cluster).start({ XCOVER_API_KEY: k.apiKey, XCOVER_API_SECRET: k.apiSecret, MEDUSA_WORKER_MODE: k.mode })
       )
@@ -257,5 +288,82 @@ describe("two instances (shared + worker) with the Redis event bus and workflow 
     expect(received.filter((r) => r.at >= at + 3000).length).toBe(declined.length)
     // Each offer accepted once; the throttled one was simply sent again.
     expect(accepted(received).sort()).toEqual(declined)
+  })
+
+  const MIXED = Number(process.env.XCOVER_MIXED_ORDERS ?? 40)
+
+  it(`books each taken offer and opts out each declined one exactly once, ${MIXED} burst orders over both instances' store APIs, within the account's rate limit`, async () => {
+    await standIn.reset()
+    // The worker makes way for a second shared instance (its key kept): both now serve the store
+    // API, both run the subscribers and the dispatch job.
+    const [first, worker] = pair
+    const [second] = await Promise.all([
+      (cluster as Cluster).start({ XCOVER_API_KEY: keys[1].apiKey, XCOVER_API_SECRET: keys[1].apiSecret, MEDUSA_WORKER_MODE: "shared" }),
+      worker.stop(),
+    ])
+    const shops = [storefront(first, store), storefront(second, store)]
+
+    // Carts quoted (Create Offer) and covered on one instance, half on each...
+    const carts = await inParallel(MIXED, 8, (i) => quotedCart(shops[i % 2], `mixed${i}`))
+    const taken = carts.map((c) => c.taken).sort()
+    const declined = carts.map((c) => c.declined).sort()
+    expect(new Set([...taken, ...declined]).size).toBe(2 * MIXED)
+    // ...then checked out in one burst, each on the other instance.
+    await inParallel(MIXED, 16, (i) => shops[(i + 1) % 2].completeAgain(carts[i].cartId))
+
+    const dispatched = (arrivals: Arrival[]) => arrivals.filter((r) => r.route === "confirm" || r.route === "opt_out")
+    const answered = (arrivals: Arrival[]) => dispatched(arrivals).filter((r) => r.answer === 200 || r.answer === 204)
+    await eventually(async () => expect(answered(await standIn.received()).length).toBeGreaterThanOrEqual(2 * MIXED), {
+      timeoutMs: 180_000,
+      intervalMs: 500,
+    })
+
+    // The ledger, written just after XCover answers: each taken offer booked with XCover's booking,
+    // each declined offer opted out and never booked.
+    const atXcover = new Map((await standIn.bookings()).map((b) => [b.offerId, b.bookingId]))
+    expect([...atXcover.keys()].sort()).toEqual(taken)
+    const ledgerQuery = (sql: string) => query<Record<string, unknown>>(dbEnvFromProcess(), (cluster as Cluster).db, sql, [[...taken, ...declined]])
+    await eventually(async () => {
+      const bookings = await ledgerQuery(
+        "SELECT offer_id, status, booking_id, price_mismatch FROM xcover_booking WHERE offer_id = ANY($1) AND deleted_at IS NULL ORDER BY offer_id"
+      )
+      expect(bookings).toEqual(taken.map((id) => ({ offer_id: id, status: "booked", booking_id: atXcover.get(id), price_mismatch: false })))
+      const offers = await ledgerQuery("SELECT offer_id, status, taken_quote_id FROM xcover_offer WHERE offer_id = ANY($1) ORDER BY offer_id")
+      const quoteOf = new Map(carts.map((c) => [c.taken, c.quoteId]))
+      expect(offers).toEqual(
+        [...taken, ...declined]
+          .sort()
+          .map((id) => (quoteOf.has(id) ? { offer_id: id, status: "selected", taken_quote_id: quoteOf.get(id) } : { offer_id: id, status: "opted_out", taken_quote_id: null }))
+      )
+    })
+
+    // Read once more after the ledger settled, so a late second send would show.
+    const received = await standIn.received()
+    const calls = (ids: string[]) =>
+      Object.fromEntries(ids.map((id) => [id, dispatched(received).filter((r) => r.offerId === id).map((r) => [r.route, r.answer])]))
+    // Per taken offer one confirm, answered 200, and no opt-out; per declined offer one opt-out,
+    // answered 204, and no confirm.
+    expect(calls(taken)).toEqual(Object.fromEntries(taken.map((id) => [id, [["confirm", 200]]])))
+    expect(calls(declined)).toEqual(Object.fromEntries(declined.map((id) => [id, [["opt_out", 204]]])))
+    // Nothing else was sent: no replays (409), no Get Booking, no other offer.
+    expect(dispatched(received)).toHaveLength(2 * MIXED)
+    expect(received.filter((r) => r.route !== "create_offer" && r.route !== "confirm" && r.route !== "opt_out")).toEqual([])
+    // The quotes came through both store APIs: two per cart, on the instance that cart was made on.
+    const created = received.filter((r) => r.route === "create_offer")
+    expect(created.map((r) => r.answer)).toEqual(new Array(2 * MIXED).fill(200))
+    keys.forEach(({ apiKey }, k) => expect(created.filter((r) => r.apiKey === apiKey)).toHaveLength(2 * carts.filter((_, i) => i % 2 === k).length))
+
+    // Both processes sent, and confirms and opt-outs together never exceeded the account's rate in
+    // any one-second window as counted at XCover (Create Offer is not in that budget).
+    const sent = dispatched(received)
+    for (const { apiKey } of keys) {
+      expect(sent.filter((r) => r.apiKey === apiKey).length).toBeGreaterThan(0)
+    }
+    const peak = maxPerSecond(sent.map((r) => r.at))
+    const span = Math.max(...sent.map((r) => r.at)) - Math.min(...sent.map((r) => r.at))
+    const split = keys.map(({ apiKey }) => ["confirm", "opt_out"].map((route) => sent.filter((r) => r.apiKey === apiKey && r.route === route).length).join("/"))
+    const busiest = peak > RATE ? `\nbusiest second:\n${describeWindow(densestSecond(sent), (r) => `${r.apiKey} ${r.route}`)}` : ""
+    console.log(`mixed burst: ${sent.length} calls in ${span} ms, at most ${peak} in a second; confirm/opt_out per instance: ${split.join(", ")}${busiest}`)
+    expect(peak).toBeLessThanOrEqual(RATE)
   })
 })
