@@ -123,7 +123,8 @@ medusaIntegrationTestRunner({
       })
       const rows = await ledger(cartId)
       expect(rows[offer.offer_id]).toMatchObject({ status: "selected", order_id: orderId, taken_quote_id: standard.id })
-      expect(standIn.requestsFor(offer.offer_id)).toHaveLength(0)
+      // Taken: booked, never opted out.
+      expect(standIn.requestsFor(offer.offer_id).filter((r) => r.route === "opt_out")).toHaveLength(0)
     })
 
     it("asks XCover once for an unchanged line and again once the line changed", async () => {

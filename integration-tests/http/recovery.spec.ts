@@ -142,7 +142,7 @@ medusaIntegrationTestRunner({
 
         const run = await runJob()
         await eventually(async () => expect((await offerRow("due-1")).status).toBe("opted_out"))
-        expect(run.recovery).toMatchObject({ decided: [], failed: [poisoned.orderId] })
+        expect(run.recovery).toMatchObject({ skipped: false, decided: [], failed: [poisoned.orderId] })
         expect(error).toHaveBeenCalledWith(expect.stringContaining(`recovering order ${poisoned.orderId} failed`))
         expect((await offerRow("poisoned-1")).status).toBe("shown")
       } finally {

@@ -27,6 +27,10 @@ export type DispatchJobRun = {
 export default async function dispatchXcoverOptOutsJob(container: MedusaContainer): Promise<DispatchJobRun> {
   const logger = container.resolve(ContainerRegistrationKeys.LOGGER)
   const xcover = container.resolve<XcoverModuleService>(XCOVER_MODULE)
+  if (xcover.isShutDown) {
+    // A schedule that outlives its app (a test runner, a hot reload) must not move the cursor.
+    return { recovery: null, dispatch: null, bookings: null, cancellations: null }
+  }
   let recovery: RecoveryRun | null = null
   try {
     recovery = await recoverMissedOrders({

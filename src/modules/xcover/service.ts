@@ -122,6 +122,11 @@ export default class XcoverModuleService extends MedusaService({ XcoverOffer }) 
     )
   }
 
+  /** The app is shutting down: a scheduled run that fires now must not start any work. */
+  get isShutDown(): boolean {
+    return this.dispatcher_.isStopped
+  }
+
   // ---- Ledger and recovery (ledger/, recovery/): the order-placement side ----
 
   async recordShownOffer(input: { cart_id: string; offer_id: string }): Promise<{ offer: RecordedOffer; created: boolean }> {

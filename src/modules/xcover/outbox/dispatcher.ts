@@ -83,6 +83,10 @@ export class Dispatcher {
   }
 
   /** The app shuts down: dispatch loops end before their next claim. */
+  get isStopped(): boolean {
+    return this.stopped
+  }
+
   stop(): void {
     this.stopped = true
   }
