@@ -106,7 +106,9 @@ describe("the packed plugin installed into a Medusa app", () => {
       const { data } = await shop.listOffers(cartId)
       expect(data.xcover_offers).toEqual([expect.objectContaining({ offer_id: offer.offer_id, source: "plugin_quote", status: "selected" })])
     })
-    expect(standIn.requestsFor(offer.offer_id)).toEqual([])
+    // Taken: booked once with the selected quote, never opted out.
+    await eventually(() => expect(standIn.requestsFor(offer.offer_id).map((r) => `${r.route} ${r.answer}`)).toEqual(["confirm 200"]), { timeoutMs: 30_000 })
+    expect(standIn.requestsFor(offer.offer_id)[0].body).toMatchObject({ quotes: [{ id: quote.id }] })
   })
 
   it("resolves the `./admin` export from the app, for require and for import", async () => {
