@@ -1,7 +1,7 @@
 import { createStep, createWorkflow, StepResponse, transform, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
 import { XCOVER_MODULE } from "../modules/xcover"
 import type XcoverModuleService from "../modules/xcover/service"
-import { dispatchCancellationsStep } from "./steps/dispatch-opt-outs"
+import { dispatchCancellationsStep } from "./steps/dispatch-outbox"
 
 export const cancelXcoverBookingWorkflowId = "cancel-xcover-booking"
 

@@ -3,7 +3,7 @@ import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { XCOVER_MODULE } from "../modules/xcover"
 import type { CancellationReason } from "../modules/xcover/models/xcover-cancellation"
 import type XcoverModuleService from "../modules/xcover/service"
-import { dispatchCancellationsStep } from "./steps/dispatch-opt-outs"
+import { dispatchCancellationsStep } from "./steps/dispatch-outbox"
 import { LINE_ITEM_METADATA_KEY } from "./steps/load-order-offers"
 
 export const cancelXcoverBookingsWorkflowId = "cancel-xcover-bookings"

@@ -1,5 +1,5 @@
 import { createWorkflow, transform, when, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
-import { dispatchBookingsStep, dispatchOptOutsStep } from "./steps/dispatch-opt-outs"
+import { dispatchBookingsStep, dispatchOptOutsStep } from "./steps/dispatch-outbox"
 import { loadOrderOffersStep } from "./steps/load-order-offers"
 import { recordOrderOffersStep } from "./steps/record-order-offers"
 

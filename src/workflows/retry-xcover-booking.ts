@@ -3,7 +3,7 @@ import { ContainerRegistrationKeys, MedusaError } from "@medusajs/framework/util
 import { XCOVER_MODULE } from "../modules/xcover"
 import type XcoverModuleService from "../modules/xcover/service"
 import type { Policyholder } from "../modules/xcover/service"
-import { dispatchBookingsStep } from "./steps/dispatch-opt-outs"
+import { dispatchBookingsStep } from "./steps/dispatch-outbox"
 import { bookingLines, ORDER_DECISION_FIELDS, policyholderOf, type OrderGraph } from "./steps/load-order-offers"
 
 /**

@@ -1,5 +1,5 @@
 import { createWorkflow, transform, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
-import { dispatchOptOutsStep } from "./steps/dispatch-opt-outs"
+import { dispatchOptOutsStep } from "./steps/dispatch-outbox"
 import { requeueXcoverOfferStep } from "./steps/requeue-xcover-offer"
 
 export const retryXcoverOfferWorkflowId = "retry-xcover-offer"

@@ -1,7 +1,7 @@
 import { existingBookingId, parseBooking, type XcoverBooking } from "../client/booking"
 import { describeOutcome } from "../client/outcome"
 import { wakeCancellation } from "../ledger/cancellations"
-import type { ClaimedOperation, CompletedStatus, OutboxKind } from "./kind"
+import { completedStatus, type ClaimedOperation, type OutboxKind } from "./kind"
 import { claimRows, extendRowDeadlines, releaseRow, startRowSend, type LeasedTable } from "./leased-rows"
 
 export type ClaimedBooking = ClaimedOperation & {
@@ -74,8 +74,7 @@ export function bookingKind(onSettled: (event: BookingSettled) => void): OutboxK
     },
 
     async complete(db, op, { outcome, body }, next) {
-      const status: CompletedStatus =
-        outcome.kind === "done" ? "done" : outcome.kind === "retryable" ? (next.giveUp ? "failed" : "retrying") : "rejected"
+      const status = completedStatus(outcome, next)
       if (status === "done") {
         const booking = parseBooking(body)
         const mismatch = !!booking && booking.total_price !== null && op.chargedAmount !== null && !samePrice(booking.total_price, op.chargedAmount)

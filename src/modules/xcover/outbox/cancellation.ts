@@ -2,7 +2,7 @@ import { alreadyCancelled, parseRefund, type XcoverRefund } from "../client/book
 import { describeOutcome } from "../client/outcome"
 import type { SqlExecutor } from "../sql"
 import { recordBookingEvent } from "../ledger/booking-events"
-import type { ClaimedOperation, CompletedStatus, OutboxKind } from "./kind"
+import { completedStatus, type ClaimedOperation, type OutboxKind } from "./kind"
 import { claimRows, extendRowDeadlines, releaseRow, startRowSend, type LeasedTable } from "./leased-rows"
 
 export type ClaimedCancellation = ClaimedOperation & {
@@ -99,7 +99,7 @@ export function cancellationKind(onSettled: (event: CancellationSettled) => void
         )
         return updated.length ? "retrying" : null
       }
-      const status: CompletedStatus = outcome.kind === "retryable" ? (next.giveUp ? "failed" : "retrying") : "rejected"
+      const status = completedStatus(outcome, next)
       const why =
         confirming && outcome.status === 404
           ? `${describeOutcome(outcome)} (a previewed cancellation expires after about a day; retry it from the admin to preview again)`

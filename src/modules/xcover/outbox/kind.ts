@@ -26,6 +26,14 @@ export type StartedSend = {
 
 export type CompletedStatus = "done" | "retrying" | "rejected" | "failed"
 
+/** What an answer makes of an operation, the same for every kind: done, retried (or given up), or rejected. */
+export function completedStatus(outcome: XcoverOutcome, next: { giveUp: boolean }): CompletedStatus {
+  if (outcome.kind === "done") {
+    return "done"
+  }
+  return outcome.kind === "retryable" ? (next.giveUp ? "failed" : "retrying") : "rejected"
+}
+
 /**
  * A kind of XCover call that changes state there and must happen exactly once (opt-out today;
  * confirm and cancel next). The dispatcher owns when and how fast; a kind owns its rows and its

@@ -1,5 +1,5 @@
 import { describeOutcome } from "../client/outcome"
-import type { ClaimedOperation, CompletedStatus, OutboxKind } from "./kind"
+import { completedStatus, type ClaimedOperation, type OutboxKind } from "./kind"
 import { claimRows, extendRowDeadlines, releaseRow, startRowSend, type LeasedTable } from "./leased-rows"
 
 export type ClaimedOptOut = ClaimedOperation & { idempotencyKey: string }
@@ -32,8 +32,7 @@ export const optOutKind: OutboxKind<ClaimedOptOut> = {
   },
 
   async complete(db, op, { outcome }, next) {
-    const status: CompletedStatus =
-      outcome.kind === "done" ? "done" : outcome.kind === "retryable" ? (next.giveUp ? "failed" : "retrying") : "rejected"
+    const status = completedStatus(outcome, next)
     const column = status === "done" ? "opted_out" : status
     const final = status !== "retrying"
     const updated = await db.execute(
