@@ -31,7 +31,7 @@ import { Dispatcher, type DispatchResult } from "./outbox/dispatcher"
 import type { CircuitView } from "./outbox/dispatch-state"
 import { optOutKind } from "./outbox/opt-out"
 import { bookingKind, type ClaimedBooking } from "./outbox/booking"
-import { cancellationKind, type ClaimedCancellation } from "./outbox/cancellation"
+import { cancelQuotes, cancellationKind, type ClaimedCancellation } from "./outbox/cancellation"
 import { requestBookingCancellation, requestCancellations, requeueCancellation } from "./ledger/cancellations"
 import { listBookingEvents, type BookingEventView } from "./ledger/booking-events"
 import { receiveWebhook, type WebhookAnswer } from "./webhooks/receive-webhook"
@@ -250,7 +250,8 @@ export default class XcoverModuleService extends MedusaService({ XcoverOffer }) 
     if (!call) {
       throw new MedusaError(MedusaError.Types.NOT_ALLOWED, view.problems[0] ?? "XCover is not configured")
     }
-    const answer = await this.client_.cancelBooking(call, booking.booking_id, { preview: true })
+    const quotes = cancelQuotes(booking.quotes.map((q) => q.id), "admin")
+    const answer = await this.client_.cancelBooking(call, booking.booking_id, { preview: true, quotes })
     const refund = answer.outcome.kind === "done" ? parseRefund(answer.body) : null
     if (!refund) {
       throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `XCover gave no cancellation preview: ${describeOutcome(answer.outcome)}`)

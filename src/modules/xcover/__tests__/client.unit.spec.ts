@@ -19,7 +19,7 @@ beforeEach(() => {
 afterEach(() => client.close())
 
 const optOut = (offerId: string, s: Partial<XcoverCallSettings> = {}) =>
-  client.optOut({ settings: { ...settings, ...s }, offerId, idempotencyKey: `k-${offerId}` })
+  client.optOut({ settings: { ...settings, ...s }, offerId, idempotencyKey: `k-${offerId}` }).then((answer) => answer.outcome)
 
 describe("XcoverClient against the stand-in", () => {
   it.each(["hmac-sha512", "hmac-sha384", "hmac-sha256"] as const)("opts out with a valid %s signature", async (alg) => {
@@ -48,15 +48,17 @@ describe("XcoverClient against the stand-in", () => {
       status: 403,
       type: "auth_error",
       message: "You do not have permission to access this url",
+      code: null,
+      reasons: [],
       retryAfterMs: null,
     })
     expect(standIn.received[0].reason).toBe("signature mismatch")
   })
 
-  it("treats a repeat with the same idempotency key (409) as opted out", async () => {
+  it("reports a repeat with the same idempotency key (409) as replayed, for the kind to settle", async () => {
     await optOut("offer-4")
     const again = await optOut("offer-4")
-    expect(again).toMatchObject({ kind: "done", status: 409 })
+    expect(again).toMatchObject({ kind: "replayed", status: 409 })
   })
 
   it("classifies scripted answers", async () => {

@@ -63,10 +63,13 @@ describe("Create Offer answers", () => {
 })
 
 describe("booking and cancellation answers", () => {
-  it("finds the booking id in 422 Booking already exists, and nothing in other 422s", () => {
-    expect(existingBookingId(answer(422, { type: "validation_error", message: "Booking already exists for fast_quote_id abc. INS number: ABCDE-FGHIJ-INS" }))).toBe("ABCDE-FGHIJ-INS")
-    expect(existingBookingId(answer(422, { type: "validation_error", message: "policyholder.phone: required" }))).toBeNull()
-    expect(existingBookingId(answer(404, { type: "api_error", message: "Booking already exists INS number: X" }))).toBeNull()
+  it("finds the booking id in 422 Booking already exists (a reason in `errors`), and nothing in other 422s", () => {
+    const exists = { type: "validation_error", message: "An API error occurred.", errors: ["Booking already exists for fast_quote_id abc. INS number: ABCDE-FGHIJ-INS"] }
+    expect(existingBookingId(answer(422, exists).outcome)).toBe("ABCDE-FGHIJ-INS")
+    // A 409 replaying that refusal (the key's first answer) names the booking all the same.
+    expect(existingBookingId(answer(409, exists).outcome)).toBe("ABCDE-FGHIJ-INS")
+    expect(existingBookingId(answer(422, { type: "validation_error", message: "An API error occurred.", errors: { "policyholder.phone": ["required"] } }).outcome)).toBeNull()
+    expect(existingBookingId(answer(404, { type: "api_error", message: "Booking already exists INS number: X" }).outcome)).toBeNull()
   })
 
   it("reads a booking's numbers and links, numbers given as strings too", () => {
@@ -77,8 +80,9 @@ describe("booking and cancellation answers", () => {
 
   it("reads a refund and recognises an already cancelled booking", () => {
     expect(parseRefund({ cancellation_id: "c1", total_refund: 4, quotes: [{ id: "q", refund_value: 4, adjustment_fee: 1 }] })).toMatchObject({ cancellation_id: "c1", total_refund: 4, quotes: [{ id: "q", refund_value: 4, adjustment_fee: 1 }] })
-    expect(alreadyCancelled(answer(422, { type: "validation_error", message: "Status change not allowed for QuotePackage in status CANCELLED" }))).toBe(true)
-    expect(alreadyCancelled(answer(422, { type: "validation_error", message: "Cancellation has expired" }))).toBe(false)
+    const refused = (errors: unknown) => answer(422, { type: "validation_error", message: "An API error occurred.", errors }).outcome
+    expect(alreadyCancelled(refused(["Status change not allowed for QuotePackage in status CANCELLED"]))).toBe(true)
+    expect(alreadyCancelled(refused(["Cancellation has expired"]))).toBe(false)
   })
 
   it("gives a replayed webhook the same digest whatever its key order", () => {

@@ -1,5 +1,5 @@
 import { record, text, num } from "./json"
-import type { XcoverAnswer } from "./xcover-client"
+import { hasReason, type XcoverOutcome } from "./outcome"
 
 /** A policy as XCover's Confirm Offer / Get Booking answer it (the fields the plugin keeps). */
 export type XcoverBooking = {
@@ -46,23 +46,26 @@ export function parseBooking(body: unknown): XcoverBooking | null {
 }
 
 /**
- * XCover's answer to a confirm of an offer booked before without this key:
- * 422 "Booking already exists for fast_quote_id <offer>. INS number: <booking id>". Returns
- * that booking id: the offer is booked, its booking is read rather than the confirm failing.
+ * XCover's refusal of a confirm of an offer booked before without this key (captured live,
+ * confirm-repeat: 422, reason in `errors`): "Booking already exists for fast_quote_id <offer>.
+ * INS number: <booking id>"; also when a 409 replays that refusal. Returns that booking id: the
+ * offer is booked, its booking is read rather than the confirm failing.
  */
-export function existingBookingId(answer: XcoverAnswer): string | null {
-  if (answer.outcome.status !== 422) {
+export function existingBookingId(outcome: XcoverOutcome): string | null {
+  if (outcome.status !== 422 && outcome.status !== 409) {
     return null
   }
-  const m = /Booking already exists.*INS number:\s*([A-Za-z0-9_-]+)/.exec(answer.outcome.message ?? "")
-  return m ? m[1] : null
+  return hasReason(outcome, /Booking already exists\b.*INS number:\s*([A-Za-z0-9_-]+)/)?.[1] ?? null
 }
 
-/** What a cancellation (or its preview) says XCover refunds: total and per quote. */
+/**
+ * What a cancellation (or its preview) says XCover refunds: total and per quote. A preview's
+ * `status` is not kept: XCover answers it `CANCELLED` (what the booking would be: captured live,
+ * cancel-twostep-preview) while nothing has changed yet.
+ */
 export type XcoverRefund = {
   cancellation_id: string | null
   confirm_before: string | null
-  booking_status: string | null
   currency: string | null
   total_refund: number | null
   quotes: { id: string; refund_value: number | null; adjustment_fee: number | null }[]
@@ -76,7 +79,6 @@ export function parseRefund(body: unknown): XcoverRefund | null {
   return {
     cancellation_id: text(b.cancellation_id),
     confirm_before: text(b.confirm_before),
-    booking_status: text(b.status),
     currency: text(b.currency),
     total_refund: num(b.total_refund) ?? num(b.refund_amount),
     quotes: (Array.isArray(b.quotes) ? b.quotes : []).flatMap((q) => {
@@ -86,7 +88,11 @@ export function parseRefund(body: unknown): XcoverRefund | null {
   }
 }
 
-/** 422 "Status change not allowed for QuotePackage in status CANCELLED": cancelled already (irreversible). */
-export function alreadyCancelled(answer: XcoverAnswer): boolean {
-  return answer.outcome.status === 422 && /status\s+CANCELLED/i.test(answer.outcome.message ?? "")
+/**
+ * XCover's refusal to cancel a booking cancelled already (captured live, cancel-repeat: 422, reason
+ * in `errors`): "Status change not allowed for QuotePackage in status CANCELLED". Irreversible,
+ * so the cancellation is done (our lost answer, or the customer through XCover's cancel link).
+ */
+export function alreadyCancelled(outcome: XcoverOutcome): boolean {
+  return (outcome.status === 422 || outcome.status === 409) && hasReason(outcome, /Status change not allowed\b.*\bstatus CANCELLED\b/i) !== null
 }

@@ -99,7 +99,8 @@ export function createOfferResult(answer: XcoverAnswer): CreateOfferResult {
     // An offer without a quote offers nothing to buy: the same as no cover for this item.
     return offer.quotes.length ? { kind: "offer", offer } : { kind: "no_cover" }
   }
-  if (outcome.status === 422 && record(body)?.code === "offer_quote_generation_failed") {
+  // Captured live (err-missing-field): 422 with `code`, and the reasons in `errors`.
+  if (outcome.status === 422 && outcome.code === "offer_quote_generation_failed") {
     return { kind: "no_cover" }
   }
   if (outcome.kind === "retryable" || outcome.kind === "unauthorized") {

@@ -34,6 +34,12 @@ type PartnerCall = {
   readBody?: boolean
 }
 
+/** A Cancel Booking body: a preview or not, and the booking's quotes with the reason for each. */
+export type CancelRequest = {
+  preview: boolean
+  quotes: { id: string; reason_for_cancellation: string }[]
+}
+
 export type OptOutRequest = {
   settings: XcoverCallSettings
   offerId: string
@@ -64,13 +70,14 @@ export class XcoverClient {
     private readonly onCall?: (log: XcoverCallLog) => void
   ) {}
 
-  optOut(request: OptOutRequest): Promise<XcoverOutcome> {
+  /** Opt-out (`POST offers/{offer_id}/opt_out/`): 204 and no body; an error or a 409's body is read. */
+  optOut(request: OptOutRequest): Promise<XcoverAnswer> {
     if (!isValidOfferId(request.offerId)) {
       // Callers validate earlier; this guard keeps a bad id from ever shaping a URL.
-      return Promise.resolve(invalidId("offer"))
+      return Promise.resolve({ outcome: invalidId("offer"), body: null })
     }
     const path = `/offers/${encodeURIComponent(request.offerId)}/opt_out/`
-    return this.call({ settings: request.settings, path, body: {}, idempotencyKey: request.idempotencyKey }).then((r) => r.outcome)
+    return this.call({ settings: request.settings, path, body: {}, idempotencyKey: request.idempotencyKey })
   }
 
   /**
@@ -104,12 +111,14 @@ export class XcoverClient {
   /**
    * Cancel Booking (`POST bookings/{id}/cancel`, no trailing slash as documented): with
    * `preview` XCover only computes the refund and a `cancellation_id`; without, it cancels at once.
+   * The quotes to cancel go with it, each with its reason, as the captured requests send them
+   * (cancel-preview: `{ preview, quotes: [{ id }] }`; cancel-confirm-1: `quotes: [{ id, reason_for_cancellation }]`).
    */
-  cancelBooking(settings: XcoverCallSettings, bookingId: string, options: { preview: boolean }): Promise<XcoverAnswer> {
+  cancelBooking(settings: XcoverCallSettings, bookingId: string, request: CancelRequest): Promise<XcoverAnswer> {
     if (!isValidOfferId(bookingId)) {
       return Promise.resolve({ outcome: invalidId("booking"), body: null })
     }
-    const body = options.preview ? { preview: true } : {}
+    const body = { ...(request.preview ? { preview: true } : {}), ...(request.quotes.length ? { quotes: request.quotes } : {}) }
     return this.call({ settings, path: `/bookings/${encodeURIComponent(bookingId)}/cancel`, body, readBody: true })
   }
 
@@ -127,7 +136,8 @@ export class XcoverClient {
    * they are not. Callers take a slot of the rate budget first, as for any call.
    */
   async probe(settings: XcoverCallSettings): Promise<XcoverOutcome> {
-    return this.optOut({ settings, offerId: `connection-test-${randomUUID()}`, idempotencyKey: randomUUID() })
+    const answer = await this.optOut({ settings, offerId: `connection-test-${randomUUID()}`, idempotencyKey: randomUUID() })
+    return answer.outcome
   }
 
   async close(): Promise<void> {

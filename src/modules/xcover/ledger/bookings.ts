@@ -1,6 +1,7 @@
 import { MedusaError, generateEntityId } from "@medusajs/framework/utils"
 import type { BookingStatus, CancellationStatus } from "../offer-statuses"
 import type { SqlExecutor, SqlManager } from "../sql"
+import { RENEW_SPENT_KEY_SQL } from "./idempotency-keys"
 
 /** Who the policy is for, as the order has it; absent fields are left out, never invented. */
 export type Policyholder = Partial<Record<"first_name" | "last_name" | "email" | "phone" | "country", string>>
@@ -182,8 +183,8 @@ export async function bookingStats(em: SqlExecutor): Promise<BookingStats> {
 }
 
 /**
- * A failed booking goes back to pending, due now, with a fresh retry window; the caller
- * dispatches it. The request takes the order's policyholder as it is now, and quote ids when it
+ * A failed booking goes back to pending, due now, with a fresh retry window (and a new key when
+ * XCover refused the last one: `RENEW_SPENT_KEY_SQL`); the caller dispatches it. The request takes the order's policyholder as it is now, and quote ids when it
  * had none (a plugin-quoted offer keeps its quote).
  */
 export async function requeueBooking(
@@ -196,7 +197,7 @@ export async function requeueBooking(
   const [row] = await manager.execute(
     `UPDATE xcover_booking
      SET status = 'pending', attempts = 0, next_attempt_at = now(), completed_at = NULL, last_error = NULL,
-         retry_deadline_at = now() + (? * interval '1 millisecond'), updated_at = now(),
+         retry_deadline_at = now() + (? * interval '1 millisecond'), updated_at = now(), ${RENEW_SPENT_KEY_SQL},
          request = request
            || CASE WHEN ?::jsonb IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('policyholder', ?::jsonb) END
            || CASE WHEN jsonb_array_length(COALESCE(request->'quotes', '[]'::jsonb)) = 0 AND jsonb_array_length(?::jsonb) > 0

@@ -65,6 +65,8 @@ export async function applyBookingEvent(manager: SqlManager, event: string, payl
             : []
         })
       : null
+    // A cancelled booking's totals come back 0 (captured live, cancel-twostep-confirm): the price
+    // it was booked at stays on the ledger.
     const [updated] = await em.execute(
       `UPDATE xcover_booking
        SET booking_status = COALESCE(?, booking_status), currency = COALESCE(?, currency), total_price = COALESCE(?, total_price),
@@ -72,7 +74,7 @@ export async function applyBookingEvent(manager: SqlManager, event: string, payl
            cancelled_at = ${cancelling ? "COALESCE(cancelled_at, now())" : "cancelled_at"}, updated_at = now()
        WHERE id = ?
        RETURNING booking_id, currency, total_refund::float8 AS total_refund`,
-      [status, text(truth.currency), num(truth.total_price), quotes ? JSON.stringify(quotes) : null, num(truth.total_refund), rowId]
+      [status, text(truth.currency), cancelling ? null : num(truth.total_price), quotes ? JSON.stringify(quotes) : null, num(truth.total_refund), rowId]
     )
     if (cancelling) {
       await em.execute(

@@ -1,5 +1,5 @@
 import { existingBookingId, parseBooking, type XcoverBooking } from "../client/booking"
-import { describeOutcome } from "../client/outcome"
+import { describeOutcome, resolveReplay } from "../client/outcome"
 import { wakeCancellation } from "../ledger/cancellations"
 import { completedStatus, type ClaimedOperation, type OutboxKind } from "./kind"
 import { claimRows, extendRowDeadlines, releaseRow, startRowSend, type LeasedTable } from "./leased-rows"
@@ -38,10 +38,15 @@ function samePrice(a: number, b: number): boolean {
 /**
  * Bookings: each taken offer's confirm call, exactly once, through the same dispatcher as
  * opt-outs (claims, shared rate budget, 429 pause, circuit, retries with the same key).
- * - 200, and 409 (XCover's answer to a repeated key, with the same booking): booked;
- * - 422 "Booking already exists ... INS number: X": the booking is read and kept (booked);
+ * - 200: booked;
+ * - 409 (a repeated key: XCover replays the key's first answer, captured live as
+ *   idempotency-key-repeat): booked only when it carries a booking with an id; "Booking already
+ *   exists" replayed: read as below; any other replayed refusal: failed with its reason;
+ * - 422 "Booking already exists ... INS number: X" (in `errors`, captured live as
+ *   confirm-repeat): the booking is read and kept (booked);
  * - 423, 429, 5xx, no answer: retried with the same key;
- * - 404 and other 4xx: failed, with XCover's message (retried by hand once the cause is fixed).
+ * - 404 and other 4xx: failed, with XCover's reasons; retried by hand once the cause is fixed,
+ *   with a new key (XCover keeps a refused key's refusal for 48 h).
  */
 export function bookingKind(onSettled: (event: BookingSettled) => void): OutboxKind<ClaimedBooking> {
   return {
@@ -65,9 +70,9 @@ export function bookingKind(onSettled: (event: BookingSettled) => void): OutboxK
 
     async send(client, settings, op) {
       const answer = await client.confirmOffer(settings, op.subject, op.request, op.idempotencyKey)
-      const existing = existingBookingId(answer)
+      const existing = existingBookingId(answer.outcome)
       if (!existing) {
-        return answer
+        return resolveReplay(answer, (body) => parseBooking(body) !== null)
       }
       // Confirmed before without this key: booked. Its booking is what we keep.
       return client.getBooking(settings, existing)

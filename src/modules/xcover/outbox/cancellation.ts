@@ -1,5 +1,7 @@
-import { alreadyCancelled, parseRefund, type XcoverRefund } from "../client/booking"
+import { alreadyCancelled, parseBooking, parseRefund, type XcoverRefund } from "../client/booking"
 import { describeOutcome } from "../client/outcome"
+import type { CancelRequest } from "../client/xcover-client"
+import type { CancellationReason } from "../models/xcover-cancellation"
 import type { SqlExecutor } from "../sql"
 import { recordBookingEvent } from "../ledger/booking-events"
 import { completedStatus, type ClaimedOperation, type OutboxKind } from "./kind"
@@ -10,6 +12,22 @@ export type ClaimedCancellation = ClaimedOperation & {
   bookingId: string | null
   cancellationId: string | null
   orderId: string
+  /** The booking's quote ids, cancelled with the reason below. */
+  quoteIds: string[]
+  reason: string
+}
+
+/** The reason XCover records for each cancelled quote (`reason_for_cancellation`). */
+const REASON_TEXT: Record<CancellationReason, string> = {
+  order_canceled: "Order cancelled in the store",
+  returned: "Covered item or cover returned to the store",
+  admin: "Cancelled by the merchant",
+}
+
+/** The quotes of a Cancel Booking request, each with the reason for cancelling it. */
+export function cancelQuotes(quoteIds: string[], reason: string): CancelRequest["quotes"] {
+  const text = REASON_TEXT[reason as CancellationReason] ?? reason
+  return quoteIds.map((id) => ({ id, reason_for_cancellation: text }))
 }
 
 /** A booking XCover cancelled on the plugin's request, with the refund it computed. */
@@ -28,7 +46,15 @@ const CANCELLATIONS: LeasedTable = {
  * answers the refund and a `cancellation_id`, kept on the row), then `confirm_cancellation`
  * with that id. Two steps because cancelling has no idempotency key and cannot be undone: the
  * refund is known and stored before the irreversible call, and a confirmation whose answer is
- * lost is retried safely (XCover then answers 422 "... in status CANCELLED", read as cancelled).
+ * lost is retried safely.
+ *
+ * A preview is a preview whatever its `status`: XCover answers it `CANCELLED` (the status the
+ * booking would have; captured live, cancel-twostep-preview). The cancellation is done only by
+ * - `confirm_cancellation`'s 2xx (cancel-twostep-confirm),
+ * - XCover's refusal "Status change not allowed for QuotePackage in status CANCELLED" (in
+ *   `errors`; cancel-repeat): cancelled already, by our lost answer or the customer, or
+ * - Get Booking saying `CANCELLED`, read when a confirmation is refused otherwise (an expired
+ *   or unknown preview).
  * Each step is one request at one slot of the shared rate budget.
  */
 export function cancellationKind(onSettled: (event: CancellationSettled) => void): OutboxKind<ClaimedCancellation> {
@@ -42,20 +68,26 @@ export function cancellationKind(onSettled: (event: CancellationSettled) => void
       }
       // The booking's XCover id (known once booked: only then is a cancellation due).
       const bookings = await db.execute(
-        `SELECT id, booking_id FROM xcover_booking WHERE id IN (${rows.map(() => "?").join(",")})`,
+        `SELECT id, booking_id, quotes FROM xcover_booking WHERE id IN (${rows.map(() => "?").join(",")})`,
         rows.map((r) => r.booking_row_id)
       )
-      const bookingIds = new Map(bookings.map((b) => [String(b.id), b.booking_id === null ? null : String(b.booking_id)]))
-      return rows.map((r) => ({
+      const byRow = new Map(bookings.map((b) => [String(b.id), b]))
+      return rows.map((r) => {
+        const booking = byRow.get(String(r.booking_row_id))
+        const quotes = Array.isArray(booking?.quotes) ? (booking.quotes as { id?: unknown }[]) : []
+        return {
         id: r.id,
         subject: String(r.offer_id),
         orderId: String(r.order_id),
         bookingRowId: String(r.booking_row_id),
-        bookingId: bookingIds.get(String(r.booking_row_id)) ?? null,
+        bookingId: booking?.booking_id ? String(booking.booking_id) : null,
+        quoteIds: quotes.flatMap((q) => (typeof q.id === "string" ? [q.id] : [])),
+        reason: String(r.reason),
         cancellationId: r.cancellation_id === null ? null : String(r.cancellation_id),
         leaseToken: input.leaseToken,
         deadline: r.deadline,
-      }))
+        }
+      })
     },
 
     startSend: (db, op, leaseMs) => startRowSend(db, CANCELLATIONS, op, leaseMs),
@@ -64,21 +96,29 @@ export function cancellationKind(onSettled: (event: CancellationSettled) => void
       if (!op.bookingId) {
         return { outcome: { kind: "rejected", status: null, type: "not_booked", message: "the booking has no XCover booking id", retryAfterMs: null }, body: null }
       }
-      return op.cancellationId
-        ? client.confirmCancellation(settings, op.bookingId, op.cancellationId)
-        : client.cancelBooking(settings, op.bookingId, { preview: true })
+      if (!op.cancellationId) {
+        return client.cancelBooking(settings, op.bookingId, { preview: true, quotes: cancelQuotes(op.quoteIds, op.reason) })
+      }
+      const answer = await client.confirmCancellation(settings, op.bookingId, op.cancellationId)
+      if (answer.outcome.kind !== "rejected" || alreadyCancelled(answer.outcome)) {
+        return answer
+      }
+      // Refused otherwise (an expired or unknown preview, say): XCover's booking tells whether it
+      // is cancelled all the same; if so, that answer settles it.
+      const read = await client.getBooking(settings, op.bookingId)
+      return read.outcome.kind === "done" && parseBooking(read.body)?.booking_status === "CANCELLED" ? read : answer
     },
 
     async complete(db, op, answer, next) {
       const { outcome, body } = answer
       const confirming = op.cancellationId !== null
-      if (alreadyCancelled(answer)) {
+      if (alreadyCancelled(outcome)) {
         // Cancelled already (our lost answer, or the customer through XCover's cancel link).
         return (await cancelled(db, op, null, outcome.status)) ? "done" : null
       }
       if (outcome.kind === "done") {
         const refund = parseRefund(body)
-        if (confirming || refund?.booking_status === "CANCELLED") {
+        if (confirming) {
           return (await cancelled(db, op, refund, outcome.status)) ? "done" : null
         }
         if (!refund?.cancellation_id) {

@@ -1,4 +1,5 @@
-import { describeOutcome } from "../client/outcome"
+import { record } from "../client/json"
+import { describeOutcome, resolveReplay } from "../client/outcome"
 import { completedStatus, type ClaimedOperation, type OutboxKind } from "./kind"
 import { claimRows, extendRowDeadlines, releaseRow, startRowSend, type LeasedTable } from "./leased-rows"
 
@@ -11,6 +12,11 @@ const OFFERS: LeasedTable = { table: "xcover_offer", deadlineBase: "declined_at"
  * opted_out | retrying | rejected | failed). A claim is a lease token and a lease time; the try
  * is counted only when the request really goes out (`startSend`).
  */
+function isErrorBody(body: unknown): boolean {
+  const b = record(body)
+  return !!b && ("type" in b || "message" in b || "errors" in b)
+}
+
 export const optOutKind: OutboxKind<ClaimedOptOut> = {
   name: "opt-out",
 
@@ -28,7 +34,10 @@ export const optOutKind: OutboxKind<ClaimedOptOut> = {
   startSend: (db, op, leaseMs) => startRowSend(db, OFFERS, op, leaseMs),
 
   async send(client, settings, op) {
-    return { outcome: await client.optOut({ settings, offerId: op.subject, idempotencyKey: op.idempotencyKey }), body: null }
+    const answer = await client.optOut({ settings, offerId: op.subject, idempotencyKey: op.idempotencyKey })
+    // A 409 replays the key's first answer: an empty one (a 204's) means opted out; an XCover
+    // error body means the first try was refused. Guess: no capture of a repeated opt-out key.
+    return resolveReplay(answer, (body) => !isErrorBody(body))
   },
 
   async complete(db, op, { outcome }, next) {

@@ -1,6 +1,7 @@
 import { MedusaError } from "@medusajs/framework/utils"
 import type { OfferSource, OfferStatus } from "../models/xcover-offer"
 import type { SqlExecutor } from "../sql"
+import { RENEW_SPENT_KEY_SQL } from "../ledger/idempotency-keys"
 
 /** One ledger row as the admin's opt-out log shows it. */
 export type OfferLogEntry = {
@@ -128,7 +129,7 @@ export async function requeueOffers(
   const rows = await db.execute(
     `UPDATE xcover_offer
      SET status = 'pending', next_attempt_at = now(), retry_deadline_at = now() + (? * interval '1 millisecond'),
-         lease_until = NULL, lease_token = NULL, completed_at = NULL, updated_at = now()
+         lease_until = NULL, lease_token = NULL, completed_at = NULL, updated_at = now(), ${RENEW_SPENT_KEY_SQL}
      WHERE ${sql} AND order_id IS NOT NULL
      RETURNING ${ENTRY_COLUMNS}`,
     [maxAgeMs, ...params]
