@@ -174,7 +174,12 @@ medusaIntegrationTestRunner({
       const confirms = standIn.confirmsFor(offer.offer_id)
       expect(confirms.map((r) => r.answer)).toEqual([422, 200])
       expect(confirms[1].body).toMatchObject({ policyholder: { phone: "+49 30 1234567", first_name: "Ada" } })
-      expect(new Set(confirms.map((r) => r.idempotencyKey)).size).toBe(1)
+      // XCover keeps a key's first answer, the refusal too, and replays it (409) to the same key:
+      // the retry after a refusal sends a new key, and books once.
+      expect(new Set(confirms.map((r) => r.idempotencyKey)).size).toBe(2)
+      expect(standIn.bookings.size).toBe(1)
+      const { data } = await api.get(`/store/orders/${orderId}/xcover-policies`, store)
+      expect(data.xcover_policies).toEqual([expect.objectContaining({ status: "confirmed", policy_number: standIn.bookingFor(offer.offer_id)!.id })])
     })
 
     it("books, and flags, a total that differs from what the order charged", async () => {

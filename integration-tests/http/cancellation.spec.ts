@@ -61,10 +61,11 @@ medusaIntegrationTestRunner({
       expect(after.cancellation).toMatchObject({ status: "cancelled", reason: "order_canceled" })
       expect(standIn.cancellationsFor(offer.offer_id)).toHaveLength(1)
       // The two steps: a preview, then the confirmation of that cancellation id.
-      expect(standIn.requestsFor(offer.offer_id).filter((r) => r.route === "cancel" || r.route === "confirm_cancellation").map((r) => r.route)).toEqual([
-        "cancel",
-        "confirm_cancellation",
-      ])
+      // XCover's preview says CANCELLED (what the booking would be): only the confirmation cancels.
+      const steps = standIn.requestsFor(offer.offer_id).filter((r) => r.route === "cancel" || r.route === "confirm_cancellation")
+      expect(steps.map((r) => r.route)).toEqual(["cancel", "confirm_cancellation"])
+      expect(steps[0].body).toEqual({ preview: true, quotes: [{ id: offer.quotes[0].id, reason_for_cancellation: "Order cancelled in the store" }] })
+      expect(standIn.bookingFor(offer.offer_id)?.status).toBe("CANCELLED")
       await eventually(() => expect(cancelled).toEqual([expect.objectContaining({ order_id: orderId, booking_id: booking.booking_id, total_refund: after.total_refund })]))
 
       // order.canceled again (a redelivery): nothing more goes to XCover.
