@@ -16,7 +16,11 @@ module.exports = {
     {
       ...common,
       displayName: "unit",
-      testMatch: ["<rootDir>/src/**/__tests__/**/*.unit.spec.ts", "<rootDir>/integration-tests/unit/**/*.spec.ts"],
+      testMatch: [
+        "<rootDir>/src/**/__tests__/**/*.unit.spec.ts",
+        "<rootDir>/integration-tests/unit/**/*.spec.ts",
+        "<rootDir>/integration-tests/xcover-contract/**/*.spec.ts",
+      ],
     },
     {
       ...common,

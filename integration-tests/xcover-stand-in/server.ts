@@ -4,28 +4,51 @@ import { request as httpsRequest } from "node:https"
 import type { AddressInfo, Socket } from "node:net"
 
 /**
- * A local stand-in for XCover's Offers API: opt-out (`POST {prefix}/partners/{partner}/offers/{offer}/opt_out/`)
- * and Create Offer (`POST {prefix}/partners/{partner}/offers/?include_content=true`). It checks
- * every request exactly as `shared/xcover-api.md` documents it, independently of the plugin's own
+ * A local stand-in for XCover's Offers API, under `{prefix}/partners/{partner}/`: Create Offer
+ * (`POST offers/`), opt-out (`POST offers/{offer}/opt_out/`), Confirm Offer
+ * (`POST offers/{offer}/confirm/`), Get Booking (`GET bookings/{booking}/`), Cancel Booking
+ * (`POST bookings/{booking}/cancel`, with or without the trailing slash) and Confirm Cancellation
+ * (`POST bookings/{booking}/confirm_cancellation/{cancellation}/`). It checks every request's
+ * signature exactly as `shared/xcover-api.md` documents it, independently of the plugin's own
  * signing code, and can be scripted. Mock at the network edge: the plugin talks real HTTP to it.
+ *
+ * Where its answers come from. The live sandbox captures in `../xcover-contract/captures/` (named
+ * below) win over the notes; `../xcover-contract/stand-in-contract.spec.ts` replays every one of
+ * them against this stand-in. Each behaviour's comment names its capture, or says "guess".
+ *
+ * From captures:
+ * - Create Offer: 200 with `content` whether the query is empty (market-*), `include_content=true`
+ *   or `include_content=true&extra_fields=...` (extra-fields-test); no `status` fields; country and
+ *   currency are not validated (err-bad-country, err-bad-currency); extra `context.product` fields
+ *   are taken (sku-category-test); `{}` is refused 422 with `non_field_errors` (err-empty-body); an
+ *   unpriceable product 422 `offer_quote_generation_failed` (err-missing-field); malformed JSON 400
+ *   (err-malformed); a bad signature 403 (err-bad-signature).
+ * - Confirm Offer: the booking (confirm-first, confirm-stale-2day, app-confirm-offer); a second
+ *   confirm without a key 422 "Booking already exists ..." in `errors` (confirm-repeat); a repeated
+ *   key 409 with the first answer (idempotency-key-first, -repeat); an unknown offer 404
+ *   (err-invalid-offer-id).
+ * - Cancel Booking: a preview answers the booking as it would be, CANCELLED, totals 0, with the
+ *   refund, `cancellation_id` and `confirm_before`, and changes nothing (cancel-preview,
+ *   cancel-twostep-preview); Confirm Cancellation and the one-step cancel answer it CANCELLED with
+ *   `cancellation_id` and `confirm_before` null (cancel-twostep-confirm, cancel-confirm-1,
+ *   cancel-cleanup-2, app-cancel-booking); a cancelled booking 422 "Status change not allowed ..."
+ *   in `errors` (cancel-repeat). Bodies as captured: `preview`, `quotes`, `refund_required`.
+ * - Opt-out: 204 without a body (opt-out-fresh).
+ *
+ * Guesses (no capture): what Get Booking shows after a cancellation; a refused confirm's key kept
+ * like a success's; 423 while a key's first request is processing; the 422s of other field checks
+ * (their field names and texts); partial cancellations refused; Get Booking's and Confirm
+ * Cancellation's 404s and an expired preview's 422; opt-out's 409 replay; the bodies of 423, 429
+ * and 5xx; other Create Offer queries 404; webhooks (`sendWebhook`).
  *
  * Create Offer quotes deterministic prices (`standInQuotePrice`) for two plans (`STAND_IN_PLANS`);
  * `refuseCover` and `setPlans` change what it offers, `createdOffers` remembers what it answered.
- *
- * Confirm Offer (`POST .../offers/{offer}/confirm/`) books a quote of an offer it created (or one
- * a test registered with `knowOffer`) with XCover's idempotency (409 with the same booking, 423
- * while the first request with that key is processing, 422 "Booking already exists" without the
- * key); Get Booking (`GET .../bookings/{booking}/`) reads one back. `bookings` keeps them;
- * `requirePhone`, `holdConfirms` and `bookedPriceDelta` change how it books.
- *
- * Cancel Booking (`POST .../bookings/{booking}/cancel`, with or without a trailing slash) either
- * previews (`{ "preview": true }`: the refund, a `cancellation_id` and `confirm_before`, nothing
- * changed) or cancels at once (`{}`); Confirm Cancellation
- * (`POST .../bookings/{booking}/confirm_cancellation/{cancellation}/`) carries out the latest
- * preview. A cancelled booking stays cancelled (422 on any later cancel). `setRefundRatio` changes
- * the refund, `cancellationsFor` counts the requests that cancelled, `cancelAtXcover` and
- * `updateBooking` change a booking without a request, and `sendWebhook` calls the store the way
- * XCover's webhooks do.
+ * Confirm Offer books a quote of an offer it created (or one a test registered with `knowOffer`);
+ * `bookings` keeps them; `requirePhone`, `holdConfirms` and `bookedPriceDelta` change how it
+ * books. Confirm Cancellation carries out the booking's latest preview. A cancelled booking stays
+ * cancelled. `setRefundRatio` changes the refund, `cancellationsFor` counts the requests that
+ * cancelled, `cancelAtXcover` and `updateBooking` change a booking without a request, and
+ * `sendWebhook` calls the store the way XCover's webhooks do.
  */
 
 export type Behaviour =
@@ -149,6 +172,10 @@ export type StandInBooking = {
   total_refund?: number
   /** Once cancelled: the same as `total_refund`. */
   refund_amount?: number
+  /** Once cancelled: null (cancel-confirm-1); a preview's answer carries its id instead. */
+  cancellation_id?: string | null
+  /** Once cancelled: null (cancel-confirm-1); a preview's answer carries its deadline instead. */
+  confirm_before?: string | null
 }
 
 export type StandInBookingQuote = {
@@ -164,10 +191,16 @@ export type StandInBookingQuote = {
   adjustment_fee?: number
 }
 
-/** A booking as Cancel Booking's preview answers it: unchanged, with the refund and how to confirm it. */
+/**
+ * A booking as Cancel Booking's preview answers it: as it would be once cancelled (CANCELLED,
+ * totals 0, the refund: cancel-preview), with the cancellation to confirm. The stored booking is
+ * unchanged.
+ */
 export type StandInCancellationPreview = StandInBooking & {
+  status: "CANCELLED"
   total_refund: number
   refund_amount: number
+  /** XCover's form: three groups of 5 mixed-case letters and digits, then `-CCL` (`BhYgC-mbRZe-Y53wL-CCL`). */
   cancellation_id: string
   /** ISO time, 24 h after the preview. */
   confirm_before: string
@@ -207,8 +240,14 @@ const DIGESTS: Record<string, string> = { "hmac-sha512": "sha512", "hmac-sha384"
 /** How long a cancellation preview can be confirmed. */
 const CANCELLATION_TTL_MS = 24 * 60 * 60 * 1000
 
+/** How long XCover keeps the first answer to an idempotency key (`shared/xcover-api.md`). */
+const IDEMPOTENCY_TTL_MS = 48 * 60 * 60 * 1000
+
 /** A previewed cancellation, waiting for Confirm Cancellation: the refund fixed at preview. */
 type PendingCancellation = { id: string; bookingId: string; confirmBefore: number; refunds: QuoteRefund[] }
+
+/** The first answer to an idempotency key, kept for its 409 replays. */
+type KeptAnswer = { status: number; body: unknown; at: number }
 
 export class XcoverStandIn {
   readonly received: ReceivedRequest[] = []
@@ -219,10 +258,11 @@ export class XcoverStandIn {
   /** Offers a test registered with `knowOffer` (Confirm Offer accepts them like created ones). */
   private readonly knownOffers = new Map<string, ConfirmableOffer>()
   /**
-   * Idempotency keys of confirms answered 200, and the booking each answered, as answered (a
-   * replay is the first answer, even once the booking was cancelled since).
+   * The first answer to each Confirm Offer idempotency key, as answered (a replay is that answer,
+   * even once the booking was cancelled since), and when (by the stand-in's clock): see
+   * `keepConfirmAnswer`.
    */
-  private readonly confirmedKeys = new Map<string, StandInBooking>()
+  private readonly confirmKeys = new Map<string, KeptAnswer>()
   /** Idempotency keys of confirms still being processed. */
   private readonly lockedKeys = new Set<string>()
   /** Answers to lose once the work is done (`bookThen`). */
@@ -380,7 +420,7 @@ export class XcoverStandIn {
     this.createdOffers.clear()
     this.bookings.clear()
     this.knownOffers.clear()
-    this.confirmedKeys.clear()
+    this.confirmKeys.clear()
     this.lockedKeys.clear()
     this.phoneRequired = false
     this.confirmHoldMs = 0
@@ -440,8 +480,9 @@ export class XcoverStandIn {
   }
 
   /**
-   * The customer cancelled through the booking's cancel link: the booking becomes CANCELLED (with
-   * the refund `setRefundRatio` gives) without any request, and a pending preview is dropped.
+   * The customer cancelled through the booking's cancel link: the booking becomes CANCELLED as a
+   * cancellation leaves it (totals 0, the refund `setRefundRatio` gives: see `cancelBooking`)
+   * without any request, and a pending preview is dropped.
    * Nothing if it is cancelled already; throws for a booking the stand-in does not have.
    */
   cancelAtXcover(bookingId: string): StandInBooking {
@@ -595,13 +636,15 @@ export class XcoverStandIn {
     if (route.route === "confirm_cancellation") {
       return this.confirmCancellation(req, res, record, route.bookingId, route.cancellationId, body)
     }
-    const bodyProblem = checkBody(req, body)
-    if (bodyProblem) {
-      return this.answer(res, record, 422, { type: "validation_error", message: bodyProblem }, bodyProblem)
+    // Opt-out's body: `{}` (opt-out-fresh) or empty; `partner_metadata` alone besides (shared/xcover-api.md).
+    const checked = readBodyFields(req, body, { allowEmpty: true, fields: ["partner_metadata"] })
+    if (!checked.ok) {
+      return this.answer(res, record, checked.status, checked.body, checked.reason)
     }
 
     const key = record.idempotencyKey
     if (key && this.answeredKeys.has(key)) {
+      // Guess: no capture of a repeated opt-out key; the plugin counts any 409 as opted out.
       return this.answer(res, record, 409, { type: "conflict", message: "Request already processed" }, "idempotent replay")
     }
 
@@ -643,9 +686,11 @@ export class XcoverStandIn {
 
   /** Create Offer, once signature and partner are checked. No idempotency, no per-offer scripts. */
   private createOffer(req: IncomingMessage, res: ServerResponse, record: ReceivedRequest, raw: string): void {
-    const checked = checkCreateOfferBody(req, raw)
+    // Guess: top-level fields other than these are refused (no capture sends one).
+    const read = readBodyFields(req, raw, { fields: ["customer", "partner", "context", "request"] })
+    const checked = read.ok ? checkCreateOfferFields(read.body) : read
     if (!checked.ok) {
-      return this.answer(res, record, checked.status, checked.body, checked.body.message)
+      return this.answer(res, record, checked.status, checked.body, checked.reason)
     }
     const body = checked.body
     const scripted = this.nextAnswers.length ? (this.nextAnswers.shift() as Behaviour) : null
@@ -665,27 +710,22 @@ export class XcoverStandIn {
     const retailValue = product.retail_value
     const quantity = product.quantity === undefined ? 1 : product.quantity
     if (typeof quantity !== "number" || !Number.isInteger(quantity) || quantity < 1) {
-      const message = "context.product.quantity must be a positive integer"
-      return this.answer(res, record, 422, { type: "validation_error", message, errors: { "context.product.quantity": [message] } }, message, headers)
+      // Guess: no capture of a bad quantity.
+      const bad = refused({ "context.product.quantity": ["Must be a positive integer."] })
+      return this.answer(res, record, bad.status, bad.body, bad.reason, headers)
     }
     const plans = STAND_IN_PLANS.filter((p) => !this.plans || this.plans.includes(p.productConfigId))
     const refusal =
       typeof retailValue !== "number" || !Number.isFinite(retailValue) || retailValue <= 0
-        ? "context.product.retail_value is not a positive number"
+        ? // err-missing-field (no retail_value); the same for one that is not a positive number is a guess.
+          "retail_value_base calculation failed. Expression: to_policy_currency(retail_value)"
         : typeof product.sku === "string" && this.refusedSkus.has(product.sku)
-          ? `cover refused for sku ${product.sku}`
+          ? `No cover available for sku ${product.sku}` // guess: refuseCover's reason
           : plans.length === 0
-            ? "no plans enabled (setPlans)"
+            ? "No product available for this context" // guess: setPlans([])
             : null
     if (refusal || typeof retailValue !== "number") {
-      return this.answer(
-        res,
-        record,
-        422,
-        { type: "validation_error", message: "Failed to generate offer quotes", code: "offer_quote_generation_failed", errors: {} },
-        refusal,
-        headers
-      )
+      return this.answer(res, record, 422, quoteGenerationFailed(refusal ?? "", plans.length), refusal, headers)
     }
 
     const { currency, language, country } = body.customer
@@ -699,14 +739,13 @@ export class XcoverStandIn {
     }
     this.createdOffers.set(offer.id, offer)
     record.createdOfferId = offer.id
+    // The offer as market-* answer it (no `status` fields), `content` whatever the query.
     const answer = {
       id: offer.id,
-      status: "RECEIVED",
       currency,
       products: quotes.map((q) => ({
         id: q.id,
         product_config_id: q.plan.productConfigId,
-        status: "RECEIVED",
         details: {
           pds_url: `https://www.xcover.com/en/pds/${q.id}`,
           finance: { price: { total_amount: q.price, total_amount_formatted: format(q.price) } },
@@ -719,7 +758,7 @@ export class XcoverStandIn {
         negative_cta: "No thanks",
         disclaimer: "Cover is provided by XCover, a Cover Genius company, under the terms of the PDS.",
         extras: { terms: "See the PDS" },
-        products: quotes.map((q) => ({ id: q.id, title: q.plan.title, description: q.plan.description })),
+        products: quotes.map((q) => ({ id: q.id, product_config_id: q.plan.productConfigId, title: q.plan.title, description: q.plan.description })),
       },
       errors: {},
     }
@@ -728,25 +767,34 @@ export class XcoverStandIn {
   }
 
   /**
-   * Confirm Offer, once signature and partner are checked: the body's shape, then the key
-   * (409 with its booking, 423 while its first request is processing), then scripted faults
-   * (which book nothing, `bookThen` apart), then, holding the key, the offer, its quotes, the
-   * policyholder and an earlier booking, and the booking.
+   * Confirm Offer, once signature and partner are checked: the key (409 with its first answer,
+   * 423 while its first request is processing), the body's shape, then scripted faults (which
+   * book nothing, `bookThen` apart), then, holding the key, the offer, its quotes, the
+   * policyholder and an earlier booking, and the booking. Every answer the key's request got is
+   * kept for its repeats (`keepConfirmAnswer`).
    */
   private async confirm(req: IncomingMessage, res: ServerResponse, record: ReceivedRequest, offerId: string, raw: string): Promise<void> {
-    const checked = checkConfirmBody(req, raw)
-    if (!checked.ok) {
-      return this.answer(res, record, checked.status, checked.body, checked.body.message)
-    }
     const key = record.idempotencyKey
-    const replayed = key ? this.confirmedKeys.get(key) : undefined
-    if (replayed !== undefined) {
-      return this.answer(res, record, 409, replayed, "idempotent replay")
+    const kept = key ? this.keptConfirmAnswer(key) : undefined
+    if (kept) {
+      // idempotency-key-repeat: 409 with the first answer (a booking there; a refusal's body for a refused key).
+      return this.answer(res, record, 409, kept.body, "idempotent replay")
     }
     if (key && this.lockedKeys.has(key)) {
+      // Guess: shared/xcover-api.md's 423, its body never captured.
       return this.answer(res, record, 423, { type: "locked", message: "A request with this idempotency key is still processing" }, "idempotency key locked")
     }
+    const reply = (status: number, body: unknown, reason: string | null, headers?: Record<string, string>): void => {
+      if (key) {
+        this.keepConfirmAnswer(key, status, body)
+      }
+      return this.answer(res, record, status, body, reason, headers)
+    }
 
+    const checked = readBodyFields(req, raw, { fields: ["quotes", "policyholder", "partner_transaction_id"] })
+    if (!checked.ok) {
+      return reply(checked.status, checked.body, checked.reason)
+    }
     const queue = this.nextAnswers.length ? this.nextAnswers : this.scripts.get(offerId)
     const scripted = queue?.length ? (queue.shift() as Behaviour) : null
     if (scripted && this.hangOrReset(req, res, record, scripted)) {
@@ -757,7 +805,7 @@ export class XcoverStandIn {
     }
     if (scripted && "status" in scripted && (scripted.body !== undefined || scripted.status < 200 || scripted.status >= 300)) {
       const errorBody = scripted.body ?? (scripted.status === 204 ? undefined : defaultErrorBody(scripted.status))
-      return this.answer(res, record, scripted.status, errorBody, null, scripted.headers)
+      return reply(scripted.status, errorBody, null, scripted.headers)
     }
     const headers = scripted && "status" in scripted ? scripted.headers : undefined
     const status = scripted && "status" in scripted ? scripted.status : 200
@@ -775,22 +823,20 @@ export class XcoverStandIn {
       }
       const offer = this.createdOffers.get(offerId) ?? this.knownOffers.get(offerId)
       if (!offer) {
-        return this.answer(res, record, 404, { type: "api_error", message: "Quote package does not exist" }, "unknown offer", headers)
+        // err-invalid-offer-id.
+        return reply(404, { type: "api_error", message: "Quote package does not exist" }, "unknown offer", headers)
       }
       const fields = this.checkConfirmFields(checked.body, offerId, offer)
       if (!fields.ok) {
-        return this.answer(res, record, 422, fields.body, fields.body.message, headers)
+        return reply(fields.status, fields.body, fields.reason, headers)
       }
       const existing = this.bookingFor(offerId)
       if (existing) {
-        const message = `Booking already exists for fast_quote_id ${offerId}. INS number: ${existing.id}`
-        return this.answer(res, record, 422, { type: "validation_error", message }, message, headers)
+        // confirm-repeat: a second confirm without the first one's key.
+        const exists = refused([`Booking already exists for fast_quote_id ${offerId}. INS number: ${existing.id}`])
+        return reply(exists.status, exists.body, exists.reason, headers)
       }
-      const booking = this.book(offerId, offer, fields.quotes, checked.body)
-      if (key) {
-        this.confirmedKeys.set(key, structuredClone(booking))
-      }
-      return this.answer(res, record, status, booking, null, headers)
+      return reply(status, this.book(offerId, offer, fields.quotes, checked.body), null, headers)
     } finally {
       if (key && generation === this.generation) {
         this.lockedKeys.delete(key)
@@ -798,12 +844,32 @@ export class XcoverStandIn {
     }
   }
 
-  /** The confirm body's quotes and policyholder, as XCover's validation would take them. */
-  private checkConfirmFields(
-    body: ConfirmBody,
-    offerId: string,
-    offer: ConfirmableOffer
-  ): { ok: true; quotes: ConfirmableOffer["quotes"] } | { ok: false; body: ValidationError } {
+  /** The kept first answer to this confirm key, unless none or older than 48 h. */
+  private keptConfirmAnswer(key: string): KeptAnswer | undefined {
+    const kept = this.confirmKeys.get(key)
+    return kept && Date.now() + this.clockOffsetMs - kept.at <= IDEMPOTENCY_TTL_MS ? kept : undefined
+  }
+
+  /**
+   * Keeps a confirm's answer for its key's repeats, a copy as answered (idempotency-key-first,
+   * -repeat; shared/xcover-api.md: the FIRST answer, 48 h). Guess beyond the captured success:
+   * every answer the confirm itself gave is kept, 2xx and its 4xx refusals (a malformed body, an
+   * unknown offer, a field, a booking that exists, a scripted 4xx); not 401/403 (XCover never got
+   * as far as the key), 409, 423, 429, 5xx, hangs or resets (faults: the request may be retried).
+   */
+  private keepConfirmAnswer(key: string, status: number, body: unknown): void {
+    const refusal = status >= 400 && status < 500 && ![401, 403, 409, 423, 429].includes(status)
+    if ((status >= 200 && status < 300) || refusal) {
+      this.confirmKeys.set(key, { status, body: structuredClone(body), at: Date.now() + this.clockOffsetMs })
+    }
+  }
+
+  /**
+   * The confirm body's quotes and policyholder, as XCover's validation would take them. Guess:
+   * refused 422 in XCover's shape with `errors` by field (`quotes[0].id`, `policyholder.phone`);
+   * no capture of these.
+   */
+  private checkConfirmFields(body: ConfirmBody, offerId: string, offer: ConfirmableOffer): { ok: true; quotes: ConfirmableOffer["quotes"] } | Refused {
     const errors: Record<string, string[]> = {}
     const quotes: ConfirmableOffer["quotes"] = []
     if (body.quotes === undefined) {
@@ -847,18 +913,14 @@ export class XcoverStandIn {
     if (ref !== undefined && ref !== null && typeof ref !== "string") {
       errors.partner_transaction_id = ["Not a valid string."]
     }
-    const first = Object.entries(errors)[0]
-    if (first) {
-      return { ok: false, body: { type: "validation_error", message: `${first[0]}: ${first[1][0]}`, errors } }
-    }
-    return { ok: true, quotes }
+    return Object.keys(errors).length ? refused(errors) : { ok: true, quotes }
   }
 
   /** Records and returns the booking of these quotes of the offer. */
   private book(offerId: string, offer: ConfirmableOffer, quotes: ConfirmableOffer["quotes"], body: ConfirmBody): StandInBooking {
     let id: string
     do {
-      id = `${randomCode(5)}-${randomCode(5)}-INS`
+      id = randomCode(2, UPPER_CODE_CHARS, "INS")
     } while (this.bookings.has(id))
     const token = randomBytes(16).toString("hex")
     const totalPrice = round2(quotes.reduce((sum, q) => sum + q.price, 0) + this.priceDelta)
@@ -916,46 +978,43 @@ export class XcoverStandIn {
   }
 
   /**
-   * Cancel Booking, once signature and partner are checked: the body (`{ "preview": true }` or
-   * `{}`; an empty body is `{}`), then scripted faults (which change nothing, `bookThen` apart),
-   * then the booking (404, 422 when cancelled already), then the preview or the cancellation.
+   * Cancel Booking, once signature and partner are checked: the body (`preview`, `quotes`,
+   * `refund_required`; an empty body is `{}`), then the steps of `cancellableBooking`, then the
+   * quotes named, then the preview or the cancellation.
    */
   private cancel(req: IncomingMessage, res: ServerResponse, record: ReceivedRequest, bookingId: string, raw: string): void {
-    const checked = checkCancelBody(req, raw, ["preview"])
+    const read = readBodyFields(req, raw, { allowEmpty: true, fields: ["preview", "quotes", "refund_required"] })
+    const checked = read.ok ? checkCancelFields(read.body) : read
     if (!checked.ok) {
-      return this.answer(res, record, checked.status, checked.body, checked.body.message)
+      return this.answer(res, record, checked.status, checked.body, checked.reason)
     }
-    if (checked.body.preview !== undefined && typeof checked.body.preview !== "boolean") {
-      const message = "preview: Must be a valid boolean."
-      return this.answer(res, record, 422, { type: "validation_error", message, errors: { preview: ["Must be a valid boolean."] } }, message)
-    }
-    const scripted = this.scriptedCancel(req, res, record)
-    if (!scripted.go) {
+    const found = this.cancellableBooking(req, res, record, bookingId)
+    if (!found) {
       return
     }
-    const booking = this.bookings.get(bookingId)
-    if (!booking) {
-      return this.answer(res, record, 404, { type: "api_error", message: "Booking does not exist" }, "unknown booking", scripted.headers)
-    }
-    if (booking.status === "CANCELLED") {
-      return this.answer(res, record, 422, ALREADY_CANCELLED, "booking already cancelled", scripted.headers)
+    const { booking, scripted } = found
+    const badQuotes = checkCancelQuotes(booking, checked.quoteIds)
+    if (badQuotes) {
+      return this.answer(res, record, badQuotes.status, badQuotes.body, badQuotes.reason, scripted.headers)
     }
     const refunds = this.refundsFor(booking)
-    if (checked.body.preview === true) {
+    if (checked.preview) {
+      // cancel-preview, cancel-twostep-preview: the booking as it would be; nothing changes (Get Booking still says CONFIRMED).
       const cancellation: PendingCancellation = {
-        id: randomUUID(),
+        id: randomCode(3, MIXED_CODE_CHARS, "CCL"),
         bookingId,
         confirmBefore: Date.now() + this.clockOffsetMs + CANCELLATION_TTL_MS,
         refunds,
       }
       this.pendingCancellations.set(bookingId, cancellation)
       const preview: StandInCancellationPreview = {
-        ...withRefunds(booking, refunds, false),
+        ...cancelledView(booking, refunds),
         cancellation_id: cancellation.id,
         confirm_before: new Date(cancellation.confirmBefore).toISOString(),
       }
       return this.answer(res, record, scripted.status, preview, null, scripted.headers)
     }
+    // cancel-confirm-1, cancel-cleanup-2: cancelled at once.
     this.cancelBooking(booking, refunds)
     record.cancelled = true
     return this.answer(res, record, scripted.status, booking, null, scripted.headers)
@@ -963,9 +1022,9 @@ export class XcoverStandIn {
 
   /**
    * Confirm Cancellation, once signature and partner are checked: the body (`{}`, or empty), then
-   * scripted faults, then the booking (404, 422 when cancelled already), then the cancellation
-   * (404 unless it is the booking's latest preview; 422 once its `confirm_before` has passed),
-   * then the cancellation with the refund of the preview.
+   * the steps of `cancellableBooking`, then the cancellation (guess: 404 unless it is the
+   * booking's latest preview; 422 once its `confirm_before` has passed), then the cancellation
+   * with the refund of the preview (cancel-twostep-confirm).
    */
   private confirmCancellation(
     req: IncomingMessage,
@@ -975,33 +1034,55 @@ export class XcoverStandIn {
     cancellationId: string,
     raw: string
   ): void {
-    const checked = checkCancelBody(req, raw, [])
+    const checked = readBodyFields(req, raw, { allowEmpty: true, fields: [] })
     if (!checked.ok) {
-      return this.answer(res, record, checked.status, checked.body, checked.body.message)
+      return this.answer(res, record, checked.status, checked.body, checked.reason)
     }
-    const scripted = this.scriptedCancel(req, res, record)
-    if (!scripted.go) {
+    const found = this.cancellableBooking(req, res, record, bookingId)
+    if (!found) {
       return
     }
-    const booking = this.bookings.get(bookingId)
-    if (!booking) {
-      return this.answer(res, record, 404, { type: "api_error", message: "Booking does not exist" }, "unknown booking", scripted.headers)
-    }
-    if (booking.status === "CANCELLED") {
-      return this.answer(res, record, 422, ALREADY_CANCELLED, "booking already cancelled", scripted.headers)
-    }
+    const { booking, scripted } = found
     const pending = this.pendingCancellations.get(bookingId)
     if (!pending || pending.id !== cancellationId) {
       const reason = pending ? "not the booking's latest cancellation preview" : "no cancellation previewed for this booking"
       return this.answer(res, record, 404, { type: "api_error", message: "Cancellation does not exist" }, reason, scripted.headers)
     }
     if (Date.now() + this.clockOffsetMs > pending.confirmBefore) {
-      const message = "Cancellation has expired, request a new cancellation preview"
-      return this.answer(res, record, 422, { type: "validation_error", message }, "cancellation preview expired", scripted.headers)
+      const expired = refused(["Cancellation has expired, request a new cancellation preview"])
+      return this.answer(res, record, expired.status, expired.body, expired.reason, scripted.headers)
     }
     this.cancelBooking(booking, pending.refunds)
     record.cancelled = true
     return this.answer(res, record, scripted.status, booking, null, scripted.headers)
+  }
+
+  /**
+   * The steps both cancel routes share after their body: scripted faults (which change nothing,
+   * `bookThen` apart), then the booking (guess: 404 when unknown), refused 422 when it is
+   * cancelled already (cancel-repeat). Null when answered here.
+   */
+  private cancellableBooking(
+    req: IncomingMessage,
+    res: ServerResponse,
+    record: ReceivedRequest,
+    bookingId: string
+  ): { booking: StandInBooking; scripted: { status: number; headers: Record<string, string> | undefined } } | null {
+    const scripted = this.scriptedCancel(req, res, record)
+    if (!scripted.go) {
+      return null
+    }
+    const booking = this.bookings.get(bookingId)
+    if (!booking) {
+      this.answer(res, record, 404, { type: "api_error", message: "Booking does not exist" }, "unknown booking", scripted.headers)
+      return null
+    }
+    if (booking.status === "CANCELLED") {
+      const again = refused([ALREADY_CANCELLED])
+      this.answer(res, record, again.status, again.body, "booking already cancelled", scripted.headers)
+      return null
+    }
+    return { booking, scripted }
   }
 
   /**
@@ -1038,13 +1119,15 @@ export class XcoverStandIn {
     })
   }
 
-  /** Makes the stored booking CANCELLED, in place, with these refunds; drops its pending preview. */
+  /**
+   * Makes the stored booking what the cancellation answers, in place, with these refunds
+   * (cancel-confirm-1: CANCELLED, totals 0, the refund, `cancellation_id` and `confirm_before`
+   * null); drops its pending preview. Guess: Get Booking (and a webhook's payload) shows it so
+   * from then on, as XCover's booking answers share one form; no capture reads a booking back
+   * after a cancellation.
+   */
   private cancelBooking(booking: StandInBooking, refunds: QuoteRefund[]): void {
-    const cancelled = withRefunds(booking, refunds, true)
-    booking.status = "CANCELLED"
-    booking.quotes = cancelled.quotes
-    booking.total_refund = cancelled.total_refund
-    booking.refund_amount = cancelled.refund_amount
+    Object.assign(booking, cancelledView(booking, refunds), { cancellation_id: null, confirm_before: null })
     this.pendingCancellations.delete(booking.id)
   }
 
@@ -1078,10 +1161,13 @@ export class XcoverStandIn {
     }
     const create = new RegExp(`^${prefix}/partners/([^/]+)/offers/$`).exec(path)
     if (create) {
-      // The one path that takes a query string, and it must ask for the content.
-      const query = q < 0 ? "" : url.slice(q + 1)
-      if (query !== "include_content=true") {
-        return { ok: false, status: 404, reason: "create offer requires the query string include_content=true (and nothing else)" }
+      // The one path that takes a query string: none (market-*), `include_content=true`, and
+      // `extra_fields=...` beside it (extra-fields-test). Guess: any other query is a 404.
+      const query = new URLSearchParams(q < 0 ? "" : url.slice(q + 1))
+      const keys = [...query.keys()]
+      const known = keys.every((k) => k === "include_content" || k === "extra_fields") && new Set(keys).size === keys.length
+      if (!known || (query.has("include_content") && query.get("include_content") !== "true")) {
+        return { ok: false, status: 404, reason: "create offer takes no query but include_content=true and extra_fields" }
       }
       return { ok: true, route: "create_offer", partnerCode: decodeURIComponent(create[1]), offerId: null }
     }
@@ -1211,26 +1297,6 @@ function readBody(req: IncomingMessage): Promise<string> {
   })
 }
 
-function checkBody(req: IncomingMessage, body: string): string | null {
-  if (!body) {
-    return null
-  }
-  if (!(header(req, "content-type") ?? "").startsWith("application/json")) {
-    return "body must be application/json"
-  }
-  let parsed: unknown
-  try {
-    parsed = JSON.parse(body)
-  } catch {
-    return "body is not JSON"
-  }
-  if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) {
-    return "body must be a JSON object"
-  }
-  const unknown = Object.keys(parsed).filter((k) => k !== "partner_metadata")
-  return unknown.length ? `unknown fields: ${unknown.join(", ")}` : null
-}
-
 function parseJson(body: string): unknown {
   if (!body) {
     return null
@@ -1246,108 +1312,210 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return !!v && typeof v === "object" && !Array.isArray(v)
 }
 
+/** XCover's JSON error body: `type` and `message`, and for a refusal its reasons in `errors`. */
+export type StandInErrorBody = {
+  type: string
+  message: string
+  code?: string
+  error_id?: string
+  errors?: string[] | Record<string, unknown>
+}
+
+/** A request the stand-in refuses: the status, XCover's body, and the reason `received` keeps. */
+type Refused = { ok: false; status: number; body: StandInErrorBody; reason: string }
+
+/**
+ * XCover's `message` of a 422 refusal; what happened is in `errors` (captured: confirm-repeat,
+ * cancel-repeat, err-empty-body).
+ */
+const API_ERROR_MESSAGE = "An API error occurred."
+
+/**
+ * A 422 `validation_error` in XCover's shape: the reasons as an array of strings (confirm-repeat,
+ * cancel-repeat) or as an object of field → messages (err-empty-body: `non_field_errors`).
+ */
+function refused(errors: string[] | Record<string, string[]>): Refused {
+  const reason = Array.isArray(errors) ? errors[0] : Object.entries(errors).map(([field, messages]) => `${field}: ${messages[0]}`)[0]
+  return { ok: false, status: 422, body: { type: "validation_error", message: API_ERROR_MESSAGE, errors }, reason }
+}
+
+/** Cancelling a cancelled booking, on either cancel route (cancel-repeat). */
+const ALREADY_CANCELLED = "Status change not allowed for QuotePackage in status CANCELLED"
+
 type CreateOfferBody = {
   customer: { currency: string; language: string; country: string }
   context: Record<string, unknown> & { product?: unknown }
-  partner?: Record<string, unknown>
+  partner: Record<string, unknown>
   request?: unknown
 }
-
-type ValidationError = { type: string; message: string; errors: Record<string, string[]> }
 
 type ConfirmBody = { quotes?: unknown; policyholder?: unknown; partner_transaction_id?: unknown }
 
 /**
- * Confirm Offer's body, before the key is looked at: 400 when it is not JSON, 422
- * `validation_error` when it is not a JSON object or has unknown top-level fields. Its fields are
- * checked later (`checkConfirmFields`), against the offer.
+ * A request body as a JSON object. Malformed JSON is refused 400 `validation_error` with
+ * "JSON parse error - <detail>" (err-malformed). Guesses, each a 422 in XCover's shape: an empty
+ * body (unless `allowEmpty`, which takes it as `{}`), a Content-Type other than JSON, JSON that
+ * is not an object, and with `fields` any other top-level field.
  */
-function checkConfirmBody(req: IncomingMessage, raw: string): { ok: true; body: ConfirmBody } | { ok: false; status: number; body: ValidationError } {
-  const invalid = (errors: Record<string, string[]>) => {
-    const [field, [first]] = Object.entries(errors)[0]
-    return { ok: false as const, status: 422, body: { type: "validation_error", message: `${field}: ${first}`, errors } }
-  }
+function readBodyFields(
+  req: IncomingMessage,
+  raw: string,
+  opts: { allowEmpty?: boolean; fields?: string[] }
+): { ok: true; body: Record<string, unknown> } | Refused {
   if (!raw) {
-    return invalid({ body: ["A JSON body is required."] })
+    return opts.allowEmpty ? { ok: true, body: {} } : refused({ non_field_errors: ["A JSON body is required."] })
   }
   if (!(header(req, "content-type") ?? "").startsWith("application/json")) {
-    return invalid({ body: ["Content-Type must be application/json."] })
+    return refused({ non_field_errors: ["Content-Type must be application/json."] })
   }
   let parsed: unknown
   try {
     parsed = JSON.parse(raw)
-  } catch {
-    return { ok: false, status: 400, body: { type: "parse_error", message: "JSON parse error", errors: {} } }
+  } catch (e) {
+    const message = `JSON parse error - ${e instanceof Error ? e.message : String(e)}`
+    return { ok: false, status: 400, body: { type: "validation_error", message }, reason: message }
   }
   if (!isObject(parsed)) {
-    return invalid({ body: ["Must be a JSON object."] })
+    return refused({ non_field_errors: [`${JSON.stringify(parsed)} is not of type 'object'`] })
   }
-  const errors: Record<string, string[]> = {}
-  for (const k of Object.keys(parsed)) {
-    if (!["quotes", "policyholder", "partner_transaction_id"].includes(k)) {
-      errors[k] = ["Unknown field."]
+  const unknown = opts.fields ? Object.keys(parsed).filter((k) => !opts.fields?.includes(k)) : []
+  return unknown.length ? refused(Object.fromEntries(unknown.map((k) => [k, ["Unknown field."]]))) : { ok: true, body: parsed }
+}
+
+/**
+ * Create Offer's body as XCover's schema checks it: `customer`, `partner` and `context` are
+ * required objects, each one missing named in `non_field_errors` (err-empty-body; `partner: {}`
+ * is fine: market-*). Not checked: the country and currency values (err-bad-country `XX` and
+ * err-bad-currency `JPY` were quoted), nor what `context` holds beyond the product's price and
+ * quantity (`sku`, `category`: sku-category-test). Guess: `customer`'s currency, language and
+ * country must be strings, refused with messages of the same form.
+ */
+function checkCreateOfferFields(body: Record<string, unknown>): { ok: true; body: CreateOfferBody } | Refused {
+  const problems: string[] = []
+  const check = (holder: Record<string, unknown>, field: string, type: "object" | "string") => {
+    const v = holder[field]
+    if (v === undefined) {
+      problems.push(`'${field}' is a required property`)
+    } else if (type === "object" ? !isObject(v) : typeof v !== "string") {
+      problems.push(`${JSON.stringify(v)} is not of type '${type}'`)
     }
   }
-  return Object.keys(errors).length ? invalid(errors) : { ok: true, body: parsed }
+  for (const field of ["customer", "partner", "context"]) {
+    check(body, field, "object")
+  }
+  if (isObject(body.customer)) {
+    for (const field of ["currency", "language", "country"]) {
+      check(body.customer, field, "string")
+    }
+  }
+  return problems.length ? refused({ non_field_errors: problems }) : { ok: true, body: body as CreateOfferBody }
+}
+
+/**
+ * Create Offer's refusal when no quote can be priced (err-missing-field): 422 with
+ * `code: offer_quote_generation_failed`, an `error_id`, and in `errors` one `{ message, type }`
+ * per quote it tried (by index) beside `metadata`.
+ */
+function quoteGenerationFailed(reason: string, quotes: number): StandInErrorBody {
+  const errors: Record<string, unknown> = {}
+  for (let i = 0; i < Math.max(1, quotes); i++) {
+    errors[String(i)] = { message: reason, type: "quote_creation_failure" }
+  }
+  errors.metadata = { selected_offer_id: randomUUID() }
+  return {
+    type: "validation_error",
+    message: "Offer could not be created due to quote generation errors",
+    error_id: randomUUID(),
+    code: "offer_quote_generation_failed",
+    errors,
+  }
+}
+
+/**
+ * Cancel Booking's body, as the captured requests send it: `preview` (cancel-preview), `quotes`
+ * of `{ id, reason_for_cancellation? }` and `refund_required` (cancel-confirm-1). `refund_required:
+ * false` still answers the refund (cancel-confirm-1), so the stand-in ignores it. Guess: other
+ * fields and values of the wrong type are refused 422 by field.
+ */
+function checkCancelFields(body: Record<string, unknown>): { ok: true; preview: boolean; quoteIds: string[] | null } | Refused {
+  const errors: Record<string, string[]> = {}
+  for (const field of ["preview", "refund_required"]) {
+    if (body[field] !== undefined && typeof body[field] !== "boolean") {
+      errors[field] = ["Must be a valid boolean."]
+    }
+  }
+  let quoteIds: string[] | null = null
+  if (body.quotes !== undefined) {
+    if (!Array.isArray(body.quotes)) {
+      errors.quotes = ["Expected a list of items."]
+    } else {
+      quoteIds = []
+      body.quotes.forEach((q: unknown, i: number) => {
+        const quote = isObject(q) ? q : {}
+        if (typeof quote.id !== "string" || !quote.id) {
+          errors[`quotes[${i}].id`] = ["This field is required."]
+        } else {
+          quoteIds?.push(quote.id)
+        }
+        if (quote.reason_for_cancellation !== undefined && typeof quote.reason_for_cancellation !== "string") {
+          errors[`quotes[${i}].reason_for_cancellation`] = ["Not a valid string."]
+        }
+      })
+    }
+  }
+  return Object.keys(errors).length ? refused(errors) : { ok: true, preview: body.preview === true, quoteIds }
+}
+
+/**
+ * Guess: the quotes a cancel names must be the booking's, each once, and all of them (the
+ * stand-in does not model a partial cancellation; no capture has one). Null when they are, or
+ * none are named (the whole booking).
+ */
+function checkCancelQuotes(booking: StandInBooking, quoteIds: string[] | null): Refused | null {
+  if (quoteIds === null) {
+    return null
+  }
+  const unknown = quoteIds.filter((id) => !booking.quotes.some((q) => q.id === id))
+  if (unknown.length) {
+    return refused({ quotes: unknown.map((id) => `Quote ${id} is not part of booking ${booking.id}.`) })
+  }
+  if (new Set(quoteIds).size !== quoteIds.length) {
+    return refused({ quotes: ["A quote is given more than once."] })
+  }
+  if (quoteIds.length !== booking.quotes.length) {
+    return refused({ quotes: ["The stand-in cancels whole bookings only: name every quote of the booking, or none."] })
+  }
+  return null
 }
 
 function round2(n: number): number {
   return Math.round(n * 100) / 100
 }
 
-const ALREADY_CANCELLED = { type: "validation_error", message: "Status change not allowed for QuotePackage in status CANCELLED" }
-
 type QuoteRefund = { id: string; refund_value: number; adjustment_fee: number }
 
 /**
- * A copy of the booking with these refunds (a quote without one is refunded in full): cancelled
- * (status CANCELLED, its quotes too) or, for a preview, with its statuses as they are.
+ * The booking as a cancellation answers it, a copy (cancel-preview, cancel-confirm-1): CANCELLED,
+ * each quote CANCELLED with its `refund_value` and `adjustment_fee` (a quote without a refund
+ * given is refunded in full) and its `price` kept, the booking's `total_price`, `total_premium`
+ * and `total_tax` 0, the refund as `total_refund` and `refund_amount`.
  */
-function withRefunds(booking: StandInBooking, refunds: QuoteRefund[], cancel: boolean): StandInBooking & { total_refund: number; refund_amount: number } {
-  const copy = structuredClone(booking)
-  const quotes = copy.quotes.map((q) => {
+function cancelledView(booking: StandInBooking, refunds: QuoteRefund[]): StandInBooking & { status: "CANCELLED"; total_refund: number; refund_amount: number } {
+  const quotes = structuredClone(booking.quotes).map((q) => {
     const refund = refunds.find((r) => r.id === q.id) ?? { refund_value: q.price, adjustment_fee: 0 }
-    return { ...q, status: cancel ? ("CANCELLED" as const) : q.status, refund_value: refund.refund_value, adjustment_fee: refund.adjustment_fee }
+    return { ...q, status: "CANCELLED" as const, refund_value: refund.refund_value, adjustment_fee: refund.adjustment_fee }
   })
   const totalRefund = round2(quotes.reduce((sum, q) => sum + q.refund_value, 0))
-  return { ...copy, status: cancel ? "CANCELLED" : copy.status, quotes, total_refund: totalRefund, refund_amount: totalRefund }
-}
-
-/**
- * A cancel route's body: empty (taken as `{}`) or a JSON object with only these fields; 400 when
- * it is not JSON, 422 `validation_error` otherwise.
- */
-function checkCancelBody(
-  req: IncomingMessage,
-  raw: string,
-  fields: string[]
-): { ok: true; body: Record<string, unknown> } | { ok: false; status: number; body: ValidationError } {
-  const invalid = (errors: Record<string, string[]>) => {
-    const [field, [first]] = Object.entries(errors)[0]
-    return { ok: false as const, status: 422, body: { type: "validation_error", message: `${field}: ${first}`, errors } }
+  return {
+    ...structuredClone(booking),
+    status: "CANCELLED",
+    total_price: 0,
+    total_premium: 0,
+    total_tax: 0,
+    quotes,
+    total_refund: totalRefund,
+    refund_amount: totalRefund,
   }
-  if (!raw) {
-    return { ok: true, body: {} }
-  }
-  if (!(header(req, "content-type") ?? "").startsWith("application/json")) {
-    return invalid({ body: ["Content-Type must be application/json."] })
-  }
-  let parsed: unknown
-  try {
-    parsed = JSON.parse(raw)
-  } catch {
-    return { ok: false, status: 400, body: { type: "parse_error", message: "JSON parse error", errors: {} } }
-  }
-  if (!isObject(parsed)) {
-    return invalid({ body: ["Must be a JSON object."] })
-  }
-  const errors: Record<string, string[]> = {}
-  for (const k of Object.keys(parsed)) {
-    if (!fields.includes(k)) {
-      errors[k] = ["Unknown field."]
-    }
-  }
-  return Object.keys(errors).length ? invalid(errors) : { ok: true, body: parsed }
 }
 
 /** The signature with one base64 character changed (percent-escapes left whole). */
@@ -1362,73 +1530,13 @@ function tamperWith(signature: string): string {
   return `${signature}A`
 }
 
-const CODE_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+const UPPER_CODE_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+const MIXED_CODE_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 
-function randomCode(length: number): string {
-  let code = ""
-  for (let i = 0; i < length; i++) {
-    code += CODE_CHARS[randomInt(CODE_CHARS.length)]
-  }
-  return code
-}
-
-/**
- * Create Offer's body: 400 when it is not JSON, 422 `validation_error` with `errors` by field
- * (dotted paths, e.g. `customer.currency`) when its shape is wrong.
- */
-function checkCreateOfferBody(
-  req: IncomingMessage,
-  raw: string
-): { ok: true; body: CreateOfferBody } | { ok: false; status: number; body: ValidationError } {
-  const invalid = (errors: Record<string, string[]>) => {
-    const [field, [first]] = Object.entries(errors)[0]
-    return { ok: false as const, status: 422, body: { type: "validation_error", message: `${field}: ${first}`, errors } }
-  }
-  if (!raw) {
-    return invalid({ body: ["A JSON body is required."] })
-  }
-  if (!(header(req, "content-type") ?? "").startsWith("application/json")) {
-    return invalid({ body: ["Content-Type must be application/json."] })
-  }
-  let parsed: unknown
-  try {
-    parsed = JSON.parse(raw)
-  } catch {
-    return { ok: false, status: 400, body: { type: "parse_error", message: "JSON parse error", errors: {} } }
-  }
-  if (!isObject(parsed)) {
-    return invalid({ body: ["Must be a JSON object."] })
-  }
-  const errors: Record<string, string[]> = {}
-  for (const k of Object.keys(parsed)) {
-    if (!["customer", "partner", "context", "request"].includes(k)) {
-      errors[k] = ["Unknown field."]
-    }
-  }
-  const customer = parsed.customer
-  if (!isObject(customer)) {
-    errors.customer = [customer === undefined ? "This field is required." : "Must be an object."]
-  } else {
-    if (typeof customer.currency !== "string" || !/^[A-Z]{3}$/.test(customer.currency)) {
-      errors["customer.currency"] = ["Must be a 3-letter upper-case currency code."]
-    }
-    if (typeof customer.language !== "string" || !customer.language) {
-      errors["customer.language"] = ["Must be a language code."]
-    }
-    if (typeof customer.country !== "string" || !/^[A-Z]{2}$/.test(customer.country)) {
-      errors["customer.country"] = ["Must be a 2-letter upper-case country code."]
-    }
-  }
-  if (!isObject(parsed.context)) {
-    errors.context = [parsed.context === undefined ? "This field is required." : "Must be an object."]
-  }
-  if (parsed.partner !== undefined && !isObject(parsed.partner)) {
-    errors.partner = ["Must be an object."]
-  }
-  if (Object.keys(errors).length) {
-    return invalid(errors)
-  }
-  return { ok: true, body: parsed as CreateOfferBody }
+/** Groups of 5 random characters joined by `-`, then the suffix: `ABCDE-FGHIJ-INS`. */
+function randomCode(groups: number, chars: string, suffix: string): string {
+  const group = () => Array.from({ length: 5 }, () => chars[randomInt(chars.length)]).join("")
+  return [...Array.from({ length: groups }, group), suffix].join("-")
 }
 
 /** `Intl` currency formatting for the customer's locale, `en-US` when that locale is not valid. */
@@ -1444,17 +1552,23 @@ function currencyFormatter(locale: string, currency: string): (amount: number) =
   return (amount) => `${currency} ${amount.toFixed(2)}`
 }
 
-function defaultErrorBody(status: number): { type: string; message: string } {
+/** The body of a scripted answer given without one. */
+function defaultErrorBody(status: number): StandInErrorBody {
   switch (status) {
     case 403:
+      // err-bad-signature.
       return { type: "auth_error", message: "You do not have permission to access this url" }
     case 404:
+      // err-invalid-offer-id.
       return { type: "api_error", message: "Quote package does not exist" }
     case 422:
-      return { type: "validation_error", message: "Invalid input" }
+      // XCover's shape (confirm-repeat, cancel-repeat); the reason itself is a guess.
+      return { type: "validation_error", message: API_ERROR_MESSAGE, errors: ["Invalid input"] }
     case 429:
+      // Guess: no capture of a 429 body (shared/xcover-api.md quotes this message).
       return { type: "throttled", message: "Request was throttled. Expected available in 1 second." }
     default:
+      // Guess: 423 and 5xx bodies were never captured.
       return { type: "api_error", message: `stand-in answered ${status}` }
   }
 }
