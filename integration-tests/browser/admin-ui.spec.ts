@@ -143,7 +143,9 @@ medusaIntegrationTestRunner({
       await page.getByText("1 offer queued again").first().waitFor()
       await eventually(async () => expect((await xcover.listXcoverOffers({ offer_id: "browser-rejected-1" }))[0]?.status).toBe("opted_out"))
 
-      // XCover refuses the credentials: the settings page says sending is paused, and why.
+      // XCover refuses the credentials: the settings page says sending is paused, and why. XCover
+      // itself refuses them too, so the job's probe (every second here) keeps the circuit open.
+      standIn.setDefault({ status: 403 })
       await getContainer()
         .resolve<{ raw(sql: string): Promise<unknown> }>(ContainerRegistrationKeys.PG_CONNECTION)
         .raw(
