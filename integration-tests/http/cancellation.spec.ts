@@ -6,6 +6,7 @@ import { Merchant, type OrderLine } from "../helpers/merchant"
 import { seedStore } from "../helpers/seed-store"
 import { answer, Storefront } from "../helpers/storefront"
 import { useXcoverStandIn } from "../helpers/xcover-env"
+import dispatchXcoverOptOutsJob from "../../src/jobs/dispatch-xcover-opt-outs"
 import type XcoverModuleService from "../../src/modules/xcover/service"
 
 jest.setTimeout(120_000)
@@ -13,7 +14,7 @@ jest.setTimeout(120_000)
 const standIn = useXcoverStandIn()
 
 medusaIntegrationTestRunner({
-  testSuite: ({ api, getContainer }) => {
+  testSuite: ({ api, getContainer, dbConnection }) => {
     let shop: Storefront
     let admin: { headers: Record<string, string> }
     const xcover = () => getContainer().resolve<XcoverModuleService>("xcover")
@@ -89,6 +90,48 @@ medusaIntegrationTestRunner({
         "confirm_cancellation reset",
         "confirm_cancellation 422",
       ])
+      expect(standIn.cancellationsFor(offer.offer_id)).toHaveLength(1)
+    })
+
+    it("publishes the refund's event after the event bus failed to take it (as after a crash), once, with one id", async () => {
+      const seen: Record<string, unknown>[] = []
+      const bus = getContainer().resolve(Modules.EVENT_BUS)
+      bus.subscribe("xcover.booking.cancelled", async (e) => void seen.push(e.data as Record<string, unknown>), { subscriberId: `durable-${Date.now()}` })
+      const { orderId, booking } = await bookedOrder()
+      // The outcome commits; the bus then refuses the event (a Redis blip, or the process dies here).
+      const emit = bus.emit.bind(bus)
+      const spy = jest.spyOn(bus, "emit").mockImplementation(async (...args: Parameters<typeof bus.emit>) => {
+        const [message] = args
+        if (!Array.isArray(message) && message.name === "xcover.booking.cancelled") {
+          throw new Error("event bus unavailable")
+        }
+        return emit(...args)
+      })
+      try {
+        await api.post(`/admin/orders/${orderId}/cancel`, {}, admin)
+        await eventually(async () => expect((await bookingsOf(orderId))[0].booking_status).toBe("CANCELLED"))
+        await eventually(async () => expect(await xcover().countUnpublishedEvents()).toBe(1))
+        expect(seen).toEqual([])
+      } finally {
+        spy.mockRestore()
+      }
+      // The job (every second here) publishes what was left, once: more runs find nothing more.
+      await eventually(() => expect(seen).toEqual([expect.objectContaining({ id: expect.stringMatching(/^xcev_/), order_id: orderId, booking_id: booking.booking_id })]))
+      await dispatchXcoverOptOutsJob(getContainer())
+      await dispatchXcoverOptOutsJob(getContainer())
+      expect(seen).toHaveLength(1)
+      expect(await xcover().countUnpublishedEvents()).toBe(0)
+    })
+
+    it("sends a cancellation left waiting with no due time (asked for while its booking completed), at the job's next run", async () => {
+      const { orderId, offer } = await bookedOrder()
+      // As a request that read the booking still `sending` and a completion that looked for
+      // waiting cancellations before the request committed leave it: pending, never due.
+      await xcover().requestCancellations({ order_id: orderId, reason: "order_canceled" })
+      await dbConnection.raw(`UPDATE xcover_cancellation SET next_attempt_at = NULL WHERE order_id = ?`, [orderId])
+      expect(standIn.cancellationsFor(offer.offer_id)).toHaveLength(0)
+      await dispatchXcoverOptOutsJob(getContainer())
+      await eventually(async () => expect((await bookingsOf(orderId))[0].booking_status).toBe("CANCELLED"))
       expect(standIn.cancellationsFor(offer.offer_id)).toHaveLength(1)
     })
 

@@ -5,7 +5,7 @@ import { XCOVER_MODULE } from "../modules/xcover"
 import type { OrderPosition } from "../modules/xcover/recovery/order-cursor"
 import { recoverMissedOrders, type PlacedOrder, type RecoveryRun } from "../modules/xcover/recovery/recover-missed-orders"
 import type XcoverModuleService from "../modules/xcover/service"
-import type { DispatchResult } from "../modules/xcover/service"
+import type { DispatchResult, EventsPublished } from "../modules/xcover/service"
 import { optOutDeclinedOffersWorkflow } from "../workflows/opt-out-declined-offers"
 import { ORDER_OFFER_FIELDS, orderOffersInput, type OrderGraph } from "../workflows/steps/load-order-offers"
 
@@ -14,6 +14,7 @@ export type DispatchJobRun = {
   dispatch: DispatchResult | null
   bookings: DispatchResult | null
   cancellations: DispatchResult | null
+  events: EventsPublished | null
 }
 
 /**
@@ -21,15 +22,17 @@ export type DispatchJobRun = {
  * cursor and the offers are claimed atomically, so processes share the work without doing
  * anything twice.
  * 1. Orders placed since the last run whose `order.placed` was lost get their offers decided.
- * 2. Every due opt-out, confirm and cancellation is sent: retries, and calls whose sender died mid-call.
- * A failure in 1 (one order, or the whole pass) is logged and never stops 2.
+ * 2. Every due opt-out, confirm and cancellation is sent: retries, and calls whose sender died
+ *    mid-call; a cancellation whose booking is booked is due, even if its wake-up was missed.
+ * 3. Every event not yet taken by the event bus is published (a crash or a bus outage left it).
+ * A failure in 1 (one order, or the whole pass) is logged and never stops 2 and 3.
  */
 export default async function dispatchXcoverOptOutsJob(container: MedusaContainer): Promise<DispatchJobRun> {
   const logger = container.resolve(ContainerRegistrationKeys.LOGGER)
   const xcover = container.resolve<XcoverModuleService>(XCOVER_MODULE)
   if (xcover.isShutDown) {
     // A schedule that outlives its app (a test runner, a hot reload) must not move the cursor.
-    return { recovery: null, dispatch: null, bookings: null, cancellations: null }
+    return { recovery: null, dispatch: null, bookings: null, cancellations: null, events: null }
   }
   let recovery: RecoveryRun | null = null
   try {
@@ -45,13 +48,22 @@ export default async function dispatchXcoverOptOutsJob(container: MedusaContaine
   } catch (err) {
     logger.error(`xcover: recovery of lost orders failed this run: ${err instanceof Error ? err.message : String(err)}`)
   }
-  // Both kinds share the account's rate budget; neither waits for the other's backlog.
+  try {
+    const woken = await xcover.wakeWaitingCancellations()
+    if (woken) {
+      logger.warn(`xcover: ${woken} cancellation(s) of booked policies were waiting with no due time; sent now`)
+    }
+  } catch (err) {
+    logger.error(`xcover: waking waiting cancellations failed this run: ${err instanceof Error ? err.message : String(err)}`)
+  }
+  // The kinds share the account's rate budget; none waits for another's backlog.
   const [dispatch, bookings, cancellations] = await Promise.all([
     xcover.dispatchAllDue(),
     xcover.dispatchAllDueBookings(),
     xcover.dispatchAllDueCancellations(),
   ])
-  return { recovery, dispatch, bookings, cancellations }
+  const events = await xcover.publishEvents()
+  return { recovery, dispatch, bookings, cancellations, events }
 }
 
 /** Orders after `after` in (created_at, id) order, none created after `upTo`. */

@@ -32,9 +32,10 @@ import type { CircuitView } from "./outbox/dispatch-state"
 import { optOutKind } from "./outbox/opt-out"
 import { bookingKind, type ClaimedBooking } from "./outbox/booking"
 import { cancelQuotes, cancellationKind, type ClaimedCancellation } from "./outbox/cancellation"
-import { requestBookingCancellation, requestCancellations, requeueCancellation } from "./ledger/cancellations"
+import { requestBookingCancellation, requestCancellations, requeueCancellation, wakeWaitingCancellations } from "./ledger/cancellations"
 import { listBookingEvents, type BookingEventView } from "./ledger/booking-events"
 import { receiveWebhook, type WebhookAnswer } from "./webhooks/receive-webhook"
+import { claimUnpublishedEvents, countUnpublishedEvents, markEventPublished, markEventUnpublished } from "./ledger/durable-events"
 import type { WebhookHeaders } from "./webhooks/verify"
 import { reportBookingSettled, reportCancellationSettled, type SettledReport } from "./outbox/settled"
 import { parseRefund, type XcoverRefund } from "./client/booking"
@@ -63,6 +64,9 @@ export type { QuotedOffer } from "./ledger/quoted-offers"
 export type { CreateOfferResult, CreatedOffer, OfferContent, OfferQuote } from "./client/create-offer"
 
 export type { DispatchResult }
+
+/** What one publishing run of the plugin's events did. */
+export type EventsPublished = { published: number; failed: number }
 
 /** What the settings page shows of delivery: the credential circuit and XCover's clock. */
 export type DeliveryHealth = {
@@ -107,7 +111,7 @@ export default class XcoverModuleService extends MedusaService({ XcoverOffer }) 
     this.client_ = new XcoverClient({ timeoutMs: this.options_.timeoutMs }, (log) => this.logCall(log))
     const report = (this.report_ = {
       logger: this.logger_,
-      emit: (name: string, data: Record<string, unknown>) => this.emit(name, data),
+      publishEvents: () => void this.publishEvents(),
       dispatchCancellations: (orderId: string) => void this.dispatchDueCancellations({ order_id: orderId }).catch(() => undefined),
     })
     this.bookingKind_ = bookingKind((event) => reportBookingSettled(event, report))
@@ -234,6 +238,11 @@ export default class XcoverModuleService extends MedusaService({ XcoverOffer }) 
     return this.dispatcher_.sweep(this.cancellationKind_)
   }
 
+  /** Makes due every cancellation whose booking is booked but which still waits for it (see `wakeWaitingCancellations`). */
+  async wakeWaitingCancellations(): Promise<number> {
+    return wakeWaitingCancellations(this.manager_)
+  }
+
   /**
    * XCover's preview of cancelling a booking (the refund it would compute), for the admin to
    * read before confirming. A preview changes nothing at XCover, so it is a direct call.
@@ -275,13 +284,67 @@ export default class XcoverModuleService extends MedusaService({ XcoverOffer }) 
   async receiveWebhook(headers: WebhookHeaders, rawBody: string): Promise<WebhookAnswer> {
     const { credentials, call } = await this.settingsStore().resolve()
     const readBooking = async (bookingId: string) => (call ? this.client_.getBooking(call, bookingId) : null)
-    return receiveWebhook({ manager: this.manager_, logger: this.logger_, emit: (n, d) => this.emit(n, d), readBooking }, credentials, headers, rawBody)
+    return receiveWebhook(
+      { manager: this.manager_, logger: this.logger_, publishEvents: () => void this.publishEvents(), readBooking },
+      credentials,
+      headers,
+      rawBody
+    )
   }
 
-  private emit(name: string, data: Record<string, unknown>): void {
-    void this.eventBus_?.emit({ name, data }).catch((err: unknown) =>
-      this.logger_.warn(`xcover: could not emit ${name}: ${err instanceof Error ? err.message : String(err)}`)
-    )
+  /** Events written and not yet taken by the event bus. */
+  async countUnpublishedEvents(): Promise<number> {
+    return countUnpublishedEvents(this.manager_)
+  }
+
+  private publishing: Promise<EventsPublished> | null = null
+  private publishAgain = false
+
+  /**
+   * Publishes every event not yet taken by the event bus (`ledger/durable-events`), oldest first,
+   * each with its `id` in the data: at least once, so subscribers drop a repeat by `id`. Called
+   * after each outcome and by the dispatch job (events a crash or a bus outage left behind). One
+   * run at a time per process; a call during a run makes it look once more.
+   */
+  publishEvents(): Promise<EventsPublished> {
+    if (this.publishing) {
+      this.publishAgain = true
+      return this.publishing
+    }
+    const run = async (): Promise<EventsPublished> => {
+      const result: EventsPublished = { published: 0, failed: 0 }
+      do {
+        this.publishAgain = false
+        for (;;) {
+          const batch = this.eventBus_ && !this.isShutDown ? await claimUnpublishedEvents(this.manager_, 100) : []
+          for (const event of batch) {
+            try {
+              await this.eventBus_?.emit({ name: event.name, data: { ...event.data, id: event.id } })
+              await markEventPublished(this.manager_, event.id)
+              result.published++
+            } catch (err) {
+              const why = err instanceof Error ? err.message : String(err)
+              await markEventUnpublished(this.manager_, event.id, why).catch(() => undefined)
+              this.logger_.warn(`xcover: could not publish ${event.name} ${event.id} (${why}); it is published again later`)
+              result.failed++
+            }
+          }
+          if (batch.length < 100 || result.failed) {
+            break
+          }
+        }
+      } while (this.publishAgain && !result.failed)
+      return result
+    }
+    this.publishing = run()
+      .catch((err: unknown) => {
+        this.logger_.warn(`xcover: publishing events failed this time: ${err instanceof Error ? err.message : String(err)}`)
+        return { published: 0, failed: 0 }
+      })
+      .finally(() => {
+        this.publishing = null
+      })
+    return this.publishing
   }
 
   async getDeliveryHealth(): Promise<DeliveryHealth> {

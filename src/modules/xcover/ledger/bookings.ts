@@ -2,6 +2,7 @@ import { MedusaError, generateEntityId } from "@medusajs/framework/utils"
 import type { BookingStatus, CancellationStatus } from "../offer-statuses"
 import type { SqlExecutor, SqlManager } from "../sql"
 import { RENEW_SPENT_KEY_SQL } from "./idempotency-keys"
+import { recordEvent } from "./durable-events"
 
 /** Who the policy is for, as the order has it; absent fields are left out, never invented. */
 export type Policyholder = Partial<Record<"first_name" | "last_name" | "email" | "phone" | "country", string>>
@@ -68,6 +69,8 @@ export async function insertBookings(
     written.push(...rows.map((r) => String(r.offer_id)))
     if (noQuote && rows.length) {
       failed.push(offer.offer_id)
+      // Failed at once, in the decision's transaction: announced like any failed booking.
+      await recordEvent(em, "xcover.booking.failed", { order_id: input.order_id, offer_id: offer.offer_id, reason: NO_QUOTE_IDS_REASON })
     }
   }
   return { written, failed }

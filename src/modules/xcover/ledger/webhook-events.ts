@@ -1,6 +1,7 @@
 import { num, record, text } from "../client/json"
 import type { SqlExecutor, SqlManager } from "../sql"
 import { recordBookingEvent } from "./booking-events"
+import { recordEvent } from "./durable-events"
 
 export const BOOKING_EVENTS = ["BOOKING_CREATED", "BOOKING_UPDATED", "BOOKING_CANCELLED"] as const
 
@@ -77,6 +78,15 @@ export async function applyBookingEvent(manager: SqlManager, event: string, payl
       [status, text(truth.currency), cancelling ? null : num(truth.total_price), quotes ? JSON.stringify(quotes) : null, num(truth.total_refund), rowId]
     )
     if (cancelling) {
+      // Cancelled at XCover (the customer, through the cancel link): the store refunds, as for its own cancellations.
+      await recordEvent(em, "xcover.booking.cancelled", {
+        order_id: String(booking.order_id),
+        offer_id: String(booking.offer_id),
+        booking_id: updated.booking_id === null ? null : String(updated.booking_id),
+        reason: "xcover",
+        total_refund: updated.total_refund === null ? null : Number(updated.total_refund),
+        currency: updated.currency === null ? null : String(updated.currency),
+      })
       await em.execute(
         `UPDATE xcover_cancellation
          SET status = 'cancelled', last_error = 'cancelled at XCover (webhook)', next_attempt_at = NULL, completed_at = now(), updated_at = now()

@@ -4,7 +4,7 @@ import type { Logger } from "@medusajs/framework/types"
 import { describeOutcome, type XcoverOutcome } from "../client/outcome"
 import type { XcoverCallSettings, XcoverClient } from "../client/xcover-client"
 import type { XcoverOptions } from "../options"
-import type { SqlExecutor } from "../sql"
+import type { SqlManager } from "../sql"
 import { decideRetry } from "./backoff"
 import { DispatchState } from "./dispatch-state"
 import type { ClaimedOperation, CompletedStatus, OutboxFilter, OutboxKind } from "./kind"
@@ -72,7 +72,7 @@ export class Dispatcher {
   private readonly readState = singleFlight(() => this.state.read())
 
   constructor(
-    private readonly db: SqlExecutor,
+    private readonly db: SqlManager,
     private readonly client: XcoverClient,
     private readonly options: XcoverOptions,
     private readonly logger: Logger,

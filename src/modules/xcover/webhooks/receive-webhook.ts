@@ -11,7 +11,8 @@ export type WebhookAnswer = { status: 200 | 400 | 401 | 503; message: string }
 type Deps = {
   manager: SqlManager
   logger: Logger
-  emit: (name: string, data: Record<string, unknown>) => void
+  /** Publishes the events written with the change (`ledger/durable-events`). */
+  publishEvents: () => void
   /** Get Booking with the account's credentials (null when calls are not configured). */
   readBooking: (bookingId: string) => Promise<XcoverAnswer | null>
 }
@@ -63,15 +64,8 @@ export async function receiveWebhook(
   } else if (applied.result === "applied") {
     logger.info(`xcover: webhook ${event} applied to booking ${applied.booking_id ?? applied.booking_row_id}`)
     if (applied.cancelled_now) {
-      // Cancelled at XCover (the customer, through the cancel link): the store refunds, as for its own cancellations.
-      deps.emit("xcover.booking.cancelled", {
-        order_id: applied.order_id,
-        offer_id: applied.offer_id,
-        booking_id: applied.booking_id,
-        reason: "xcover",
-        total_refund: applied.total_refund,
-        currency: applied.currency,
-      })
+      // Its `xcover.booking.cancelled` was written with the change: published now.
+      deps.publishEvents()
     }
   }
   return { status: 200, message: applied.result }
