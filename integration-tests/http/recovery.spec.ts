@@ -106,6 +106,38 @@ medusaIntegrationTestRunner({
       expect(standIn.bookingFor(offer.offer_id)).toBeUndefined()
     })
 
+    // The job never runs in this file: what follows shows that work goes out when it falls due.
+    it("sends ten declined offers, each first answered 429 with Retry-After 3, once the pause is over, with no job run, and nothing during it", async () => {
+      const offers = Array.from({ length: 10 }, (_, i) => `throttled-${i}`)
+      for (const offerId of offers) {
+        standIn.script(offerId, { status: 429, headers: { "retry-after": "3" } })
+      }
+      const cartId = await shop.createCart()
+      for (const offerId of offers) {
+        await shop.recordOffer(cartId, offerId)
+      }
+      await shop.complete(cartId)
+      await eventually(
+        async () => {
+          for (const offerId of offers) {
+            expect((await offerRow(offerId)).status).toBe("opted_out")
+          }
+        },
+        { timeoutMs: 60_000 }
+      )
+      const calls = standIn.received.filter((r) => r.offerId && offers.includes(r.offerId))
+      const throttled = calls.filter((r) => r.answer === 429)
+      const accepted = calls.filter((r) => r.answer === 204)
+      expect(accepted.map((r) => r.offerId).sort()).toEqual([...offers].sort())
+      expect(calls).toHaveLength(throttled.length + accepted.length)
+      expect(throttled.length).toBeGreaterThan(0)
+      // Nothing while a pause ran: every accepted call came 3 s or more after the last 429 before it.
+      for (const call of accepted) {
+        const lastThrottled = Math.max(...throttled.filter((t) => t.at <= call.at).map((t) => t.at))
+        expect(call.at - lastThrottled).toBeGreaterThanOrEqual(2_950)
+      }
+    })
+
     it("costs nothing for 1,000 abandoned carts: a run reads only the orders placed since the last one", async () => {
       await runJob()
       // The last run was an hour ago.

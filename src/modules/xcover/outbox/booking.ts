@@ -3,7 +3,7 @@ import { describeOutcome, resolveReplay } from "../client/outcome"
 import { wakeCancellation } from "../ledger/cancellations"
 import { recordEvent } from "../ledger/durable-events"
 import { completedStatus, type ClaimedOperation, type OutboxKind } from "./kind"
-import { claimRows, extendRowDeadlines, releaseRow, startRowSend, type LeasedTable } from "./leased-rows"
+import { claimRows, extendRowDeadlines, nextDueInMs, releaseRow, startRowSend, type LeasedTable } from "./leased-rows"
 
 export type ClaimedBooking = ClaimedOperation & {
   idempotencyKey: string
@@ -153,6 +153,8 @@ export function bookingKind(onSettled: (event: BookingSettled) => void): OutboxK
     },
 
     release: (db, op, how) => releaseRow(db, BOOKINGS, op, how),
+
+    nextDueInMs: (db) => nextDueInMs(db, BOOKINGS),
 
     extendDeadlines: (db, gapMs, policy) => extendRowDeadlines(db, BOOKINGS, gapMs, policy),
   }

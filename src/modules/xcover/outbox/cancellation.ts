@@ -6,7 +6,7 @@ import type { SqlManager } from "../sql"
 import { recordEvent } from "../ledger/durable-events"
 import { recordBookingEvent } from "../ledger/booking-events"
 import { completedStatus, type ClaimedOperation, type OutboxKind } from "./kind"
-import { claimRows, extendRowDeadlines, releaseRow, startRowSend, type LeasedTable } from "./leased-rows"
+import { claimRows, extendRowDeadlines, nextDueInMs, releaseRow, startRowSend, type LeasedTable } from "./leased-rows"
 
 export type ClaimedCancellation = ClaimedOperation & {
   bookingRowId: string
@@ -158,6 +158,8 @@ export function cancellationKind(onSettled: (event: CancellationSettled) => void
     },
 
     release: (db, op, how) => releaseRow(db, CANCELLATIONS, op, how),
+
+    nextDueInMs: (db) => nextDueInMs(db, CANCELLATIONS),
 
     extendDeadlines: (db, gapMs, policy) => extendRowDeadlines(db, CANCELLATIONS, gapMs, policy),
   }

@@ -61,6 +61,8 @@ export interface OutboxKind<Op extends ClaimedOperation = ClaimedOperation> {
    * try), or with the answer that stopped it (401/403: sent, so the try stays counted).
    */
   release(db: SqlExecutor, op: Op, how: { outcome: XcoverOutcome | null; counted: boolean }): Promise<void>
+  /** In how many ms the next operation falls due (null: none waits), so the dispatcher can wake then. */
+  nextDueInMs(db: SqlExecutor): Promise<number | null>
   /** Moves every waiting operation's deadline on by `gapMs` (nothing could be sent meanwhile). */
   extendDeadlines(db: SqlExecutor, gapMs: number, policy: RetryPolicy): Promise<void>
 }

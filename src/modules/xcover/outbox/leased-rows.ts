@@ -82,3 +82,17 @@ export async function extendRowDeadlines(db: SqlExecutor, t: LeasedTable, gapMs:
     [policy.maxAgeMs, gapMs]
   )
 }
+
+/**
+ * In how many ms the table's next operation falls due (a retry's delay, a 429 pause's end, a
+ * lease running out), on the database clock; null when nothing waits.
+ */
+export async function nextDueInMs(db: SqlExecutor, t: LeasedTable): Promise<number | null> {
+  const [r] = await db.execute(
+    `SELECT (extract(epoch FROM (min(due) - clock_timestamp())) * 1000)::float8 AS in_ms FROM (
+       SELECT min(next_attempt_at) AS due FROM ${t.table} WHERE deleted_at IS NULL AND status IN ('pending', 'retrying') AND next_attempt_at IS NOT NULL
+       UNION ALL
+       SELECT min(lease_until) FROM ${t.table} WHERE deleted_at IS NULL AND status = 'sending') d`
+  )
+  return r?.in_ms === null || r?.in_ms === undefined ? null : Number(r.in_ms)
+}
