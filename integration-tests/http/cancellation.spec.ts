@@ -7,6 +7,7 @@ import { seedStore } from "../helpers/seed-store"
 import { answer, Storefront } from "../helpers/storefront"
 import { useXcoverStandIn } from "../helpers/xcover-env"
 import dispatchXcoverOptOutsJob from "../../src/jobs/dispatch-xcover-opt-outs"
+import returnReceived from "../../src/subscribers/xcover-return-received"
 import type XcoverModuleService from "../../src/modules/xcover/service"
 
 jest.setTimeout(120_000)
@@ -135,6 +136,25 @@ medusaIntegrationTestRunner({
       expect(standIn.cancellationsFor(offer.offer_id)).toHaveLength(1)
     })
 
+    it("cancels the policy of an order cancelled without its order.canceled reaching the plugin, at the next reconciliation pass", async () => {
+      const { orderId, offer } = await bookedOrder()
+      // The order module's own cancel: the status changes, no order.canceled is emitted (a lost event).
+      await getContainer().resolve(Modules.ORDER).cancel(orderId)
+      expect((await bookingsOf(orderId))[0]).toMatchObject({ booking_status: "CONFIRMED", cancellation: null })
+      // Past the reconciliation's grace window (changes of the last two minutes may still be committing).
+      await dbConnection.raw(`UPDATE "order" SET updated_at = updated_at - interval '3 minutes' WHERE id = ?`, [orderId])
+      const run = await dispatchXcoverOptOutsJob(getContainer())
+      expect(run.reconciliation).toMatchObject({ failed: [] })
+      const after = await eventually(async () => {
+        const [b] = await bookingsOf(orderId)
+        expect(b.booking_status).toBe("CANCELLED")
+        return b
+      })
+      expect(after.cancellation).toMatchObject({ status: "cancelled", reason: "order_canceled" })
+      expect(standIn.cancellationsFor(offer.offer_id)).toHaveLength(1)
+      expect(standIn.bookingFor(offer.offer_id)?.status).toBe("CANCELLED")
+    })
+
     it("never cancels a booking its order did not ask for", async () => {
       const first = await bookedOrder()
       const second = await bookedOrder()
@@ -207,6 +227,35 @@ medusaIntegrationTestRunner({
         expect(await bookingOf(orderId, kept.offer_id)).toMatchObject({ booking_status: "CONFIRMED", cancellation: null, cancelled_at: null })
         expect(standIn.cancellationsFor(kept.offer_id)).toHaveLength(0)
         expect(standIn.requestsFor(kept.offer_id).filter((r) => r.route === "cancel" || r.route === "confirm_cancellation")).toEqual([])
+      })
+
+      it("cancels the booking of a returned cover line whose order.return_received never reached the plugin, at the next reconciliation pass", async () => {
+        const { orderId, offers, coverOf } = await twoCoveredOrder()
+        const [returned, kept] = offers
+        const bus = getContainer().resolve(Modules.EVENT_BUS)
+        const subscriberId = "medusa-plugin-xcover-return-received"
+        // The event is lost: the plugin's subscriber is not there while the return is received.
+        bus.unsubscribe("order.return_received", async () => undefined, { subscriberId })
+        const updatedAt = async () => new Date((await dbConnection.raw(`SELECT updated_at FROM "order" WHERE id = ?`, [orderId])).rows[0].updated_at)
+        const before = await updatedAt()
+        try {
+          await merchant.returnLines(orderId, [coverOf(returned.offer_id).id])
+        } finally {
+          bus.subscribe("order.return_received", (event) => returnReceived({ event, container: getContainer(), pluginOptions: {} } as never), { subscriberId })
+        }
+        // Receiving a return changes the order (a new version): that is what the reconciliation follows.
+        expect((await updatedAt()).getTime()).toBeGreaterThan(before.getTime())
+        expect((await bookingOf(orderId, returned.offer_id)).cancellation).toBeNull()
+        await dbConnection.raw(`UPDATE "order" SET updated_at = updated_at - interval '3 minutes' WHERE id = ?`, [orderId])
+        await dispatchXcoverOptOutsJob(getContainer())
+        const after = await eventually(async () => {
+          const b = await bookingOf(orderId, returned.offer_id)
+          expect(b.booking_status).toBe("CANCELLED")
+          return b
+        })
+        expect(after.cancellation).toMatchObject({ status: "cancelled", reason: "returned" })
+        expect(standIn.cancellationsFor(returned.offer_id)).toHaveLength(1)
+        expect(await bookingOf(orderId, kept.offer_id)).toMatchObject({ booking_status: "CONFIRMED", cancellation: null })
       })
 
       it("cancels nothing when only a tent line comes back, its cover kept", async () => {

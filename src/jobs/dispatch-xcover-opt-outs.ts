@@ -4,6 +4,8 @@ import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { XCOVER_MODULE } from "../modules/xcover"
 import type { OrderPosition } from "../modules/xcover/recovery/order-cursor"
 import { recoverMissedOrders, type PlacedOrder, type RecoveryRun } from "../modules/xcover/recovery/recover-missed-orders"
+import { reconcileChangedOrders, type ChangedOrder, type ReconcileRun } from "../modules/xcover/recovery/reconcile-changed-orders"
+import { cancelXcoverBookingsWorkflow } from "../workflows/cancel-xcover-bookings"
 import type XcoverModuleService from "../modules/xcover/service"
 import type { DispatchResult, EventsPublished } from "../modules/xcover/service"
 import { optOutDeclinedOffersWorkflow } from "../workflows/opt-out-declined-offers"
@@ -11,6 +13,7 @@ import { ORDER_OFFER_FIELDS, orderOffersInput, type OrderGraph } from "../workfl
 
 export type DispatchJobRun = {
   recovery: RecoveryRun | null
+  reconciliation: ReconcileRun | null
   dispatch: DispatchResult | null
   bookings: DispatchResult | null
   cancellations: DispatchResult | null
@@ -21,7 +24,9 @@ export type DispatchJobRun = {
  * The durable half of delivery. Runs in every server/worker process that runs jobs; the order
  * cursor and the offers are claimed atomically, so processes share the work without doing
  * anything twice.
- * 1. Orders placed since the last run whose `order.placed` was lost get their offers decided.
+ * 1. Orders placed since the last run whose `order.placed` was lost get their offers decided;
+ *    orders changed since the last run are reconciled with their policies (a lost
+ *    `order.canceled` or `order.return_received` still cancels what must be cancelled).
  * 2. Every due opt-out, confirm and cancellation is sent: retries, and calls whose sender died
  *    mid-call; a cancellation whose booking is booked is due, even if its wake-up was missed.
  * 3. Every event not yet taken by the event bus is published (a crash or a bus outage left it).
@@ -32,7 +37,7 @@ export default async function dispatchXcoverOptOutsJob(container: MedusaContaine
   const xcover = container.resolve<XcoverModuleService>(XCOVER_MODULE)
   if (xcover.isShutDown) {
     // A schedule that outlives its app (a test runner, a hot reload) must not move the cursor.
-    return { recovery: null, dispatch: null, bookings: null, cancellations: null, events: null }
+    return { recovery: null, reconciliation: null, dispatch: null, bookings: null, cancellations: null, events: null }
   }
   let recovery: RecoveryRun | null = null
   try {
@@ -47,6 +52,23 @@ export default async function dispatchXcoverOptOutsJob(container: MedusaContaine
     })
   } catch (err) {
     logger.error(`xcover: recovery of lost orders failed this run: ${err instanceof Error ? err.message : String(err)}`)
+  }
+  let reconciliation: ReconcileRun | null = null
+  try {
+    reconciliation = await reconcileChangedOrders({
+      ledger: xcover,
+      loadChangedOrders: (after, upTo, take) => loadChangedOrders(container, after, upTo, take),
+      reconcile: async (order) => {
+        // What the order is now says what XCover must hold: the workflows ask only for what is missing.
+        const reason = order.status === "canceled" ? "order_canceled" : "returned"
+        const { result } = await cancelXcoverBookingsWorkflow(container).run({ input: { order_id: order.id, reason } })
+        return { order_canceled: reason === "order_canceled" ? result.requested : [], returned: reason === "returned" ? result.requested : [] }
+      },
+      logger,
+      owner: `${process.pid}-${randomUUID()}`,
+    })
+  } catch (err) {
+    logger.error(`xcover: reconciliation of changed orders failed this run: ${err instanceof Error ? err.message : String(err)}`)
   }
   try {
     const woken = await xcover.wakeWaitingCancellations()
@@ -63,7 +85,7 @@ export default async function dispatchXcoverOptOutsJob(container: MedusaContaine
     xcover.dispatchAllDueCancellations(),
   ])
   const events = await xcover.publishEvents()
-  return { recovery, dispatch, bookings, cancellations, events }
+  return { recovery, reconciliation, dispatch, bookings, cancellations, events }
 }
 
 /** Orders after `after` in (created_at, id) order, none created after `upTo`. */
@@ -91,6 +113,27 @@ async function loadPlacedOrders(container: MedusaContainer, after: OrderPosition
       selected_offer_ids: input?.selected_offer_ids ?? [],
     }
   })
+}
+
+/** Orders after `after` in (updated_at, id) order, none updated after `upTo`. */
+async function loadChangedOrders(container: MedusaContainer, after: OrderPosition, upTo: Date, take: number): Promise<ChangedOrder[]> {
+  const query = container.resolve(ContainerRegistrationKeys.QUERY)
+  const { data } = await query.graph({
+    entity: "order",
+    fields: ["id", "updated_at", "status"],
+    filters: {
+      $and: [
+        { updated_at: { $lte: upTo } },
+        { $or: [{ updated_at: { $gt: after.created_at } }, { updated_at: after.created_at, id: { $gt: after.id } }] },
+      ],
+    },
+    pagination: { order: { updated_at: "ASC", id: "ASC" }, take },
+  })
+  return (data as { id: string; updated_at: Date | string; status?: string | null }[]).map((o) => ({
+    id: o.id,
+    updated_at: new Date(o.updated_at),
+    status: o.status ?? null,
+  }))
 }
 
 export const config = {

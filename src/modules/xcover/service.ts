@@ -24,6 +24,7 @@ import XcoverOffer from "./models/xcover-offer"
 import type { XcoverOptions } from "./options"
 import { advanceOrderCursor, claimOrderCursor, releaseOrderCursor, type ClaimedCursor, type OrderPosition } from "./recovery/order-cursor"
 import type { RecoveryLedger } from "./recovery/recover-missed-orders"
+import type { ReconcileLedger } from "./recovery/reconcile-changed-orders"
 import { findUndecidedOrders, type OrderToCheck } from "./recovery/undecided-orders"
 import type { SqlManager } from "./sql"
 import { listOfferLog, offerStats, requeueOffer, requeueOffers, type OfferLogEntry, type OfferLogFilters, type OfferStats } from "./reporting/offer-log"
@@ -43,7 +44,7 @@ import type { CancellationReason } from "./models/xcover-cancellation"
 import { MedusaError } from "@medusajs/framework/utils"
 import type { OutboxKind } from "./outbox/kind"
 import type { Policyholder } from "./ledger/bookings"
-import { NO_QUOTE_IDS_REASON, bookingStats, getBooking, listBookings, listOrderBookings, requeueBooking, type BookingFilters, type BookingStats, type BookingView } from "./ledger/bookings"
+import { NO_QUOTE_IDS_REASON, bookingStats, getBooking, listBookings, listOrderBookings, ordersWithLivePolicies, requeueBooking, type BookingFilters, type BookingStats, type BookingView } from "./ledger/bookings"
 import { describeProbe, NOT_CONFIGURED_RESULT, type ConnectionTestResult } from "./settings/connection-test"
 import type { SettingsView, StoredSettings } from "./settings/resolve-settings"
 import { XcoverSettingsStore, type SaveSettingsInput } from "./settings/settings-store"
@@ -81,7 +82,7 @@ export type DeliveryHealth = {
  * XCover. State changes that several processes may race on are single SQL statements with
  * conditions, so they stay atomic across server instances.
  */
-export default class XcoverModuleService extends MedusaService({ XcoverOffer }) implements RecoveryLedger {
+export default class XcoverModuleService extends MedusaService({ XcoverOffer }) implements RecoveryLedger, ReconcileLedger {
   protected readonly logger_: Logger
   protected readonly manager_: SqlManager
   protected readonly options_: XcoverOptions
@@ -164,6 +165,22 @@ export default class XcoverModuleService extends MedusaService({ XcoverOffer }) 
 
   async releaseOrderCursor(owner: string): Promise<void> {
     return releaseOrderCursor(this.manager_, owner)
+  }
+
+  async claimChangedOrdersCursor(owner: string): Promise<ClaimedCursor | null> {
+    return claimOrderCursor(this.manager_, owner, "changed_orders")
+  }
+
+  async advanceChangedOrdersCursor(owner: string, to: OrderPosition): Promise<boolean> {
+    return advanceOrderCursor(this.manager_, owner, to, "changed_orders")
+  }
+
+  async releaseChangedOrdersCursor(owner: string): Promise<void> {
+    return releaseOrderCursor(this.manager_, owner, "changed_orders")
+  }
+
+  async ordersWithLivePolicies(orderIds: string[]): Promise<string[]> {
+    return ordersWithLivePolicies(this.manager_, orderIds)
   }
 
   async findUndecidedOrders(orders: OrderToCheck[]): Promise<{ order_ids: string[]; ledger_rows_read: number }> {

@@ -224,3 +224,20 @@ export async function requeueBooking(
   }
   return (await getBooking(manager, id)) as BookingView
 }
+
+/**
+ * Of these orders, those with a policy booked (or being booked) and not cancelled: the ones a
+ * reconciliation compares with the store's order. One indexed query per page of orders.
+ */
+export async function ordersWithLivePolicies(db: SqlExecutor, orderIds: string[]): Promise<string[]> {
+  if (!orderIds.length) {
+    return []
+  }
+  const rows = await db.execute(
+    `SELECT DISTINCT order_id FROM xcover_booking
+     WHERE deleted_at IS NULL AND order_id IN (${orderIds.map(() => "?").join(",")})
+       AND status <> 'failed' AND booking_status IS DISTINCT FROM 'CANCELLED'`,
+    orderIds
+  )
+  return rows.map((r) => String(r.order_id))
+}
