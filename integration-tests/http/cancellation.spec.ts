@@ -305,8 +305,12 @@ medusaIntegrationTestRunner({
         const payload = standIn.bookingPayload(booking.booking_id!)
         const first = await standIn.sendWebhook(hookUrl(), "BOOKING_CANCELLED", payload)
         expect(first.status).toBe(200)
-        const cancelled = (await bookingsOf(orderId))[0]
-        expect(cancelled).toMatchObject({ booking_status: "CANCELLED" })
+        // Kept at once; applied from XCover's own answer once read back.
+        const cancelled = await eventually(async () => {
+          const [b] = await bookingsOf(orderId)
+          expect(b).toMatchObject({ booking_status: "CANCELLED" })
+          return b
+        })
         expect(cancelled.cancelled_at).not.toBeNull()
         const history = await xcover().listBookingEvents(booking.id)
         expect(history.map((e) => e.event)).toEqual(["BOOKING_CANCELLED"])
@@ -328,24 +332,61 @@ medusaIntegrationTestRunner({
         standIn.updateBooking(booking.booking_id!, { total_price: 12.34 })
         const payload = standIn.bookingPayload(booking.booking_id!)
         expect((await standIn.sendWebhook(hookUrl(), "BOOKING_UPDATED", payload)).status).toBe(200)
-        expect((await bookingsOf(orderId))[0]).toMatchObject({ booking_status: "CONFIRMED", total_price: 12.34 })
+        await eventually(async () => expect((await bookingsOf(orderId))[0]).toMatchObject({ booking_status: "CONFIRMED", total_price: 12.34 }))
         expect(standIn.received.filter((r) => r.route === "get_booking").map((r) => r.bookingId)).toEqual([booking.booking_id])
       })
 
-      it("does not cancel on a signed but false BOOKING_CANCELLED (XCover says the policy stands), and asks again when XCover cannot be read", async () => {
+      it("does not cancel on a signed but false BOOKING_CANCELLED (XCover says the policy stands)", async () => {
         const { orderId, booking } = await bookedOrder()
         const forged = { ...standIn.bookingPayload(booking.booking_id!), status: "CANCELLED" }
         expect((await standIn.sendWebhook(hookUrl(), "BOOKING_CANCELLED", forged)).status).toBe(200)
+        await eventually(() => expect(standIn.received.filter((r) => r.route === "get_booking" && r.answer === 200)).toHaveLength(1))
+        await eventually(async () =>
+          expect((await dbConnection.raw(`SELECT read_at FROM xcover_readback WHERE order_id = ?`, [orderId])).rows[0].read_at).not.toBeNull()
+        )
         expect((await bookingsOf(orderId))[0]).toMatchObject({ booking_status: "CONFIRMED", cancelled_at: null })
+      })
 
+      it("keeps a webhook while XCover cannot be read (answered 200, XCover's three retries too), and shows the cancellation once XCover is readable, with no further webhook", async () => {
+        const cancelled: Record<string, unknown>[] = []
+        getContainer()
+          .resolve(Modules.EVENT_BUS)
+          .subscribe("xcover.booking.cancelled", async (e) => void cancelled.push(e.data as Record<string, unknown>), { subscriberId: `t-wh-${Date.now()}` })
+        const { orderId, booking } = await bookedOrder()
         standIn.cancelAtXcover(booking.booking_id!)
-        standIn.scriptNext({ status: 503 })
-        const unreadable = await standIn.sendWebhook(hookUrl(), "BOOKING_UPDATED", standIn.bookingPayload(booking.booking_id!))
-        expect(unreadable.status).toBe(503)
-        expect((await bookingsOf(orderId))[0].booking_status).toBe("CONFIRMED")
-        // XCover sends it again: now it is read and applied.
-        expect((await standIn.sendWebhook(hookUrl(), "BOOKING_UPDATED", standIn.bookingPayload(booking.booking_id!))).status).toBe(200)
-        expect((await bookingsOf(orderId))[0].booking_status).toBe("CANCELLED")
+        standIn.scriptNext({ status: 503 }, { status: 503 }, { status: 503 }, { status: 503 })
+        const payload = standIn.bookingPayload(booking.booking_id!)
+        // XCover's webhook and its three retries: each kept (once) and answered 200.
+        for (let i = 0; i < 4; i++) {
+          expect((await standIn.sendWebhook(hookUrl(), "BOOKING_CANCELLED", payload)).status).toBe(200)
+        }
+        expect(await xcover().listBookingEvents(booking.id)).toHaveLength(1)
+        const after = await eventually(async () => {
+          const [b] = await bookingsOf(orderId)
+          expect(b.booking_status).toBe("CANCELLED")
+          return b
+        }, { timeoutMs: 30_000 })
+        const reads = standIn.received.filter((r) => r.route === "get_booking").map((r) => r.answer)
+        expect(reads.slice(0, 4)).toEqual([503, 503, 503, 503])
+        expect(reads[reads.length - 1]).toBe(200)
+        expect(after.cancelled_at).not.toBeNull()
+        await eventually(() => expect(cancelled).toEqual([expect.objectContaining({ order_id: orderId, booking_id: booking.booking_id, reason: "xcover" })]))
+        // The store asks XCover for no cancellation of its own.
+        expect(standIn.received.filter((r) => r.route === "cancel" || r.route === "confirm_cancellation")).toHaveLength(0)
+      })
+
+      it("finds a policy cancelled at XCover with no webhook at all, at its scheduled read-back", async () => {
+        const { orderId, booking } = await bookedOrder()
+        standIn.cancelAtXcover(booking.booking_id!)
+        // Booking scheduled the first read-back a day later: the day passes.
+        const [row] = (await dbConnection.raw(`SELECT next_attempt_at FROM xcover_readback WHERE order_id = ?`, [orderId])).rows
+        expect(new Date(row.next_attempt_at).getTime()).toBeGreaterThan(Date.now() + 23 * 3_600_000)
+        await dbConnection.raw(`UPDATE xcover_readback SET next_attempt_at = now() WHERE order_id = ?`, [orderId])
+        await dispatchXcoverOptOutsJob(getContainer())
+        await eventually(async () => expect((await bookingsOf(orderId))[0].booking_status).toBe("CANCELLED"))
+        // Cancelled: nothing more to read.
+        const [done] = (await dbConnection.raw(`SELECT status, next_attempt_at FROM xcover_readback WHERE order_id = ?`, [orderId])).rows
+        expect(done).toMatchObject({ status: "done", next_attempt_at: null })
       })
 
       it("refuses a bad signature, another key, a stale Date and an oversized body, changing nothing", async () => {

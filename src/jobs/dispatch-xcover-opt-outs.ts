@@ -17,6 +17,7 @@ export type DispatchJobRun = {
   dispatch: DispatchResult | null
   bookings: DispatchResult | null
   cancellations: DispatchResult | null
+  readbacks: DispatchResult | null
   events: EventsPublished | null
 }
 
@@ -27,7 +28,7 @@ export type DispatchJobRun = {
  * 1. Orders placed since the last run whose `order.placed` was lost get their offers decided;
  *    orders changed since the last run are reconciled with their policies (a lost
  *    `order.canceled` or `order.return_received` still cancels what must be cancelled).
- * 2. Every due opt-out, confirm and cancellation is sent: retries, and calls whose sender died
+ * 2. Every due opt-out, confirm, cancellation and read-back (Get Booking) is sent: retries, and calls whose sender died
  *    mid-call; a cancellation whose booking is booked is due, even if its wake-up was missed.
  * 3. Every event not yet taken by the event bus is published (a crash or a bus outage left it).
  * A failure in 1 (one order, or the whole pass) is logged and never stops 2 and 3.
@@ -37,7 +38,7 @@ export default async function dispatchXcoverOptOutsJob(container: MedusaContaine
   const xcover = container.resolve<XcoverModuleService>(XCOVER_MODULE)
   if (xcover.isShutDown) {
     // A schedule that outlives its app (a test runner, a hot reload) must not move the cursor.
-    return { recovery: null, reconciliation: null, dispatch: null, bookings: null, cancellations: null, events: null }
+    return { recovery: null, reconciliation: null, dispatch: null, bookings: null, cancellations: null, readbacks: null, events: null }
   }
   let recovery: RecoveryRun | null = null
   try {
@@ -79,13 +80,14 @@ export default async function dispatchXcoverOptOutsJob(container: MedusaContaine
     logger.error(`xcover: waking waiting cancellations failed this run: ${err instanceof Error ? err.message : String(err)}`)
   }
   // The kinds share the account's rate budget; none waits for another's backlog.
-  const [dispatch, bookings, cancellations] = await Promise.all([
+  const [dispatch, bookings, cancellations, readbacks] = await Promise.all([
     xcover.dispatchAllDue(),
     xcover.dispatchAllDueBookings(),
     xcover.dispatchAllDueCancellations(),
+    xcover.dispatchAllDueReadbacks(),
   ])
   const events = await xcover.publishEvents()
-  return { recovery, reconciliation, dispatch, bookings, cancellations, events }
+  return { recovery, reconciliation, dispatch, bookings, cancellations, readbacks, events }
 }
 
 /** Orders after `after` in (created_at, id) order, none created after `upTo`. */

@@ -38,7 +38,8 @@ import { listBookingEvents, type BookingEventView } from "./ledger/booking-event
 import { receiveWebhook, type WebhookAnswer } from "./webhooks/receive-webhook"
 import { claimUnpublishedEvents, countUnpublishedEvents, markEventPublished, markEventUnpublished } from "./ledger/durable-events"
 import type { WebhookHeaders } from "./webhooks/verify"
-import { reportBookingSettled, reportCancellationSettled, type SettledReport } from "./outbox/settled"
+import { reportBookingSettled, reportCancellationSettled, reportReadbackSettled, type SettledReport } from "./outbox/settled"
+import { readbackKind, type ClaimedReadback } from "./outbox/readback"
 import { parseRefund, type XcoverRefund } from "./client/booking"
 import type { CancellationReason } from "./models/xcover-cancellation"
 import { MedusaError } from "@medusajs/framework/utils"
@@ -90,6 +91,7 @@ export default class XcoverModuleService extends MedusaService({ XcoverOffer }) 
   protected readonly dispatcher_: Dispatcher
   protected readonly bookingKind_: OutboxKind<ClaimedBooking>
   protected readonly cancellationKind_: OutboxKind<ClaimedCancellation>
+  protected readonly readbackKind_: OutboxKind<ClaimedReadback>
   protected report_!: SettledReport
   protected readonly eventBus_?: IEventBusModuleService
 
@@ -117,13 +119,14 @@ export default class XcoverModuleService extends MedusaService({ XcoverOffer }) 
     })
     this.bookingKind_ = bookingKind((event) => reportBookingSettled(event, report))
     this.cancellationKind_ = cancellationKind((event) => reportCancellationSettled(event, report))
+    this.readbackKind_ = readbackKind((event) => reportReadbackSettled(event, report))
     this.dispatcher_ = new Dispatcher(
       this.manager_,
       this.client_,
       this.options_,
       this.logger_,
       () => this.settingsStore().resolve(),
-      [optOutKind, this.bookingKind_, this.cancellationKind_]
+      [optOutKind, this.bookingKind_, this.cancellationKind_, this.readbackKind_]
     )
   }
 
@@ -299,14 +302,27 @@ export default class XcoverModuleService extends MedusaService({ XcoverOffer }) 
    * webhooks/receive-webhook). Answers what the route sends.
    */
   async receiveWebhook(headers: WebhookHeaders, rawBody: string): Promise<WebhookAnswer> {
-    const { credentials, call } = await this.settingsStore().resolve()
-    const readBooking = async (bookingId: string) => (call ? this.client_.getBooking(call, bookingId) : null)
+    const { credentials } = await this.settingsStore().resolve()
     return receiveWebhook(
-      { manager: this.manager_, logger: this.logger_, publishEvents: () => void this.publishEvents(), readBooking },
+      {
+        manager: this.manager_,
+        logger: this.logger_,
+        readBack: (orderId) => void this.dispatchDueReadbacks({ order_id: orderId }).catch(() => undefined),
+        retryMaxAgeMs: this.options_.retry.maxAgeMs,
+      },
       credentials,
       headers,
       rawBody
     )
+  }
+
+  /** Sends due read-backs of booked policies (optionally one order's), through the dispatcher and its budget. */
+  async dispatchDueReadbacks(filter: { order_id?: string } = {}): Promise<DispatchResult> {
+    return this.dispatcher_.dispatch(this.readbackKind_, filter)
+  }
+
+  async dispatchAllDueReadbacks(): Promise<DispatchResult | null> {
+    return this.dispatcher_.sweep(this.readbackKind_)
   }
 
   /** Events written and not yet taken by the event bus. */

@@ -2,6 +2,7 @@ import { existingBookingId, parseBooking, type XcoverBooking } from "../client/b
 import { describeOutcome, resolveReplay } from "../client/outcome"
 import { wakeCancellation } from "../ledger/cancellations"
 import { recordEvent } from "../ledger/durable-events"
+import { scheduleReadback } from "../ledger/readbacks"
 import { completedStatus, type ClaimedOperation, type OutboxKind } from "./kind"
 import { claimRows, extendRowDeadlines, nextDueInMs, releaseRow, startRowSend, type LeasedTable } from "./leased-rows"
 
@@ -118,6 +119,10 @@ export function bookingKind(onSettled: (event: BookingSettled) => void): OutboxK
             return null
           }
           await recordEvent(tx, "xcover.booking.confirmed", { order_id: op.orderId, offer_id: op.subject, booking_id: booking?.booking_id ?? null, price_mismatch: mismatch })
+          if (booking) {
+            // XCover is read back on a schedule from now on: a cancellation made there is seen here.
+            await scheduleReadback(tx, { booking_row_id: op.id, order_id: op.orderId })
+          }
           // The order may have been cancelled while this booking was on its way: that cancellation is due now.
           return { cancellationDue: await wakeCancellation(tx, op.id) }
         })

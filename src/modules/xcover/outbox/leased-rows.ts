@@ -12,9 +12,9 @@ export const MS = "* interval '1 millisecond'"
  * of the SQL, used by each kind for its own table.
  */
 export type LeasedTable = {
-  table: "xcover_offer" | "xcover_booking" | "xcover_cancellation"
+  table: "xcover_offer" | "xcover_booking" | "xcover_cancellation" | "xcover_readback"
   /** When retrying started counting (the decision's time). */
-  deadlineBase: "declined_at" | "decided_at" | "requested_at"
+  deadlineBase: "declined_at" | "decided_at" | "requested_at" | "created_at"
   /** Extra columns a kind needs of a claimed row (its subject first). */
   columns: string[]
 }

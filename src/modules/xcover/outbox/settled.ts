@@ -1,6 +1,7 @@
 import type { Logger } from "@medusajs/framework/types"
 import type { BookingSettled } from "./booking"
 import type { CancellationSettled } from "./cancellation"
+import type { ReadbackSettled } from "./readback"
 
 export type SettledReport = {
   logger: Logger
@@ -45,4 +46,16 @@ export function reportCancellationSettled(event: CancellationSettled, { logger, 
   logger.info(
     `xcover: booking ${event.booking_id} (order ${event.order_id}) cancelled at XCover; refund ${event.total_refund ?? "unknown"} ${event.currency ?? ""} to pay back to the shopper`
   )
+}
+
+/** A read-back found the policy cancelled at XCover (its refund's event is published now), or could not be done. */
+export function reportReadbackSettled(event: ReadbackSettled, { logger, publishEvents }: SettledReport): void {
+  if (event.status === "failed") {
+    logger.error(`xcover: policy ${event.booking_id} (order ${event.order_id}) could not be read back from XCover: ${event.reason}; check it in XCover's portal`)
+    return
+  }
+  if (event.cancelled_now) {
+    logger.info(`xcover: policy ${event.booking_id} (order ${event.order_id}) was cancelled at XCover: recorded here`)
+    publishEvents()
+  }
 }
