@@ -24,6 +24,8 @@ const READBACKS: LeasedTable = {
   columns: ["booking_row_id", "order_id", "nudged_at"],
 }
 
+class LeaseLost extends Error {}
+
 /** After its retries, an unreadable policy is read again this often: a read-back never gives up. */
 const GIVEN_UP_RETRY_MS = 3_600_000
 
@@ -77,30 +79,38 @@ export function readbackKind(onSettled: (event: ReadbackSettled) => void): Outbo
     async complete(db, op, { outcome, body }, next) {
       const status = completedStatus(outcome, next)
       if (status === "done" && parseBooking(body)) {
-        const applied = await db.transactional(async (tx) => {
-          const [row] = await tx.execute(
-            `SELECT nudged_at, last_attempt_at FROM xcover_readback WHERE id = ? AND lease_token = ? AND status = 'sending' FOR UPDATE`,
-            [op.id, op.leaseToken]
-          )
-          if (!row) {
-            return null
-          }
-          const truth = await applyBookingTruth(tx, op.bookingRowId, body)
-          const cancelled = truth.cancelled_now || truth.result === "ignored"
-          // A webhook that came while this read was on its way may name a later change: read again.
-          const nudgedSince = !!row.nudged_at && !!row.last_attempt_at && new Date(row.nudged_at as string) > new Date(row.last_attempt_at as string)
-          const nudgedAt = row.nudged_at ? new Date(row.nudged_at as string) : null
-          const nextInMs = cancelled ? null : nudgedSince ? 0 : nextReadbackInMs({ booked_at: op.bookedAt, nudged_at: nudgedAt, now: new Date() })
-          await tx.execute(
-            `UPDATE xcover_readback
-             SET status = ?, last_status = ?, last_error = NULL, attempts = 0, read_at = now(), lease_until = NULL, lease_token = NULL,
-                 next_attempt_at = ${nextInMs === null ? "NULL" : `now() + (? ${MS})`}, retry_deadline_at = NULL,
-                 completed_at = ${nextInMs === null ? "now()" : "NULL"}, updated_at = now()
-             WHERE id = ?`,
-            [nextInMs === null ? "done" : "pending", outcome.status, ...(nextInMs === null ? [] : [nextInMs]), op.id]
-          )
-          return truth
-        })
+        // The booking is locked first (as a webhook does), then this read's row: never the other way round.
+        const applied = await db
+          .transactional(async (tx) => {
+            const truth = await applyBookingTruth(tx, op.bookingRowId, body)
+            const finished = truth.cancelled_now || truth.result !== "applied"
+            const nextInMs = finished ? null : nextReadbackInMs({ booked_at: op.bookedAt, nudged_at: op.nudgedAt, now: new Date() })
+            // A webhook that came while this read was on its way may name a later change: read again at once.
+            const nudged = "nudged_at IS NOT NULL AND last_attempt_at IS NOT NULL AND nudged_at > last_attempt_at"
+            const updated = await tx.execute(
+              `UPDATE xcover_readback
+               SET status = CASE WHEN ${finished ? "false" : nudged} OR ?::float8 IS NOT NULL THEN 'pending' ELSE 'done' END,
+                   next_attempt_at = CASE WHEN ${finished ? "false" : nudged} THEN now()
+                                          WHEN ?::float8 IS NOT NULL THEN now() + (?::float8 ${MS}) ELSE NULL END,
+                   completed_at = CASE WHEN ${finished ? "false" : nudged} OR ?::float8 IS NOT NULL THEN NULL ELSE now() END,
+                   last_status = ?, last_error = NULL, attempts = 0, read_at = now(), retry_deadline_at = NULL,
+                   lease_until = NULL, lease_token = NULL, updated_at = now()
+               WHERE id = ? AND lease_token = ? AND status = 'sending'
+               RETURNING id`,
+              [nextInMs, nextInMs, nextInMs, nextInMs, outcome.status, op.id, op.leaseToken]
+            )
+            if (!updated.length) {
+              // Taken over meanwhile: nothing of this read is kept.
+              throw new LeaseLost()
+            }
+            return truth
+          })
+          .catch((err: unknown) => {
+            if (err instanceof LeaseLost) {
+              return null
+            }
+            throw err
+          })
         if (!applied) {
           return null
         }
