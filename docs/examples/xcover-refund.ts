@@ -19,6 +19,8 @@ import { refundPaymentWorkflow } from "@medusajs/medusa/core-flows"
 
 /** `xcover.booking.cancelled`'s data. */
 type BookingCancelled = {
+  /** This event's id: the same on every delivery (the plugin publishes at least once). */
+  id: string
   order_id: string
   offer_id: string
   booking_id: string | null
@@ -38,7 +40,7 @@ type Order = { id: string; currency_code: string; payment_collections: { payment
 
 export default async function xcoverRefund({ event, container }: SubscriberArgs<BookingCancelled>) {
   const logger = container.resolve(ContainerRegistrationKeys.LOGGER)
-  const { order_id, booking_id, reason, total_refund, currency } = event.data
+  const { id, order_id, booking_id, reason, total_refund, currency } = event.data
   if (reason === "order_canceled") {
     return
   }
@@ -72,10 +74,11 @@ export default async function xcoverRefund({ event, container }: SubscriberArgs<
     logger.warn(`xcover refund: policy ${booking_id} is in ${currency}, order ${order_id} in ${order.currency_code}; refund it by hand`)
     return
   }
-  const note = `XCover policy ${booking_id} cancelled (${reason})`
+  const note = `XCover policy ${booking_id} cancelled (${reason}), event ${id}`
   const payments = (order.payment_collections ?? []).flatMap((c) => c.payments ?? [])
-  // The same event twice (a redelivery) must not refund twice.
-  if (payments.some((p) => (p.refunds ?? []).some((r) => r.note === note))) {
+  // The same event twice (the plugin publishes at least once) must not refund twice: the refund
+  // carries the event's id, and a repeat finds it.
+  if (payments.some((p) => (p.refunds ?? []).some((r) => r.note?.endsWith(`event ${id}`)))) {
     return
   }
   const sum = (amounts: BigNumberInput[]) => amounts.reduce<BigNumberInput>((a, b) => MathBN.add(a, b), 0)

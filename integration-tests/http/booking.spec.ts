@@ -182,6 +182,26 @@ medusaIntegrationTestRunner({
       expect(data.xcover_policies).toEqual([expect.objectContaining({ status: "confirmed", policy_number: standIn.bookingFor(offer.offer_id)!.id })])
     })
 
+    it("never books a failed booking whose order was cancelled: the retry answers 409 and says why", async () => {
+      const cartId = await storefrontTaken("sf-cancelled-1", ["sf-q-7"])
+      const orderId = await shop.complete(cartId)
+      const failed = await eventually(async () => {
+        const b = await bookingOf(orderId, "sf-cancelled-1")
+        expect(b?.status).toBe("failed")
+        return b!
+      })
+      const admin = await createAdminUser(getContainer(), api)
+      await api.post(`/admin/orders/${orderId}/cancel`, {}, admin)
+      // XCover would book it now: only the order's cancellation stands in the way.
+      standIn.knowOffer("sf-cancelled-1", [{ id: "sf-q-7", price: 5 }])
+      const retried = await answer(api.post(`/admin/xcover/bookings/${failed.id}/retry`, {}, admin))
+      expect(retried.status).toBe(409)
+      expect(retried.data.message).toContain("was cancelled")
+      expect(standIn.confirmsFor("sf-cancelled-1").map((r) => r.answer)).toEqual([404])
+      expect(standIn.bookings.size).toBe(0)
+      expect(await bookingOf(orderId, "sf-cancelled-1")).toMatchObject({ status: "failed" })
+    })
+
     it("books, and flags, a total that differs from what the order charged", async () => {
       standIn.bookedPriceDelta(1.5)
       const { cartId, offer, quote } = await cartWithCover()

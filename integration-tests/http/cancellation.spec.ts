@@ -6,6 +6,8 @@ import { Merchant, type OrderLine } from "../helpers/merchant"
 import { seedStore } from "../helpers/seed-store"
 import { answer, Storefront } from "../helpers/storefront"
 import { useXcoverStandIn } from "../helpers/xcover-env"
+import dispatchXcoverOptOutsJob from "../../src/jobs/dispatch-xcover-opt-outs"
+import returnReceived from "../../src/subscribers/xcover-return-received"
 import type XcoverModuleService from "../../src/modules/xcover/service"
 
 jest.setTimeout(120_000)
@@ -13,7 +15,7 @@ jest.setTimeout(120_000)
 const standIn = useXcoverStandIn()
 
 medusaIntegrationTestRunner({
-  testSuite: ({ api, getContainer }) => {
+  testSuite: ({ api, getContainer, dbConnection }) => {
     let shop: Storefront
     let admin: { headers: Record<string, string> }
     const xcover = () => getContainer().resolve<XcoverModuleService>("xcover")
@@ -92,6 +94,67 @@ medusaIntegrationTestRunner({
       expect(standIn.cancellationsFor(offer.offer_id)).toHaveLength(1)
     })
 
+    it("publishes the refund's event after the event bus failed to take it (as after a crash), once, with one id", async () => {
+      const seen: Record<string, unknown>[] = []
+      const bus = getContainer().resolve(Modules.EVENT_BUS)
+      bus.subscribe("xcover.booking.cancelled", async (e) => void seen.push(e.data as Record<string, unknown>), { subscriberId: `durable-${Date.now()}` })
+      const { orderId, booking } = await bookedOrder()
+      // The outcome commits; the bus then refuses the event (a Redis blip, or the process dies here).
+      const emit = bus.emit.bind(bus)
+      const spy = jest.spyOn(bus, "emit").mockImplementation(async (...args: Parameters<typeof bus.emit>) => {
+        const [message] = args
+        if (!Array.isArray(message) && message.name === "xcover.booking.cancelled") {
+          throw new Error("event bus unavailable")
+        }
+        return emit(...args)
+      })
+      try {
+        await api.post(`/admin/orders/${orderId}/cancel`, {}, admin)
+        await eventually(async () => expect((await bookingsOf(orderId))[0].booking_status).toBe("CANCELLED"))
+        await eventually(async () => expect(await xcover().countUnpublishedEvents()).toBe(1))
+        expect(seen).toEqual([])
+      } finally {
+        spy.mockRestore()
+      }
+      // The job (every second here) publishes what was left, once: more runs find nothing more.
+      await eventually(() => expect(seen).toEqual([expect.objectContaining({ id: expect.stringMatching(/^xcev_/), order_id: orderId, booking_id: booking.booking_id })]))
+      await dispatchXcoverOptOutsJob(getContainer())
+      await dispatchXcoverOptOutsJob(getContainer())
+      expect(seen).toHaveLength(1)
+      expect(await xcover().countUnpublishedEvents()).toBe(0)
+    })
+
+    it("sends a cancellation left waiting with no due time (asked for while its booking completed), at the job's next run", async () => {
+      const { orderId, offer } = await bookedOrder()
+      // As a request that read the booking still `sending` and a completion that looked for
+      // waiting cancellations before the request committed leave it: pending, never due.
+      await xcover().requestCancellations({ order_id: orderId, reason: "order_canceled" })
+      await dbConnection.raw(`UPDATE xcover_cancellation SET next_attempt_at = NULL WHERE order_id = ?`, [orderId])
+      expect(standIn.cancellationsFor(offer.offer_id)).toHaveLength(0)
+      await dispatchXcoverOptOutsJob(getContainer())
+      await eventually(async () => expect((await bookingsOf(orderId))[0].booking_status).toBe("CANCELLED"))
+      expect(standIn.cancellationsFor(offer.offer_id)).toHaveLength(1)
+    })
+
+    it("cancels the policy of an order cancelled without its order.canceled reaching the plugin, at the next reconciliation pass", async () => {
+      const { orderId, offer } = await bookedOrder()
+      // The order module's own cancel: the status changes, no order.canceled is emitted (a lost event).
+      await getContainer().resolve(Modules.ORDER).cancel(orderId)
+      expect((await bookingsOf(orderId))[0]).toMatchObject({ booking_status: "CONFIRMED", cancellation: null })
+      // Past the reconciliation's grace window (changes of the last two minutes may still be committing).
+      await dbConnection.raw(`UPDATE "order" SET updated_at = updated_at - interval '3 minutes' WHERE id = ?`, [orderId])
+      const run = await dispatchXcoverOptOutsJob(getContainer())
+      expect(run.reconciliation).toMatchObject({ failed: [] })
+      const after = await eventually(async () => {
+        const [b] = await bookingsOf(orderId)
+        expect(b.booking_status).toBe("CANCELLED")
+        return b
+      })
+      expect(after.cancellation).toMatchObject({ status: "cancelled", reason: "order_canceled" })
+      expect(standIn.cancellationsFor(offer.offer_id)).toHaveLength(1)
+      expect(standIn.bookingFor(offer.offer_id)?.status).toBe("CANCELLED")
+    })
+
     it("never cancels a booking its order did not ask for", async () => {
       const first = await bookedOrder()
       const second = await bookedOrder()
@@ -166,6 +229,35 @@ medusaIntegrationTestRunner({
         expect(standIn.requestsFor(kept.offer_id).filter((r) => r.route === "cancel" || r.route === "confirm_cancellation")).toEqual([])
       })
 
+      it("cancels the booking of a returned cover line whose order.return_received never reached the plugin, at the next reconciliation pass", async () => {
+        const { orderId, offers, coverOf } = await twoCoveredOrder()
+        const [returned, kept] = offers
+        const bus = getContainer().resolve(Modules.EVENT_BUS)
+        const subscriberId = "medusa-plugin-xcover-return-received"
+        // The event is lost: the plugin's subscriber is not there while the return is received.
+        bus.unsubscribe("order.return_received", async () => undefined, { subscriberId })
+        const updatedAt = async () => new Date((await dbConnection.raw(`SELECT updated_at FROM "order" WHERE id = ?`, [orderId])).rows[0].updated_at)
+        const before = await updatedAt()
+        try {
+          await merchant.returnLines(orderId, [coverOf(returned.offer_id).id])
+        } finally {
+          bus.subscribe("order.return_received", (event) => returnReceived({ event, container: getContainer(), pluginOptions: {} } as never), { subscriberId })
+        }
+        // Receiving a return changes the order (a new version): that is what the reconciliation follows.
+        expect((await updatedAt()).getTime()).toBeGreaterThan(before.getTime())
+        expect((await bookingOf(orderId, returned.offer_id)).cancellation).toBeNull()
+        await dbConnection.raw(`UPDATE "order" SET updated_at = updated_at - interval '3 minutes' WHERE id = ?`, [orderId])
+        await dispatchXcoverOptOutsJob(getContainer())
+        const after = await eventually(async () => {
+          const b = await bookingOf(orderId, returned.offer_id)
+          expect(b.booking_status).toBe("CANCELLED")
+          return b
+        })
+        expect(after.cancellation).toMatchObject({ status: "cancelled", reason: "returned" })
+        expect(standIn.cancellationsFor(returned.offer_id)).toHaveLength(1)
+        expect(await bookingOf(orderId, kept.offer_id)).toMatchObject({ booking_status: "CONFIRMED", cancellation: null })
+      })
+
       it("cancels nothing when only a tent line comes back, its cover kept", async () => {
         const { orderId, offers, tentLines } = await twoCoveredOrder()
         const asked = jest.spyOn(xcover(), "requestCancellations")
@@ -213,8 +305,12 @@ medusaIntegrationTestRunner({
         const payload = standIn.bookingPayload(booking.booking_id!)
         const first = await standIn.sendWebhook(hookUrl(), "BOOKING_CANCELLED", payload)
         expect(first.status).toBe(200)
-        const cancelled = (await bookingsOf(orderId))[0]
-        expect(cancelled).toMatchObject({ booking_status: "CANCELLED" })
+        // Kept at once; applied from XCover's own answer once read back.
+        const cancelled = await eventually(async () => {
+          const [b] = await bookingsOf(orderId)
+          expect(b).toMatchObject({ booking_status: "CANCELLED" })
+          return b
+        })
         expect(cancelled.cancelled_at).not.toBeNull()
         const history = await xcover().listBookingEvents(booking.id)
         expect(history.map((e) => e.event)).toEqual(["BOOKING_CANCELLED"])
@@ -236,24 +332,61 @@ medusaIntegrationTestRunner({
         standIn.updateBooking(booking.booking_id!, { total_price: 12.34 })
         const payload = standIn.bookingPayload(booking.booking_id!)
         expect((await standIn.sendWebhook(hookUrl(), "BOOKING_UPDATED", payload)).status).toBe(200)
-        expect((await bookingsOf(orderId))[0]).toMatchObject({ booking_status: "CONFIRMED", total_price: 12.34 })
+        await eventually(async () => expect((await bookingsOf(orderId))[0]).toMatchObject({ booking_status: "CONFIRMED", total_price: 12.34 }))
         expect(standIn.received.filter((r) => r.route === "get_booking").map((r) => r.bookingId)).toEqual([booking.booking_id])
       })
 
-      it("does not cancel on a signed but false BOOKING_CANCELLED (XCover says the policy stands), and asks again when XCover cannot be read", async () => {
+      it("does not cancel on a signed but false BOOKING_CANCELLED (XCover says the policy stands)", async () => {
         const { orderId, booking } = await bookedOrder()
         const forged = { ...standIn.bookingPayload(booking.booking_id!), status: "CANCELLED" }
         expect((await standIn.sendWebhook(hookUrl(), "BOOKING_CANCELLED", forged)).status).toBe(200)
+        await eventually(() => expect(standIn.received.filter((r) => r.route === "get_booking" && r.answer === 200)).toHaveLength(1))
+        await eventually(async () =>
+          expect((await dbConnection.raw(`SELECT read_at FROM xcover_readback WHERE order_id = ?`, [orderId])).rows[0].read_at).not.toBeNull()
+        )
         expect((await bookingsOf(orderId))[0]).toMatchObject({ booking_status: "CONFIRMED", cancelled_at: null })
+      })
 
+      it("keeps a webhook while XCover cannot be read (answered 200, XCover's three retries too), and shows the cancellation once XCover is readable, with no further webhook", async () => {
+        const cancelled: Record<string, unknown>[] = []
+        getContainer()
+          .resolve(Modules.EVENT_BUS)
+          .subscribe("xcover.booking.cancelled", async (e) => void cancelled.push(e.data as Record<string, unknown>), { subscriberId: `t-wh-${Date.now()}` })
+        const { orderId, booking } = await bookedOrder()
         standIn.cancelAtXcover(booking.booking_id!)
-        standIn.scriptNext({ status: 503 })
-        const unreadable = await standIn.sendWebhook(hookUrl(), "BOOKING_UPDATED", standIn.bookingPayload(booking.booking_id!))
-        expect(unreadable.status).toBe(503)
-        expect((await bookingsOf(orderId))[0].booking_status).toBe("CONFIRMED")
-        // XCover sends it again: now it is read and applied.
-        expect((await standIn.sendWebhook(hookUrl(), "BOOKING_UPDATED", standIn.bookingPayload(booking.booking_id!))).status).toBe(200)
-        expect((await bookingsOf(orderId))[0].booking_status).toBe("CANCELLED")
+        standIn.scriptNext({ status: 503 }, { status: 503 }, { status: 503 }, { status: 503 })
+        const payload = standIn.bookingPayload(booking.booking_id!)
+        // XCover's webhook and its three retries: each kept (once) and answered 200.
+        for (let i = 0; i < 4; i++) {
+          expect((await standIn.sendWebhook(hookUrl(), "BOOKING_CANCELLED", payload)).status).toBe(200)
+        }
+        expect(await xcover().listBookingEvents(booking.id)).toHaveLength(1)
+        const after = await eventually(async () => {
+          const [b] = await bookingsOf(orderId)
+          expect(b.booking_status).toBe("CANCELLED")
+          return b
+        }, { timeoutMs: 30_000 })
+        const reads = standIn.received.filter((r) => r.route === "get_booking").map((r) => r.answer)
+        expect(reads.slice(0, 4)).toEqual([503, 503, 503, 503])
+        expect(reads[reads.length - 1]).toBe(200)
+        expect(after.cancelled_at).not.toBeNull()
+        await eventually(() => expect(cancelled).toEqual([expect.objectContaining({ order_id: orderId, booking_id: booking.booking_id, reason: "xcover" })]))
+        // The store asks XCover for no cancellation of its own.
+        expect(standIn.received.filter((r) => r.route === "cancel" || r.route === "confirm_cancellation")).toHaveLength(0)
+      })
+
+      it("finds a policy cancelled at XCover with no webhook at all, at its scheduled read-back", async () => {
+        const { orderId, booking } = await bookedOrder()
+        standIn.cancelAtXcover(booking.booking_id!)
+        // Booking scheduled the first read-back a day later: the day passes.
+        const [row] = (await dbConnection.raw(`SELECT next_attempt_at FROM xcover_readback WHERE order_id = ?`, [orderId])).rows
+        expect(new Date(row.next_attempt_at).getTime()).toBeGreaterThan(Date.now() + 23 * 3_600_000)
+        await dbConnection.raw(`UPDATE xcover_readback SET next_attempt_at = now() WHERE order_id = ?`, [orderId])
+        await dispatchXcoverOptOutsJob(getContainer())
+        await eventually(async () => expect((await bookingsOf(orderId))[0].booking_status).toBe("CANCELLED"))
+        // Cancelled: nothing more to read.
+        const [done] = (await dbConnection.raw(`SELECT status, next_attempt_at FROM xcover_readback WHERE order_id = ?`, [orderId])).rows
+        expect(done).toMatchObject({ status: "done", next_attempt_at: null })
       })
 
       it("refuses a bad signature, another key, a stale Date and an oversized body, changing nothing", async () => {

@@ -1,5 +1,6 @@
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import type { Logger } from "@medusajs/framework/types"
+import { createAdminUser } from "../helpers/admin-user"
 import { eventually } from "../helpers/eventually"
 import { seedStore } from "../helpers/seed-store"
 import { Storefront } from "../helpers/storefront"
@@ -78,6 +79,63 @@ medusaIntegrationTestRunner({
       expect(declined.order_id).toBe(order.orderId)
       expect(declined.declined_at?.getTime()).toBe((await orderCreatedAt(order.orderId)).getTime())
       expect(await offerRow("late-taken")).toMatchObject({ status: "selected", order_id: order.orderId })
+    })
+
+    it("books nothing for an order cancelled before its decision (order.placed lost, recovery decides it), and still opts out the declined offer", async () => {
+      const cartId = await shop.createCart()
+      const tent = (await shop.cart(cartId)).items[0]
+      const offer = (await shop.quote(cartId, tent.id)).data.xcover_offer
+      await shop.select(cartId, offer.offer_id, { quote_id: offer.quotes[0].id })
+      await shop.recordOffer(cartId, "cancelled-declined")
+      const orderId = await shop.complete(cartId)
+      await eventually(async () => expect((await xcover().listOrderBookings(orderId))[0]?.status).toBe("booked"))
+      // As if order.placed had never been handled: no booking, offers shown, XCover knowing the offer only.
+      await loseOrderPlaced({ cartId, orderId }, "10 minutes")
+      await sql(`DELETE FROM xcover_booking WHERE order_id = ?`, [orderId])
+      standIn.knowOffer(offer.offer_id, offer.quotes.map((q: { id: string; price: { amount: number } }) => ({ id: q.id, price: q.price.amount })))
+      const admin = await createAdminUser(getContainer(), api)
+      await api.post(`/admin/orders/${orderId}/cancel`, {}, admin)
+
+      const run = await runJob()
+      expect(run.recovery).toMatchObject({ decided: [orderId], failed: [] })
+      await eventually(async () => expect((await offerRow("cancelled-declined")).status).toBe("opted_out"))
+      expect(await offerRow(offer.offer_id)).toMatchObject({ status: "selected", order_id: orderId })
+      expect(await xcover().listOrderBookings(orderId)).toEqual([])
+      await runJob()
+      expect(standIn.confirmsFor(offer.offer_id)).toEqual([])
+      expect(standIn.bookingFor(offer.offer_id)).toBeUndefined()
+    })
+
+    // The job never runs in this file: what follows shows that work goes out when it falls due.
+    it("sends ten declined offers, each first answered 429 with Retry-After 3, once the pause is over, with no job run, and nothing during it", async () => {
+      const offers = Array.from({ length: 10 }, (_, i) => `throttled-${i}`)
+      for (const offerId of offers) {
+        standIn.script(offerId, { status: 429, headers: { "retry-after": "3" } })
+      }
+      const cartId = await shop.createCart()
+      for (const offerId of offers) {
+        await shop.recordOffer(cartId, offerId)
+      }
+      await shop.complete(cartId)
+      await eventually(
+        async () => {
+          for (const offerId of offers) {
+            expect((await offerRow(offerId)).status).toBe("opted_out")
+          }
+        },
+        { timeoutMs: 60_000 }
+      )
+      const calls = standIn.received.filter((r) => r.offerId && offers.includes(r.offerId))
+      const throttled = calls.filter((r) => r.answer === 429)
+      const accepted = calls.filter((r) => r.answer === 204)
+      expect(accepted.map((r) => r.offerId).sort()).toEqual([...offers].sort())
+      expect(calls).toHaveLength(throttled.length + accepted.length)
+      expect(throttled.length).toBeGreaterThan(0)
+      // Nothing while a pause ran: every accepted call came 3 s or more after the last 429 before it.
+      for (const call of accepted) {
+        const lastThrottled = Math.max(...throttled.filter((t) => t.at <= call.at).map((t) => t.at))
+        expect(call.at - lastThrottled).toBeGreaterThanOrEqual(2_950)
+      }
     })
 
     it("costs nothing for 1,000 abandoned carts: a run reads only the orders placed since the last one", async () => {

@@ -4,32 +4,41 @@ import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { XCOVER_MODULE } from "../modules/xcover"
 import type { OrderPosition } from "../modules/xcover/recovery/order-cursor"
 import { recoverMissedOrders, type PlacedOrder, type RecoveryRun } from "../modules/xcover/recovery/recover-missed-orders"
+import { reconcileChangedOrders, type ChangedOrder, type ReconcileRun } from "../modules/xcover/recovery/reconcile-changed-orders"
+import { cancelXcoverBookingsWorkflow } from "../workflows/cancel-xcover-bookings"
 import type XcoverModuleService from "../modules/xcover/service"
-import type { DispatchResult } from "../modules/xcover/service"
+import type { DispatchResult, EventsPublished } from "../modules/xcover/service"
 import { optOutDeclinedOffersWorkflow } from "../workflows/opt-out-declined-offers"
 import { ORDER_OFFER_FIELDS, orderOffersInput, type OrderGraph } from "../workflows/steps/load-order-offers"
 
 export type DispatchJobRun = {
   recovery: RecoveryRun | null
+  reconciliation: ReconcileRun | null
   dispatch: DispatchResult | null
   bookings: DispatchResult | null
   cancellations: DispatchResult | null
+  readbacks: DispatchResult | null
+  events: EventsPublished | null
 }
 
 /**
  * The durable half of delivery. Runs in every server/worker process that runs jobs; the order
  * cursor and the offers are claimed atomically, so processes share the work without doing
  * anything twice.
- * 1. Orders placed since the last run whose `order.placed` was lost get their offers decided.
- * 2. Every due opt-out, confirm and cancellation is sent: retries, and calls whose sender died mid-call.
- * A failure in 1 (one order, or the whole pass) is logged and never stops 2.
+ * 1. Orders placed since the last run whose `order.placed` was lost get their offers decided;
+ *    orders changed since the last run are reconciled with their policies (a lost
+ *    `order.canceled` or `order.return_received` still cancels what must be cancelled).
+ * 2. Every due opt-out, confirm, cancellation and read-back (Get Booking) is sent: retries, and calls whose sender died
+ *    mid-call; a cancellation whose booking is booked is due, even if its wake-up was missed.
+ * 3. Every event not yet taken by the event bus is published (a crash or a bus outage left it).
+ * A failure in 1 (one order, or the whole pass) is logged and never stops 2 and 3.
  */
 export default async function dispatchXcoverOptOutsJob(container: MedusaContainer): Promise<DispatchJobRun> {
   const logger = container.resolve(ContainerRegistrationKeys.LOGGER)
   const xcover = container.resolve<XcoverModuleService>(XCOVER_MODULE)
   if (xcover.isShutDown) {
     // A schedule that outlives its app (a test runner, a hot reload) must not move the cursor.
-    return { recovery: null, dispatch: null, bookings: null, cancellations: null }
+    return { recovery: null, reconciliation: null, dispatch: null, bookings: null, cancellations: null, readbacks: null, events: null }
   }
   let recovery: RecoveryRun | null = null
   try {
@@ -45,13 +54,40 @@ export default async function dispatchXcoverOptOutsJob(container: MedusaContaine
   } catch (err) {
     logger.error(`xcover: recovery of lost orders failed this run: ${err instanceof Error ? err.message : String(err)}`)
   }
-  // Both kinds share the account's rate budget; neither waits for the other's backlog.
-  const [dispatch, bookings, cancellations] = await Promise.all([
+  let reconciliation: ReconcileRun | null = null
+  try {
+    reconciliation = await reconcileChangedOrders({
+      ledger: xcover,
+      loadChangedOrders: (after, upTo, take) => loadChangedOrders(container, after, upTo, take),
+      reconcile: async (order) => {
+        // What the order is now says what XCover must hold: the workflows ask only for what is missing.
+        const reason = order.status === "canceled" ? "order_canceled" : "returned"
+        const { result } = await cancelXcoverBookingsWorkflow(container).run({ input: { order_id: order.id, reason } })
+        return { order_canceled: reason === "order_canceled" ? result.requested : [], returned: reason === "returned" ? result.requested : [] }
+      },
+      logger,
+      owner: `${process.pid}-${randomUUID()}`,
+    })
+  } catch (err) {
+    logger.error(`xcover: reconciliation of changed orders failed this run: ${err instanceof Error ? err.message : String(err)}`)
+  }
+  try {
+    const woken = await xcover.wakeWaitingCancellations()
+    if (woken) {
+      logger.warn(`xcover: ${woken} cancellation(s) of booked policies were waiting with no due time; sent now`)
+    }
+  } catch (err) {
+    logger.error(`xcover: waking waiting cancellations failed this run: ${err instanceof Error ? err.message : String(err)}`)
+  }
+  // The kinds share the account's rate budget; none waits for another's backlog.
+  const [dispatch, bookings, cancellations, readbacks] = await Promise.all([
     xcover.dispatchAllDue(),
     xcover.dispatchAllDueBookings(),
     xcover.dispatchAllDueCancellations(),
+    xcover.dispatchAllDueReadbacks(),
   ])
-  return { recovery, dispatch, bookings, cancellations }
+  const events = await xcover.publishEvents()
+  return { recovery, reconciliation, dispatch, bookings, cancellations, readbacks, events }
 }
 
 /** Orders after `after` in (created_at, id) order, none created after `upTo`. */
@@ -79,6 +115,27 @@ async function loadPlacedOrders(container: MedusaContainer, after: OrderPosition
       selected_offer_ids: input?.selected_offer_ids ?? [],
     }
   })
+}
+
+/** Orders after `after` in (updated_at, id) order, none updated after `upTo`. */
+async function loadChangedOrders(container: MedusaContainer, after: OrderPosition, upTo: Date, take: number): Promise<ChangedOrder[]> {
+  const query = container.resolve(ContainerRegistrationKeys.QUERY)
+  const { data } = await query.graph({
+    entity: "order",
+    fields: ["id", "updated_at", "status"],
+    filters: {
+      $and: [
+        { updated_at: { $lte: upTo } },
+        { $or: [{ updated_at: { $gt: after.created_at } }, { updated_at: after.created_at, id: { $gt: after.id } }] },
+      ],
+    },
+    pagination: { order: { updated_at: "ASC", id: "ASC" }, take },
+  })
+  return (data as { id: string; updated_at: Date | string; status?: string | null }[]).map((o) => ({
+    id: o.id,
+    updated_at: new Date(o.updated_at),
+    status: o.status ?? null,
+  }))
 }
 
 export const config = {

@@ -4,7 +4,7 @@ import { XCOVER_MODULE } from "../modules/xcover"
 import type XcoverModuleService from "../modules/xcover/service"
 import type { Policyholder } from "../modules/xcover/service"
 import { dispatchBookingsStep } from "./steps/dispatch-outbox"
-import { bookingLines, ORDER_DECISION_FIELDS, policyholderOf, type OrderGraph } from "./steps/load-order-offers"
+import { bookingLines, isCancelledOrder, ORDER_DECISION_FIELDS, policyholderOf, type OrderGraph } from "./steps/load-order-offers"
 
 /**
  * The order as it is now: a merchant who fixed the cause (added the phone XCover asked for, or
@@ -21,6 +21,10 @@ export const reloadBookingOrderStep = createStep("reload-xcover-booking-order", 
   const order = data[0] as OrderGraph | undefined
   if (!order) {
     return new StepResponse<{ id: string; policyholder: Policyholder | null; quote_ids: string[] }>({ id: input.id, policyholder: null, quote_ids: [] })
+  }
+  if (isCancelledOrder(order)) {
+    // Booking it now would leave a live policy for an order the shopper no longer has.
+    throw new MedusaError(MedusaError.Types.CONFLICT, `Order ${order.id} was cancelled: its cover is not booked, so this booking cannot be retried`)
   }
   const quoteIds = bookingLines(order.items)
     .filter((l) => l.offer_id === booking.offer_id)

@@ -97,3 +97,15 @@ export const CANCELLATION_TRANSITIONS: Record<CancellationStatus, readonly Cance
   cancelled: [],
   failed: ["pending"],
 }
+
+/**
+ * A booked policy's read-back from XCover (table `xcover_readback`, one per booking): XCover is
+ * the other side of the books, read on a schedule and after each webhook.
+ * - `pending`   due at `next_attempt_at` (a webhook: now; else the schedule)
+ * - `sending`   taken by one process until `lease_until`
+ * - `retrying`  XCover could not be read; due again at `next_attempt_at` (never given up)
+ * - `done`      nothing more to read: the policy is cancelled, or past the schedule's end
+ * - `failed`    XCover refused the read (404: it does not know the policy): drift, shown in the admin
+ */
+export const READBACK_STATUSES = ["pending", "sending", "retrying", "done", "failed"] as const
+export type ReadbackStatus = (typeof READBACK_STATUSES)[number]

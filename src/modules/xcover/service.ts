@@ -24,6 +24,7 @@ import XcoverOffer from "./models/xcover-offer"
 import type { XcoverOptions } from "./options"
 import { advanceOrderCursor, claimOrderCursor, releaseOrderCursor, type ClaimedCursor, type OrderPosition } from "./recovery/order-cursor"
 import type { RecoveryLedger } from "./recovery/recover-missed-orders"
+import type { ReconcileLedger } from "./recovery/reconcile-changed-orders"
 import { findUndecidedOrders, type OrderToCheck } from "./recovery/undecided-orders"
 import type { SqlManager } from "./sql"
 import { listOfferLog, offerStats, requeueOffer, requeueOffers, type OfferLogEntry, type OfferLogFilters, type OfferStats } from "./reporting/offer-log"
@@ -32,17 +33,19 @@ import type { CircuitView } from "./outbox/dispatch-state"
 import { optOutKind } from "./outbox/opt-out"
 import { bookingKind, type ClaimedBooking } from "./outbox/booking"
 import { cancelQuotes, cancellationKind, type ClaimedCancellation } from "./outbox/cancellation"
-import { requestBookingCancellation, requestCancellations, requeueCancellation } from "./ledger/cancellations"
+import { requestBookingCancellation, requestCancellations, requeueCancellation, wakeWaitingCancellations } from "./ledger/cancellations"
 import { listBookingEvents, type BookingEventView } from "./ledger/booking-events"
 import { receiveWebhook, type WebhookAnswer } from "./webhooks/receive-webhook"
+import { claimUnpublishedEvents, countUnpublishedEvents, markEventPublished, markEventUnpublished } from "./ledger/durable-events"
 import type { WebhookHeaders } from "./webhooks/verify"
-import { reportBookingSettled, reportCancellationSettled, type SettledReport } from "./outbox/settled"
+import { reportBookingSettled, reportCancellationSettled, reportReadbackSettled, type SettledReport } from "./outbox/settled"
+import { readbackKind, type ClaimedReadback } from "./outbox/readback"
 import { parseRefund, type XcoverRefund } from "./client/booking"
 import type { CancellationReason } from "./models/xcover-cancellation"
 import { MedusaError } from "@medusajs/framework/utils"
 import type { OutboxKind } from "./outbox/kind"
 import type { Policyholder } from "./ledger/bookings"
-import { NO_QUOTE_IDS_REASON, bookingStats, getBooking, listBookings, listOrderBookings, requeueBooking, type BookingFilters, type BookingStats, type BookingView } from "./ledger/bookings"
+import { NO_QUOTE_IDS_REASON, bookingStats, getBooking, listBookings, listOrderBookings, ordersWithLivePolicies, requeueBooking, type BookingFilters, type BookingStats, type BookingView } from "./ledger/bookings"
 import { describeProbe, NOT_CONFIGURED_RESULT, type ConnectionTestResult } from "./settings/connection-test"
 import type { SettingsView, StoredSettings } from "./settings/resolve-settings"
 import { XcoverSettingsStore, type SaveSettingsInput } from "./settings/settings-store"
@@ -64,6 +67,9 @@ export type { CreateOfferResult, CreatedOffer, OfferContent, OfferQuote } from "
 
 export type { DispatchResult }
 
+/** What one publishing run of the plugin's events did. */
+export type EventsPublished = { published: number; failed: number }
+
 /** What the settings page shows of delivery: the credential circuit and XCover's clock. */
 export type DeliveryHealth = {
   circuit: CircuitView
@@ -77,7 +83,7 @@ export type DeliveryHealth = {
  * XCover. State changes that several processes may race on are single SQL statements with
  * conditions, so they stay atomic across server instances.
  */
-export default class XcoverModuleService extends MedusaService({ XcoverOffer }) implements RecoveryLedger {
+export default class XcoverModuleService extends MedusaService({ XcoverOffer }) implements RecoveryLedger, ReconcileLedger {
   protected readonly logger_: Logger
   protected readonly manager_: SqlManager
   protected readonly options_: XcoverOptions
@@ -85,6 +91,7 @@ export default class XcoverModuleService extends MedusaService({ XcoverOffer }) 
   protected readonly dispatcher_: Dispatcher
   protected readonly bookingKind_: OutboxKind<ClaimedBooking>
   protected readonly cancellationKind_: OutboxKind<ClaimedCancellation>
+  protected readonly readbackKind_: OutboxKind<ClaimedReadback>
   protected report_!: SettledReport
   protected readonly eventBus_?: IEventBusModuleService
 
@@ -107,18 +114,19 @@ export default class XcoverModuleService extends MedusaService({ XcoverOffer }) 
     this.client_ = new XcoverClient({ timeoutMs: this.options_.timeoutMs }, (log) => this.logCall(log))
     const report = (this.report_ = {
       logger: this.logger_,
-      emit: (name: string, data: Record<string, unknown>) => this.emit(name, data),
+      publishEvents: () => void this.publishEvents(),
       dispatchCancellations: (orderId: string) => void this.dispatchDueCancellations({ order_id: orderId }).catch(() => undefined),
     })
     this.bookingKind_ = bookingKind((event) => reportBookingSettled(event, report))
     this.cancellationKind_ = cancellationKind((event) => reportCancellationSettled(event, report))
+    this.readbackKind_ = readbackKind((event) => reportReadbackSettled(event, report))
     this.dispatcher_ = new Dispatcher(
       this.manager_,
       this.client_,
       this.options_,
       this.logger_,
       () => this.settingsStore().resolve(),
-      [optOutKind, this.bookingKind_, this.cancellationKind_]
+      [optOutKind, this.bookingKind_, this.cancellationKind_, this.readbackKind_]
     )
   }
 
@@ -160,6 +168,22 @@ export default class XcoverModuleService extends MedusaService({ XcoverOffer }) 
 
   async releaseOrderCursor(owner: string): Promise<void> {
     return releaseOrderCursor(this.manager_, owner)
+  }
+
+  async claimChangedOrdersCursor(owner: string): Promise<ClaimedCursor | null> {
+    return claimOrderCursor(this.manager_, owner, "changed_orders")
+  }
+
+  async advanceChangedOrdersCursor(owner: string, to: OrderPosition): Promise<boolean> {
+    return advanceOrderCursor(this.manager_, owner, to, "changed_orders")
+  }
+
+  async releaseChangedOrdersCursor(owner: string): Promise<void> {
+    return releaseOrderCursor(this.manager_, owner, "changed_orders")
+  }
+
+  async ordersWithLivePolicies(orderIds: string[]): Promise<string[]> {
+    return ordersWithLivePolicies(this.manager_, orderIds)
   }
 
   async findUndecidedOrders(orders: OrderToCheck[]): Promise<{ order_ids: string[]; ledger_rows_read: number }> {
@@ -234,6 +258,11 @@ export default class XcoverModuleService extends MedusaService({ XcoverOffer }) 
     return this.dispatcher_.sweep(this.cancellationKind_)
   }
 
+  /** Makes due every cancellation whose booking is booked but which still waits for it (see `wakeWaitingCancellations`). */
+  async wakeWaitingCancellations(): Promise<number> {
+    return wakeWaitingCancellations(this.manager_)
+  }
+
   /**
    * XCover's preview of cancelling a booking (the refund it would compute), for the admin to
    * read before confirming. A preview changes nothing at XCover, so it is a direct call.
@@ -273,15 +302,82 @@ export default class XcoverModuleService extends MedusaService({ XcoverOffer }) 
    * webhooks/receive-webhook). Answers what the route sends.
    */
   async receiveWebhook(headers: WebhookHeaders, rawBody: string): Promise<WebhookAnswer> {
-    const { credentials, call } = await this.settingsStore().resolve()
-    const readBooking = async (bookingId: string) => (call ? this.client_.getBooking(call, bookingId) : null)
-    return receiveWebhook({ manager: this.manager_, logger: this.logger_, emit: (n, d) => this.emit(n, d), readBooking }, credentials, headers, rawBody)
+    const { credentials } = await this.settingsStore().resolve()
+    return receiveWebhook(
+      {
+        manager: this.manager_,
+        logger: this.logger_,
+        readBack: (orderId) => void this.dispatchDueReadbacks({ order_id: orderId }).catch(() => undefined),
+        retryMaxAgeMs: this.options_.retry.maxAgeMs,
+      },
+      credentials,
+      headers,
+      rawBody
+    )
   }
 
-  private emit(name: string, data: Record<string, unknown>): void {
-    void this.eventBus_?.emit({ name, data }).catch((err: unknown) =>
-      this.logger_.warn(`xcover: could not emit ${name}: ${err instanceof Error ? err.message : String(err)}`)
-    )
+  /** Sends due read-backs of booked policies (optionally one order's), through the dispatcher and its budget. */
+  async dispatchDueReadbacks(filter: { order_id?: string } = {}): Promise<DispatchResult> {
+    return this.dispatcher_.dispatch(this.readbackKind_, filter)
+  }
+
+  async dispatchAllDueReadbacks(): Promise<DispatchResult | null> {
+    return this.dispatcher_.sweep(this.readbackKind_)
+  }
+
+  /** Events written and not yet taken by the event bus. */
+  async countUnpublishedEvents(): Promise<number> {
+    return countUnpublishedEvents(this.manager_)
+  }
+
+  private publishing: Promise<EventsPublished> | null = null
+  private publishAgain = false
+
+  /**
+   * Publishes every event not yet taken by the event bus (`ledger/durable-events`), oldest first,
+   * each with its `id` in the data: at least once, so subscribers drop a repeat by `id`. Called
+   * after each outcome and by the dispatch job (events a crash or a bus outage left behind). One
+   * run at a time per process; a call during a run makes it look once more.
+   */
+  publishEvents(): Promise<EventsPublished> {
+    if (this.publishing) {
+      this.publishAgain = true
+      return this.publishing
+    }
+    const run = async (): Promise<EventsPublished> => {
+      const result: EventsPublished = { published: 0, failed: 0 }
+      do {
+        this.publishAgain = false
+        for (;;) {
+          const batch = this.eventBus_ && !this.isShutDown ? await claimUnpublishedEvents(this.manager_, 100) : []
+          for (const event of batch) {
+            try {
+              await this.eventBus_?.emit({ name: event.name, data: { ...event.data, id: event.id } })
+              await markEventPublished(this.manager_, event.id)
+              result.published++
+            } catch (err) {
+              const why = err instanceof Error ? err.message : String(err)
+              await markEventUnpublished(this.manager_, event.id, why).catch(() => undefined)
+              this.logger_.warn(`xcover: could not publish ${event.name} ${event.id} (${why}); it is published again later`)
+              result.failed++
+            }
+          }
+          if (batch.length < 100 || result.failed) {
+            break
+          }
+        }
+      } while (this.publishAgain && !result.failed)
+      return result
+    }
+    this.publishing = run()
+      .catch((err: unknown) => {
+        this.logger_.warn(`xcover: publishing events failed this time: ${err instanceof Error ? err.message : String(err)}`)
+        return { published: 0, failed: 0 }
+      })
+      .finally(() => {
+        this.publishing = null
+      })
+    return this.publishing
   }
 
   async getDeliveryHealth(): Promise<DeliveryHealth> {

@@ -19,6 +19,8 @@ type AddressGraph = { first_name?: string | null; last_name?: string | null; pho
 export type OrderGraph = {
   id: string
   created_at: Date | string
+  /** `canceled` once the order was cancelled. */
+  status?: string | null
   email?: string | null
   currency_code?: string | null
   billing_address?: AddressGraph
@@ -101,6 +103,7 @@ export const ORDER_OFFER_FIELDS = ["id", "created_at", "cart.id", "cart.metadata
 /** What the decision reads: the above, and what booking needs (the policyholder, the charges). */
 export const ORDER_DECISION_FIELDS = [
   ...ORDER_OFFER_FIELDS,
+  "status",
   "email",
   "currency_code",
   "items.quantity",
@@ -145,9 +148,15 @@ export function bookingLines(items: OrderGraph["items"]): BookingInput["lines"] 
   })
 }
 
+/** An order cancelled in the store: no cover of it is ever booked (and what was booked is cancelled). */
+export function isCancelledOrder(order: Pick<OrderGraph, "status">): boolean {
+  return order.status === "canceled"
+}
+
 /**
  * What the decision needs from a loaded order (null for an order without a cart), and what
- * was wrong with its metadata.
+ * was wrong with its metadata. An order cancelled before its decision (a delayed or recovered
+ * `order.placed`) books nothing: its taken offers stay `selected`, with no booking.
  */
 export function orderOffersInput(order: OrderGraph, options: { booking?: boolean } = {}): { input: OrderOffersInput | null; problems: string[] } {
   if (!order.cart?.id) {
@@ -162,7 +171,7 @@ export function orderOffersInput(order: OrderGraph, options: { booking?: boolean
       metadata_offer_ids: fromMetadata.ids,
       selected_offer_ids: selectedOfferIds(order.items),
       cover_lines: coverLines(order.items),
-      booking: options.booking
+      booking: options.booking && !isCancelledOrder(order)
         ? { policyholder: policyholderOf(order), currency: order.currency_code ?? "", lines: bookingLines(order.items) }
         : null,
     },
@@ -188,6 +197,9 @@ export const loadOrderOffersStep = createStep(
     const { input: decision, problems } = orderOffersInput(order, { booking: xcover.bookingEnabled })
     for (const problem of problems) {
       logger.warn(`xcover: order ${order.id}: ${problem}; skipped`)
+    }
+    if (decision && xcover.bookingEnabled && isCancelledOrder(order) && decision.selected_offer_ids.length + (decision.cover_lines?.length ?? 0) > 0) {
+      logger.warn(`xcover: order ${order.id} was cancelled before its offers were decided: its taken offers are not booked`)
     }
     return new StepResponse<OrderOffersInput | null>(decision)
   }

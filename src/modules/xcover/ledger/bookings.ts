@@ -2,6 +2,7 @@ import { MedusaError, generateEntityId } from "@medusajs/framework/utils"
 import type { BookingStatus, CancellationStatus } from "../offer-statuses"
 import type { SqlExecutor, SqlManager } from "../sql"
 import { RENEW_SPENT_KEY_SQL } from "./idempotency-keys"
+import { recordEvent } from "./durable-events"
 
 /** Who the policy is for, as the order has it; absent fields are left out, never invented. */
 export type Policyholder = Partial<Record<"first_name" | "last_name" | "email" | "phone" | "country", string>>
@@ -68,6 +69,8 @@ export async function insertBookings(
     written.push(...rows.map((r) => String(r.offer_id)))
     if (noQuote && rows.length) {
       failed.push(offer.offer_id)
+      // Failed at once, in the decision's transaction: announced like any failed booking.
+      await recordEvent(em, "xcover.booking.failed", { order_id: input.order_id, offer_id: offer.offer_id, reason: NO_QUOTE_IDS_REASON })
     }
   }
   return { written, failed }
@@ -220,4 +223,21 @@ export async function requeueBooking(
       : new MedusaError(MedusaError.Types.NOT_FOUND, `XCover booking ${id} was not found`)
   }
   return (await getBooking(manager, id)) as BookingView
+}
+
+/**
+ * Of these orders, those with a policy booked (or being booked) and not cancelled: the ones a
+ * reconciliation compares with the store's order. One indexed query per page of orders.
+ */
+export async function ordersWithLivePolicies(db: SqlExecutor, orderIds: string[]): Promise<string[]> {
+  if (!orderIds.length) {
+    return []
+  }
+  const rows = await db.execute(
+    `SELECT DISTINCT order_id FROM xcover_booking
+     WHERE deleted_at IS NULL AND order_id IN (${orderIds.map(() => "?").join(",")})
+       AND status <> 'failed' AND booking_status IS DISTINCT FROM 'CANCELLED'`,
+    orderIds
+  )
+  return rows.map((r) => String(r.order_id))
 }

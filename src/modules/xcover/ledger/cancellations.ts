@@ -40,6 +40,24 @@ export async function wakeCancellation(db: SqlExecutor, bookingRowId: string): P
   return rows.length > 0
 }
 
+/**
+ * Level-triggered repair, run by the job: a cancellation asked for while its booking was still
+ * being confirmed waits, with no due time, for `wakeCancellation`. If the two interleaved (the
+ * request read the booking before the completion committed, the completion looked for waiting
+ * cancellations before the request committed) or the process died between them, nothing would
+ * ever make it due: this makes every waiting cancellation of a booked booking due now.
+ */
+export async function wakeWaitingCancellations(db: SqlExecutor): Promise<number> {
+  const rows = await db.execute(
+    `UPDATE xcover_cancellation c SET next_attempt_at = now(), updated_at = now()
+     FROM xcover_booking b
+     WHERE b.id = c.booking_row_id AND b.status = 'booked' AND b.deleted_at IS NULL
+       AND c.status = 'pending' AND c.next_attempt_at IS NULL AND c.deleted_at IS NULL
+     RETURNING c.id`
+  )
+  return rows.length
+}
+
 /** Asks for one booking's cancellation by hand (admin); 409 when one was asked for already. */
 export async function requestBookingCancellation(manager: SqlManager, bookingRowId: string): Promise<{ order_id: string; offer_id: string }> {
   const [booking] = await manager.execute(

@@ -1,8 +1,10 @@
 import { existingBookingId, parseBooking, type XcoverBooking } from "../client/booking"
 import { describeOutcome, resolveReplay } from "../client/outcome"
 import { wakeCancellation } from "../ledger/cancellations"
+import { recordEvent } from "../ledger/durable-events"
+import { scheduleReadback } from "../ledger/readbacks"
 import { completedStatus, type ClaimedOperation, type OutboxKind } from "./kind"
-import { claimRows, extendRowDeadlines, releaseRow, startRowSend, type LeasedTable } from "./leased-rows"
+import { claimRows, extendRowDeadlines, nextDueInMs, releaseRow, startRowSend, type LeasedTable } from "./leased-rows"
 
 export type ClaimedBooking = ClaimedOperation & {
   idempotencyKey: string
@@ -83,53 +85,70 @@ export function bookingKind(onSettled: (event: BookingSettled) => void): OutboxK
       if (status === "done") {
         const booking = parseBooking(body)
         const mismatch = !!booking && booking.total_price !== null && op.chargedAmount !== null && !samePrice(booking.total_price, op.chargedAmount)
-        const updated = await db.execute(
-          `UPDATE xcover_booking
-           SET status = 'booked', last_status = ?, last_error = ?, next_attempt_at = NULL, lease_until = NULL, lease_token = NULL,
-               completed_at = now(), updated_at = now(),
-               booking_id = ?, booking_status = ?, currency = ?, total_price = ?, total_premium = ?, total_tax = ?, quotes = ?::jsonb,
-               coi_url = ?, coi_pdf = ?, pds_url = ?, fnol_link = ?, cancel_link = ?, price_mismatch = ?
-           WHERE id = ? AND lease_token = ? AND status = 'sending'
-           RETURNING id`,
-          [
-            outcome.status,
-            booking ? null : "XCover's answer carried no booking id",
-            booking?.booking_id ?? null,
-            booking?.booking_status ?? null,
-            booking?.currency ?? null,
-            booking?.total_price ?? null,
-            booking?.total_premium ?? null,
-            booking?.total_tax ?? null,
-            JSON.stringify(booking?.quotes ?? []),
-            booking?.coi_url ?? null,
-            booking?.coi_pdf ?? null,
-            booking?.pds_url ?? null,
-            booking?.fnol_link ?? null,
-            booking?.cancel_link ?? null,
-            mismatch,
-            op.id,
-            op.leaseToken,
-          ]
-        )
-        if (!updated.length) {
+        // The outcome and its event (`xcover.booking.confirmed`) commit together.
+        const written = await db.transactional(async (tx) => {
+          const updated = await tx.execute(
+            `UPDATE xcover_booking
+             SET status = 'booked', last_status = ?, last_error = ?, next_attempt_at = NULL, lease_until = NULL, lease_token = NULL,
+                 completed_at = now(), updated_at = now(),
+                 booking_id = ?, booking_status = ?, currency = ?, total_price = ?, total_premium = ?, total_tax = ?, quotes = ?::jsonb,
+                 coi_url = ?, coi_pdf = ?, pds_url = ?, fnol_link = ?, cancel_link = ?, price_mismatch = ?
+             WHERE id = ? AND lease_token = ? AND status = 'sending'
+             RETURNING id`,
+            [
+              outcome.status,
+              booking ? null : "XCover's answer carried no booking id",
+              booking?.booking_id ?? null,
+              booking?.booking_status ?? null,
+              booking?.currency ?? null,
+              booking?.total_price ?? null,
+              booking?.total_premium ?? null,
+              booking?.total_tax ?? null,
+              JSON.stringify(booking?.quotes ?? []),
+              booking?.coi_url ?? null,
+              booking?.coi_pdf ?? null,
+              booking?.pds_url ?? null,
+              booking?.fnol_link ?? null,
+              booking?.cancel_link ?? null,
+              mismatch,
+              op.id,
+              op.leaseToken,
+            ]
+          )
+          if (!updated.length) {
+            return null
+          }
+          await recordEvent(tx, "xcover.booking.confirmed", { order_id: op.orderId, offer_id: op.subject, booking_id: booking?.booking_id ?? null, price_mismatch: mismatch })
+          if (booking) {
+            // XCover is read back on a schedule from now on: a cancellation made there is seen here.
+            await scheduleReadback(tx, { booking_row_id: op.id, order_id: op.orderId })
+          }
+          // The order may have been cancelled while this booking was on its way: that cancellation is due now.
+          return { cancellationDue: await wakeCancellation(tx, op.id) }
+        })
+        if (!written) {
           return null
         }
-        // The order may have been cancelled while this booking was on its way: that cancellation is due now.
-        const cancellationDue = await wakeCancellation(db, op.id)
-        onSettled({ status: "booked", offer_id: op.subject, order_id: op.orderId, booking, price_mismatch: mismatch, charged_amount: op.chargedAmount, cancellation_due: cancellationDue })
+        onSettled({ status: "booked", offer_id: op.subject, order_id: op.orderId, booking, price_mismatch: mismatch, charged_amount: op.chargedAmount, cancellation_due: written.cancellationDue })
         return "done"
       }
       const final = status !== "retrying"
       const reason = describeOutcome(outcome)
-      const updated = await db.execute(
-        `UPDATE xcover_booking
-         SET status = ?, last_status = ?, last_error = ?, next_attempt_at = ?, lease_until = NULL, lease_token = NULL,
-             completed_at = ${final ? "now()" : "NULL"}, updated_at = now()
-         WHERE id = ? AND lease_token = ? AND status = 'sending'
-         RETURNING id`,
-        [final ? "failed" : "retrying", outcome.status, reason, final ? null : next.nextAttemptAt, op.id, op.leaseToken]
-      )
-      if (!updated.length) {
+      const updated = await db.transactional(async (tx) => {
+        const rows = await tx.execute(
+          `UPDATE xcover_booking
+           SET status = ?, last_status = ?, last_error = ?, next_attempt_at = ?, lease_until = NULL, lease_token = NULL,
+               completed_at = ${final ? "now()" : "NULL"}, updated_at = now()
+           WHERE id = ? AND lease_token = ? AND status = 'sending'
+           RETURNING id`,
+          [final ? "failed" : "retrying", outcome.status, reason, final ? null : next.nextAttemptAt, op.id, op.leaseToken]
+        )
+        if (rows.length && final) {
+          await recordEvent(tx, "xcover.booking.failed", { order_id: op.orderId, offer_id: op.subject, reason })
+        }
+        return rows.length > 0
+      })
+      if (!updated) {
         return null
       }
       if (final) {
@@ -139,6 +158,8 @@ export function bookingKind(onSettled: (event: BookingSettled) => void): OutboxK
     },
 
     release: (db, op, how) => releaseRow(db, BOOKINGS, op, how),
+
+    nextDueInMs: (db) => nextDueInMs(db, BOOKINGS),
 
     extendDeadlines: (db, gapMs, policy) => extendRowDeadlines(db, BOOKINGS, gapMs, policy),
   }

@@ -2,10 +2,11 @@ import { alreadyCancelled, parseBooking, parseRefund, type XcoverRefund } from "
 import { describeOutcome } from "../client/outcome"
 import type { CancelRequest } from "../client/xcover-client"
 import type { CancellationReason } from "../models/xcover-cancellation"
-import type { SqlExecutor } from "../sql"
+import type { SqlManager } from "../sql"
+import { recordEvent } from "../ledger/durable-events"
 import { recordBookingEvent } from "../ledger/booking-events"
 import { completedStatus, type ClaimedOperation, type OutboxKind } from "./kind"
-import { claimRows, extendRowDeadlines, releaseRow, startRowSend, type LeasedTable } from "./leased-rows"
+import { claimRows, extendRowDeadlines, nextDueInMs, releaseRow, startRowSend, type LeasedTable } from "./leased-rows"
 
 export type ClaimedCancellation = ClaimedOperation & {
   bookingRowId: string
@@ -122,7 +123,12 @@ export function cancellationKind(onSettled: (event: CancellationSettled) => void
           return (await cancelled(db, op, refund, outcome.status)) ? "done" : null
         }
         if (!refund?.cancellation_id) {
-          return (await finish(db, op, "failed", outcome.status, "XCover's cancellation preview had no cancellation_id", null)) ? "rejected" : null
+          const why = "XCover's cancellation preview had no cancellation_id"
+          if (!(await finish(db, op, "failed", outcome.status, why, null))) {
+            return null
+          }
+          onSettled({ status: "failed", order_id: op.orderId, offer_id: op.subject, booking_id: op.bookingId, reason: why })
+          return "rejected"
         }
         // Previewed: the refund goes on the booking now, the confirmation is due at once.
         const updated = await db.execute(
@@ -153,57 +159,73 @@ export function cancellationKind(onSettled: (event: CancellationSettled) => void
 
     release: (db, op, how) => releaseRow(db, CANCELLATIONS, op, how),
 
+    nextDueInMs: (db) => nextDueInMs(db, CANCELLATIONS),
+
     extendDeadlines: (db, gapMs, policy) => extendRowDeadlines(db, CANCELLATIONS, gapMs, policy),
   }
 
-  async function cancelled(db: SqlExecutor, op: ClaimedCancellation, refund: XcoverRefund | null, httpStatus: number | null): Promise<boolean> {
-    const [row] = await db.execute(
-      `WITH c AS (
-         UPDATE xcover_cancellation
-         SET status = 'cancelled', last_status = ?, last_error = NULL, next_attempt_at = NULL, lease_until = NULL, lease_token = NULL,
-             completed_at = now(), updated_at = now()
-         WHERE id = ? AND lease_token = ? AND status = 'sending'
-         RETURNING booking_row_id, reason)
-       UPDATE xcover_booking b
-       SET booking_status = 'CANCELLED', cancelled_at = COALESCE(b.cancelled_at, now()),
-           total_refund = COALESCE(?, b.total_refund), refund = COALESCE(?::jsonb, b.refund), updated_at = now()
-       FROM c WHERE b.id = c.booking_row_id
-       RETURNING b.id, b.booking_id, b.currency, b.total_refund::float8 AS total_refund, b.refund, c.reason`,
-      [httpStatus, op.id, op.leaseToken, refund?.total_refund ?? null, refund?.quotes.length ? JSON.stringify(refund.quotes) : null]
-    )
-    if (!row) {
+  async function cancelled(db: SqlManager, op: ClaimedCancellation, refund: XcoverRefund | null, httpStatus: number | null): Promise<boolean> {
+    // The outcome, the booking's history and the event the store refunds from commit together.
+    const settled = await db.transactional(async (tx) => {
+      const [changed] = await tx.execute(
+        `WITH c AS (
+           UPDATE xcover_cancellation
+           SET status = 'cancelled', last_status = ?, last_error = NULL, next_attempt_at = NULL, lease_until = NULL, lease_token = NULL,
+               completed_at = now(), updated_at = now()
+           WHERE id = ? AND lease_token = ? AND status = 'sending'
+           RETURNING booking_row_id, reason)
+         UPDATE xcover_booking b
+         SET booking_status = 'CANCELLED', cancelled_at = COALESCE(b.cancelled_at, now()),
+             total_refund = COALESCE(?, b.total_refund), refund = COALESCE(?::jsonb, b.refund), updated_at = now()
+         FROM c WHERE b.id = c.booking_row_id
+         RETURNING b.id, b.booking_id, b.currency, b.total_refund::float8 AS total_refund, b.refund, c.reason`,
+        [httpStatus, op.id, op.leaseToken, refund?.total_refund ?? null, refund?.quotes.length ? JSON.stringify(refund.quotes) : null]
+      )
+      if (!changed) {
+        return null
+      }
+      await recordBookingEvent(tx, { booking_row_id: op.bookingRowId, source: "cancellation", event: "CANCELLED", payload: { reason: changed.reason, refund } })
+      const data = {
+        order_id: op.orderId,
+        offer_id: op.subject,
+        booking_id: changed.booking_id === null ? null : String(changed.booking_id),
+        reason: String(changed.reason),
+        total_refund: changed.total_refund === null ? null : Number(changed.total_refund),
+        currency: changed.currency === null ? null : String(changed.currency),
+        refund: (changed.refund as XcoverRefund["quotes"] | null) ?? [],
+      }
+      await recordEvent(tx, "xcover.booking.cancelled", data)
+      const settled: CancellationSettled = { status: "cancelled", ...data }
+      return settled
+    })
+    if (!settled) {
       return false
     }
-    await recordBookingEvent(db, { booking_row_id: op.bookingRowId, source: "cancellation", event: "CANCELLED", payload: { reason: row.reason, refund } })
-    onSettled({
-      status: "cancelled",
-      order_id: op.orderId,
-      offer_id: op.subject,
-      booking_id: row.booking_id === null ? null : String(row.booking_id),
-      reason: String(row.reason),
-      total_refund: row.total_refund === null ? null : Number(row.total_refund),
-      currency: row.currency === null ? null : String(row.currency),
-      refund: (row.refund as XcoverRefund["quotes"] | null) ?? [],
-    })
+    onSettled(settled)
     return true
   }
 }
 
 async function finish(
-  db: SqlExecutor,
+  db: SqlManager,
   op: ClaimedCancellation,
   status: "retrying" | "failed",
   httpStatus: number | null,
   error: string,
   nextAttemptAt: Date | null
 ): Promise<boolean> {
-  const updated = await db.execute(
-    `UPDATE xcover_cancellation
-     SET status = ?, last_status = ?, last_error = ?, next_attempt_at = ?, lease_until = NULL, lease_token = NULL,
-         completed_at = ${status === "failed" ? "now()" : "NULL"}, updated_at = now()
-     WHERE id = ? AND lease_token = ? AND status = 'sending'
-     RETURNING id`,
-    [status, httpStatus, error, nextAttemptAt, op.id, op.leaseToken]
-  )
-  return updated.length > 0
+  return db.transactional(async (tx) => {
+    const updated = await tx.execute(
+      `UPDATE xcover_cancellation
+       SET status = ?, last_status = ?, last_error = ?, next_attempt_at = ?, lease_until = NULL, lease_token = NULL,
+           completed_at = ${status === "failed" ? "now()" : "NULL"}, updated_at = now()
+       WHERE id = ? AND lease_token = ? AND status = 'sending'
+       RETURNING id`,
+      [status, httpStatus, error, nextAttemptAt, op.id, op.leaseToken]
+    )
+    if (updated.length && status === "failed") {
+      await recordEvent(tx, "xcover.cancellation.failed", { order_id: op.orderId, offer_id: op.subject, booking_id: op.bookingId, reason: error })
+    }
+    return updated.length > 0
+  })
 }

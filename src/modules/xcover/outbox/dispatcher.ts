@@ -4,7 +4,7 @@ import type { Logger } from "@medusajs/framework/types"
 import { describeOutcome, type XcoverOutcome } from "../client/outcome"
 import type { XcoverCallSettings, XcoverClient } from "../client/xcover-client"
 import type { XcoverOptions } from "../options"
-import type { SqlExecutor } from "../sql"
+import type { SqlManager } from "../sql"
 import { decideRetry } from "./backoff"
 import { DispatchState } from "./dispatch-state"
 import type { ClaimedOperation, CompletedStatus, OutboxFilter, OutboxKind } from "./kind"
@@ -33,6 +33,13 @@ const MAX_IN_FLIGHT = 100
 export const MAX_SHARED_PAUSE_MS = 60_000
 /** XCover's clock this far from ours: signatures (which carry our time) may be refused. */
 export const CLOCK_SKEW_WARN_MS = 60_000
+/**
+ * Longest a process waits on a wake-up timer for its next due operation (a retry's delay, the
+ * end of a 429 pause); anything due later is sent by the dispatch job's run.
+ */
+const MAX_WAKE_MS = 60_000
+/** Shortest wait on a wake-up timer, so that one still being claimed elsewhere cannot make it spin. */
+const MIN_WAKE_MS = 100
 /** A probe (one call a person or the circuit waits for) takes the next slot, up to this far ahead. */
 const PROBE_HORIZON_MS = 3_600_000
 /**
@@ -66,13 +73,15 @@ export class Dispatcher {
   private readonly nudged = new Set<string>()
   private reportedSkew: boolean | null = null
   private stopped = false
+  /** Per kind: the timer that sweeps it when its next operation falls due, and when. */
+  private readonly wakeTimers = new Map<string, { at: number; timer: NodeJS.Timeout }>()
 
   /** Concurrent dispatches (a burst of orders) share one read of the settings. */
   private readonly readSettings = singleFlight(() => this.settings())
   private readonly readState = singleFlight(() => this.state.read())
 
   constructor(
-    private readonly db: SqlExecutor,
+    private readonly db: SqlManager,
     private readonly client: XcoverClient,
     private readonly options: XcoverOptions,
     private readonly logger: Logger,
@@ -89,11 +98,17 @@ export class Dispatcher {
 
   stop(): void {
     this.stopped = true
+    for (const { timer } of this.wakeTimers.values()) {
+      clearTimeout(timer)
+    }
+    this.wakeTimers.clear()
   }
 
   /** A background sweep of one kind; one at a time per process (others sweep in parallel safely). */
   async sweep<Op extends ClaimedOperation>(kind: OutboxKind<Op>): Promise<DispatchResult | null> {
     if (this.sweeping.has(kind.name)) {
+      // The running sweep looks once more before it ends.
+      this.nudged.add(kind.name)
       return null
     }
     this.sweeping.add(kind.name)
@@ -196,7 +211,39 @@ export class Dispatcher {
       return result
     } finally {
       await Promise.all(inFlight)
+      if (!result.idle) {
+        // Work goes out when it falls due (a retry's delay, a pause's end), not at the job's next run.
+        await this.scheduleWake(kind).catch((err: unknown) =>
+          this.logger.warn(`xcover: ${kind.name}: could not look for the next due operation: ${err instanceof Error ? err.message : String(err)}`)
+        )
+      }
     }
+  }
+
+  /** Sets (or brings forward) the timer that sweeps this kind when its next operation falls due. */
+  private async scheduleWake(kind: OutboxKind): Promise<void> {
+    const inMs = this.stopped ? null : await kind.nextDueInMs(this.db)
+    if (inMs === null || inMs > MAX_WAKE_MS || this.stopped) {
+      return
+    }
+    const delayMs = Math.max(MIN_WAKE_MS, inMs)
+    const at = Date.now() + delayMs
+    const current = this.wakeTimers.get(kind.name)
+    if (current && current.at <= at) {
+      return
+    }
+    if (current) {
+      clearTimeout(current.timer)
+    }
+    const timer = setTimeout(() => {
+      this.wakeTimers.delete(kind.name)
+      void this.sweep(kind).catch((err: unknown) =>
+        this.logger.error(`xcover: ${kind.name} sweep failed: ${err instanceof Error ? err.message : String(err)}`)
+      )
+    }, delayMs)
+    // A timer never keeps the process alive: the job's run sends what it would have.
+    timer.unref()
+    this.wakeTimers.set(kind.name, { at, timer })
   }
 
   /**

@@ -1,7 +1,7 @@
 import type { XcoverOutcome } from "../client/outcome"
 import type { XcoverAnswer, XcoverCallSettings, XcoverClient } from "../client/xcover-client"
 import type { RetryPolicy } from "./backoff"
-import type { SqlExecutor } from "../sql"
+import type { SqlExecutor, SqlManager } from "../sql"
 
 /** One operation taken from the outbox by one process, until its lease ends. */
 export type ClaimedOperation = {
@@ -51,13 +51,18 @@ export interface OutboxKind<Op extends ClaimedOperation = ClaimedOperation> {
   startSend(db: SqlExecutor, op: Op, leaseMs: number): Promise<StartedSend | null>
   /** The call (a kind may make a second one, such as reading a booking that already exists). */
   send(client: XcoverClient, settings: XcoverCallSettings, op: Op): Promise<XcoverAnswer>
-  /** Writes the outcome (and what the answer's body says); null when the claim no longer held. */
-  complete(db: SqlExecutor, op: Op, answer: XcoverAnswer, next: { giveUp: boolean; nextAttemptAt: Date | null }): Promise<CompletedStatus | null>
+  /**
+   * Writes the outcome (and what the answer's body says, and the event that announces it, in one
+   * transaction); null when the claim no longer held.
+   */
+  complete(db: SqlManager, op: Op, answer: XcoverAnswer, next: { giveUp: boolean; nextAttemptAt: Date | null }): Promise<CompletedStatus | null>
   /**
    * Puts a claimed operation back as due: unsent (`counted` when `startSend` had counted the
    * try), or with the answer that stopped it (401/403: sent, so the try stays counted).
    */
   release(db: SqlExecutor, op: Op, how: { outcome: XcoverOutcome | null; counted: boolean }): Promise<void>
+  /** In how many ms the next operation falls due (null: none waits), so the dispatcher can wake then. */
+  nextDueInMs(db: SqlExecutor): Promise<number | null>
   /** Moves every waiting operation's deadline on by `gapMs` (nothing could be sent meanwhile). */
   extendDeadlines(db: SqlExecutor, gapMs: number, policy: RetryPolicy): Promise<void>
 }

@@ -12,9 +12,9 @@ export const MS = "* interval '1 millisecond'"
  * of the SQL, used by each kind for its own table.
  */
 export type LeasedTable = {
-  table: "xcover_offer" | "xcover_booking" | "xcover_cancellation"
+  table: "xcover_offer" | "xcover_booking" | "xcover_cancellation" | "xcover_readback"
   /** When retrying started counting (the decision's time). */
-  deadlineBase: "declined_at" | "decided_at" | "requested_at"
+  deadlineBase: "declined_at" | "decided_at" | "requested_at" | "created_at"
   /** Extra columns a kind needs of a claimed row (its subject first). */
   columns: string[]
 }
@@ -81,4 +81,18 @@ export async function extendRowDeadlines(db: SqlExecutor, t: LeasedTable, gapMs:
      WHERE deleted_at IS NULL AND ${t.deadlineBase} IS NOT NULL AND status IN ('pending', 'retrying', 'sending')`,
     [policy.maxAgeMs, gapMs]
   )
+}
+
+/**
+ * In how many ms the table's next operation falls due (a retry's delay, a 429 pause's end, a
+ * lease running out), on the database clock; null when nothing waits.
+ */
+export async function nextDueInMs(db: SqlExecutor, t: LeasedTable): Promise<number | null> {
+  const [r] = await db.execute(
+    `SELECT (extract(epoch FROM (min(due) - clock_timestamp())) * 1000)::float8 AS in_ms FROM (
+       SELECT min(next_attempt_at) AS due FROM ${t.table} WHERE deleted_at IS NULL AND status IN ('pending', 'retrying') AND next_attempt_at IS NOT NULL
+       UNION ALL
+       SELECT min(lease_until) FROM ${t.table} WHERE deleted_at IS NULL AND status = 'sending') d`
+  )
+  return r?.in_ms === null || r?.in_ms === undefined ? null : Number(r.in_ms)
 }

@@ -1,7 +1,7 @@
 import { record } from "../client/json"
 import { describeOutcome, resolveReplay } from "../client/outcome"
 import { completedStatus, type ClaimedOperation, type OutboxKind } from "./kind"
-import { claimRows, extendRowDeadlines, releaseRow, startRowSend, type LeasedTable } from "./leased-rows"
+import { claimRows, extendRowDeadlines, nextDueInMs, releaseRow, startRowSend, type LeasedTable } from "./leased-rows"
 
 export type ClaimedOptOut = ClaimedOperation & { idempotencyKey: string }
 
@@ -56,6 +56,8 @@ export const optOutKind: OutboxKind<ClaimedOptOut> = {
   },
 
   release: (db, op, how) => releaseRow(db, OFFERS, op, how),
+
+  nextDueInMs: (db) => nextDueInMs(db, OFFERS),
 
   extendDeadlines: (db, gapMs, policy) => extendRowDeadlines(db, OFFERS, gapMs, policy),
 }

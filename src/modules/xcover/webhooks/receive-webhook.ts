@@ -1,23 +1,22 @@
 import type { Logger } from "@medusajs/framework/types"
 import type { XcoverCredentials } from "../options"
-import type { XcoverAnswer } from "../client/xcover-client"
-import { describeOutcome } from "../client/outcome"
-import { applyBookingEvent, findEventBooking } from "../ledger/webhook-events"
+import { storeWebhook } from "../ledger/webhook-events"
 import type { SqlManager } from "../sql"
 import { webhookProblem, type WebhookHeaders } from "./verify"
 
-export type WebhookAnswer = { status: 200 | 400 | 401 | 503; message: string }
+export type WebhookAnswer = { status: 200 | 400 | 401; message: string }
 
 type Deps = {
   manager: SqlManager
   logger: Logger
-  emit: (name: string, data: Record<string, unknown>) => void
-  /** Get Booking with the account's credentials (null when calls are not configured). */
-  readBooking: (bookingId: string) => Promise<XcoverAnswer | null>
+  /** Sends this order's due read-backs now (the job sends them otherwise). */
+  readBack: (orderId: string) => void
+  /** How long a webhook's read-back is retried at the retry policy's pace (`retry.maxAgeMs`). */
+  retryMaxAgeMs: number
 }
 
 /**
- * An incoming webhook: verified on its headers with the account's key and secret, then applied.
+ * An incoming webhook: verified on its headers with the account's key and secret, then kept.
  * 401 for anything not signed by XCover (changes nothing); 200 for everything else, unknown
  * bookings included (XCover retries a non-200 only three times, so it must not wait on us).
  */
@@ -45,34 +44,15 @@ export async function receiveWebhook(
   }
   const event = typeof parsed?.event === "string" ? parsed.event : ""
   // XCover signs the Date only, not the body: a captured webhook could be replayed with another
-  // body within the 5 minutes. So the event only says "this booking changed": its state is read
-  // from XCover itself (signed Get Booking) and that is what the booking takes.
-  const known = await findEventBooking(deps.manager, parsed?.payload)
-  let truth: unknown
-  if (known?.booking_id) {
-    const read = await deps.readBooking(known.booking_id)
-    if (!read || read.outcome.kind !== "done") {
-      logger.warn(`xcover: webhook ${event} for booking ${known.booking_id}: could not read it from XCover (${read ? describeOutcome(read.outcome) : "not configured"}); answered 503 so XCover sends it again`)
-      return { status: 503, message: "booking could not be read from XCover; send again" }
-    }
-    truth = read.body
-  }
-  const applied = await applyBookingEvent(deps.manager, event, parsed?.payload, truth)
-  if (applied.result === "unknown_booking") {
+  // body within the 5 minutes. So the event only says "this booking changed": it is kept, and
+  // the booking's state is read from XCover itself (signed Get Booking, through the outbox) and
+  // applied from that answer. Kept first, answered 200: nothing waits on XCover being readable.
+  const stored = await storeWebhook(deps.manager, event, parsed?.payload, deps.retryMaxAgeMs)
+  if (stored.result === "unknown_booking") {
     logger.warn(`xcover: webhook ${event} for a booking this store does not know; answered 200`)
-  } else if (applied.result === "applied") {
-    logger.info(`xcover: webhook ${event} applied to booking ${applied.booking_id ?? applied.booking_row_id}`)
-    if (applied.cancelled_now) {
-      // Cancelled at XCover (the customer, through the cancel link): the store refunds, as for its own cancellations.
-      deps.emit("xcover.booking.cancelled", {
-        order_id: applied.order_id,
-        offer_id: applied.offer_id,
-        booking_id: applied.booking_id,
-        reason: "xcover",
-        total_refund: applied.total_refund,
-        currency: applied.currency,
-      })
-    }
+  } else if (stored.result === "stored") {
+    logger.info(`xcover: webhook ${event} kept for booking ${stored.booking_row_id}; reading it back from XCover`)
+    deps.readBack(stored.order_id)
   }
-  return { status: 200, message: applied.result }
+  return { status: 200, message: stored.result }
 }

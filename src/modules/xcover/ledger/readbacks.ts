@@ -1,0 +1,48 @@
+import { generateEntityId } from "@medusajs/framework/utils"
+import type { SqlExecutor } from "../sql"
+
+const DAY_MS = 24 * 3_600_000
+
+/**
+ * When a policy is read back from XCover next, after a read that found it live: every 15 minutes
+ * within the hour after a webhook (XCover said something changed), then daily for the first 30
+ * days (when cancellations and changes happen), then weekly for a year; null after that.
+ */
+export function nextReadbackInMs(input: { booked_at: Date; nudged_at: Date | null; now: Date }): number | null {
+  const sinceNudge = input.nudged_at ? input.now.getTime() - input.nudged_at.getTime() : Infinity
+  if (sinceNudge < 3_600_000) {
+    return 15 * 60_000
+  }
+  const age = input.now.getTime() - input.booked_at.getTime()
+  if (age < 30 * DAY_MS) {
+    return DAY_MS
+  }
+  return age < 365 * DAY_MS ? 7 * DAY_MS : null
+}
+
+/** A policy just booked joins the read-back schedule: first read in a day. */
+export async function scheduleReadback(db: SqlExecutor, booking: { booking_row_id: string; order_id: string }): Promise<void> {
+  await db.execute(
+    `INSERT INTO xcover_readback (id, booking_row_id, order_id, status, attempts, next_attempt_at, created_at, updated_at)
+     VALUES (?, ?, ?, 'pending', 0, now() + (? * interval '1 millisecond'), now(), now())
+     ON CONFLICT (booking_row_id) WHERE deleted_at IS NULL DO NOTHING`,
+    [generateEntityId(undefined, "xcrb"), booking.booking_row_id, booking.order_id, DAY_MS]
+  )
+}
+
+/**
+ * A webhook said the policy changed: its read-back is due now, retried for `retryMaxAgeMs` at
+ * the retry policy's pace. A read already on its way is read again once it is back
+ * (`nudged_at` later than its try), since it may have left before the change.
+ */
+export async function nudgeReadback(db: SqlExecutor, booking: { booking_row_id: string; order_id: string }, retryMaxAgeMs: number): Promise<void> {
+  await db.execute(
+    `INSERT INTO xcover_readback (id, booking_row_id, order_id, status, attempts, next_attempt_at, nudged_at, retry_deadline_at, created_at, updated_at)
+     VALUES (?, ?, ?, 'pending', 0, now(), now(), now() + (? * interval '1 millisecond'), now(), now())
+     ON CONFLICT (booking_row_id) WHERE deleted_at IS NULL DO UPDATE SET
+       status = CASE WHEN xcover_readback.status = 'sending' THEN 'sending' ELSE 'pending' END,
+       attempts = CASE WHEN xcover_readback.status = 'sending' THEN xcover_readback.attempts ELSE 0 END,
+       next_attempt_at = now(), nudged_at = now(), retry_deadline_at = EXCLUDED.retry_deadline_at, completed_at = NULL, updated_at = now()`,
+    [generateEntityId(undefined, "xcrb"), booking.booking_row_id, booking.order_id, retryMaxAgeMs]
+  )
+}
