@@ -56,6 +56,11 @@ export type Behaviour =
   | { hang: true }
   | { reset: true }
   /**
+   * A slow answer (no capture: a fault to test the client's deadline): the status and headers
+   * after `headersAfterMs`, then a JSON body one byte at a time over `bodyMs`.
+   */
+  | { trickle: { status: number; headersAfterMs: number; bodyMs: number } }
+  /**
    * Does the request's work as usual (Confirm Offer: books the offer and keeps the key as
    * answered; opt-out: accepts it as a 204 would; Create Offer: quotes; Get Booking: reads;
    * Cancel Booking: previews, or cancels; Confirm Cancellation: cancels) and then loses the
@@ -666,7 +671,40 @@ export class XcoverStandIn {
   }
 
   /** Carries out a hang or reset behaviour (true), or leaves a status behaviour to the caller (false). */
-  private hangOrReset(req: IncomingMessage, res: ServerResponse, record: ReceivedRequest, behaviour: Behaviour): behaviour is Extract<Behaviour, { hang: true } | { reset: true }> {
+  private hangOrReset(
+    req: IncomingMessage,
+    res: ServerResponse,
+    record: ReceivedRequest,
+    behaviour: Behaviour
+  ): behaviour is Extract<Behaviour, { hang: true } | { reset: true } | { trickle: unknown }> {
+    if ("trickle" in behaviour) {
+      const { status, headersAfterMs, bodyMs } = behaviour.trickle
+      record.answer = status
+      this.hanging.add(res)
+      res.on("close", () => {
+        record.closedAt = Date.now()
+        this.hanging.delete(res)
+      })
+      const body = JSON.stringify({ type: "slow", message: "x".repeat(20) })
+      setTimeout(() => {
+        if (res.destroyed) {
+          return
+        }
+        res.writeHead(status, { "content-type": "application/json", "content-length": String(Buffer.byteLength(body)) })
+        let sent = 0
+        const step = setInterval(() => {
+          if (res.destroyed || sent >= body.length) {
+            clearInterval(step)
+            if (!res.destroyed) {
+              res.end()
+            }
+            return
+          }
+          res.write(body[sent++])
+        }, Math.max(1, Math.floor(bodyMs / body.length)))
+      }, headersAfterMs)
+      return true
+    }
     if ("hang" in behaviour) {
       record.answer = "hang"
       this.hanging.add(res)

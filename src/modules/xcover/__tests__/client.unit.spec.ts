@@ -121,6 +121,15 @@ describe("XcoverClient against the stand-in", () => {
     expect(sockets.size).toBeLessThanOrEqual(2)
   })
 
+  it("gives an answer one deadline in all: headers just in time, then a body trickling for twice the timeout, is a timeout", async () => {
+    // Each phase alone stays under the 500 ms timeout; together they take three times as long.
+    // A send's lease (timeout + 5 s) outlasts this deadline, so no other process sends it meanwhile.
+    standIn.scriptNext({ trickle: { status: 200, headersAfterMs: 400, bodyMs: 1000 } })
+    const answer = await client.getBooking(settings, "SLOWW-ANSWR-INS")
+    expect(answer.outcome).toMatchObject({ kind: "retryable", status: null, type: "timeout" })
+    expect(answer.body).toBeNull()
+  })
+
   it("reports how far XCover's Date header is from the local clock", async () => {
     standIn.setClockOffset(-120_000)
     try {

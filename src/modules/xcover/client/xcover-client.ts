@@ -170,8 +170,10 @@ export class XcoverClient {
     let outcome: XcoverOutcome
     let body: unknown = null
     try {
-      // undici bounds each phase with the timeout (set on the pool): connecting, waiting for the
-      // answer, reading it.
+      // One deadline for the whole call (connecting, the headers, the body): a slow answer that
+      // trickles in never outlasts the send's lease (timeout + 5 s), so no other process sends
+      // the same operation meanwhile. undici also bounds each phase (set on the pool).
+      const signal = AbortSignal.timeout(this.options.timeoutMs)
       const headers: Record<string, string> = {
         date: signed.date,
         "x-api-key": signed["x-api-key"],
@@ -189,6 +191,7 @@ export class XcoverClient {
         path: request.query ? `${path}?${request.query}` : path,
         headers,
         body: request.body === undefined ? undefined : JSON.stringify(request.body),
+        signal,
       })
       const { statusCode } = res
       let text = ""
