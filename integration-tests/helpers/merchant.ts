@@ -10,7 +10,7 @@ export type OrderLine = {
 
 /**
  * What a merchant does to an order through Medusa's (2.21) admin API: fulfil it, take items
- * back in a return or a claim, and receive that return.
+ * back in a return or a claim, receive that return, and edit it.
  */
 export class Merchant {
   constructor(private readonly api: Api, private readonly admin: { headers: Record<string, string> }) {}
@@ -62,5 +62,16 @@ export class Merchant {
     await this.api.post(`/admin/returns/${returnId}/receive`, {}, this.admin)
     await this.api.post(`/admin/returns/${returnId}/receive-items`, { items: lineIds.map((id) => ({ id, quantity: 1 })) }, this.admin)
     await this.api.post(`/admin/returns/${returnId}/receive/confirm`, {}, this.admin)
+  }
+
+  /** An order edit setting lines' quantities (0 removes a line), requested and confirmed. */
+  async editQuantities(orderId: string, quantities: Record<string, number>): Promise<void> {
+    // Medusa's order-edit routes are keyed by the order's id.
+    await this.api.post("/admin/order-edits", { order_id: orderId }, this.admin)
+    for (const [lineId, quantity] of Object.entries(quantities)) {
+      await this.api.post(`/admin/order-edits/${orderId}/items/item/${lineId}`, { quantity }, this.admin)
+    }
+    await this.api.post(`/admin/order-edits/${orderId}/request`, {}, this.admin)
+    await this.api.post(`/admin/order-edits/${orderId}/confirm`, {}, this.admin)
   }
 }

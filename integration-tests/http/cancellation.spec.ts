@@ -7,7 +7,7 @@ import { seedStore } from "../helpers/seed-store"
 import { answer, Storefront } from "../helpers/storefront"
 import { useXcoverStandIn } from "../helpers/xcover-env"
 import dispatchXcoverOptOutsJob from "../../src/jobs/dispatch-xcover-opt-outs"
-import returnReceived from "../../src/subscribers/xcover-return-received"
+import orderReconcile from "../../src/subscribers/xcover-order-reconcile"
 import type XcoverModuleService from "../../src/modules/xcover/service"
 
 jest.setTimeout(120_000)
@@ -53,6 +53,19 @@ medusaIntegrationTestRunner({
         return b
       })
       return { orderId, offer, booking }
+    }
+
+    /** Waits for the order's policy to be cancelled, then checks it was for this reason and once at XCover. */
+    const expectCancelled = async (orderId: string, offerId: string, reason: string) => {
+      const after = await eventually(async () => {
+        const [b] = await bookingsOf(orderId)
+        expect(b.booking_status).toBe("CANCELLED")
+        return b
+      })
+      expect(after.cancellation).toMatchObject({ status: "cancelled", reason })
+      expect(standIn.cancellationsFor(offerId)).toHaveLength(1)
+      expect(standIn.bookingFor(offerId)?.status).toBe("CANCELLED")
+      return after
     }
 
     it("cancels the booking of a cancelled order once, keeps XCover's refund, and sends nothing more on a second event", async () => {
@@ -156,14 +169,7 @@ medusaIntegrationTestRunner({
       await pastGraceWindow(orderId)
       const run = await dispatchXcoverOptOutsJob(getContainer())
       expect(run.reconciliation).toMatchObject({ failed: [] })
-      const after = await eventually(async () => {
-        const [b] = await bookingsOf(orderId)
-        expect(b.booking_status).toBe("CANCELLED")
-        return b
-      })
-      expect(after.cancellation).toMatchObject({ status: "cancelled", reason: "order_canceled" })
-      expect(standIn.cancellationsFor(offer.offer_id)).toHaveLength(1)
-      expect(standIn.bookingFor(offer.offer_id)?.status).toBe("CANCELLED")
+      await expectCancelled(orderId, offer.offer_id, "order_canceled")
     })
 
     it("never cancels a booking its order did not ask for", async () => {
@@ -244,7 +250,7 @@ medusaIntegrationTestRunner({
         const { orderId, offers, coverOf } = await twoCoveredOrder()
         const [returned, kept] = offers
         const bus = getContainer().resolve(Modules.EVENT_BUS)
-        const subscriberId = "medusa-plugin-xcover-return-received"
+        const subscriberId = "medusa-plugin-xcover-order-reconcile"
         // The event is lost: the plugin's subscriber is not there while the return is received.
         bus.unsubscribe("order.return_received", async () => undefined, { subscriberId })
         const updatedAt = async () => new Date((await dbConnection.raw(`SELECT updated_at FROM "order" WHERE id = ?`, [orderId])).rows[0].updated_at)
@@ -252,7 +258,7 @@ medusaIntegrationTestRunner({
         try {
           await merchant.returnLines(orderId, [coverOf(returned.offer_id).id])
         } finally {
-          bus.subscribe("order.return_received", (event) => returnReceived({ event, container: getContainer(), pluginOptions: {} } as never), { subscriberId })
+          bus.subscribe("order.return_received", (event) => orderReconcile({ event, container: getContainer(), pluginOptions: {} } as never), { subscriberId })
         }
         // Receiving a return changes the order (a new version): that is what the reconciliation follows.
         expect((await updatedAt()).getTime()).toBeGreaterThan(before.getTime())
@@ -271,13 +277,16 @@ medusaIntegrationTestRunner({
 
       it("cancels nothing when only a tent line comes back, its cover kept", async () => {
         const { orderId, offers, tentLines } = await twoCoveredOrder()
+        const compared = jest.spyOn(xcover(), "livePolicies")
         const asked = jest.spyOn(xcover(), "requestCancellations")
         try {
           await merchant.returnLines(orderId, [tentLines[0].id])
-          // Nothing to see at XCover either way, so the handler's run is the signal: it asked for no offer's cancellation.
-          await eventually(() => expect(asked).toHaveBeenCalledWith({ order_id: orderId, offer_ids: [], reason: "returned" }))
-          await Promise.all(asked.mock.results.map((r) => r.value))
+          // Nothing to see at XCover either way, so the reconciler's run is the signal: it compared the order and asked for nothing.
+          await eventually(() => expect(compared).toHaveBeenCalledWith([orderId]))
+          await Promise.all(compared.mock.results.map((r) => r.value))
+          expect(asked).not.toHaveBeenCalled()
         } finally {
+          compared.mockRestore()
           asked.mockRestore()
         }
         await xcover().dispatchDueCancellations({ order_id: orderId })
@@ -306,6 +315,55 @@ medusaIntegrationTestRunner({
         expect(standIn.cancellationsFor(claimed.offer_id)).toHaveLength(1)
         expect(await bookingOf(orderId, kept.offer_id)).toMatchObject({ booking_status: "CONFIRMED", cancellation: null })
         expect(standIn.cancellationsFor(kept.offer_id)).toHaveLength(0)
+      })
+    })
+
+    describe("the reconciler", () => {
+      const coverLineOf = async (orderId: string) => (await new Merchant(api, admin).lines(orderId)).find((l) => !l.variant_id) as OrderLine
+
+      it("cancels the policy of a cover line an order edit removes, at once (order-edit.confirmed)", async () => {
+        const { orderId, offer } = await bookedOrder()
+        await new Merchant(api, admin).editQuantities(orderId, { [(await coverLineOf(orderId)).id]: 0 })
+        await expectCancelled(orderId, offer.offer_id, "order_edited")
+      })
+
+      it("finds, at its daily full pass, a cancelled order no change shows (the cursor already passed it), and counts it in its figures", async () => {
+        const { orderId, offer } = await bookedOrder()
+        // A run (this one or the schedule's) creates the cursors; the full pass finds nothing to repair.
+        await dispatchXcoverOptOutsJob(getContainer())
+        await getContainer().resolve(Modules.ORDER).cancel(orderId)
+        // The change pass has moved past the order already; the last full pass was a day ago.
+        await dbConnection.raw(`UPDATE xcover_recovery_cursor SET after_created_at = now() + interval '1 minute' WHERE name = 'changed_orders'`)
+        await dbConnection.raw(`UPDATE xcover_recovery_cursor SET completed_at = now() - interval '25 hours', after_id = '' WHERE name = 'full_pass'`)
+
+        await eventually(async () => {
+          await dispatchXcoverOptOutsJob(getContainer())
+          expect((await bookingsOf(orderId))[0].booking_status).toBe("CANCELLED")
+        })
+        expect((await bookingsOf(orderId))[0].cancellation).toMatchObject({ status: "cancelled", reason: "order_canceled" })
+        expect(standIn.cancellationsFor(offer.offer_id)).toHaveLength(1)
+        const { data } = await api.get("/admin/xcover/reconciler", admin)
+        expect(data.reconciler.figures.repaired.order_canceled).toBe(1)
+        expect(data.reconciler.figures.orders_checked).toBeGreaterThanOrEqual(2)
+        expect(new Date(data.reconciler.last_full_pass_at).getTime()).toBeGreaterThan(Date.now() - 60_000)
+      })
+
+      it("reconciles one order now from the admin, answering what it found and did; a second time finds nothing", async () => {
+        const { orderId, offer } = await bookedOrder()
+        await getContainer().resolve(Modules.ORDER).cancel(orderId)
+        const first = await api.post(`/admin/xcover/orders/${orderId}/reconcile`, {}, admin)
+        expect(first.data.reconciliation).toEqual({
+          orders_checked: 1,
+          decided: [],
+          repaired: [{ order_id: orderId, offer_id: offer.offer_id, reason: "order_canceled" }],
+          failed: [],
+        })
+        await eventually(async () => expect((await bookingsOf(orderId))[0].booking_status).toBe("CANCELLED"))
+        const second = await api.post(`/admin/xcover/orders/${orderId}/reconcile`, {}, admin)
+        expect(second.data.reconciliation.repaired).toEqual([])
+        expect(second.data.bookings[0]).toMatchObject({ booking_status: "CANCELLED" })
+        expect(standIn.cancellationsFor(offer.offer_id)).toHaveLength(1)
+        expect((await answer(api.post(`/admin/xcover/orders/order_missing/reconcile`, {}, admin))).status).toBe(404)
       })
     })
 

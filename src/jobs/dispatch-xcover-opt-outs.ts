@@ -4,8 +4,8 @@ import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { XCOVER_MODULE } from "../modules/xcover"
 import type { OrderPosition } from "../modules/xcover/recovery/order-cursor"
 import { recoverMissedOrders, type PlacedOrder, type RecoveryRun } from "../modules/xcover/recovery/recover-missed-orders"
-import { reconcileChangedOrders, type ChangedOrder, type ReconcileRun } from "../modules/xcover/recovery/reconcile-changed-orders"
-import { cancelXcoverBookingsWorkflow } from "../workflows/cancel-xcover-bookings"
+import { reconcileAllOrders, reconcileChangedOrders, type OrderFacts, type ReconcileRun } from "../modules/xcover/recovery/reconcile-orders"
+import { loadOrderFacts, reconcileDepsOf } from "../workflows/reconcile-xcover-orders"
 import type XcoverModuleService from "../modules/xcover/service"
 import type { DispatchResult, EventsPublished } from "../modules/xcover/service"
 import { optOutDeclinedOffersWorkflow } from "../workflows/opt-out-declined-offers"
@@ -14,6 +14,7 @@ import { ORDER_OFFER_FIELDS, orderOffersInput, type OrderGraph } from "../workfl
 export type DispatchJobRun = {
   recovery: RecoveryRun | null
   reconciliation: ReconcileRun | null
+  full_pass: ReconcileRun | null
   dispatch: DispatchResult | null
   bookings: DispatchResult | null
   cancellations: DispatchResult | null
@@ -26,8 +27,9 @@ export type DispatchJobRun = {
  * cursor and the offers are claimed atomically, so processes share the work without doing
  * anything twice.
  * 1. Orders placed since the last run whose `order.placed` was lost get their offers decided;
- *    orders changed since the last run are reconciled with their policies (a lost
- *    `order.canceled` or `order.return_received` still cancels what must be cancelled).
+ *    the reconciler compares the orders changed since its last run (and, once a day, every
+ *    order with a live policy) with their policies: whatever event was lost, what must be
+ *    cancelled is asked for (recovery/reconcile-orders).
  * 2. Every due opt-out, confirm, cancellation and read-back (Get Booking) is sent: retries, and calls whose sender died
  *    mid-call; a cancellation whose booking is booked is due, even if its wake-up was missed.
  * 3. Every event not yet taken by the event bus is published (a crash or a bus outage left it).
@@ -38,7 +40,7 @@ export default async function dispatchXcoverOptOutsJob(container: MedusaContaine
   const xcover = container.resolve<XcoverModuleService>(XCOVER_MODULE)
   if (xcover.isShutDown) {
     // A schedule that outlives its app (a test runner, a hot reload) must not move the cursor.
-    return { recovery: null, reconciliation: null, dispatch: null, bookings: null, cancellations: null, readbacks: null, events: null }
+    return { recovery: null, reconciliation: null, full_pass: null, dispatch: null, bookings: null, cancellations: null, readbacks: null, events: null }
   }
   let recovery: RecoveryRun | null = null
   try {
@@ -54,22 +56,23 @@ export default async function dispatchXcoverOptOutsJob(container: MedusaContaine
   } catch (err) {
     logger.error(`xcover: recovery of lost orders failed this run: ${err instanceof Error ? err.message : String(err)}`)
   }
+  // The reconciler: orders changed since the last run, then (daily) every order with a live policy.
+  const passDeps = {
+    ...reconcileDepsOf(container),
+    owner: `${process.pid}-${randomUUID()}`,
+    loadOrders: (ids: string[]) => loadOrderFacts(container, { id: ids }),
+  }
   let reconciliation: ReconcileRun | null = null
   try {
-    reconciliation = await reconcileChangedOrders({
-      ledger: xcover,
-      loadChangedOrders: (after, upTo, take) => loadChangedOrders(container, after, upTo, take),
-      reconcile: async (order) => {
-        // What the order is now says what XCover must hold: the workflows ask only for what is missing.
-        const reason = order.status === "canceled" ? "order_canceled" : "returned"
-        const { result } = await cancelXcoverBookingsWorkflow(container).run({ input: { order_id: order.id, reason } })
-        return { order_canceled: reason === "order_canceled" ? result.requested : [], returned: reason === "returned" ? result.requested : [] }
-      },
-      logger,
-      owner: `${process.pid}-${randomUUID()}`,
-    })
+    reconciliation = await reconcileChangedOrders({ ...passDeps, loadChangedOrders: (after, upTo, take) => loadChangedOrders(container, after, upTo, take) })
   } catch (err) {
     logger.error(`xcover: reconciliation of changed orders failed this run: ${err instanceof Error ? err.message : String(err)}`)
+  }
+  let full_pass: ReconcileRun | null = null
+  try {
+    full_pass = await reconcileAllOrders(passDeps)
+  } catch (err) {
+    logger.error(`xcover: the full reconciliation pass failed this run: ${err instanceof Error ? err.message : String(err)}`)
   }
   try {
     const woken = await xcover.wakeWaitingCancellations()
@@ -87,7 +90,7 @@ export default async function dispatchXcoverOptOutsJob(container: MedusaContaine
     xcover.dispatchAllDueReadbacks(),
   ])
   const events = await xcover.publishEvents()
-  return { recovery, reconciliation, dispatch, bookings, cancellations, readbacks, events }
+  return { recovery, reconciliation, full_pass, dispatch, bookings, cancellations, readbacks, events }
 }
 
 /** Orders after `after` in (created_at, id) order, none created after `upTo`. */
@@ -117,25 +120,18 @@ async function loadPlacedOrders(container: MedusaContainer, after: OrderPosition
   })
 }
 
-/** Orders after `after` in (updated_at, id) order, none updated after `upTo`. */
-async function loadChangedOrders(container: MedusaContainer, after: OrderPosition, upTo: Date, take: number): Promise<ChangedOrder[]> {
-  const query = container.resolve(ContainerRegistrationKeys.QUERY)
-  const { data } = await query.graph({
-    entity: "order",
-    fields: ["id", "updated_at", "status"],
-    filters: {
+/** Orders after `after` in (updated_at, id) order, none updated after `upTo`, as the reconciler reads them. */
+function loadChangedOrders(container: MedusaContainer, after: OrderPosition, upTo: Date, take: number): Promise<OrderFacts[]> {
+  return loadOrderFacts(
+    container,
+    {
       $and: [
         { updated_at: { $lte: upTo } },
         { $or: [{ updated_at: { $gt: after.created_at } }, { updated_at: after.created_at, id: { $gt: after.id } }] },
       ],
     },
-    pagination: { order: { updated_at: "ASC", id: "ASC" }, take },
-  })
-  return (data as { id: string; updated_at: Date | string; status?: string | null }[]).map((o) => ({
-    id: o.id,
-    updated_at: new Date(o.updated_at),
-    status: o.status ?? null,
-  }))
+    { order: { updated_at: "ASC", id: "ASC" }, take }
+  )
 }
 
 export const config = {

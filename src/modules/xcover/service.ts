@@ -22,9 +22,22 @@ import {
 } from "./ledger/offers"
 import XcoverOffer from "./models/xcover-offer"
 import type { XcoverOptions } from "./options"
-import { advanceOrderCursor, claimOrderCursor, releaseOrderCursor, type ClaimedCursor, type OrderPosition } from "./recovery/order-cursor"
+import {
+  advanceOrderCursor,
+  claimOrderCursor,
+  finishReconcileRun,
+  ordersToRetry,
+  reconcilerView,
+  releaseOrderCursor,
+  type ClaimedCursor,
+  type OrderPosition,
+  type ReconcileCursorName,
+  type ReconcileFiguresRow,
+  type ReconcilerView,
+} from "./recovery/order-cursor"
 import type { RecoveryLedger } from "./recovery/recover-missed-orders"
-import type { ReconcileLedger } from "./recovery/reconcile-changed-orders"
+import type { ReconcileLedger } from "./recovery/reconcile-orders"
+import type { LivePolicy } from "./recovery/order-drift"
 import { findUndecidedOrders, type OrderToCheck } from "./recovery/undecided-orders"
 import type { SqlManager } from "./sql"
 import { listOfferLog, offerStats, requeueOffer, requeueOffers, type OfferLogEntry, type OfferLogFilters, type OfferStats } from "./reporting/offer-log"
@@ -45,7 +58,7 @@ import type { CancellationReason } from "./models/xcover-cancellation"
 import { MedusaError } from "@medusajs/framework/utils"
 import type { OutboxKind } from "./outbox/kind"
 import type { Policyholder } from "./ledger/bookings"
-import { NO_QUOTE_IDS_REASON, bookingStats, getBooking, listBookings, listOrderBookings, ordersWithLivePolicies, requeueBooking, type BookingFilters, type BookingStats, type BookingView } from "./ledger/bookings"
+import { NO_QUOTE_IDS_REASON, bookingStats, getBooking, listBookings, listOrderBookings, livePolicies, ordersWithLivePoliciesAfter, requeueBooking, type BookingFilters, type BookingStats, type BookingView } from "./ledger/bookings"
 import { describeProbe, NOT_CONFIGURED_RESULT, type ConnectionTestResult } from "./settings/connection-test"
 import type { SettingsView, StoredSettings } from "./settings/resolve-settings"
 import { XcoverSettingsStore, type SaveSettingsInput } from "./settings/settings-store"
@@ -170,20 +183,35 @@ export default class XcoverModuleService extends MedusaService({ XcoverOffer }) 
     return releaseOrderCursor(this.manager_, owner)
   }
 
-  async claimChangedOrdersCursor(owner: string): Promise<ClaimedCursor | null> {
-    return claimOrderCursor(this.manager_, owner, "changed_orders")
+  // ---- The reconciler (recovery/reconcile-orders): orders and their policies kept in line ----
+
+  async claimReconcileCursor(name: ReconcileCursorName, owner: string): Promise<ClaimedCursor | null> {
+    return claimOrderCursor(this.manager_, owner, name)
   }
 
-  async advanceChangedOrdersCursor(owner: string, to: OrderPosition): Promise<boolean> {
-    return advanceOrderCursor(this.manager_, owner, to, "changed_orders")
+  async advanceReconcileCursor(name: ReconcileCursorName, owner: string, to: OrderPosition): Promise<boolean> {
+    return advanceOrderCursor(this.manager_, owner, to, name)
   }
 
-  async releaseChangedOrdersCursor(owner: string): Promise<void> {
-    return releaseOrderCursor(this.manager_, owner, "changed_orders")
+  async finishReconcileRun(name: ReconcileCursorName, owner: string, run: { figures: ReconcileFiguresRow; completed: boolean; retry: string[] }): Promise<void> {
+    return finishReconcileRun(this.manager_, owner, name, run)
   }
 
-  async ordersWithLivePolicies(orderIds: string[]): Promise<string[]> {
-    return ordersWithLivePolicies(this.manager_, orderIds)
+  async ordersToRetry(): Promise<string[]> {
+    return ordersToRetry(this.manager_)
+  }
+
+  async livePolicies(orderIds: string[]): Promise<LivePolicy[]> {
+    return livePolicies(this.manager_, orderIds)
+  }
+
+  async ordersWithLivePoliciesAfter(afterId: string, take: number): Promise<string[]> {
+    return ordersWithLivePoliciesAfter(this.manager_, afterId, take)
+  }
+
+  /** The reconciler's figures since install, its last runs, and the orders it keeps retrying. */
+  async getReconcilerView(): Promise<ReconcilerView> {
+    return reconcilerView(this.manager_)
   }
 
   async findUndecidedOrders(orders: OrderToCheck[]): Promise<{ order_ids: string[]; ledger_rows_read: number }> {

@@ -29,10 +29,13 @@ export type OrderGraph = {
   cart?: { id: string; metadata?: Record<string, unknown> | null } | null
   items?:
     | ({
+        id?: string
         metadata?: Record<string, unknown> | null
         variant_id?: string | null
         unit_price?: number | string | null
         quantity?: number | string | null
+        /** What happened to the line since: returns received (claims and exchanges included). */
+        detail?: { quantity?: number | string | null; return_received_quantity?: number | string | null } | null
       } | null)[]
     | null
 }

@@ -3,6 +3,7 @@ import type { BookingStatus, CancellationStatus } from "../offer-statuses"
 import type { SqlExecutor, SqlManager } from "../sql"
 import { RENEW_SPENT_KEY_SQL } from "./idempotency-keys"
 import { recordEvent } from "./durable-events"
+import type { LivePolicy } from "../recovery/order-drift"
 
 /** Who the policy is for, as the order has it; absent fields are left out, never invented. */
 export type Policyholder = Partial<Record<"first_name" | "last_name" | "email" | "phone" | "country", string>>
@@ -225,19 +226,28 @@ export async function requeueBooking(
   return (await getBooking(manager, id)) as BookingView
 }
 
-/**
- * Of these orders, those with a policy booked (or being booked) and not cancelled: the ones a
- * reconciliation compares with the store's order. One indexed query per page of orders.
- */
-export async function ordersWithLivePolicies(db: SqlExecutor, orderIds: string[]): Promise<string[]> {
+/** Where a policy is live: booked or being booked, and not cancelled at XCover. */
+const LIVE_POLICY_SQL = "b.deleted_at IS NULL AND b.status <> 'failed' AND b.booking_status IS DISTINCT FROM 'CANCELLED'"
+
+/** The live policies of these orders, and whether each one's cancellation was asked for already. One statement. */
+export async function livePolicies(db: SqlExecutor, orderIds: string[]): Promise<LivePolicy[]> {
   if (!orderIds.length) {
     return []
   }
   const rows = await db.execute(
-    `SELECT DISTINCT order_id FROM xcover_booking
-     WHERE deleted_at IS NULL AND order_id IN (${orderIds.map(() => "?").join(",")})
-       AND status <> 'failed' AND booking_status IS DISTINCT FROM 'CANCELLED'`,
+    `SELECT b.order_id, b.offer_id, (c.id IS NOT NULL) AS cancellation_asked
+     FROM xcover_booking b LEFT JOIN xcover_cancellation c ON c.booking_row_id = b.id AND c.deleted_at IS NULL
+     WHERE ${LIVE_POLICY_SQL} AND b.order_id IN (${orderIds.map(() => "?").join(",")})`,
     orderIds
+  )
+  return rows.map((r) => ({ order_id: String(r.order_id), offer_id: String(r.offer_id), cancellation_asked: Boolean(r.cancellation_asked) }))
+}
+
+/** The next page of orders with a live policy, in id order (the reconciler's full pass). */
+export async function ordersWithLivePoliciesAfter(db: SqlExecutor, afterId: string, take: number): Promise<string[]> {
+  const rows = await db.execute(
+    `SELECT DISTINCT b.order_id FROM xcover_booking b WHERE ${LIVE_POLICY_SQL} AND b.order_id > ? ORDER BY b.order_id LIMIT ?`,
+    [afterId, take]
   )
   return rows.map((r) => String(r.order_id))
 }

@@ -22,6 +22,7 @@ export type ClaimedCancellation = ClaimedOperation & {
 const REASON_TEXT: Record<CancellationReason, string> = {
   order_canceled: "Order cancelled in the store",
   returned: "Covered item or cover returned to the store",
+  order_edited: "Cover removed from the order by an order edit",
   admin: "Cancelled by the merchant",
 }
 

@@ -8,8 +8,14 @@ import type { SqlExecutor } from "../sql"
  */
 export type OrderPosition = { created_at: Date; id: string }
 
+/** The reconciler's cursors: orders changed since the last pass, and the full pass over live policies. */
+export type ReconcileCursorName = "changed_orders" | "full_pass"
+
 /** The cursors over orders, one row each in `xcover_recovery_cursor`. */
-export type OrderCursorName = "orders" | "changed_orders"
+export type OrderCursorName = "orders" | ReconcileCursorName
+
+/** A full pass starts this long after the last one reached its end. */
+export const FULL_PASS_EVERY_MS = 24 * 3600_000
 
 /** Where a cursor starts on its first run (minus the grace window). */
 const FIRST_POSITION_SQL: Record<OrderCursorName, string> = {
@@ -17,6 +23,15 @@ const FIRST_POSITION_SQL: Record<OrderCursorName, string> = {
   orders: "(SELECT min(created_at) FROM xcover_offer WHERE status = 'shown' AND deleted_at IS NULL)",
   // Every order that ever had a booking is reconciled once.
   changed_orders: "(SELECT min(created_at) FROM xcover_booking WHERE deleted_at IS NULL)",
+  // Walks order ids, not times: the position's time is unused.
+  full_pass: "now()",
+}
+
+/** When a cursor may be taken: a full pass only while one runs or once its interval is over. */
+const DUE_SQL: Record<OrderCursorName, string> = {
+  orders: "true",
+  changed_orders: "true",
+  full_pass: `(after_id <> '' OR completed_at IS NULL OR completed_at < now() - (${FULL_PASS_EVERY_MS} * interval '1 millisecond'))`,
 }
 
 export type ClaimedCursor = {
@@ -65,7 +80,7 @@ async function takeLease(em: SqlExecutor, owner: string, name: OrderCursorName):
   const [row] = await em.execute(
     `UPDATE xcover_recovery_cursor
      SET lease_owner = ?, lease_until = now() + (? * interval '1 millisecond'), updated_at = now()
-     WHERE name = ? AND deleted_at IS NULL AND (lease_until IS NULL OR lease_until < now())
+     WHERE name = ? AND deleted_at IS NULL AND (lease_until IS NULL OR lease_until < now()) AND ${DUE_SQL[name]}
      RETURNING after_created_at, after_id, now() - (? * interval '1 millisecond') AS up_to`,
     [owner, RECOVERY_LEASE_MS, name, RECOVERY_GRACE_MS]
   )
@@ -99,4 +114,89 @@ export async function releaseOrderCursor(em: SqlExecutor, owner: string, name: O
     "UPDATE xcover_recovery_cursor SET lease_owner = NULL, lease_until = NULL, updated_at = now() WHERE name = ? AND lease_owner = ?",
     [name, owner]
   )
+}
+
+/** What the reconciler's runs found, since install (the admin's figures). */
+export type ReconcileFiguresRow = {
+  orders_checked: number
+  decided: number
+  repaired: { order_canceled: number; returned: number; order_edited: number }
+}
+
+/**
+ * Ends a reconciler's run in one statement: the lease released, its figures added to the totals,
+ * a full pass that reached the end marked complete (and its position reset). The orders that
+ * failed replace the list to try again (the run tried the old list too); a full pass adds its own.
+ */
+export async function finishReconcileRun(
+  em: SqlExecutor,
+  owner: string,
+  name: ReconcileCursorName,
+  run: { figures: ReconcileFiguresRow; completed: boolean; retry: string[] }
+): Promise<void> {
+  const f = run.figures
+  const add = (key: string, path = `'${key}'`) => `'${key}', COALESCE((figures->>${path})::bigint, 0) + ?`
+  await em.execute(
+    `UPDATE xcover_recovery_cursor
+     SET lease_owner = NULL, lease_until = NULL, updated_at = now(), last_run_at = now(),
+         figures = jsonb_build_object(${[add("orders_checked"), add("decided"), add("order_canceled"), add("returned"), add("order_edited")].join(", ")}),
+         completed_at = CASE WHEN ? THEN now() ELSE completed_at END,
+         after_id = CASE WHEN ? THEN '' ELSE after_id END
+     WHERE name = ? AND lease_owner = ?`,
+    [f.orders_checked, f.decided, f.repaired.order_canceled, f.repaired.returned, f.repaired.order_edited, run.completed, run.completed, name, owner]
+  )
+  if (name === "changed_orders") {
+    await em.execute(`UPDATE xcover_recovery_cursor SET retry_order_ids = ?::jsonb WHERE name = 'changed_orders' AND deleted_at IS NULL`, [
+      JSON.stringify(run.retry),
+    ])
+  } else if (run.retry.length) {
+    await em.execute(
+      `UPDATE xcover_recovery_cursor
+       SET retry_order_ids = (SELECT jsonb_agg(DISTINCT id) FROM jsonb_array_elements_text(COALESCE(retry_order_ids, '[]'::jsonb) || ?::jsonb) AS t(id))
+       WHERE name = 'changed_orders' AND deleted_at IS NULL`,
+      [JSON.stringify(run.retry)]
+    )
+  }
+}
+
+/** Orders whose reconciliation failed in an earlier run (at most 100: the rest wait their turn). */
+export async function ordersToRetry(em: SqlExecutor): Promise<string[]> {
+  const [row] = await em.execute(`SELECT retry_order_ids FROM xcover_recovery_cursor WHERE name = 'changed_orders' AND deleted_at IS NULL`)
+  const ids = Array.isArray(row?.retry_order_ids) ? (row.retry_order_ids as unknown[]) : []
+  return ids.filter((id): id is string => typeof id === "string").slice(0, 100)
+}
+
+/** The reconciler's figures and timings, for the admin. */
+export type ReconcilerView = {
+  figures: ReconcileFiguresRow
+  last_run_at: Date | null
+  last_full_pass_at: Date | null
+  /** Orders whose reconciliation keeps failing (tried again every run). */
+  retrying_orders: number
+}
+
+export async function reconcilerView(em: SqlExecutor): Promise<ReconcilerView> {
+  const rows = await em.execute(
+    `SELECT name, figures, last_run_at, completed_at, retry_order_ids FROM xcover_recovery_cursor
+     WHERE name IN ('changed_orders', 'full_pass') AND deleted_at IS NULL`
+  )
+  const figures: ReconcileFiguresRow = { orders_checked: 0, decided: 0, repaired: { order_canceled: 0, returned: 0, order_edited: 0 } }
+  const num = (v: unknown) => Number(v ?? 0) || 0
+  for (const row of rows) {
+    const f = (row.figures ?? {}) as Record<string, unknown>
+    figures.orders_checked += num(f.orders_checked)
+    figures.decided += num(f.decided)
+    figures.repaired.order_canceled += num(f.order_canceled)
+    figures.repaired.returned += num(f.returned)
+    figures.repaired.order_edited += num(f.order_edited)
+  }
+  const changed = rows.find((r) => r.name === "changed_orders")
+  const full = rows.find((r) => r.name === "full_pass")
+  const lastRun = rows.map((r) => r.last_run_at).filter(Boolean).map((v) => new Date(v as string | Date).getTime())
+  return {
+    figures,
+    last_run_at: lastRun.length ? new Date(Math.max(...lastRun)) : null,
+    last_full_pass_at: full?.completed_at ? new Date(full.completed_at as string | Date) : null,
+    retrying_orders: Array.isArray(changed?.retry_order_ids) ? (changed.retry_order_ids as unknown[]).length : 0,
+  }
 }

@@ -1,5 +1,6 @@
 import type { Logger } from "@medusajs/framework/types"
 import type { ClaimedCursor, OrderPosition } from "./order-cursor"
+import { runCursorPass } from "./cursor-pass"
 import type { OrderToCheck } from "./undecided-orders"
 
 /** A placed order as recovery loads it; `cart_id` is null for an order without a cart (draft). */
@@ -44,39 +45,34 @@ export type RecoveryRun = {
 export async function recoverMissedOrders(deps: RecoveryDeps): Promise<RecoveryRun> {
   const { ledger, logger, owner, pageSize = 100, maxPages = 10 } = deps
   const run: RecoveryRun = { skipped: false, orders_checked: 0, ledger_rows_read: 0, decided: [], failed: [] }
-  const cursor = await ledger.claimOrderCursor(owner)
-  if (!cursor) {
-    return { ...run, skipped: true }
-  }
-  try {
-    let after = cursor.after
-    for (let page = 0; page < maxPages; page++) {
-      const orders = await deps.loadOrders(after, cursor.up_to, pageSize)
-      if (!orders.length) {
-        break
-      }
-      run.orders_checked += orders.length
-      const withCart = orders.filter((o): o is PlacedOrder & { cart_id: string } => o.cart_id !== null)
-      const { order_ids, ledger_rows_read } = await ledger.findUndecidedOrders(withCart)
-      run.ledger_rows_read += ledger_rows_read
-      for (const orderId of order_ids) {
-        try {
-          await deps.decide(orderId)
-          run.decided.push(orderId)
-        } catch (err) {
-          // One bad order must not hold back the others, nor the opt-outs sent after recovery.
-          run.failed.push(orderId)
-          logger.error(`xcover: recovering order ${orderId} failed, skipped: ${err instanceof Error ? err.message : String(err)}`)
+  const ran = await runCursorPass(
+    {
+      claim: () => ledger.claimOrderCursor(owner),
+      advance: (to) => ledger.advanceOrderCursor(owner, to),
+      release: () => ledger.releaseOrderCursor(owner),
+    },
+    {
+      load: deps.loadOrders,
+      positionOf: (order) => ({ created_at: order.created_at, id: order.id }),
+      pageSize,
+      maxPages,
+      handlePage: async (orders) => {
+        run.orders_checked += orders.length
+        const withCart = orders.filter((o): o is PlacedOrder & { cart_id: string } => o.cart_id !== null)
+        const { order_ids, ledger_rows_read } = await ledger.findUndecidedOrders(withCart)
+        run.ledger_rows_read += ledger_rows_read
+        for (const orderId of order_ids) {
+          try {
+            await deps.decide(orderId)
+            run.decided.push(orderId)
+          } catch (err) {
+            // One bad order must not hold back the others, nor the opt-outs sent after recovery.
+            run.failed.push(orderId)
+            logger.error(`xcover: recovering order ${orderId} failed, skipped: ${err instanceof Error ? err.message : String(err)}`)
+          }
         }
-      }
-      const last = orders[orders.length - 1]
-      after = { created_at: last.created_at, id: last.id }
-      if (!(await ledger.advanceOrderCursor(owner, after)) || orders.length < pageSize) {
-        break
-      }
+      },
     }
-    return run
-  } finally {
-    await ledger.releaseOrderCursor(owner)
-  }
+  )
+  return ran ? run : { ...run, skipped: true }
 }

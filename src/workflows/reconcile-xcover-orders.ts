@@ -1,0 +1,99 @@
+import { createStep, createWorkflow, StepResponse, transform, when, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
+import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
+import type { MedusaContainer } from "@medusajs/framework/types"
+import { XCOVER_MODULE } from "../modules/xcover"
+import type XcoverModuleService from "../modules/xcover/service"
+import { isValidOfferId } from "../modules/xcover/offer-id"
+import { reconcileOrders, type OrderFacts, type OrdersReconciled, type ReconcileDeps } from "../modules/xcover/recovery/reconcile-orders"
+import { optOutDeclinedOffersWorkflow } from "./opt-out-declined-offers"
+import { dispatchCancellationsStep } from "./steps/dispatch-outbox"
+import { LINE_ITEM_METADATA_KEY, ORDER_OFFER_FIELDS, orderOffersInput, type OrderGraph } from "./steps/load-order-offers"
+
+export const reconcileXcoverOrdersWorkflowId = "reconcile-xcover-orders"
+
+/** What the reconciler reads of an order: the decision's fields, its status and what is left of each line. */
+export const ORDER_RECONCILE_FIELDS = [
+  ...ORDER_OFFER_FIELDS,
+  "updated_at",
+  "status",
+  "items.id",
+  // The order's own quantities (its version's item detail): `items.quantity` would be the line's as created.
+  "items.detail.quantity",
+  "items.detail.return_received_quantity",
+]
+
+type ReconcileGraph = OrderGraph & { updated_at: Date | string }
+
+/** The order as the reconciler compares it (metadata problems are reported by the decision, not here). */
+export function orderFactsOf(order: ReconcileGraph): OrderFacts {
+  const { input } = orderOffersInput(order)
+  const lines = (order.items ?? []).flatMap((item) => {
+    const offerId = item?.metadata?.[LINE_ITEM_METADATA_KEY]
+    if (!item || !isValidOfferId(offerId)) {
+      return []
+    }
+    const quantity = item.detail?.quantity ?? item.quantity
+    // Unknown (not loaded) is never read as 0: that would cancel a policy that is kept.
+    return [
+      {
+        offer_id: offerId,
+        quantity: quantity === undefined || quantity === null ? null : Number(quantity),
+        returned_quantity: Number(item.detail?.return_received_quantity ?? 0),
+      },
+    ]
+  })
+  return {
+    id: order.id,
+    status: order.status ?? null,
+    updated_at: new Date(order.updated_at),
+    cart_id: input?.cart_id ?? null,
+    metadata_offer_ids: input?.metadata_offer_ids ?? [],
+    selected_offer_ids: input?.selected_offer_ids ?? [],
+    lines,
+    lines_read: (order.items ?? []).some((item) => !!item),
+  }
+}
+
+/** Orders (by filter) as the reconciler reads them: one query for a whole page. */
+export async function loadOrderFacts(
+  container: MedusaContainer,
+  filters: Record<string, unknown>,
+  pagination?: { order: Record<string, "ASC" | "DESC">; take: number }
+): Promise<OrderFacts[]> {
+  const query = container.resolve(ContainerRegistrationKeys.QUERY)
+  const { data } = await query.graph({ entity: "order", fields: ORDER_RECONCILE_FIELDS, filters, ...(pagination ? { pagination } : {}) })
+  return (data as ReconcileGraph[]).map(orderFactsOf)
+}
+
+/** The reconciler's parts in a container: the module's ledger, the placement decision, the logger. */
+export function reconcileDepsOf(container: MedusaContainer): ReconcileDeps {
+  return {
+    ledger: container.resolve<XcoverModuleService>(XCOVER_MODULE),
+    decide: async (orderId) => {
+      await optOutDeclinedOffersWorkflow(container).run({ input: { order_id: orderId } })
+    },
+    logger: container.resolve(ContainerRegistrationKeys.LOGGER),
+  }
+}
+
+/** Compares the orders with their policies and writes what is missing to the outbox (see `reconcileOrders`). */
+export const reconcileXcoverOrdersStep = createStep("reconcile-xcover-orders", async (input: { order_ids: string[] }, { container }) => {
+  const orders = input.order_ids.length ? await loadOrderFacts(container, { id: input.order_ids }) : []
+  return new StepResponse<OrdersReconciled>(await reconcileOrders(reconcileDepsOf(container), orders))
+})
+
+/**
+ * Every order event the plugin listens to (placed, cancelled, return received, claim, exchange,
+ * edit) runs this for its order, as the admin's "reconcile now" does: the order as it is now
+ * says what XCover must hold, whatever event came or was lost. Cancellations asked for go out at
+ * once; the decision sends its own bookings and opt-outs.
+ */
+export const reconcileXcoverOrdersWorkflow = createWorkflow(reconcileXcoverOrdersWorkflowId, (input: { order_ids: string[] }) => {
+  const reconciled = reconcileXcoverOrdersStep(input)
+  const dispatch = when({ reconciled }, ({ reconciled }) => reconciled.repaired.length > 0).then(() =>
+    dispatchCancellationsStep(
+      transform({ reconciled }, ({ reconciled }) => ({ order_id: reconciled.repaired.length === 1 ? reconciled.repaired[0].order_id : undefined }))
+    )
+  )
+  return new WorkflowResponse({ reconciled, dispatch })
+})
