@@ -51,6 +51,7 @@ module.exports = defineConfig({
         signedHeaders: process.env.XCOVER_SIGNED_HEADERS || undefined,
         timeoutMs: num(process.env.XCOVER_TIMEOUT_MS),
         maxRequestsPerSecond: num(process.env.XCOVER_MAX_REQUESTS_PER_SECOND),
+        maxOfferRequestsPerSecond: num(process.env.XCOVER_MAX_OFFER_REQUESTS_PER_SECOND),
         booking: process.env.XCOVER_BOOKING ? process.env.XCOVER_BOOKING !== "false" : undefined,
         language: process.env.XCOVER_LANGUAGE || undefined,
         retry: {

@@ -24,6 +24,7 @@ export type Arrival = {
 type Request =
   | { id: number; cmd: "received" | "reset" | "createdOfferCount" }
   | { id: number; cmd: "scriptNext"; behaviours: Behaviour[] }
+  | { id: number; cmd: "script"; offerId: string; behaviours: Behaviour[] }
   | { id: number; cmd: "refuseCover"; skus: string[] }
   | { id: number; cmd: "setPlans"; configIds: string[] }
   | { id: number; cmd: "knowOffer"; offerId: string; quotes: { id: string; price: number; product_config_id?: string }[]; currency?: string }
@@ -90,6 +91,11 @@ export class StandInProcess {
   /** Answers for the next signed requests, whichever offer they are for (`XcoverStandIn.scriptNext`). */
   async scriptNext(...behaviours: Behaviour[]): Promise<void> {
     await this.ask({ cmd: "scriptNext", behaviours })
+  }
+
+  /** Answers for one offer's next requests, its booking's cancellation included (`XcoverStandIn.script`). */
+  async script(offerId: string, ...behaviours: Behaviour[]): Promise<void> {
+    await this.ask({ cmd: "script", offerId, behaviours })
   }
 
   /** Create Offer refuses cover (422 offer_quote_generation_failed) for these SKUs (`XcoverStandIn.refuseCover`). */
@@ -178,6 +184,9 @@ async function runChild(): Promise<void> {
         return { id: msg.id }
       case "scriptNext":
         standIn.scriptNext(...msg.behaviours)
+        return { id: msg.id }
+      case "script":
+        standIn.script(msg.offerId, ...msg.behaviours)
         return { id: msg.id }
       case "refuseCover":
         standIn.refuseCover(...msg.skus)

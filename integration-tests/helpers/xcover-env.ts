@@ -19,6 +19,7 @@ export function xcoverTestEnv(baseUrl: string, extra: Record<string, string> = {
     XCOVER_BASE_URL: baseUrl,
     XCOVER_TIMEOUT_MS: "1000",
     XCOVER_MAX_REQUESTS_PER_SECOND: "0",
+    XCOVER_MAX_OFFER_REQUESTS_PER_SECOND: "0",
     XCOVER_RETRY_BASE_DELAY_MS: "200",
     XCOVER_RETRY_MAX_DELAY_MS: "1000",
     XCOVER_RETRY_MAX_AGE_MS: "600000",

@@ -1,6 +1,7 @@
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { Modules } from "@medusajs/framework/utils"
 import { createAdminUser } from "../helpers/admin-user"
+import { bookedOrder as bookedOrderOf } from "../helpers/booked-order"
 import { eventually } from "../helpers/eventually"
 import { Merchant, type OrderLine } from "../helpers/merchant"
 import { seedStore } from "../helpers/seed-store"
@@ -40,20 +41,7 @@ medusaIntegrationTestRunner({
       await dbConnection.raw(`DELETE FROM xcover_recovery_cursor WHERE name = 'changed_orders'`)
     }
 
-    /** An order whose tent line was covered through the plugin, its booking booked. */
-    const bookedOrder = async () => {
-      const cartId = await shop.createCart()
-      const tent = (await shop.cart(cartId)).items[0]
-      const offer = (await shop.quote(cartId, tent.id)).data.xcover_offer
-      await shop.select(cartId, offer.offer_id, { quote_id: offer.quotes[0].id })
-      const orderId = await shop.complete(cartId)
-      const booking = await eventually(async () => {
-        const [b] = await bookingsOf(orderId)
-        expect(b?.status).toBe("booked")
-        return b
-      })
-      return { orderId, offer, booking }
-    }
+    const bookedOrder = () => bookedOrderOf(shop, xcover)
 
     /** Waits for the order's policy to be cancelled, then checks it was for this reason and once at XCover. */
     const expectCancelled = async (orderId: string, offerId: string, reason: string) => {

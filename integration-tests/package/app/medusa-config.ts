@@ -24,6 +24,7 @@ module.exports = defineConfig({
         baseUrl: process.env.XCOVER_BASE_URL,
         timeoutMs: 1000,
         maxRequestsPerSecond: 0,
+        maxOfferRequestsPerSecond: 0,
         retry: { baseDelayMs: 200, maxDelayMs: 1000 },
       },
     },

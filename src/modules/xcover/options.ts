@@ -59,8 +59,13 @@ export const xcoverOptionsSchema = z.object({
     .trim()
     .regex(/^[a-z]{2}(-[A-Za-z]{2})?$/, { error: "must be a language code such as en or fr" })
     .default("en"),
-  /** Outgoing opt-out calls per second of one process; 0 turns the limiter off. */
+  /**
+   * Calls per second to the XCover account, all processes together, for every route but Confirm
+   * Offer (opt-outs, cancellations, Get Booking, the admin's preview); 0 turns the limiter off.
+   */
   maxRequestsPerSecond: z.number().min(0).max(1_000).default(20),
+  /** The same for Confirm Offer (bookings), which XCover limits apart: 50/s. Create Offer is not paced. */
+  maxOfferRequestsPerSecond: z.number().min(0).max(1_000).default(50),
   retry: z
     .object({
       maxAgeMs: positiveInt(1_000, 30 * 24 * 3600_000).default(24 * 3600_000),

@@ -41,7 +41,7 @@ import type { LivePolicy } from "./recovery/order-drift"
 import { findUndecidedOrders, type OrderToCheck } from "./recovery/undecided-orders"
 import type { SqlManager } from "./sql"
 import { listOfferLog, offerStats, requeueOffer, requeueOffers, type OfferLogEntry, type OfferLogFilters, type OfferStats } from "./reporting/offer-log"
-import { Dispatcher, type DispatchResult } from "./outbox/dispatcher"
+import { BudgetRefusal, Dispatcher, type DispatchResult } from "./outbox/dispatcher"
 import type { CircuitView } from "./outbox/dispatch-state"
 import { optOutKind } from "./outbox/opt-out"
 import { bookingKind, type ClaimedBooking } from "./outbox/booking"
@@ -63,6 +63,9 @@ import { describeProbe, NOT_CONFIGURED_RESULT, type ConnectionTestResult } from 
 import type { SettingsView, StoredSettings } from "./settings/resolve-settings"
 import { XcoverSettingsStore, type SaveSettingsInput } from "./settings/settings-store"
 
+
+/** How long the admin's preview waits for its slot (a 429 pause) before answering that it cannot now. */
+const PREVIEW_MAX_WAIT_MS = 15_000
 
 type InjectedDependencies = {
   logger: Logger
@@ -293,7 +296,9 @@ export default class XcoverModuleService extends MedusaService({ XcoverOffer }) 
 
   /**
    * XCover's preview of cancelling a booking (the refund it would compute), for the admin to
-   * read before confirming. A preview changes nothing at XCover, so it is a direct call.
+   * read before confirming. A preview changes nothing at XCover, so it is not queued in the
+   * outbox, but it is one more call on the account: it takes a slot of the budget, waits out a
+   * 429 pause (up to `PREVIEW_MAX_WAIT_MS`) and is refused while the credential circuit is open.
    */
   async previewCancellation(bookingRowId: string): Promise<XcoverRefund> {
     const booking = await getBooking(this.manager_, bookingRowId)
@@ -308,7 +313,16 @@ export default class XcoverModuleService extends MedusaService({ XcoverOffer }) 
       throw new MedusaError(MedusaError.Types.NOT_ALLOWED, view.problems[0] ?? "XCover is not configured")
     }
     const quotes = cancelQuotes(booking.quotes.map((q) => q.id), "admin")
-    const answer = await this.client_.cancelBooking(call, booking.booking_id, { preview: true, quotes })
+    const bookingId = booking.booking_id
+    const answer = await this.dispatcher_
+      .callWithinBudget(call, (client) => client.cancelBooking(call, bookingId, { preview: true, quotes }), { maxWaitMs: PREVIEW_MAX_WAIT_MS })
+      .catch((err: unknown) => {
+        if (err instanceof BudgetRefusal) {
+          const when = err.retryInMs === null ? "" : `; try again in ${Math.max(1, Math.ceil(err.retryInMs / 1000))} s`
+          throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `XCover's cancellation preview was not asked for: ${err.message}${when}`)
+        }
+        throw err
+      })
     const refund = answer.outcome.kind === "done" ? parseRefund(answer.body) : null
     if (!refund) {
       throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `XCover gave no cancellation preview: ${describeOutcome(answer.outcome)}`)

@@ -18,6 +18,7 @@ describe("plugin options", () => {
         booking: true,
         language: "en",
         maxRequestsPerSecond: 20,
+        maxOfferRequestsPerSecond: 50,
         retry: { maxAgeMs: 86_400_000, baseDelayMs: 30_000, maxDelayMs: 7_200_000 },
       },
     })
@@ -34,6 +35,7 @@ describe("plugin options", () => {
     [{ timeoutMs: 10 }, "timeoutMs"],
     [{ baseUrl: "ftp://x" }, "baseUrl"],
     [{ maxRequestsPerSecond: -1 }, "maxRequestsPerSecond"],
+    [{ maxOfferRequestsPerSecond: -1 }, "maxOfferRequestsPerSecond"],
     [{ retry: { maxDelayMs: "soon" } }, "retry.maxDelayMs"],
     [{ encryptionKey: "too-short" }, "encryptionKey"],
   ])("names the bad option in %j", (bad, name) => {

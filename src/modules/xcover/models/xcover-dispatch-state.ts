@@ -12,6 +12,8 @@ const XcoverDispatchState = model.define("xcover_dispatch_state", {
   scope: model.text().unique(),
   /** The next free send slot: a send happens only at a slot reserved by moving this forward. */
   next_slot_at: model.dateTime().nullable(),
+  /** The same for Confirm Offer, which XCover limits apart from the other calls (50/s, not 20/s). */
+  next_offer_slot_at: model.dateTime().nullable(),
   /** After a 429: no send before this time, in any process. */
   paused_until: model.dateTime().nullable(),
   /** Set while XCover refuses the credentials (401/403): nothing is sent but one probe. */

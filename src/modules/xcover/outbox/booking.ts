@@ -4,7 +4,7 @@ import { wakeCancellation } from "../ledger/cancellations"
 import { recordEvent } from "../ledger/durable-events"
 import { scheduleReadback } from "../ledger/readbacks"
 import { completedStatus, type ClaimedOperation, type OutboxKind } from "./kind"
-import { claimRows, extendRowDeadlines, nextDueInMs, releaseRow, startRowSend, type LeasedTable } from "./leased-rows"
+import { claimRows, extendRowDeadlines, holdRow, nextDueInMs, releaseRow, startRowSend, type LeasedTable } from "./leased-rows"
 
 export type ClaimedBooking = ClaimedOperation & {
   idempotencyKey: string
@@ -45,7 +45,7 @@ function samePrice(a: number, b: number): boolean {
  *   idempotency-key-repeat): booked only when it carries a booking with an id; "Booking already
  *   exists" replayed: read as below; any other replayed refusal: failed with its reason;
  * - 422 "Booking already exists ... INS number: X" (in `errors`, captured live as
- *   confirm-repeat): the booking is read and kept (booked);
+ *   confirm-repeat): the booking is read (Get Booking, its own slot) and kept (booked);
  * - 423, 429, 5xx, no answer: retried with the same key;
  * - 404 and other 4xx: failed, with XCover's reasons; retried by hand once the cause is fixed,
  *   with a new key (XCover keeps a refused key's refusal for 48 h).
@@ -53,6 +53,7 @@ function samePrice(a: number, b: number): boolean {
 export function bookingKind(onSettled: (event: BookingSettled) => void): OutboxKind<ClaimedBooking> {
   return {
     name: "booking",
+    bucket: "offer",
 
     async claim(db, input) {
       const rows = await claimRows(db, BOOKINGS, input)
@@ -70,14 +71,17 @@ export function bookingKind(onSettled: (event: BookingSettled) => void): OutboxK
 
     startSend: (db, op, leaseMs) => startRowSend(db, BOOKINGS, op, leaseMs),
 
-    async send(client, settings, op) {
+    holdLease: (db, op, leaseMs) => holdRow(db, BOOKINGS, op, leaseMs),
+
+    async send(client, settings, op, another) {
       const answer = await client.confirmOffer(settings, op.subject, op.request, op.idempotencyKey)
       const existing = existingBookingId(answer.outcome)
       if (!existing) {
         return resolveReplay(answer, (body) => parseBooking(body) !== null)
       }
-      // Confirmed before without this key: booked. Its booking is what we keep.
-      return client.getBooking(settings, existing)
+      // Confirmed before without this key: booked. Its booking is what we keep (a Get Booking,
+      // at a slot of the other calls' budget; not sent soon: the confirm is retried, 422 again).
+      return another((c) => c.getBooking(settings, existing))
     },
 
     async complete(db, op, { outcome, body }, next) {

@@ -5,8 +5,8 @@ import type { CancellationReason } from "../models/xcover-cancellation"
 import type { SqlManager } from "../sql"
 import { recordEvent } from "../ledger/durable-events"
 import { recordBookingEvent } from "../ledger/booking-events"
-import { completedStatus, type ClaimedOperation, type OutboxKind } from "./kind"
-import { claimRows, extendRowDeadlines, nextDueInMs, releaseRow, startRowSend, type LeasedTable } from "./leased-rows"
+import { completedStatus, NOT_SENT, type ClaimedOperation, type OutboxKind } from "./kind"
+import { claimRows, extendRowDeadlines, holdRow, nextDueInMs, releaseRow, startRowSend, type LeasedTable } from "./leased-rows"
 
 export type ClaimedCancellation = ClaimedOperation & {
   bookingRowId: string
@@ -57,11 +57,12 @@ const CANCELLATIONS: LeasedTable = {
  *   `errors`; cancel-repeat): cancelled already, by our lost answer or the customer, or
  * - Get Booking saying `CANCELLED`, read when a confirmation is refused otherwise (an expired
  *   or unknown preview).
- * Each step is one request at one slot of the shared rate budget.
+ * Each request (Get Booking included) takes one slot of the shared rate budget.
  */
 export function cancellationKind(onSettled: (event: CancellationSettled) => void): OutboxKind<ClaimedCancellation> {
   return {
     name: "cancellation",
+    bucket: "default",
 
     async claim(db, input) {
       const rows = await claimRows(db, CANCELLATIONS, input)
@@ -94,7 +95,9 @@ export function cancellationKind(onSettled: (event: CancellationSettled) => void
 
     startSend: (db, op, leaseMs) => startRowSend(db, CANCELLATIONS, op, leaseMs),
 
-    async send(client, settings, op) {
+    holdLease: (db, op, leaseMs) => holdRow(db, CANCELLATIONS, op, leaseMs),
+
+    async send(client, settings, op, another) {
       if (!op.bookingId) {
         return { outcome: { kind: "rejected", status: null, type: "not_booked", message: "the booking has no XCover booking id", retryAfterMs: null }, body: null }
       }
@@ -106,8 +109,13 @@ export function cancellationKind(onSettled: (event: CancellationSettled) => void
         return answer
       }
       // Refused otherwise (an expired or unknown preview, say): XCover's booking tells whether it
-      // is cancelled all the same; if so, that answer settles it.
-      const read = await client.getBooking(settings, op.bookingId)
+      // is cancelled all the same; if so, that answer settles it. The read takes a slot of its own;
+      // not sent soon (a long pause, the circuit opened), both steps are tried again later.
+      const bookingId = op.bookingId
+      const read = await another((c) => c.getBooking(settings, bookingId))
+      if (read.outcome.type === NOT_SENT) {
+        return read
+      }
       return read.outcome.kind === "done" && parseBooking(read.body)?.booking_status === "CANCELLED" ? read : answer
     },
 

@@ -17,11 +17,18 @@ const EPOCH_MS = (expr: string) => `(extract(epoch FROM ${expr}) * 1000)::float8
  * runs just before the slot, and slots never start before the pause ends: a pause ending within
  * that lead does not stop the send.
  */
-const PAUSE_CHECK_LEAD_MS = 20
+export const PAUSE_CHECK_LEAD_MS = 20
 export const SENDING_ALLOWED_SQL = `NOT EXISTS (SELECT 1 FROM ${ROW} AND (paused_until > clock_timestamp() + interval '${PAUSE_CHECK_LEAD_MS} milliseconds' OR circuit_opened_at IS NOT NULL))`
 
 /** Until when a paused send waits, on the database clock (now when no pause is running). */
 export const RESUME_AT_SQL = `GREATEST(now(), COALESCE((SELECT paused_until FROM ${ROW}), now()))`
+
+/**
+ * XCover's limits are per route: Confirm Offer has a larger one (50/s) than the other calls
+ * (20/s). Each bucket is its own column of slots; the 429 pause and the circuit stay account-wide.
+ */
+export type Bucket = "default" | "offer"
+const SLOT_COLUMN: Record<Bucket, string> = { default: "next_slot_at", offer: "next_offer_slot_at" }
 
 /** Send slots granted to one process: `count` slots, `spacingMs` apart, the first at `firstLocalMs`. */
 export type SlotGrant = {
@@ -116,20 +123,21 @@ export class DispatchState {
    * `horizonMs` from now (and after any 429 pause): a process never holds more than it can send
    * soon. Zero slots means the budget is taken that far ahead; `retryInMs` says when to ask again.
    */
-  async reserveSlots(want: number, spacingMs: number, horizonMs: number): Promise<SlotGrant & { retryInMs: number }> {
+  async reserveSlots(bucket: Bucket, want: number, spacingMs: number, horizonMs: number): Promise<SlotGrant & { retryInMs: number }> {
     await this.ensure()
+    const column = SLOT_COLUMN[bucket]
     const before = Date.now()
     const [r] = await this.db.execute(
       `WITH c AS (SELECT clock_timestamp() AS now),
        cur AS (
-         SELECT c.now, GREATEST(COALESCE(s.next_slot_at, '-infinity'), COALESCE(s.paused_until, '-infinity'), c.now) AS start
+         SELECT c.now, GREATEST(COALESCE(s.${column}, '-infinity'), COALESCE(s.paused_until, '-infinity'), c.now) AS start
          FROM xcover_dispatch_state s, c WHERE s.scope = ? AND s.deleted_at IS NULL FOR UPDATE OF s),
        g AS (
          SELECT now, start,
            CASE WHEN start > now + (? ${MS}) THEN 0
                 ELSE LEAST(?::int, floor(${EPOCH_MS("(now + (? " + MS + ") - start)")} / ?)::int + 1) END AS k
          FROM cur)
-       UPDATE xcover_dispatch_state AS d SET next_slot_at = g.start + (g.k * ? ${MS})
+       UPDATE xcover_dispatch_state AS d SET ${column} = g.start + (g.k * ? ${MS})
        FROM g WHERE d.scope = ? AND d.deleted_at IS NULL
        RETURNING g.k AS count, ${EPOCH_MS("g.start")} AS start_ms, ${EPOCH_MS("g.now")} AS now_ms`,
       [SCOPE, horizonMs, want, horizonMs, spacingMs, spacingMs, SCOPE]
@@ -181,6 +189,20 @@ export class DispatchState {
       [settingsFingerprint, PROBE_BASE_MS, PROBE_MAX_MS, SCOPE, settingsFingerprint]
     )
     return rows.length > 0
+  }
+
+  /**
+   * Whether a call may go out now: not while the circuit is open (the probe aside), nor while a
+   * 429 pause runs (`paused_until`, on the database clock, for the caller to wait out).
+   */
+  async sendingAllowed(): Promise<{ circuitOpen: boolean; pausedForMs: number }> {
+    await this.ensure()
+    const [r] = await this.db.execute(
+      `WITH c AS (SELECT clock_timestamp() AS now)
+       SELECT circuit_opened_at IS NOT NULL AS circuit_open, ${EPOCH_MS("(GREATEST(COALESCE(paused_until, c.now), c.now) - c.now)")} AS paused_ms
+       FROM c, ${ROW}`
+    )
+    return { circuitOpen: Boolean(r?.circuit_open), pausedForMs: r ? Number(r.paused_ms) : 0 }
   }
 
   async setCircuitReason(reason: string): Promise<void> {

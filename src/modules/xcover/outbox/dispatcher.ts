@@ -2,12 +2,12 @@ import { createHash, randomUUID } from "node:crypto"
 import { setTimeout as sleep } from "node:timers/promises"
 import type { Logger } from "@medusajs/framework/types"
 import { describeOutcome, type XcoverOutcome } from "../client/outcome"
-import type { XcoverCallSettings, XcoverClient } from "../client/xcover-client"
+import type { XcoverAnswer, XcoverCallSettings, XcoverClient } from "../client/xcover-client"
 import type { XcoverOptions } from "../options"
 import type { SqlManager } from "../sql"
 import { decideRetry } from "./backoff"
-import { DispatchState } from "./dispatch-state"
-import type { ClaimedOperation, CompletedStatus, OutboxFilter, OutboxKind } from "./kind"
+import { DispatchState, PAUSE_CHECK_LEAD_MS, type Bucket } from "./dispatch-state"
+import { NOT_SENT, type BudgetedCall, type ClaimedOperation, type CompletedStatus, type OutboxFilter, type OutboxKind } from "./kind"
 
 export type DispatchResult = {
   /** Nothing could be sent: no credentials, disabled, or the credential circuit is open. */
@@ -42,6 +42,8 @@ const MAX_WAKE_MS = 60_000
 const MIN_WAKE_MS = 100
 /** A probe (one call a person or the circuit waits for) takes the next slot, up to this far ahead. */
 const PROBE_HORIZON_MS = 3_600_000
+/** A kind's second request waits this long at most for its slot (a full 429 pause, then the queue). */
+const SECOND_REQUEST_WAIT_MS = MAX_SHARED_PAUSE_MS + SLOT_HORIZON_MS
 /**
  * Slots are `1100 / rate` ms apart: 10 % under the limit. That slack (100 ms over any second) is
  * what sends may lose to timers, a busy event loop and the network without one more call falling
@@ -56,12 +58,27 @@ const PRE_CHECK_MS = 15
 
 type Settings = { call: XcoverCallSettings | null }
 
+/** Why `callWithinBudget` did not send: the circuit is open, or no slot (a 429 pause) within the wait allowed. */
+export class BudgetRefusal extends Error {
+  constructor(
+    readonly reason: "circuit_open" | "paused" | "busy" | "claim_lost",
+    message: string,
+    /** When asking again may succeed, in ms (null: not before the credentials are fixed). */
+    readonly retryInMs: number | null
+  ) {
+    super(message)
+    this.name = "BudgetRefusal"
+  }
+}
+
 /**
  * Sends due outbox operations of any kind, exactly once, shared by every process on the database:
  * - flow control: a process reserves send slots of the account's budget for the next 2 s only,
  *   claims at most that many operations, and checks (and extends) each claim right before its
  *   request goes out, so a claim taken over is never sent and nothing waits unboundedly;
- * - one rate budget per account (`maxRequestsPerSecond`), slots reserved on the database clock;
+ * - one rate budget per account and route group (`maxOfferRequestsPerSecond` for Confirm Offer,
+ *   `maxRequestsPerSecond` for the other calls), slots reserved on the database clock; a kind's
+ *   second request and the admin's direct calls take slots too (`callWithinBudget`);
  * - a 429 pauses every sender for Retry-After (at most 60 s); the operation waits the full value;
  * - 401/403 open a circuit: nothing is sent but one probe on a backoff, offers wait, and
  *   retry.maxAgeMs stops counting while nothing can be sent.
@@ -75,6 +92,8 @@ export class Dispatcher {
   private stopped = false
   /** Per kind: the timer that sweeps it when its next operation falls due, and when. */
   private readonly wakeTimers = new Map<string, { at: number; timer: NodeJS.Timeout }>()
+  /** Answers `callWithinBudget` already passed to `afterAnswer` (a kind may return one as its own). */
+  private readonly accounted = new WeakSet<XcoverAnswer>()
 
   /** Concurrent dispatches (a burst of orders) share one read of the settings. */
   private readonly readSettings = singleFlight(() => this.settings())
@@ -152,7 +171,7 @@ export class Dispatcher {
         // Claim first, then reserve slots for exactly what was claimed: a dispatch never holds
         // slots it cannot use, which would leave the account's budget idle.
         const claimed = await kind.claim(this.db, {
-          limit: this.batchSize(),
+          limit: this.batchSize(kind.bucket),
           leaseMs: SLOT_HORIZON_MS + this.options.timeoutMs + LEASE_MARGIN_MS,
           leaseToken: randomUUID(),
           maxAgeMs: this.options.retry.maxAgeMs,
@@ -167,7 +186,7 @@ export class Dispatcher {
           }
           return result
         }
-        const grant = await this.reserve(claimed.length)
+        const grant = await this.reserve(kind.bucket, claimed.length)
         // Slots start within the horizon only: what cannot be sent that soon goes back, unsent.
         for (const op of claimed.splice(grant.count)) {
           await kind.release(this.db, op, { outcome: null, counted: false })
@@ -266,7 +285,7 @@ export class Dispatcher {
       return null
     }
     await sleepUntil(slotLocalMs)
-    if (this.options.maxRequestsPerSecond > 0 && Date.now() > slotLocalMs + LATE_TOLERANCE_MS) {
+    if (this.rateOf(kind.bucket) > 0 && Date.now() > slotLocalMs + LATE_TOLERANCE_MS) {
       // A busy event loop woke us too late: sending now could put two calls into one second
       // at XCover. The slot is lost; the operation goes back, due now, its try not counted.
       await kind.release(this.db, op, { outcome: null, counted: true })
@@ -275,9 +294,23 @@ export class Dispatcher {
     }
     result.sent++
     const answered = (async () => {
-      const answer = await kind.send(this.client, settings, op)
+      const another: BudgetedCall = (call) =>
+        this.callWithinBudget(settings, call, {
+          maxWaitMs: SECOND_REQUEST_WAIT_MS,
+          // The claim must outlast the wait for the slot and the request: never sent twice.
+          hold: (waitMs) => kind.holdLease(this.db, op, waitMs + this.options.timeoutMs + LEASE_MARGIN_MS),
+        }).catch((err: unknown) => {
+          if (!(err instanceof BudgetRefusal)) {
+            throw err
+          }
+          const outcome: XcoverOutcome = { kind: "retryable", status: null, type: NOT_SENT, message: err.message, retryAfterMs: err.retryInMs }
+          return { outcome, body: null }
+        })
+      const answer = await kind.send(this.client, settings, op, another)
       const { outcome } = answer
-      await this.afterAnswer(outcome, settings)
+      if (!this.accounted.has(answer)) {
+        await this.afterAnswer(outcome, settings)
+      }
       if (outcome.kind === "unauthorized") {
         await kind.release(this.db, op, { outcome, counted: false })
         result.deferred++
@@ -365,9 +398,55 @@ export class Dispatcher {
     return true
   }
 
+  /**
+   * One request outside the outbox (the admin's cancellation preview, a kind's second request)
+   * within the account's budget: refused while the circuit is open; at a slot of its own bucket,
+   * which starts after any 429 pause; checked again at the slot (a pause or an opening recorded
+   * meanwhile); its answer then counts like an outbox call's (429 → shared pause, 401/403 →
+   * circuit, clock skew). Throws `BudgetRefusal` when it cannot go out within `maxWaitMs`.
+   * `hold` is told how long the wait for the slot is, before it starts; false gives up.
+   */
+  async callWithinBudget(
+    settings: XcoverCallSettings,
+    call: (client: XcoverClient) => Promise<XcoverAnswer>,
+    { bucket = "default", maxWaitMs, hold }: { bucket?: Bucket; maxWaitMs: number; hold?: (waitMs: number) => Promise<boolean> }
+  ): Promise<XcoverAnswer> {
+    const giveUpAt = Date.now() + maxWaitMs
+    for (;;) {
+      const { circuitOpen, pausedForMs } = await this.state.sendingAllowed()
+      if (circuitOpen) {
+        throw new BudgetRefusal("circuit_open", "XCover refused the credentials: nothing is sent until they are fixed (see the XCover settings page)", null)
+      }
+      const leftMs = giveUpAt - Date.now()
+      if (pausedForMs > leftMs) {
+        throw new BudgetRefusal("paused", `XCover asked to slow down (429): sending is paused for ${Math.ceil(pausedForMs / 1000)} s more`, pausedForMs)
+      }
+      const grant = await this.reserve(bucket, 1, Math.max(0, leftMs))
+      if (!grant.count) {
+        throw new BudgetRefusal("busy", "the XCover account's rate budget is taken for now", grant.retryInMs + SLOT_HORIZON_MS)
+      }
+      // Without a rate limit the slot is now: the pause is waited out here instead.
+      const slotLocalMs = Math.max(grant.firstLocalMs, Date.now() + pausedForMs)
+      if (hold && !(await hold(Math.max(0, slotLocalMs - Date.now())))) {
+        throw new BudgetRefusal("claim_lost", "the operation was taken over by another process", null)
+      }
+      await sleepUntil(slotLocalMs)
+      const now = await this.state.sendingAllowed()
+      const late = this.rateOf(bucket) > 0 && Date.now() > slotLocalMs + LATE_TOLERANCE_MS
+      // The same lead as the outbox's check: a pause ending within it does not stop the send.
+      if (!now.circuitOpen && now.pausedForMs <= PAUSE_CHECK_LEAD_MS && !late) {
+        const answer = await call(this.client)
+        await this.afterAnswer(answer.outcome, settings)
+        this.accounted.add(answer)
+        return answer
+      }
+      // A pause or an opening recorded while we waited (or a slot missed): ask again.
+    }
+  }
+
   /** A signed call that proves the credentials (the connection test's), at a slot of the budget. */
   async probe(settings: XcoverCallSettings): Promise<XcoverOutcome> {
-    const grant = await this.reserve(1, PROBE_HORIZON_MS)
+    const grant = await this.reserve("default", 1, PROBE_HORIZON_MS)
     await sleepUntil(grant.firstLocalMs)
     const outcome = await this.client.probe(settings)
     await this.noteClockSkew(outcome.clockSkewMs ?? null)
@@ -377,17 +456,22 @@ export class Dispatcher {
     return outcome
   }
 
-  private batchSize(): number {
-    const rate = this.options.maxRequestsPerSecond
+  /** Calls per second XCover allows on a bucket's routes (0: no limit). */
+  private rateOf(bucket: Bucket): number {
+    return bucket === "offer" ? this.options.maxOfferRequestsPerSecond : this.options.maxRequestsPerSecond
+  }
+
+  private batchSize(bucket: Bucket): number {
+    const rate = this.rateOf(bucket)
     return rate > 0 ? Math.max(1, Math.ceil((rate * SLOT_HORIZON_MS) / 1000)) : UNLIMITED_BATCH
   }
 
-  private async reserve(want: number, horizonMs = SLOT_HORIZON_MS) {
-    const rate = this.options.maxRequestsPerSecond
+  private async reserve(bucket: Bucket, want: number, horizonMs = SLOT_HORIZON_MS) {
+    const rate = this.rateOf(bucket)
     if (rate <= 0) {
       return { count: want, firstLocalMs: Date.now(), spacingMs: 0, retryInMs: 0 }
     }
-    return this.state.reserveSlots(want, PACING_WINDOW_MS / rate, horizonMs)
+    return this.state.reserveSlots(bucket, want, PACING_WINDOW_MS / rate, horizonMs)
   }
 
   /** Records the skew once per change (not per call) and warns when it passes a minute. */

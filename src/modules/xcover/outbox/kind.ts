@@ -1,6 +1,7 @@
 import type { XcoverOutcome } from "../client/outcome"
 import type { XcoverAnswer, XcoverCallSettings, XcoverClient } from "../client/xcover-client"
 import type { RetryPolicy } from "./backoff"
+import type { Bucket } from "./dispatch-state"
 import type { SqlExecutor, SqlManager } from "../sql"
 
 /** One operation taken from the outbox by one process, until its lease ends. */
@@ -24,6 +25,15 @@ export type StartedSend = {
   localNowMs: number
 }
 
+/**
+ * One more request within the account's budget, at a slot of its own (after any 429 pause, never
+ * while the circuit is open), its answer seen by the pause and circuit logic like any other. When
+ * it cannot go out soon, it resolves to a retryable outcome of type `not_sent`.
+ */
+export const NOT_SENT = "not_sent"
+
+export type BudgetedCall = (call: (client: XcoverClient) => Promise<XcoverAnswer>) => Promise<XcoverAnswer>
+
 export type CompletedStatus = "done" | "retrying" | "rejected" | "failed"
 
 /** What an answer makes of an operation, the same for every kind: done, retried (or given up), or rejected. */
@@ -42,6 +52,8 @@ export function completedStatus(outcome: XcoverOutcome, next: { giveUp: boolean 
  */
 export interface OutboxKind<Op extends ClaimedOperation = ClaimedOperation> {
   readonly name: string
+  /** Whose slots it takes: Confirm Offer has its own, larger limit at XCover; the rest share one. */
+  readonly bucket: Bucket
   /** Due operations (and ones whose lease ran out), at most `limit`, leased for `leaseMs`. */
   claim(
     db: SqlExecutor,
@@ -49,8 +61,13 @@ export interface OutboxKind<Op extends ClaimedOperation = ClaimedOperation> {
   ): Promise<Op[]>
   /** Counts the try and extends the lease, only if the claim still holds and sending is allowed. */
   startSend(db: SqlExecutor, op: Op, leaseMs: number): Promise<StartedSend | null>
-  /** The call (a kind may make a second one, such as reading a booking that already exists). */
-  send(client: XcoverClient, settings: XcoverCallSettings, op: Op): Promise<XcoverAnswer>
+  /**
+   * The call, at the slot the dispatcher reserved for it. A kind that needs a second request
+   * (reading a booking that already exists) makes it through `another`, at a slot of its own.
+   */
+  send(client: XcoverClient, settings: XcoverCallSettings, op: Op, another: BudgetedCall): Promise<XcoverAnswer>
+  /** Extends the claim's lease (a second request waits for its slot); false when the claim no longer holds. */
+  holdLease(db: SqlExecutor, op: Op, leaseMs: number): Promise<boolean>
   /**
    * Writes the outcome (and what the answer's body says, and the event that announces it, in one
    * transaction); null when the claim no longer held.

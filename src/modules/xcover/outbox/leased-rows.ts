@@ -57,6 +57,16 @@ export async function startRowSend(db: SqlExecutor, t: LeasedTable, op: ClaimedO
   return r ? { attempt: Number(r.attempts), dbNowMs: Number(r.db_now_ms), localNowMs: Date.now() } : null
 }
 
+/** Extends the lease without counting a try; false when the claim no longer holds. */
+export async function holdRow(db: SqlExecutor, t: LeasedTable, op: ClaimedOperation, leaseMs: number): Promise<boolean> {
+  const rows = await db.execute(
+    `UPDATE ${t.table} SET lease_until = GREATEST(lease_until, clock_timestamp() + (? ${MS})), updated_at = now()
+     WHERE id = ? AND lease_token = ? AND status = 'sending' RETURNING id`,
+    [leaseMs, op.id, op.leaseToken]
+  )
+  return rows.length > 0
+}
+
 export async function releaseRow(
   db: SqlExecutor,
   t: LeasedTable,

@@ -1,7 +1,7 @@
 import { record } from "../client/json"
 import { describeOutcome, resolveReplay } from "../client/outcome"
 import { completedStatus, type ClaimedOperation, type OutboxKind } from "./kind"
-import { claimRows, extendRowDeadlines, nextDueInMs, releaseRow, startRowSend, type LeasedTable } from "./leased-rows"
+import { claimRows, extendRowDeadlines, holdRow, nextDueInMs, releaseRow, startRowSend, type LeasedTable } from "./leased-rows"
 
 export type ClaimedOptOut = ClaimedOperation & { idempotencyKey: string }
 
@@ -19,6 +19,7 @@ function isErrorBody(body: unknown): boolean {
 
 export const optOutKind: OutboxKind<ClaimedOptOut> = {
   name: "opt-out",
+  bucket: "default",
 
   async claim(db, input) {
     const rows = await claimRows(db, OFFERS, input)
@@ -32,6 +33,8 @@ export const optOutKind: OutboxKind<ClaimedOptOut> = {
   },
 
   startSend: (db, op, leaseMs) => startRowSend(db, OFFERS, op, leaseMs),
+
+  holdLease: (db, op, leaseMs) => holdRow(db, OFFERS, op, leaseMs),
 
   async send(client, settings, op) {
     const answer = await client.optOut({ settings, offerId: op.subject, idempotencyKey: op.idempotencyKey })

@@ -3,7 +3,7 @@ import { describeOutcome } from "../client/outcome"
 import { nextReadbackInMs } from "../ledger/readbacks"
 import { applyBookingTruth } from "../ledger/webhook-events"
 import { completedStatus, type ClaimedOperation, type OutboxKind } from "./kind"
-import { claimRows, extendRowDeadlines, MS, nextDueInMs, releaseRow, startRowSend, type LeasedTable } from "./leased-rows"
+import { claimRows, extendRowDeadlines, holdRow, MS, nextDueInMs, releaseRow, startRowSend, type LeasedTable } from "./leased-rows"
 
 export type ClaimedReadback = ClaimedOperation & {
   bookingRowId: string
@@ -40,6 +40,7 @@ const GIVEN_UP_RETRY_MS = 3_600_000
 export function readbackKind(onSettled: (event: ReadbackSettled) => void): OutboxKind<ClaimedReadback> {
   return {
     name: "read-back",
+    bucket: "default",
 
     async claim(db, input) {
       const rows = await claimRows(db, READBACKS, input)
@@ -68,6 +69,8 @@ export function readbackKind(onSettled: (event: ReadbackSettled) => void): Outbo
     },
 
     startSend: (db, op, leaseMs) => startRowSend(db, READBACKS, op, leaseMs),
+
+    holdLease: (db, op, leaseMs) => holdRow(db, READBACKS, op, leaseMs),
 
     async send(client, settings, op) {
       if (!op.bookingId) {
