@@ -88,6 +88,11 @@ export class Storefront {
     return this.api.post(`/store/carts/${cartId}/line-items`, { variant_id: this.store.variantId, quantity, ...(metadata ? { metadata } : {}) }, this.headers)
   }
 
+  /** Medusa's own line-item update, with whatever a storefront sends (quantity, metadata). */
+  updateLine(cartId: string, lineId: string, update: Record<string, unknown>) {
+    return answer(this.api.post(`/store/carts/${cartId}/line-items/${lineId}`, update, this.headers))
+  }
+
   setQuantity(cartId: string, lineId: string, quantity: number) {
     return this.api.post(`/store/carts/${cartId}/line-items/${lineId}`, { quantity }, this.headers)
   }

@@ -225,6 +225,45 @@ medusaIntegrationTestRunner({
       await eventually(async () => expect((await shop.cart(cartId)).items).toHaveLength(0))
     })
 
+    it("refuses changes to the cover line through Medusa's own line-item route, naming the select route; quantity 0 removes it; the plan paid for is booked", async () => {
+      const { cartId, offer } = await quotedCart()
+      const standard = offer.quotes.find((q: any) => q.product_config_id === "pc-standard")
+      const premium = offer.quotes.find((q: any) => q.product_config_id === "pc-premium")
+      const [cover] = coverLines((await shop.select(cartId, offer.offer_id, { quote_id: standard.id })).data.cart)
+      const line = (update: Record<string, unknown>) => shop.updateLine(cartId, cover.id, update)
+
+      // As a storefront could: the dearer plan named in the metadata, or three of it.
+      const dearer = await line({ quantity: 1, metadata: { ...cover.metadata, xcover_quote_id: premium.id } })
+      expect(dearer.status).toBe(400)
+      expect(dearer.data.message).toContain(`/store/carts/${cartId}/xcover-offers/${offer.offer_id}/select`)
+      expect((await line({ quantity: 3 })).status).toBe(400)
+      expect(coverLines(await shop.cart(cartId))).toEqual([
+        expect.objectContaining({ id: cover.id, quantity: 1, unit_price: standard.price.amount, metadata: expect.objectContaining({ xcover_quote_id: standard.id }) }),
+      ])
+
+      // Removing it is deselecting.
+      expect((await line({ quantity: 0 })).status).toBe(200)
+      expect(coverLines(await shop.cart(cartId))).toEqual([])
+      expect((await shop.select(cartId, offer.offer_id, { quote_id: standard.id })).status).toBe(200)
+      const orderId = await shop.complete(cartId)
+      await eventually(async () => expect((await xcover().listOrderBookings(orderId))[0]?.status).toBe("booked"))
+      expect((await ledger(cartId))[offer.offer_id]).toMatchObject({ status: "selected", taken_quote_id: standard.id })
+      const confirms = standIn.confirmsFor(offer.offer_id).map((r) => JSON.stringify(r.body))
+      expect(confirms).toHaveLength(1)
+      expect(confirms[0]).toContain(standard.id)
+      expect(confirms[0]).not.toContain(premium.id)
+    })
+
+    it("leaves one cover line, at its quote's price, when two plans are selected at once", async () => {
+      const { cartId, offer } = await quotedCart()
+      const answers = await Promise.all(offer.quotes.map((q: any) => shop.select(cartId, offer.offer_id, { quote_id: q.id })))
+      expect(answers.map((r) => r.status)).toEqual([200, 200])
+      const covers = coverLines(await shop.cart(cartId))
+      expect(covers).toHaveLength(1)
+      const chosen = offer.quotes.find((q: any) => q.id === covers[0].metadata.xcover_quote_id)
+      expect(covers[0].unit_price).toBe(chosen.price.amount)
+    })
+
     it("does not count a plugin-quoted offer as taken because another line's metadata names it", async () => {
       const { cartId, offer } = await quotedCart()
       await shop.takeOffer(cartId, offer.offer_id)

@@ -43,17 +43,30 @@ describe("reading offers from a cart and its order", () => {
     expect(selectedOfferIds(undefined)).toEqual([])
   })
 
-  it("takes the policyholder field by field from billing, else shipping, else the customer, inventing nothing", () => {
-    expect(
-      policyholderOf({
-        id: "o",
-        created_at: new Date(),
-        email: " ada@example.com ",
-        billing_address: { first_name: "Ada", last_name: "", phone: null, country_code: null },
-        shipping_address: { first_name: "Shipping", last_name: "Lovelace", phone: "+49 30 1", country_code: "de" },
-        customer: { first_name: "C", last_name: "C", phone: "+1", email: "c@example.com" },
-      })
-    ).toEqual({ first_name: "Ada", last_name: "Lovelace", email: "ada@example.com", phone: "+49 30 1", country: "DE" })
+  it("takes the policyholder from one address as a whole: shipping (as the quote), else billing, else the customer; inventing nothing", () => {
+    const order = {
+      id: "o",
+      created_at: new Date(),
+      email: " ada@example.com ",
+      billing_address: { first_name: "Billing", last_name: "Payer", phone: "+44 20 2", country_code: "gb" },
+      shipping_address: { first_name: "Ada", last_name: "", phone: "+49 30 1", country_code: "de" },
+      customer: { first_name: "C", last_name: "C", phone: "+1", email: "c@example.com" },
+    }
+    // Never Ada's first name with the payer's last name.
+    expect(policyholderOf(order)).toEqual({ first_name: "Ada", email: "ada@example.com", phone: "+49 30 1", country: "DE" })
+    expect(policyholderOf({ ...order, shipping_address: { country_code: "de" } })).toEqual({
+      first_name: "Billing",
+      last_name: "Payer",
+      email: "ada@example.com",
+      phone: "+44 20 2",
+      country: "GB",
+    })
+    expect(policyholderOf({ ...order, email: null, shipping_address: null, billing_address: null })).toEqual({
+      first_name: "C",
+      last_name: "C",
+      email: "c@example.com",
+      phone: "+1",
+    })
     expect(policyholderOf({ id: "o", created_at: new Date(), shipping_address: { first_name: "A", country_code: "fr" } })).toEqual({ first_name: "A", country: "FR" })
   })
 

@@ -118,20 +118,24 @@ export const ORDER_DECISION_FIELDS = [
 ]
 
 /**
- * The policyholder from the order: each field from the billing address, else the shipping
- * address, else the customer. What the order lacks stays out: XCover says if it needs it.
+ * The policyholder from the order: one address as a whole, the shipping address (the country the
+ * quote was asked for) when it names someone, else the billing address; the customer's name and
+ * phone only when neither address names anyone (never a first name from one source and a last
+ * name from another). The email is the order's, else the customer's. What the order lacks stays
+ * out: XCover says if it needs it.
  */
 export function policyholderOf(order: OrderGraph): Policyholder {
-  const first = (...values: (string | null | undefined)[]) => values.map((v) => v?.trim()).find((v) => !!v)
-  const billing = order.billing_address ?? {}
-  const shipping = order.shipping_address ?? {}
+  const text = (value: string | null | undefined) => value?.trim() || undefined
+  const names = (a: AddressGraph | undefined) => !!a && !!(text(a.first_name) || text(a.last_name))
+  const address = [order.shipping_address, order.billing_address].find(names) ?? null
   const customer = order.customer ?? {}
+  const person = address ?? customer
   const fields: Policyholder = {
-    first_name: first(billing.first_name, shipping.first_name, customer.first_name),
-    last_name: first(billing.last_name, shipping.last_name, customer.last_name),
-    email: first(order.email, customer.email),
-    phone: first(billing.phone, shipping.phone, customer.phone),
-    country: first(billing.country_code, shipping.country_code)?.toUpperCase(),
+    first_name: text(person.first_name),
+    last_name: text(person.last_name),
+    email: text(order.email) ?? text(customer.email),
+    phone: text(person.phone),
+    country: text((address ?? order.shipping_address ?? order.billing_address)?.country_code)?.toUpperCase(),
   }
   return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as Policyholder
 }
