@@ -19,11 +19,17 @@ export type Arrival = {
   apiKey: string | null
   /** The stand-in's own time for the request (arrival to the answer's end), ms; null if unanswered. */
   handledMs: number | null
+  /**
+   * A hanging or trickling request (`hang`, `trickle`): when its connection closed (the answer
+   * ended, or the client gave up); null while it is still open, and for every other answer.
+   */
+  closedAt: number | null
 }
 
 type Request =
   | { id: number; cmd: "received" | "reset" | "createdOfferCount" }
   | { id: number; cmd: "scriptNext"; behaviours: Behaviour[] }
+  | { id: number; cmd: "script"; offerId: string; behaviours: Behaviour[] }
   | { id: number; cmd: "refuseCover"; skus: string[] }
   | { id: number; cmd: "setPlans"; configIds: string[] }
   | { id: number; cmd: "knowOffer"; offerId: string; quotes: { id: string; price: number; product_config_id?: string }[]; currency?: string }
@@ -90,6 +96,11 @@ export class StandInProcess {
   /** Answers for the next signed requests, whichever offer they are for (`XcoverStandIn.scriptNext`). */
   async scriptNext(...behaviours: Behaviour[]): Promise<void> {
     await this.ask({ cmd: "scriptNext", behaviours })
+  }
+
+  /** Answers for one offer's next requests, in order (`XcoverStandIn.script`): a `trickle` or `hang` fault too. */
+  async script(offerId: string, ...behaviours: Behaviour[]): Promise<void> {
+    await this.ask({ cmd: "script", offerId, behaviours })
   }
 
   /** Create Offer refuses cover (422 offer_quote_generation_failed) for these SKUs (`XcoverStandIn.refuseCover`). */
@@ -179,6 +190,9 @@ async function runChild(): Promise<void> {
       case "scriptNext":
         standIn.scriptNext(...msg.behaviours)
         return { id: msg.id }
+      case "script":
+        standIn.script(msg.offerId, ...msg.behaviours)
+        return { id: msg.id }
       case "refuseCover":
         standIn.refuseCover(...msg.skus)
         return { id: msg.id }
@@ -227,6 +241,7 @@ async function runChild(): Promise<void> {
           remotePort: r.remotePort,
           apiKey: r.apiKey,
           handledMs: r.handledMs,
+          closedAt: r.closedAt,
         }))
         return { id: msg.id, arrivals }
       }
