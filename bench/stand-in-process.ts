@@ -19,6 +19,11 @@ export type Arrival = {
   apiKey: string | null
   /** The stand-in's own time for the request (arrival to the answer's end), ms; null if unanswered. */
   handledMs: number | null
+  /**
+   * A hanging or trickling request (`hang`, `trickle`): when its connection closed (the answer
+   * ended, or the client gave up); null while it is still open, and for every other answer.
+   */
+  closedAt: number | null
 }
 
 type Request =
@@ -93,7 +98,7 @@ export class StandInProcess {
     await this.ask({ cmd: "scriptNext", behaviours })
   }
 
-  /** Answers for one offer's next requests, its booking's cancellation included (`XcoverStandIn.script`). */
+  /** Answers for one offer's next requests, in order (`XcoverStandIn.script`): its booking's cancellation, a `trickle` or `hang` fault too. */
   async script(offerId: string, ...behaviours: Behaviour[]): Promise<void> {
     await this.ask({ cmd: "script", offerId, behaviours })
   }
@@ -236,6 +241,7 @@ async function runChild(): Promise<void> {
           remotePort: r.remotePort,
           apiKey: r.apiKey,
           handledMs: r.handledMs,
+          closedAt: r.closedAt,
         }))
         return { id: msg.id, arrivals }
       }

@@ -213,6 +213,9 @@ describe("two instances (shared + worker) with the Redis event bus and workflow 
   const ORDERS = Number(process.env.XCOVER_BURST_ORDERS ?? 200)
   // One budget for the account, whichever process sends.
   const RATE = 10
+  // A request's deadline: long enough that a slow answer the old per-phase timeouts let through
+  // (3 x this, less a second) outlasts a send's lease (this + 5 s); see the last test.
+  const TIMEOUT_MS = 5_000
   let shop: Storefront
   let store: SeededStore
   let pair: MedusaServer[]
@@ -227,7 +230,7 @@ describe("two instances (shared + worker) with the Redis event bus and workflow 
   it(`opts out each declined offer of ${ORDERS} burst orders exactly once, within the account's rate limit`, async () => {
     await flushRedis()
     standIn = await StandInProcess.start({ ...TEST_CREDENTIALS, extraKeys: keys })
-    cluster = new Cluster("pair", appEnv(standIn, { REDIS_URL: redisUrl, XCOVER_MAX_REQUESTS_PER_SECOND: String(RATE) }))
+    cluster = new Cluster("pair", appEnv(standIn, { REDIS_URL: redisUrl, XCOVER_MAX_REQUESTS_PER_SECOND: String(RATE), XCOVER_TIMEOUT_MS: String(TIMEOUT_MS) }))
     store = await cluster.prepare()
     pair = await Promise.all(
       keys.map((k) =>
@@ -301,6 +304,7 @@ describe("two instances (shared + worker) with the Redis event bus and workflow 
       (cluster as Cluster).start({ XCOVER_API_KEY: keys[1].apiKey, XCOVER_API_SECRET: keys[1].apiSecret, MEDUSA_WORKER_MODE: "shared" }),
       worker.stop(),
     ])
+    pair = [first, second]
     const shops = [storefront(first, store), storefront(second, store)]
 
     // Carts quoted (Create Offer) and covered on one instance, half on each...
@@ -365,5 +369,39 @@ describe("two instances (shared + worker) with the Redis event bus and workflow 
     const busiest = peak > RATE ? `\nbusiest second:\n${describeWindow(densestSecond(sent), (r) => `${r.apiKey} ${r.route}`)}` : ""
     console.log(`mixed burst: ${sent.length} calls in ${span} ms, at most ${peak} in a second; confirm/opt_out per instance: ${split.join(", ")}${busiest}`)
     expect(peak).toBeLessThanOrEqual(RATE)
+  })
+
+  it("never sends an opt-out again, from either instance, while its first request's slow answer is still coming in", async () => {
+    await standIn.reset()
+    // Headers a second before the timeout, then a body trickling for twice the timeout: each phase
+    // alone under the timeout, the whole answer 3 x TIMEOUT_MS - 1 s, past the send's lease.
+    const offerId = "slow-answer-d1"
+    await standIn.script(offerId, { trickle: { status: 503, headersAfterMs: TIMEOUT_MS - 1_000, bodyMs: 2 * TIMEOUT_MS } })
+    const cartId = await shop.createCart()
+    await shop.recordOffer(cartId, offerId)
+    await shop.complete(cartId)
+
+    // Until the offer is opted out and no request for it is still open: on the old client that is
+    // once the slow answer has ended, after the lease (and another process's chance to take it over).
+    const ended = (r: Arrival) => r.closedAt ?? (r.handledMs === null ? null : r.at + r.handledMs)
+    const requests = await eventually(
+      async () => {
+        const rows = await query<{ status: string }>(dbEnvFromProcess(), (cluster as Cluster).db, "SELECT status FROM xcover_offer WHERE offer_id = $1", [offerId])
+        expect(rows.map((r) => r.status)).toEqual(["opted_out"])
+        const arrivals = (await standIn.received()).filter((r) => r.offerId === offerId)
+        expect(arrivals.filter((r) => ended(r) === null)).toEqual([])
+        return arrivals
+      },
+      { timeoutMs: 4 * TIMEOUT_MS + 30_000, intervalMs: 250 }
+    )
+    const [slow, ...later] = requests
+    expect(slow.answer).toBe(503)
+    // No second request for the operation while the first was open, from either process (each
+    // instance signs with its own key): the sender gave the slow answer up within its lease.
+    const meanwhile = later.filter((r) => r.at < (ended(slow) as number))
+    expect(meanwhile.map((r) => ({ apiKey: r.apiKey, answer: r.answer, afterMs: r.at - slow.at }))).toEqual([])
+    expect((ended(slow) as number) - slow.at).toBeLessThan(TIMEOUT_MS + 5_000)
+    // Then retried (the same idempotency key) and accepted.
+    expect(later.map((r) => r.answer)).toEqual([204])
   })
 })
