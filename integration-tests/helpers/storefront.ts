@@ -120,6 +120,11 @@ export class Storefront {
     )
   }
 
+  /** Medusa's completion, answered whatever its status (a refusal included). */
+  tryComplete(cartId: string) {
+    return answer(this.api.post(`/store/carts/${cartId}/complete`, {}, this.headers))
+  }
+
   async completeAgain(cartId: string): Promise<string> {
     const { data } = await this.api.post(`/store/carts/${cartId}/complete`, {}, this.headers)
     if (data.type !== "order") {

@@ -9,6 +9,8 @@ import { useXcoverStandIn } from "../helpers/xcover-env"
 import { standInQuotePrice } from "../xcover-stand-in/server"
 import { quoteXcoverOfferWorkflow } from "../../src/workflows/quote-xcover-offer"
 import type XcoverModuleService from "../../src/modules/xcover/service"
+import cartCovers from "../../src/subscribers/xcover-cart-covers"
+import { Modules } from "@medusajs/framework/utils"
 
 jest.setTimeout(120_000)
 
@@ -262,6 +264,48 @@ medusaIntegrationTestRunner({
       expect(covers).toHaveLength(1)
       const chosen = offer.quotes.find((q: any) => q.id === covers[0].metadata.xcover_quote_id)
       expect(covers[0].unit_price).toBe(chosen.price.amount)
+    })
+
+    it("never charges nor books a stale cover: XCover down at the re-quote takes the cover out; a checkout before the repair is refused, then the cover is brought up to date", async () => {
+      // XCover cannot be asked again when the covered line changes: the cover leaves the cart.
+      const first = await quotedCart()
+      await shop.select(first.cartId, first.offer.offer_id, { quote_id: first.offer.quotes[0].id })
+      standIn.scriptNext({ status: 503 })
+      await shop.setQuantity(first.cartId, first.line.id, 3)
+      await eventually(async () => expect(coverLines(await shop.cart(first.cartId))).toEqual([]))
+      const orderId = await shop.complete(first.cartId)
+      await eventually(async () => expect((await ledger(first.cartId))[first.offer.offer_id].status).toBe("opted_out"))
+      expect(await xcover().listOrderBookings(orderId)).toEqual([])
+      expect(standIn.confirmsFor(first.offer.offer_id)).toEqual([])
+
+      // The shopper completes at once, before the cart-change subscriber brought the cover in line.
+      const { cartId, line, offer } = await quotedCart()
+      const standard = offer.quotes.find((q: any) => q.product_config_id === "pc-standard")
+      await shop.select(cartId, offer.offer_id, { quote_id: standard.id })
+      const bus = getContainer().resolve(Modules.EVENT_BUS)
+      const subscriberId = "medusa-plugin-xcover-cart-covers"
+      bus.unsubscribe("cart.updated", async () => undefined, { subscriberId })
+      let refused: { status: number; data: any } | undefined
+      try {
+        await shop.setQuantity(cartId, line.id, 2)
+        await shop.prepareCompletion(cartId)
+        refused = await shop.tryComplete(cartId)
+      } finally {
+        bus.subscribe("cart.updated", (event) => cartCovers({ event, container: getContainer(), pluginOptions: {} } as never), { subscriberId })
+      }
+      expect(refused?.status).toBe(400)
+      expect(refused?.data.message).toMatch(/no longer matches the item it covers/)
+      const [repriced] = await eventually(async () => {
+        const covers = coverLines(await shop.cart(cartId))
+        expect(covers).toEqual([expect.objectContaining({ unit_price: standInQuotePrice("pc-standard", TENT_PRICE, 2) })])
+        return covers
+      })
+      expect(repriced.metadata.xcover_product_config_id).toBe("pc-standard")
+      await shop.prepareCompletion(cartId)
+      const placed = await shop.completeAgain(cartId)
+      await eventually(async () => expect((await xcover().listOrderBookings(placed))[0]?.status).toBe("booked"))
+      expect(standIn.confirmsFor(offer.offer_id)).toEqual([])
+      expect(standIn.confirmsFor(repriced.metadata.xcover_offer_id)).toHaveLength(1)
     })
 
     it("does not count a plugin-quoted offer as taken because another line's metadata names it", async () => {

@@ -29,8 +29,15 @@ export async function findCoverRepairs(xcover: XcoverModuleService, cart: CoverC
     }
     const offer = await xcover.getQuotedOffer(String(cover.metadata?.[LINE_ITEM_METADATA_KEY]))
     const quote = offer?.quotes.find((q) => q.id === cover.metadata?.[COVER_QUOTE_METADATA_KEY])
-    // A cover is one unit at the quoted price: a shopper's quantity change is undone by a re-select.
-    const current = offer && quote && !offer.replaced_at && offer.line_fingerprint === lineFingerprint(covered) && cover.quantity === 1
+    // A cover is one unit at the quoted price, in the cart's currency, for the line as it was quoted.
+    const current =
+      offer &&
+      quote &&
+      !offer.replaced_at &&
+      offer.line_fingerprint === lineFingerprint(covered) &&
+      cover.quantity === 1 &&
+      cover.unit_price === Number(quote.price) &&
+      offer.currency.toUpperCase() === cart.currency_code.toUpperCase()
     if (!current) {
       repairs.push({ action: "requote", cover_line_id: cover.id, covered_line_id: covered.id, product_config_id: quote?.product_config_id ?? planOf(cover) })
     }
@@ -46,7 +53,8 @@ function planOf(cover: CartLine): string | null {
 /**
  * After a cart changed: covers follow their covered lines. A re-quote goes through the quote
  * workflow (and the store's hook) and keeps the plan the shopper chose; when XCover no longer
- * offers that plan, or the covered line is gone, the cover leaves the cart. Replaced offers stay
+ * offers that plan or cannot be asked now, or the covered line is gone, the cover leaves the
+ * cart: a cover is never bought for a line it was not quoted for. Replaced offers stay
  * recorded and are declined at order time like any other not taken.
  */
 export async function syncCartCovers(container: MedusaContainer, cartId: string): Promise<CoverRepair[]> {
@@ -69,8 +77,8 @@ export async function syncCartCovers(container: MedusaContainer, cartId: string)
         continue
       }
       if (result.kind === "unavailable") {
-        logger.warn(`xcover: cart ${cartId}: the cover of line ${repair.covered_line_id} could not be re-quoted (XCover unavailable); it keeps its price`)
-        continue
+        // Never a stale cover: out it goes; the shopper can take cover again once XCover answers.
+        logger.warn(`xcover: cart ${cartId}: the cover of line ${repair.covered_line_id} could not be re-quoted (XCover unavailable); it was taken out of the cart`)
       }
     }
     await deleteLineItemsWorkflow(container).run({ input: { cart_id: cartId, ids: [repair.cover_line_id] } })
