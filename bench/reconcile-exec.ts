@@ -22,6 +22,9 @@ const counter: SqlCounter = installSqlCounter()
 
 const BATCH = 500
 
+/** A time rounded for the results (always finite here, unlike `round`'s input). */
+const fixed = (n: number, digits: number) => Number(n.toFixed(digits))
+
 export default async function reconcileBench({ container }: ExecArgs) {
   const planFile = process.env.XCOVER_BENCH_RECONCILE_PLAN
   if (!planFile) {
@@ -34,7 +37,7 @@ export default async function reconcileBench({ container }: ExecArgs) {
     const setupStarted = performance.now()
     const orders = await writeOrders(container, db, plan)
     await plantDrift(db, plan, orders)
-    const setup_s = round((performance.now() - setupStarted) / 1000, 1) as number
+    const setup_s = fixed((performance.now() - setupStarted) / 1000, 1)
 
     const xcover = container.resolve<XcoverModuleService>(XCOVER_MODULE)
     const first = await timedPass(container, counter)
@@ -238,7 +241,7 @@ async function timedPass(container: MedusaContainer, sql: SqlCounter): Promise<P
   const repaired = run.repaired.length
   const unchanged = run.orders_checked - new Set(run.repaired.map((r) => r.order_id)).size
   const rounded = Object.fromEntries(
-    Object.entries(phases).map(([k, p]) => [k, { calls: p.calls, ms: round(p.ms, 1) as number, sql_ms: round(p.sql_ms, 1) as number, statements: p.statements }])
+    Object.entries(phases).map(([k, p]) => [k, { calls: p.calls, ms: fixed(p.ms, 1), sql_ms: fixed(p.sql_ms, 1), statements: p.statements }])
   )
   return {
     completed: run.completed ?? false,
@@ -250,8 +253,8 @@ async function timedPass(container: MedusaContainer, sql: SqlCounter): Promise<P
       returned: run.repaired.filter((r) => r.reason === "returned").length,
       order_edited: run.repaired.filter((r) => r.reason === "order_edited").length,
     },
-    ms: round(ms, 1) as number,
-    sql_ms: round(sql.sqlMs - sqlBefore, 1) as number,
+    ms: fixed(ms, 1),
+    sql_ms: fixed(sql.sqlMs - sqlBefore, 1),
     statements,
     unchanged_orders: unchanged,
     ms_per_unchanged_order: unchanged ? round((ms - repair.ms) / unchanged, 4) : null,

@@ -122,7 +122,7 @@ function reconcileRows(z: ReconcileResult): [string, string][] {
     ["   per repair (asking for the cancellation)", `${v(p1.ms_per_repair, " ms")}, ${v(p1.statements_per_repair)} statements`],
     ["   second pass: nothing left to repair", `${p2.repaired.order_canceled + p2.repaired.returned + p2.repaired.order_edited} repaired; ${v(p2.ms, " ms")}, ${v(p2.ms_per_unchanged_order, " ms")} and ${v(p2.statements_per_unchanged_order)} statements per order`],
     [
-      "   then sent: cancellations, lost webhooks' read-backs",
+      "   then sent: the cancellations; the lost webhooks' read-backs (the order pass cannot see those)",
       `${z.sent.cancellation_sends} cancellation requests (${v(z.sent.ms_per_cancellation_send, " ms")} each), ${z.sent.readback_sends} Get Booking (${v(z.sent.ms_per_readback_send, " ms")} each); ` +
         Object.entries(z.requests_by_route).map(([route, n]) => `${n} x ${route}`).join(", ") + " at the stand-in",
     ],

@@ -4,7 +4,8 @@ import os from "node:os"
 import path from "node:path"
 import type { FullBenchResults } from "../../bench/report"
 
-jest.setTimeout(240_000)
+// About 160 s here, 20 of them the reconciliation of 200 orders (a Medusa boot of its own).
+jest.setTimeout(300_000)
 
 /**
  * A tiny `npm run bench`, so the benchmarks keep working as the code changes. It asserts that
