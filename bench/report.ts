@@ -2,9 +2,23 @@ import type { CheckoutResult } from "./checkout"
 import type { ClientResult } from "./client"
 import type { AnswerCounts, BurstResult, MemoryResult, MixedBurstResult } from "./dispatch"
 import type { QuoteAnswers, QuoteResult } from "./quotes"
+import type { ReconcileResult } from "./reconcile"
 
-/** The shape of bench/results.json. */
-export type BenchResults = {
+/** The benchmarks' results, each a section of bench/results.json. */
+export type BenchSections = {
+  checkout: CheckoutResult
+  burst: BurstResult[]
+  /** Benchmark 7: bookings and opt-outs in one burst at a shared budget. */
+  mixed_burst: MixedBurstResult
+  client: ClientResult
+  memory: MemoryResult
+  quotes: QuoteResult
+  /** Benchmark 8: one reconciliation full pass, 1 % of the orders drifted. */
+  reconcile: ReconcileResult
+}
+
+/** The shape of bench/results.json: the sections of the benchmarks that ran (all, or `--only`'s). */
+export type BenchResults = Partial<BenchSections> & {
   date: string
   machine: {
     cpus: number
@@ -15,15 +29,11 @@ export type BenchResults = {
     /** `os.loadavg()` (1, 5, 15 min) when the run started (what else was running) and ended (the bench included). */
     load_average?: { start: number[]; end: number[] }
   }
-  sizes: { checkouts: number; orders: number; shared_orders: number; mixed_orders: number; calls: number; optouts: number; quotes: number }
-  checkout: CheckoutResult
-  burst: BurstResult[]
-  /** Benchmark 7: bookings and opt-outs in one burst at a shared budget. */
-  mixed_burst: MixedBurstResult
-  client: ClientResult
-  memory: MemoryResult
-  quotes: QuoteResult
+  sizes: { checkouts: number; orders: number; shared_orders: number; mixed_orders: number; calls: number; optouts: number; quotes: number; reconcile_orders: number }
 }
+
+/** A full run's results: every section. */
+export type FullBenchResults = BenchResults & BenchSections
 
 const v = (n: number | string | null, unit = "") => (n === null ? "n/a" : `${n}${unit}`)
 const p50p99 = (p: { p50: number | null; p99: number | null }) => `p50 ${v(p.p50, " ms")}, p99 ${v(p.p99, " ms")}`
@@ -35,8 +45,28 @@ const answers = (a: QuoteAnswers) => `answers: ${a.status_200} x 200, ${a.status
 
 /** The results as a Markdown table (the README shows it as printed). */
 export function formatTable(r: BenchResults): string {
+  const rows: [string, string][] = [...(isFull(r) ? fullRows(r) : []), ...(r.reconcile ? reconcileRows(r.reconcile) : [])]
+  const width = Math.max(...rows.map(([a]) => a.length))
+  const lines = [
+    `| ${"benchmark".padEnd(width)} | result |`,
+    `| ${"-".repeat(width)} | ------ |`,
+    ...rows.map(([a, b]) => `| ${a.padEnd(width)} | ${b} |`),
+  ]
+  const load = r.machine.load_average
+  const machine =
+    `${r.machine.cpus} CPUs (${r.machine.cpu_model}), ${r.machine.memory_gib} GiB, Node ${r.machine.node}, ${r.machine.platform}` +
+    (load ? `; load average ${load.start.join(" ")} at the start, ${load.end.join(" ")} at the end` : "")
+  return `${lines.join("\n")}\n\n${machine}; ${r.date}`
+}
+
+/** Benchmarks 1 to 7 ran (not `--only reconcile`). */
+function isFull(r: BenchResults): r is BenchResults & Omit<BenchSections, "reconcile"> {
+  return !!(r.checkout && r.burst && r.mixed_burst && r.client && r.memory && r.quotes)
+}
+
+function fullRows(r: Omit<BenchSections, "reconcile">): [string, string][] {
   const { checkout: c, client: k, memory: m, quotes: q, mixed_burst: x } = r
-  const rows: [string, string][] = [
+  return [
     [`1. checkout, \`POST /store/carts/:id/complete\` (n=${c.samples} each)`, ""],
     ["   with the plugin, 1 taken + 1 declined offer", `median ${v(c.with_plugin_ms.median, " ms")}, p95 ${v(c.with_plugin_ms.p95, " ms")}`],
     ["   same store without the plugin", `median ${v(c.without_plugin_ms.median, " ms")}, p95 ${v(c.without_plugin_ms.p95, " ms")}`],
@@ -76,15 +106,29 @@ export function formatTable(r: BenchResults): string {
       `${x.ledger.bookings_booked}/${x.taken_offers} booked (${x.ledger.bookings_other} not), ${x.ledger.declined_opted_out}/${x.declined_offers} opted out (${x.ledger.declined_other} not)`,
     ],
   ]
-  const width = Math.max(...rows.map(([a]) => a.length))
-  const lines = [
-    `| ${"benchmark".padEnd(width)} | result |`,
-    `| ${"-".repeat(width)} | ------ |`,
-    ...rows.map(([a, b]) => `| ${a.padEnd(width)} | ${b} |`),
+}
+
+function reconcileRows(z: ReconcileResult): [string, string][] {
+  const [p1, p2, a] = [z.first_pass, z.second_pass, z.afterwards]
+  const found = p1.repaired.order_canceled + p1.repaired.returned + p1.repaired.order_edited
+  const d = z.drifted
+  return [
+    [`8. reconciliation, one full pass over ${z.orders} orders with a live policy`, `${d.order_canceled + d.returned + d.lost_webhook} drifted: ${d.order_canceled} cancelled, ${d.returned} returned, ${d.lost_webhook} lost webhooks`],
+    [
+      "   the pass (every page in one run)",
+      `${v(p1.ms, " ms")} (${v(p1.sql_ms, " ms")} waiting for PostgreSQL), ${p1.statements} SQL statements, ${p1.orders_checked} orders checked; ${found} repaired (${p1.repaired.order_canceled} cancelled, ${p1.repaired.returned} returned)`,
+    ],
+    ["   per unchanged order", `${v(p1.ms_per_unchanged_order, " ms")}, ${v(p1.statements_per_unchanged_order)} statements`],
+    ["   per repair (asking for the cancellation)", `${v(p1.ms_per_repair, " ms")}, ${v(p1.statements_per_repair)} statements`],
+    ["   second pass: nothing left to repair", `${p2.repaired.order_canceled + p2.repaired.returned + p2.repaired.order_edited} repaired; ${v(p2.ms, " ms")}, ${v(p2.ms_per_unchanged_order, " ms")} and ${v(p2.statements_per_unchanged_order)} statements per order`],
+    [
+      "   then sent: the cancellations; the lost webhooks' read-backs (the order pass cannot see those)",
+      `${z.sent.cancellation_sends} cancellation requests (${v(z.sent.ms_per_cancellation_send, " ms")} each), ${z.sent.readback_sends} Get Booking (${v(z.sent.ms_per_readback_send, " ms")} each); ` +
+        Object.entries(z.requests_by_route).map(([route, n]) => `${n} x ${route}`).join(", ") + " at the stand-in",
+    ],
+    [
+      "   drift left: live policies on cancelled orders, returned covers, cancelled at XCover",
+      `${a.live_policies_on_cancelled_orders}, ${a.live_policies_on_returned_covers}, ${a.live_policies_cancelled_at_xcover}; ${a.drifted_policies_now_cancelled}/${d.order_canceled + d.returned + d.lost_webhook} drifted policies cancelled`,
+    ],
   ]
-  const load = r.machine.load_average
-  const machine =
-    `${r.machine.cpus} CPUs (${r.machine.cpu_model}), ${r.machine.memory_gib} GiB, Node ${r.machine.node}, ${r.machine.platform}` +
-    (load ? `; load average ${load.start.join(" ")} at the start, ${load.end.join(" ")} at the end` : "")
-  return `${lines.join("\n")}\n\n${machine}; ${r.date}`
 }

@@ -1,5 +1,6 @@
-// `npm run bench`: the seven benchmarks of the README's "Benchmarks" section, side by side in
-// one run. Prints a table and writes bench/results.json (or --out).
+// `npm run bench`: the eight benchmarks of the README's "Benchmarks" section, side by side in
+// one run (`--only reconcile`: benchmark 8 alone). Prints a table and writes bench/results.json
+// (or --out).
 import { randomBytes, randomUUID } from "node:crypto"
 import { mkdirSync, rmSync, writeFileSync } from "node:fs"
 import os from "node:os"
@@ -13,6 +14,7 @@ import { adminQuery, createDatabase, databaseUrl } from "../scripts/lib/postgres
 import { benchCheckout, checkoutShop, PluginLedger } from "./checkout"
 import { benchClient } from "./client"
 import { benchQuotes } from "./quotes"
+import { benchReconcile } from "./reconcile"
 import { formatTable, type BenchResults } from "./report"
 import { StandInProcess } from "./stand-in-process"
 
@@ -25,6 +27,8 @@ const { values } = parseArgs({
     calls: { type: "string", default: "2000" },
     optouts: { type: "string", default: "10000" },
     quotes: { type: "string", default: "200" },
+    "reconcile-orders": { type: "string", default: "10000" },
+    only: { type: "string", default: "all" },
     out: { type: "string", default: path.join(ROOT, "bench", "results.json") },
   },
 })
@@ -36,7 +40,12 @@ const sizes = {
   calls: positive("calls"),
   optouts: positive("optouts"),
   quotes: positive("quotes"),
+  reconcile_orders: positive("reconcile-orders"),
 }
+if (values.only !== "all" && values.only !== "reconcile") {
+  throw new Error("--only takes reconcile (or all, the default)")
+}
+const onlyReconcile = values.only === "reconcile"
 
 // Medusa's logger reads LOG_LEVEL when first loaded (by ./dispatch, imported late below): keep
 // this process quiet. The servers log at info level to their log files, as a store would.
@@ -60,7 +69,13 @@ async function main(): Promise<number> {
 
   // Unique names: a shared server may hold other runs' databases.
   const base = `xcover_bench_${process.pid}_${randomBytes(3).toString("hex")}`
-  const names = { template: `${base}_tmpl`, withPlugin: `${base}_with`, withoutPlugin: `${base}_without`, dispatch: `${base}_dispatch` }
+  const names = {
+    template: `${base}_tmpl`,
+    withPlugin: `${base}_with`,
+    withoutPlugin: `${base}_without`,
+    dispatch: `${base}_dispatch`,
+    reconcile: `${base}_reconcile`,
+  }
   onCleanup(() => adminQuery(db.env, ...Object.values(names).map((n) => `DROP DATABASE IF EXISTS "${n}" WITH (FORCE)`)))
   const logFile = path.join(WORK_DIR, `medusa-${process.pid}.log`)
   const withoutLogFile = path.join(WORK_DIR, `medusa-without-${process.pid}.log`)
@@ -71,10 +86,8 @@ async function main(): Promise<number> {
     await createDatabase(db.env, names.template)
     await runMedusa(["db:migrate"], templateRun)
   })
-  const { store } = await step("seeding the store", () => seedStoreWithMedusa(templateRun, storeFile))
-  await step("cloning it for each app", () =>
-    adminQuery(db.env, ...[names.withPlugin, names.withoutPlugin, names.dispatch].map((n) => `CREATE DATABASE "${n}" TEMPLATE "${names.template}"`))
-  )
+  // Benchmark 8 writes its own orders: it needs the schema, not the seeded store.
+  await step("cloning it for the reconciliation", () => adminQuery(db.env, `CREATE DATABASE "${names.reconcile}" TEMPLATE "${names.template}"`))
 
   const credentials = { partnerCode: "BENCHPARTNER", apiKey: `bench-${randomUUID()}`, apiSecret: randomBytes(24).toString("base64") }
   const standIn = await step("starting the XCover stand-in (own process)", async () => {
@@ -83,6 +96,35 @@ async function main(): Promise<number> {
     return s
   }, (s) => s.baseUrl)
   const settings = { ...credentials, baseUrl: standIn.baseUrl, signatureAlgorithm: "hmac-sha512" as const, signedHeaders: "date" as const }
+  const xcoverEnv = {
+    XCOVER_PARTNER_CODE: credentials.partnerCode,
+    XCOVER_API_KEY: credentials.apiKey,
+    XCOVER_API_SECRET: credentials.apiSecret,
+    XCOVER_BASE_URL: standIn.baseUrl,
+  }
+
+  // First, on an idle machine: the other benchmarks' servers and bursts are not running yet.
+  const reconcile = await step(`8. reconciliation full pass over ${sizes.reconcile_orders} orders, 1 % drifted`, () =>
+    benchReconcile(
+      {
+        cwd: ROOT,
+        logFile,
+        // Unlimited: the sends after the pass are not what is measured (benchmark 3 is).
+        env: { DATABASE_URL: databaseUrl(db.env, names.reconcile), LOG_LEVEL: serverLogLevel, XCOVER_MAX_REQUESTS_PER_SECOND: "0", ...xcoverEnv },
+      },
+      standIn,
+      sizes.reconcile_orders,
+      WORK_DIR
+    )
+  )
+  if (onlyReconcile) {
+    return finish({ date: new Date().toISOString(), machine: machine(loadAtStart), sizes, reconcile }, [logFile])
+  }
+
+  const { store } = await step("seeding the store", () => seedStoreWithMedusa(templateRun, storeFile))
+  await step("cloning it for each app", () =>
+    adminQuery(db.env, ...[names.withPlugin, names.withoutPlugin, names.dispatch].map((n) => `CREATE DATABASE "${n}" TEMPLATE "${names.template}"`))
+  )
 
   const serverEnv = { NODE_ENV: "production", MEDUSA_DISABLE_ADMIN: "true", LOG_LEVEL: serverLogLevel }
   const [withPlugin, withoutPlugin] = await step("starting Medusa with and without the plugin", async () =>
@@ -94,10 +136,7 @@ async function main(): Promise<number> {
         env: {
           ...serverEnv,
           DATABASE_URL: databaseUrl(db.env, names.withPlugin),
-          XCOVER_PARTNER_CODE: credentials.partnerCode,
-          XCOVER_API_KEY: credentials.apiKey,
-          XCOVER_API_SECRET: credentials.apiSecret,
-          XCOVER_BASE_URL: standIn.baseUrl,
+          ...xcoverEnv,
         },
       }),
       startMedusaServer({
@@ -150,36 +189,47 @@ async function main(): Promise<number> {
   )
   await limited.shutdown()
 
-  const results: BenchResults = {
-    date: new Date().toISOString(),
-    machine: {
-      cpus: os.cpus().length,
-      cpu_model: os.cpus()[0]?.model ?? "unknown",
-      memory_gib: Math.round(os.totalmem() / 2 ** 30),
-      node: process.version,
-      platform: `${os.platform()} ${os.release()}`,
-      load_average: { start: loadAtStart, end: loadAverage() },
+  return finish(
+    {
+      date: new Date().toISOString(),
+      machine: machine(loadAtStart),
+      sizes,
+      checkout,
+      burst: [burstOff, burst20, burstShared],
+      mixed_burst: mixedBurst,
+      client,
+      memory,
+      quotes,
+      reconcile,
     },
-    sizes,
-    checkout,
-    burst: [burstOff, burst20, burstShared],
-    mixed_burst: mixedBurst,
-    client,
-    memory,
-    quotes,
+    [logFile, withoutLogFile, storeFile]
+  )
+}
+
+function machine(loadAtStart: number[]): BenchResults["machine"] {
+  return {
+    cpus: os.cpus().length,
+    cpu_model: os.cpus()[0]?.model ?? "unknown",
+    memory_gib: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+    platform: `${os.platform()} ${os.release()}`,
+    load_average: { start: loadAtStart, end: loadAverage() },
   }
+}
+
+/** Writes and prints the results; the logs are removed (they only matter when something failed). */
+function finish(results: BenchResults, logs: string[]): number {
   mkdirSync(path.dirname(values.out as string), { recursive: true })
   writeFileSync(values.out as string, JSON.stringify(results, null, 2) + "\n")
   console.log("\n" + formatTable(results))
   console.log(`\nwritten to ${path.relative(process.cwd(), values.out as string)}`)
-  // Logs only matter when something failed.
-  for (const file of [logFile, withoutLogFile, storeFile]) {
+  for (const file of logs) {
     rmSync(file, { force: true })
   }
   return 0
 }
 
-function positive(name: keyof typeof values): number {
+function positive(name: Exclude<keyof typeof values, "out" | "only">): number {
   const n = Number(values[name])
   if (!Number.isInteger(n) || n < 1) {
     throw new Error(`--${name} must be a positive whole number`)

@@ -40,6 +40,8 @@ type Request =
   | { id: number; cmd: "bookings" }
   | { id: number; cmd: "setRefundRatio"; ratio: number | null }
   | { id: number; cmd: "cancellations" }
+  | { id: number; cmd: "plantBookings"; offers: KnownOffer[] }
+  | { id: number; cmd: "cancelAtXcover"; bookingIds: string[] }
 
 /** An offer Confirm Offer is to accept as if it had created it (`XcoverStandIn.knowOffer`). */
 export type KnownOffer = { offerId: string; quotes: { id: string; price: number; product_config_id?: string }[]; currency?: string }
@@ -156,6 +158,16 @@ export class StandInProcess {
     return this.ask({ cmd: "cancellations" }).then((r) => r.cancellations ?? [])
   }
 
+  /** Bookings made without a request, one per offer (`XcoverStandIn.plantBooking`), in the offers' order. */
+  plantBookings(offers: KnownOffer[]): Promise<BookingSummary[]> {
+    return this.ask({ cmd: "plantBookings", offers }).then((r) => r.bookings ?? [])
+  }
+
+  /** The customers cancelled these bookings at XCover, with no request from the store (`XcoverStandIn.cancelAtXcover`). */
+  async cancelAtXcover(bookingIds: string[]): Promise<void> {
+    await this.ask({ cmd: "cancelAtXcover", bookingIds })
+  }
+
   /** How many offers Create Offer answered since the last reset (`XcoverStandIn.createdOffers.size`). */
   createdOfferCount(): Promise<number> {
     return this.ask({ cmd: "createdOfferCount" }).then((r) => r.count ?? 0)
@@ -231,6 +243,13 @@ async function runChild(): Promise<void> {
           .map((r) => ({ offerId: r.offerId as string, bookingId: r.bookingId as string }))
         return { id: msg.id, cancellations }
       }
+      case "plantBookings": {
+        const bookings = msg.offers.map((o) => standIn.plantBooking(o.offerId, o.quotes, o.currency))
+        return { id: msg.id, bookings: bookings.map((b) => ({ offerId: b.fast_quote_id, bookingId: b.id, total_price: b.total_price })) }
+      }
+      case "cancelAtXcover":
+        msg.bookingIds.forEach((id) => standIn.cancelAtXcover(id))
+        return { id: msg.id }
       case "received": {
         const arrivals = standIn.received.map((r) => ({
           route: r.route,

@@ -2,9 +2,10 @@ import { spawn } from "node:child_process"
 import { mkdtempSync, readFileSync, rmSync } from "node:fs"
 import os from "node:os"
 import path from "node:path"
-import type { BenchResults } from "../../bench/report"
+import type { FullBenchResults } from "../../bench/report"
 
-jest.setTimeout(240_000)
+// About 160 s here, 20 of them the reconciliation of 200 orders (a Medusa boot of its own).
+jest.setTimeout(300_000)
 
 /**
  * A tiny `npm run bench`, so the benchmarks keep working as the code changes. It asserts that
@@ -20,16 +21,16 @@ describe("npm run bench (tiny sizes)", () => {
     const root = path.resolve(__dirname, "..", "..")
     const { code, output } = await run(
       process.execPath,
-      ["--expose-gc", "-r", "ts-node/register", "bench/run.ts", "--checkouts", "2", "--orders", "5", "--shared-orders", "5", "--mixed-orders", "5", "--calls", "200", "--optouts", "200", "--quotes", "3", "--out", out],
+      ["--expose-gc", "-r", "ts-node/register", "bench/run.ts", "--checkouts", "2", "--orders", "5", "--shared-orders", "5", "--mixed-orders", "5", "--calls", "200", "--optouts", "200", "--quotes", "3", "--reconcile-orders", "200", "--out", out],
       root
     )
     if (code !== 0) {
       throw new Error(`bench exited with ${code}:\n${output}`)
     }
-    const r = JSON.parse(readFileSync(out, "utf8")) as BenchResults
+    const r = JSON.parse(readFileSync(out, "utf8")) as FullBenchResults
     expect(r.machine.load_average?.start).toHaveLength(3)
     expect(r.machine.load_average?.end).toHaveLength(3)
-    expect(r.sizes).toEqual({ checkouts: 2, orders: 5, shared_orders: 5, mixed_orders: 5, calls: 200, optouts: 200, quotes: 3 })
+    expect(r.sizes).toEqual({ checkouts: 2, orders: 5, shared_orders: 5, mixed_orders: 5, calls: 200, optouts: 200, quotes: 3, reconcile_orders: 200 })
     for (const n of [
       r.checkout.with_plugin_ms.median,
       r.checkout.without_plugin_ms.median,
@@ -105,6 +106,34 @@ describe("npm run bench (tiny sizes)", () => {
     expect(x.max_in_one_second).toBeGreaterThan(0)
     expect(x.max_in_one_second).toBeLessThanOrEqual(Math.min(x.requests, x.rate_limit_per_s as number))
     expect(output).toContain("| 7. burst")
+
+    // 200 orders, 1 % drifted but at least one of each kind: the pass finds exactly what was planted.
+    const z = r.reconcile
+    expect([z.orders, z.drifted]).toEqual([200, { order_canceled: 1, returned: 1, lost_webhook: 1 }])
+    const p1 = z.first_pass
+    expect([p1.completed, p1.orders_checked, p1.decided, p1.failed]).toEqual([true, 200, 0, 0])
+    // The lost webhook is not the order pass's to see: the store's order never changed.
+    expect(p1.repaired).toEqual({ order_canceled: 1, returned: 1, order_edited: 0 })
+    expect(p1.unchanged_orders).toBe(198)
+    expect(z.second_pass.repaired).toEqual({ order_canceled: 0, returned: 0, order_edited: 0 })
+    expect(z.second_pass.unchanged_orders).toBe(200)
+    // Every statement is counted, Medusa Query's among them.
+    expect(p1.phases["Medusa Query: load orders"].statements).toBeGreaterThan(0)
+    expect(p1.statements).toBe(Object.values(p1.phases).reduce((sum, p) => sum + p.statements, 0))
+    for (const n of [p1.ms_per_unchanged_order, p1.statements_per_unchanged_order, p1.ms_per_repair, p1.statements_per_repair]) {
+      expect(Number.isFinite(n)).toBe(true)
+    }
+    // Then the cancellations went out and the lost webhook's read-back found it: no drift left.
+    expect(z.requests_by_route).toEqual({ cancel: 2, confirm_cancellation: 2, get_booking: 1 })
+    expect(z.afterwards).toEqual({
+      live_policies_on_cancelled_orders: 0,
+      live_policies_on_returned_covers: 0,
+      live_policies_cancelled_at_xcover: 0,
+      drifted_policies_now_cancelled: 3,
+      cancelled_orders: 1,
+      returned_covers: 1,
+    })
+    expect(output).toContain("| 8. reconciliation")
     expect(output).toContain("| benchmark")
   })
 })

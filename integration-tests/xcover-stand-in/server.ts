@@ -485,6 +485,14 @@ export class XcoverStandIn {
   }
 
   /**
+   * A booking made without a request, as Confirm Offer would have booked these quotes of the
+   * offer (a benchmark whose ledger was written by SQL needs XCover's side of it too).
+   */
+  plantBooking(offerId: string, quotes: ConfirmableOffer["quotes"], currency = "EUR"): StandInBooking {
+    return this.book(offerId, { currency, quotes }, quotes, { policyholder: { first_name: "Ada", last_name: "Lovelace" } })
+  }
+
+  /**
    * The customer cancelled through the booking's cancel link: the booking becomes CANCELLED as a
    * cancellation leaves it (totals 0, the refund `setRefundRatio` gives: see `cancelBooking`)
    * without any request, and a pending preview is dropped.
