@@ -52,6 +52,7 @@ module.exports = defineConfig({
         timeoutMs: num(process.env.XCOVER_TIMEOUT_MS),
         maxRequestsPerSecond: num(process.env.XCOVER_MAX_REQUESTS_PER_SECOND),
         maxOfferRequestsPerSecond: num(process.env.XCOVER_MAX_OFFER_REQUESTS_PER_SECOND),
+        maxQuotesPerCartPerMinute: num(process.env.XCOVER_MAX_QUOTES_PER_CART_PER_MINUTE),
         booking: process.env.XCOVER_BOOKING ? process.env.XCOVER_BOOKING !== "false" : undefined,
         language: process.env.XCOVER_LANGUAGE || undefined,
         retry: {

@@ -11,6 +11,7 @@ import {
   linkSalesChannelsToApiKeyWorkflow,
   linkSalesChannelsToStockLocationWorkflow,
 } from "@medusajs/medusa/core-flows"
+import { COVER_PRODUCT_TYPE_ID, ensureCoverProductType } from "../../src/workflows/steps/exempt-cover-from-tax"
 
 export type SeededStore = {
   publishableKey: string
@@ -42,6 +43,20 @@ export async function findSeededStore(container: MedusaContainer): Promise<Seede
     variantId: variant.id,
     insuranceVariantId: insurance.id,
     shippingOptionId: option.id,
+  }
+}
+
+/**
+ * A store seeded before insurance lines were told apart by product type: its "XCover protection"
+ * product gets the "XCover cover" type, as `seedStore` gives it now.
+ */
+export async function markInsuranceProduct(container: MedusaContainer): Promise<void> {
+  await ensureCoverProductType(container)
+  const query = container.resolve(ContainerRegistrationKeys.QUERY)
+  const { data } = await query.graph({ entity: "product_variant", fields: ["product.id", "product.type_id"], filters: { sku: SEED.insuranceSku } })
+  const product = (data[0] as { product?: { id: string; type_id?: string | null } } | undefined)?.product
+  if (product && product.type_id !== COVER_PRODUCT_TYPE_ID) {
+    await container.resolve(Modules.PRODUCT).updateProducts(product.id, { type_id: COVER_PRODUCT_TYPE_ID })
   }
 }
 
@@ -117,6 +132,7 @@ export async function seedStore(container: MedusaContainer): Promise<SeededStore
       },
     ],
   })
+  await ensureCoverProductType(container)
   const { result: products } = await createProductsWorkflow(container).run({
     input: {
       products: [
@@ -133,6 +149,8 @@ export async function seedStore(container: MedusaContainer): Promise<SeededStore
         {
           title: "XCover protection",
           status: "published",
+          // The merchant's own insurance product: only lines of this type take an XCover offer.
+          type_id: COVER_PRODUCT_TYPE_ID,
           shipping_profile_id: profile.id,
           options: [{ title: "Plan", values: ["Standard"] }],
           variants: [

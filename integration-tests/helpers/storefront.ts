@@ -7,12 +7,15 @@ export type Api = {
   delete(url: string, config?: { headers?: Record<string, string> }): Promise<{ status: number; data: any }>
 }
 
+/** An HTTP answer as axios gives it (headers in lower case). */
+export type HttpAnswer = { status: number; data: any; headers?: Record<string, unknown> }
+
 /** Resolves with the HTTP answer whatever its status (the runner's axios throws on 4xx/5xx). */
-export async function answer(call: Promise<{ status: number; data: any }>): Promise<{ status: number; data: any }> {
+export async function answer(call: Promise<{ status: number; data: any }>): Promise<HttpAnswer> {
   try {
     return await call
   } catch (err) {
-    const response = (err as { response?: { status: number; data: any } }).response
+    const response = (err as { response?: HttpAnswer }).response
     if (!response) {
       throw err
     }

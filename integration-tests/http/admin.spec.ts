@@ -263,9 +263,12 @@ medusaIntegrationTestRunner({
           await orderDeclining(...offers.slice(2))
           const health = (await get("/admin/xcover/settings")).data.delivery
           expect(health.circuit.reason).toMatch(/^403 auth_error/)
-          for (const offer of offers) {
-            expect(["pending", "retrying"]).toContain(await statusOf(offer))
-          }
+          // Decided (the order's subscriber runs after checkout answered), and held.
+          await eventually(async () => {
+            for (const offer of offers) {
+              expect(["pending", "retrying"]).toContain(await statusOf(offer))
+            }
+          })
           expect(standIn.requestsFor("typo-3")).toEqual([])
 
           // The store owner types the right secret: the circuit is probed at once, everything goes out.

@@ -227,6 +227,18 @@ medusaIntegrationTestRunner({
       expect(booking).toMatchObject({ charged_amount: quote.price.amount, price_mismatch: false })
     })
 
+    it("never takes a storefront offer named by a product line that is not insurance: it is opted out, never confirmed", async () => {
+      standIn.knowOffer("sf-on-tent", [{ id: "sf-on-tent-q", price: 3.5 }])
+      const cartId = await shop.createCart()
+      await shop.recordOffer(cartId, "sf-on-tent")
+      // The shopper controls a product line's metadata: naming an offer there is not buying it.
+      await shop.addItem(cartId, 1, { xcover_offer_id: "sf-on-tent", xcover_quote_ids: ["sf-on-tent-q"] })
+      const orderId = await shop.complete(cartId)
+      await eventually(async () => expect((await xcover().listXcoverOffers({ offer_id: "sf-on-tent" }))[0].status).toBe("opted_out"))
+      expect(standIn.confirmsFor("sf-on-tent")).toEqual([])
+      expect(await xcover().listOrderBookings(orderId)).toEqual([])
+    })
+
     it("fails at once, saying why (admin, log, event), a storefront offer taken without quote ids", async () => {
       const failed: unknown[] = []
       getContainer()

@@ -342,6 +342,25 @@ medusaIntegrationTestRunner({
       expect(JSON.stringify([none.data, down.data, hanging.data])).not.toContain("sup3r")
     })
 
+    it("answers 429 with Retry-After once a cart asked XCover for 10 quotes in a minute, without calling XCover", async () => {
+      const cartId = await shop.createCart()
+      const line = tentLine(await shop.cart(cartId))
+      // XCover down: nothing is recorded, so every quote is a new Create Offer call.
+      for (let i = 0; i < 10; i++) {
+        standIn.scriptNext({ status: 503 })
+        expect((await shop.quote(cartId, line.id)).status).toBe(503)
+      }
+      const limited = await shop.quote(cartId, line.id)
+      expect(limited.status).toBe(429)
+      expect(limited.data.message).toMatch(/too many XCover quotes/)
+      expect(Number(limited.headers?.["retry-after"])).toBeGreaterThan(0)
+      expect(Number(limited.headers?.["retry-after"])).toBeLessThanOrEqual(60)
+      expect(createOfferCalls()).toHaveLength(10)
+      // Another cart has its own budget.
+      const other = await quotedCart()
+      expect(other.offer.offer_id).toBeTruthy()
+    })
+
     it("sends the request a store's setOfferRequest hook made", async () => {
       hookAdds = { event_type: "PRODUCT", store_reference: "hook-was-here" }
       await quotedCart()

@@ -5,7 +5,7 @@ import { writeFileSync } from "node:fs"
 import type { ExecArgs, MedusaContainer } from "@medusajs/framework/types"
 import { Modules } from "@medusajs/framework/utils"
 import { createUsersWorkflow } from "@medusajs/medusa/core-flows"
-import { findSeededStore, seedStore } from "../../integration-tests/helpers/seed-store"
+import { findSeededStore, markInsuranceProduct, seedStore } from "../../integration-tests/helpers/seed-store"
 
 export default async function seedDemo({ container }: ExecArgs) {
   const out = process.env.XCOVER_SEED_FILE
@@ -13,6 +13,9 @@ export default async function seedDemo({ container }: ExecArgs) {
     throw new Error("XCOVER_SEED_FILE is not set")
   }
   const found = await findSeededStore(container)
+  if (found) {
+    await markInsuranceProduct(container)
+  }
   const store = found ?? (await seedStore(container))
   const email = process.env.XCOVER_SEED_ADMIN_EMAIL
   const password = process.env.XCOVER_SEED_ADMIN_PASSWORD

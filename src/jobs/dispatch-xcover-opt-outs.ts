@@ -9,6 +9,7 @@ import { loadOrderFacts, reconcileDepsOf } from "../workflows/reconcile-xcover-o
 import type XcoverModuleService from "../modules/xcover/service"
 import type { DispatchResult, EventsPublished } from "../modules/xcover/service"
 import { optOutDeclinedOffersWorkflow } from "../workflows/opt-out-declined-offers"
+import { COVER_PRODUCT_TYPE_ID, COVER_PRODUCT_TYPE_VALUE, ensureCoverProductType } from "../workflows/steps/exempt-cover-from-tax"
 import { ORDER_OFFER_FIELDS, orderOffersInput, type OrderGraph } from "../workflows/steps/load-order-offers"
 
 export type DispatchJobRun = {
@@ -41,6 +42,14 @@ export default async function dispatchXcoverOptOutsJob(container: MedusaContaine
   if (xcover.isShutDown) {
     // A schedule that outlives its app (a test runner, a hot reload) must not move the cursor.
     return { recovery: null, reconciliation: null, full_pass: null, dispatch: null, bookings: null, cancellations: null, readbacks: null, events: null }
+  }
+  try {
+    // The product type a merchant gives an insurance product of their own (README, "What counts as taken").
+    if (await ensureCoverProductType(container)) {
+      logger.info(`xcover: created the product type "${COVER_PRODUCT_TYPE_VALUE}" (${COVER_PRODUCT_TYPE_ID}) for insurance products`)
+    }
+  } catch (err) {
+    logger.warn(`xcover: could not create the "${COVER_PRODUCT_TYPE_VALUE}" product type: ${err instanceof Error ? err.message : String(err)}`)
   }
   let recovery: RecoveryRun | null = null
   try {

@@ -64,6 +64,8 @@ export const xcoverOptionsSchema = z.object({
    * Offer (opt-outs, cancellations, Get Booking, the admin's preview); 0 turns the limiter off.
    */
   maxRequestsPerSecond: z.number().min(0).max(1_000).default(20),
+  /** Create Offer calls one cart may make per minute (quotes asked of XCover; reused ones are free); 0 turns it off. */
+  maxQuotesPerCartPerMinute: z.number().int().min(0).max(1_000).default(10),
   /** The same for Confirm Offer (bookings), which XCover limits apart: 50/s. Create Offer is not paced. */
   maxOfferRequestsPerSecond: z.number().min(0).max(1_000).default(50),
   retry: z

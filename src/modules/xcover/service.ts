@@ -11,6 +11,7 @@ import {
   type QuotedOffer,
 } from "./ledger/quoted-offers"
 import { XCOVER_OPTIONS_KEY } from "./loaders/validate-options"
+import { takeQuoteCall } from "./ledger/quote-budget"
 import {
   listCartOffers,
   recordMetadataOffers,
@@ -454,6 +455,12 @@ export default class XcoverModuleService extends MedusaService({ XcoverOffer }) 
       return { kind: "unavailable", reason, retry_after_ms: null }
     }
     return createOfferResult(await this.client_.createOffer(call, request))
+  }
+
+  /** Counts a Create Offer call of this cart against `maxQuotesPerCartPerMinute` (always allowed when 0). */
+  async takeQuoteCall(cartId: string): Promise<{ allowed: boolean; retry_after_ms: number }> {
+    const limit = this.options_.maxQuotesPerCartPerMinute
+    return limit > 0 ? takeQuoteCall(this.manager_, cartId, limit) : { allowed: true, retry_after_ms: 0 }
   }
 
   async findReusableQuote(key: { cart_id: string; line_item_id: string; line_fingerprint: string }): Promise<QuotedOffer | null> {

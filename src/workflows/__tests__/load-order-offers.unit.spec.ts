@@ -1,4 +1,4 @@
-import { bookingLines, coverLines, offerIdsFromCartMetadata, policyholderOf, selectedOfferIds } from "../steps/load-order-offers"
+import { bookingLines, coverLines, offerIdsFromCartMetadata, orderOffersInput, policyholderOf, selectedOfferIds } from "../steps/load-order-offers"
 
 describe("reading offers from a cart and its order", () => {
   it("takes valid ids from cart metadata once each, and names every skipped entry", () => {
@@ -30,12 +30,13 @@ describe("reading offers from a cart and its order", () => {
     expect(offerIdsFromCartMetadata({})).toEqual({ ids: [], problems: [] })
   })
 
-  it("finds bought offers in line item metadata", () => {
+  it("finds bought offers in the metadata of insurance lines, once each", () => {
+    const product_type_id = "ptyp_xcover_cover"
     expect(
       selectedOfferIds([
-        { metadata: { xcover_offer_id: "t-1" } },
-        { metadata: { xcover_offer_id: "t-1" } },
-        { metadata: { xcover_offer_id: "../bad" } },
+        { product_type_id, metadata: { xcover_offer_id: "t-1" } },
+        { product_type_id, metadata: { xcover_offer_id: "t-1" } },
+        { product_type_id, metadata: { xcover_offer_id: "../bad" } },
         { metadata: null },
         null,
       ])
@@ -70,17 +71,22 @@ describe("reading offers from a cart and its order", () => {
     expect(policyholderOf({ id: "o", created_at: new Date(), shipping_address: { first_name: "A", country_code: "fr" } })).toEqual({ first_name: "A", country: "FR" })
   })
 
-  it("finds cover lines (no variant, an offer and a quote) and what each line naming an offer charged", () => {
+  it("finds cover lines (no variant, an offer and a quote) and what each insurance line naming an offer charged; other lines never take one", () => {
+    const cover = "ptyp_xcover_cover"
     const items = [
-      { variant_id: null, unit_price: 4.5, quantity: 1, metadata: { xcover_offer_id: "o-1", xcover_quote_id: "q-1" } },
-      { variant_id: "variant_1", unit_price: 5, quantity: 2, metadata: { xcover_offer_id: "o-2", xcover_quote_ids: ["q-2", "../x"] } },
-      { variant_id: "variant_2", unit_price: 100, quantity: 1, metadata: { xcover_offer_id: "o-1", xcover_quote_id: "q-1" } },
+      { id: "l1", variant_id: null, product_type_id: cover, unit_price: 4.5, quantity: 1, metadata: { xcover_offer_id: "o-1", xcover_quote_id: "q-1" } },
+      { id: "l2", variant_id: "variant_1", product_type_id: cover, unit_price: 5, quantity: 2, metadata: { xcover_offer_id: "o-2", xcover_quote_ids: ["q-2", "../x"] } },
+      { id: "l3", variant_id: "variant_2", product_type_id: null, unit_price: 100, quantity: 1, metadata: { xcover_offer_id: "o-3", xcover_quote_ids: ["q-3"] } },
     ]
     expect(coverLines(items)).toEqual([{ offer_id: "o-1", quote_id: "q-1", unit_price: 4.5 }])
     expect(bookingLines(items)).toEqual([
       { offer_id: "o-1", quote_ids: null, charged_amount: 4.5, cover: true },
       { offer_id: "o-2", quote_ids: ["q-2"], charged_amount: 10, cover: false },
-      { offer_id: "o-1", quote_ids: null, charged_amount: 100, cover: false },
     ])
+    expect(selectedOfferIds(items)).toEqual(["o-1", "o-2"])
+    const { input, problems } = orderOffersInput({ id: "order_1", created_at: new Date(), cart: { id: "cart_1" }, items })
+    expect(input?.selected_offer_ids).toEqual(["o-1", "o-2"])
+    expect(problems).toEqual([expect.stringContaining("line l3 names XCover offer o-3 but is not an insurance line")])
   })
+
 })

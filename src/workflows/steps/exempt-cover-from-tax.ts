@@ -1,12 +1,35 @@
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
-import type { MedusaContainer } from "@medusajs/framework/types"
+import type { CreateProductTypeDTO, MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 
 /**
- * The product type id the plugin's cover lines carry (no such product type needs to exist):
- * tax rate overrides match line items by it.
+ * The product type id the plugin's cover lines carry, and the product type ("XCover cover") a
+ * merchant gives an insurance product of their own: only lines of that type take an XCover
+ * offer, and tax rate overrides match line items by it (XCover's price includes its tax).
  */
 export const COVER_PRODUCT_TYPE_ID = "ptyp_xcover_cover"
+export const COVER_PRODUCT_TYPE_VALUE = "XCover cover"
+
+let coverTypeEnsured = false
+
+/**
+ * Creates the "XCover cover" product type (id `ptyp_xcover_cover`) once, so a merchant can pick
+ * it for an insurance product in the admin. Once per process; a type deleted by hand comes back
+ * after a restart.
+ */
+export async function ensureCoverProductType(container: MedusaContainer): Promise<boolean> {
+  if (coverTypeEnsured) {
+    return false
+  }
+  const product = container.resolve(Modules.PRODUCT)
+  const [existing] = await product.listProductTypes({ id: COVER_PRODUCT_TYPE_ID }, { select: ["id"] })
+  if (!existing) {
+    // The DTO has no `id`, but the module keeps one given: the tax override and the order-time check match this fixed id.
+    await product.createProductTypes([{ id: COVER_PRODUCT_TYPE_ID, value: COVER_PRODUCT_TYPE_VALUE } as CreateProductTypeDTO])
+  }
+  coverTypeEnsured = true
+  return !existing
+}
 export const COVER_TAX_RATE_CODE = "XCOVER"
 
 /**

@@ -1,6 +1,7 @@
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { isValidOfferId, MAX_OFFERS_PER_CART } from "../../modules/xcover/offer-id"
+import { COVER_PRODUCT_TYPE_ID } from "./exempt-cover-from-tax"
 import { XCOVER_MODULE } from "../../modules/xcover"
 import type XcoverModuleService from "../../modules/xcover/service"
 import type { BookingInput, CoverLine, OrderOffersInput, Policyholder } from "../../modules/xcover/service"
@@ -32,6 +33,8 @@ export type OrderGraph = {
         id?: string
         metadata?: Record<string, unknown> | null
         variant_id?: string | null
+        /** `ptyp_xcover_cover` on the plugin's cover lines and on lines of a merchant's cover product. */
+        product_type_id?: string | null
         unit_price?: number | string | null
         quantity?: number | string | null
         /** What happened to the line since: returns received (claims and exchanges included). */
@@ -77,11 +80,38 @@ export function offerIdsFromCartMetadata(metadata: Record<string, unknown> | nul
   return { ids: unique.slice(0, MAX_OFFERS_PER_CART), problems }
 }
 
-/** Offer ids that the order's line items reference: these were bought. */
+type OrderItem = NonNullable<NonNullable<OrderGraph["items"]>[number]>
+
+/**
+ * Whether a line may take an offer: only insurance lines, the plugin's cover line or a line of a
+ * product of type "XCover cover" (`ptyp_xcover_cover`). Metadata on any other line (a product the
+ * shopper controls) never makes an offer taken.
+ */
+export function isCoverProductLine(item: Pick<OrderItem, "product_type_id">): boolean {
+  return item.product_type_id === COVER_PRODUCT_TYPE_ID
+}
+
+/** Lines naming an offer, split into the insurance lines that take it and the others, which never do. */
+function linesNamingOffers(items: OrderGraph["items"]): { taking: OrderItem[]; ignored: { item: OrderItem; offer_id: string }[] } {
+  const taking: OrderItem[] = []
+  const ignored: { item: OrderItem; offer_id: string }[] = []
+  for (const item of items ?? []) {
+    const offerId = item?.metadata?.[LINE_ITEM_METADATA_KEY]
+    if (!item || !isValidOfferId(offerId)) {
+      continue
+    }
+    if (isCoverProductLine(item)) {
+      taking.push(item)
+    } else {
+      ignored.push({ item, offer_id: offerId })
+    }
+  }
+  return { taking, ignored }
+}
+
+/** Offer ids that the order's insurance lines reference: these were bought. */
 export function selectedOfferIds(items: OrderGraph["items"]): string[] {
-  const ids = (items ?? [])
-    .map((item) => item?.metadata?.[LINE_ITEM_METADATA_KEY])
-    .filter(isValidOfferId)
+  const ids = linesNamingOffers(items).taking.map((item) => String(item.metadata?.[LINE_ITEM_METADATA_KEY]))
   return [...new Set(ids)]
 }
 
@@ -101,7 +131,7 @@ export function coverLines(items: OrderGraph["items"]): CoverLine[] {
 }
 
 /** The fields of an order that recovery reads to tell whether the decision reached it. */
-export const ORDER_OFFER_FIELDS = ["id", "created_at", "cart.id", "cart.metadata", "items.metadata", "items.variant_id", "items.unit_price"]
+export const ORDER_OFFER_FIELDS = ["id", "created_at", "cart.id", "cart.metadata", "items.id", "items.metadata", "items.variant_id", "items.unit_price", "items.product_type_id"]
 
 /** What the decision reads: the above, and what booking needs (the policyholder, the charges). */
 export const ORDER_DECISION_FIELDS = [
@@ -140,18 +170,19 @@ export function policyholderOf(order: OrderGraph): Policyholder {
   return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as Policyholder
 }
 
-/** Per line naming an offer: the quote ids its metadata lists and what the line charged. */
+/** Per insurance line naming an offer: the quote ids its metadata lists and what the line charged. */
 export function bookingLines(items: OrderGraph["items"]): BookingInput["lines"] {
-  return (items ?? []).flatMap((item) => {
-    const offerId = item?.metadata?.[LINE_ITEM_METADATA_KEY]
-    if (!item || !isValidOfferId(offerId)) {
-      return []
-    }
+  return linesNamingOffers(items).taking.map((item) => {
     const raw = item.metadata?.[QUOTE_IDS_METADATA_KEY]
     const listed = Array.isArray(raw) ? raw : typeof raw === "string" ? [raw] : []
     const quoteIds = listed.filter(isValidOfferId)
     const cover = !item.variant_id && isValidOfferId(item.metadata?.[COVER_QUOTE_METADATA_KEY])
-    return [{ offer_id: offerId, quote_ids: quoteIds.length ? quoteIds : null, charged_amount: Number(item.unit_price ?? 0) * Number(item.quantity ?? 1), cover }]
+    return {
+      offer_id: String(item.metadata?.[LINE_ITEM_METADATA_KEY]),
+      quote_ids: quoteIds.length ? quoteIds : null,
+      charged_amount: Number(item.unit_price ?? 0) * Number(item.quantity ?? 1),
+      cover,
+    }
   })
 }
 
@@ -170,6 +201,10 @@ export function orderOffersInput(order: OrderGraph, options: { booking?: boolean
     return { input: null, problems: [] }
   }
   const fromMetadata = offerIdsFromCartMetadata(order.cart.metadata)
+  const ignored = linesNamingOffers(order.items).ignored.map(
+    ({ item, offer_id }) =>
+      `line ${item.id ?? "?"} names XCover offer ${offer_id} but is not an insurance line (the plugin's cover line, or a product of type "XCover cover"): it does not take the offer`
+  )
   return {
     input: {
       order_id: order.id,
@@ -182,7 +217,7 @@ export function orderOffersInput(order: OrderGraph, options: { booking?: boolean
         ? { policyholder: policyholderOf(order), currency: order.currency_code ?? "", lines: bookingLines(order.items) }
         : null,
     },
-    problems: fromMetadata.problems,
+    problems: [...fromMetadata.problems, ...ignored],
   }
 }
 

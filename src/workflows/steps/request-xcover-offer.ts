@@ -11,6 +11,8 @@ export type QuoteResult =
   | { kind: "no_cover" }
   | { kind: "unavailable"; retry_after_ms: number | null }
   | { kind: "refused" }
+  /** The cart asked XCover for more quotes in the last minute than `maxQuotesPerCartPerMinute`. */
+  | { kind: "rate_limited"; retry_after_ms: number }
 
 /**
  * Asks XCover for the offer and records it before answering, so an offer a shopper saw is
@@ -22,6 +24,10 @@ export const requestXcoverOfferStep = createStep(
   async (input: { cart_id: string; line_item_id: string; line_fingerprint: string; request: OfferRequest }, { container }) => {
     const xcover = container.resolve<XcoverModuleService>(XCOVER_MODULE)
     const logger = container.resolve(ContainerRegistrationKeys.LOGGER)
+    const budget = await xcover.takeQuoteCall(input.cart_id)
+    if (!budget.allowed) {
+      return new StepResponse<QuoteResult>({ kind: "rate_limited", retry_after_ms: budget.retry_after_ms })
+    }
     const result = await xcover.createOffer(input.request)
     switch (result.kind) {
       case "offer": {

@@ -31,6 +31,13 @@ function answerQuote(res: MedusaResponse, result: QuoteResult): void {
       }
       res.status(503).json({ type: "xcover_unavailable", message: "XCover cannot be reached right now: no cover can be offered. Try again shortly; the cart is unchanged." })
       return
+    case "rate_limited":
+      res.setHeader("retry-after", String(Math.max(1, Math.ceil(result.retry_after_ms / 1000))))
+      res.status(429).json({
+        type: "too_many_quotes",
+        message: "This cart asked for too many XCover quotes in the last minute. Try again after the time in Retry-After; the cart is unchanged.",
+      })
+      return
     case "refused":
       res.status(502).json({ type: "xcover_refused", message: "XCover refused the quote request; the store's logs say why. The cart is unchanged." })
       return
