@@ -19,6 +19,7 @@ describe("plugin options", () => {
         language: "en",
         maxRequestsPerSecond: 20,
         maxOfferRequestsPerSecond: 50,
+        maxQuotesPerCartPerMinute: 10,
         retry: { maxAgeMs: 86_400_000, baseDelayMs: 30_000, maxDelayMs: 7_200_000 },
       },
     })
