@@ -42,11 +42,7 @@ medusaIntegrationTestRunner({
 
     /** An order whose tent line was covered through the plugin, its booking booked. */
     const bookedOrder = async () => {
-      const cartId = await shop.createCart()
-      const tent = (await shop.cart(cartId)).items[0]
-      const offer = (await shop.quote(cartId, tent.id)).data.xcover_offer
-      await shop.select(cartId, offer.offer_id, { quote_id: offer.quotes[0].id })
-      const orderId = await shop.complete(cartId)
+      const { orderId, offer } = await shop.orderCovered()
       const booking = await eventually(async () => {
         const [b] = await bookingsOf(orderId)
         expect(b?.status).toBe("booked")
@@ -401,7 +397,14 @@ medusaIntegrationTestRunner({
         standIn.updateBooking(booking.booking_id!, { total_price: 12.34 })
         const payload = standIn.bookingPayload(booking.booking_id!)
         expect((await standIn.sendWebhook(hookUrl(), "BOOKING_UPDATED", payload)).status).toBe(200)
-        await eventually(async () => expect((await bookingsOf(orderId))[0]).toMatchObject({ booking_status: "CONFIRMED", total_price: 12.34 }))
+        // XCover's other price is kept as reported, next to the price booked (which stays).
+        await eventually(async () =>
+          expect((await bookingsOf(orderId))[0]).toMatchObject({
+            booking_status: "CONFIRMED",
+            total_price: booking.total_price,
+            reported: { differs: ["price"], total_price: 12.34 },
+          })
+        )
         expect(standIn.received.filter((r) => r.route === "get_booking").map((r) => r.bookingId)).toEqual([booking.booking_id])
       })
 
