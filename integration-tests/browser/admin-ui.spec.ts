@@ -373,6 +373,7 @@ medusaIntegrationTestRunner({
       const driftOrder = await placeOrderTaking(seeded, shop, "browser-drift-1", "browser-q-6")
       await eventually(async () => expect((await bookingOf(driftOrder))?.status).toBe("booked"))
       const policy = standIn.bookingFor("browser-drift-1")!
+      const bookedPrice = policy.total_price
       standIn.updateBooking(policy.id, { total_price: 12.4 })
       const db = getContainer().resolve<{ raw(sql: string, params: unknown[]): Promise<unknown> }>(ContainerRegistrationKeys.PG_CONNECTION)
       await db.raw("UPDATE xcover_readback SET next_attempt_at = now() WHERE order_id = ?", [driftOrder])
@@ -380,7 +381,7 @@ medusaIntegrationTestRunner({
         await dispatchXcoverOptOutsJob(getContainer())
         expect((await bookingOf(driftOrder)).reported).not.toBeNull()
       })
-      const both = `XCover: €12.40 · booked: €${policy.total_price.toFixed(2)}`
+      const both = `XCover: €12.40 · booked: €${bookedPrice.toFixed(2)}`
 
       await page.goto(`${ui.url}/app/orders/${driftOrder}`)
       const driftCard = page.getByTestId("xcover-order-widget").locator('[data-booking-offer-id="browser-drift-1"]')
