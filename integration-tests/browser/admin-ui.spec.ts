@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs"
 import path from "node:path"
-import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
+import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { chromium, type Browser, type Page } from "playwright-core"
 import { ADMIN_USER, createAdminUser } from "../helpers/admin-user"
@@ -9,6 +9,7 @@ import { eventually } from "../helpers/eventually"
 import { seedStore, type SeededStore } from "../helpers/seed-store"
 import { Storefront } from "../helpers/storefront"
 import { TEST_CREDENTIALS, useXcoverStandIn } from "../helpers/xcover-env"
+import dispatchXcoverOptOutsJob from "../../src/jobs/dispatch-xcover-opt-outs"
 import type XcoverModuleService from "../../src/modules/xcover/service"
 
 jest.setTimeout(240_000)
@@ -70,6 +71,17 @@ medusaIntegrationTestRunner({
         { headers: { "x-publishable-api-key": seeded.publishableKey } }
       )
       return shop.complete(cartId)
+    }
+
+    /** A fresh stand-in and store, signed in; an order's first booking as the ledger has it. */
+    const freshStore = async () => {
+      standIn.reset()
+      const seeded = await seedStore(getContainer())
+      const shop = new Storefront(api, seeded)
+      await signIn()
+      const xcover = getContainer().resolve<XcoverModuleService>("xcover")
+      const bookingOf = async (orderId: string) => (await xcover.listOrderBookings(orderId))[0]
+      return { seeded, shop, bookingOf }
     }
 
     it("configures XCover, tests the connection and shows the opt-out of a placed order", async () => {
@@ -255,12 +267,7 @@ medusaIntegrationTestRunner({
     })
 
     it("cancels a policy from the order page after XCover's preview of the refund; a failed cancellation shows XCover's answer and is retried", async () => {
-      standIn.reset()
-      const seeded = await seedStore(getContainer())
-      const shop = new Storefront(api, seeded)
-      await signIn()
-      const xcover = getContainer().resolve<XcoverModuleService>("xcover")
-      const bookingOf = async (orderId: string) => (await xcover.listOrderBookings(orderId))[0]
+      const { seeded, shop, bookingOf } = await freshStore()
 
       // XCover refunds 80 % of each quote's price: 4.00 of the 5.00 booked, an adjustment fee of 1.00.
       standIn.setRefundRatio(0.8)
@@ -332,6 +339,70 @@ medusaIntegrationTestRunner({
       await expectText(row, "Refund €4.00 · by hand")
       await page.getByTestId("xcover-log").waitFor({ state: "detached" })
       await shot("12-booking-log-cancelled")
+    })
+
+    it("reconciles an order cancelled without its event from the order page; the log shows the reconciler's figures and a price XCover reports differently", async () => {
+      const { seeded, shop, bookingOf } = await freshStore()
+
+      standIn.knowOffer("browser-reconcile-1", [{ id: "browser-q-5", price: 5 }])
+      const orderId = await placeOrderTaking(seeded, shop, "browser-reconcile-1", "browser-q-5")
+      await eventually(async () => expect((await bookingOf(orderId))?.status).toBe("booked"))
+      // Cancelled in the order module directly: no order.canceled event, so nothing cancels the policy by itself.
+      await getContainer().resolve(Modules.ORDER).cancel(orderId)
+      expect((await bookingOf(orderId)).booking_status).toBe("CONFIRMED")
+
+      await page.goto(`${ui.url}/app/orders/${orderId}`)
+      const widget = page.getByTestId("xcover-order-widget")
+      const card = widget.locator('[data-booking-offer-id="browser-reconcile-1"]')
+      await expectText(card, "Booked")
+      await widget.getByRole("button", { name: "Reconcile now" }).click()
+      const result = widget.getByTestId("xcover-reconcile-result")
+      await expectText(result, "Cancellation asked for: browser-reconcile-1 (order cancelled)")
+      // The policies were read again: the card shows the cancellation the reconciler asked for.
+      await expectText(card.getByTestId("xcover-cancellation-badge"), "Cancelled")
+      await expectText(card.getByTestId("xcover-cancellation"), "because the order was cancelled")
+      expect(standIn.cancellationsFor("browser-reconcile-1")).toHaveLength(1)
+      await widget.scrollIntoViewIfNeeded()
+      await shot("13-order-reconciled")
+      await widget.getByRole("button", { name: "Reconcile now" }).click()
+      await expectText(result, "Books match: nothing to do.")
+      expect(standIn.cancellationsFor("browser-reconcile-1")).toHaveLength(1)
+
+      // XCover reports another price for a second policy at its read-back (due now; the job runs).
+      standIn.knowOffer("browser-drift-1", [{ id: "browser-q-6", price: 5 }])
+      const driftOrder = await placeOrderTaking(seeded, shop, "browser-drift-1", "browser-q-6")
+      await eventually(async () => expect((await bookingOf(driftOrder))?.status).toBe("booked"))
+      const policy = standIn.bookingFor("browser-drift-1")!
+      const bookedPrice = policy.total_price
+      standIn.updateBooking(policy.id, { total_price: 12.4 })
+      const db = getContainer().resolve<{ raw(sql: string, params: unknown[]): Promise<unknown> }>(ContainerRegistrationKeys.PG_CONNECTION)
+      await db.raw("UPDATE xcover_readback SET next_attempt_at = now() WHERE order_id = ?", [driftOrder])
+      await eventually(async () => {
+        await dispatchXcoverOptOutsJob(getContainer())
+        expect((await bookingOf(driftOrder)).reported).not.toBeNull()
+      })
+      const both = `XCover: €12.40 · booked: €${bookedPrice.toFixed(2)}`
+
+      await page.goto(`${ui.url}/app/orders/${driftOrder}`)
+      const driftCard = page.getByTestId("xcover-order-widget").locator('[data-booking-offer-id="browser-drift-1"]')
+      await expectText(driftCard.getByTestId("xcover-reported"), both)
+      await expectText(driftCard.getByTestId("xcover-reported"), "XCover reports this policy differently from the store")
+      await driftCard.scrollIntoViewIfNeeded()
+      await shot("14-order-reported-differently")
+
+      // The log: the reconciler's figures (the job's run above checked orders) and the policy read back.
+      await page.goto(`${ui.url}/app/xcover`)
+      const figures = page.getByTestId("xcover-reconciler-stats")
+      await expectText(figures.getByTestId("stat-policies_read"), "1 (1)")
+      await expectText(figures.getByTestId("stat-reported_differently"), "1")
+      await expectText(figures.getByTestId("stat-repaired_order_canceled"), "0")
+      await expectText(figures.getByTestId("stat-retrying_orders"), "0")
+      await expectText(page.getByTestId("xcover-reconciler-runs"), "Last run:")
+      expect(await page.getByTestId("xcover-reconciler-runs").innerText()).not.toContain("Last run: –")
+      await page.getByRole("group", { name: "Filter by kind" }).getByRole("button", { name: "Bookings", exact: true }).click()
+      await expectText(page.locator('[data-booking-offer-id="browser-drift-1"]').getByTestId("xcover-reported"), both)
+      await page.getByTestId("xcover-log").waitFor({ state: "detached" })
+      await shot("15-log-reconciler-figures")
     })
   },
 })

@@ -78,6 +78,15 @@ export class Storefront {
     return answer(this.api.post(`/store/carts/${cartId}/xcover-offers/${offerId}/select`, body, this.headers))
   }
 
+  /** An order whose first line is covered through the plugin's quote (its first quote taken). */
+  async orderCovered(): Promise<{ orderId: string; offer: any }> {
+    const cartId = await this.createCart()
+    const line = (await this.cart(cartId)).items[0]
+    const offer = (await this.quote(cartId, line.id)).data.xcover_offer
+    await this.select(cartId, offer.offer_id, { quote_id: offer.quotes[0].id })
+    return { orderId: await this.complete(cartId), offer }
+  }
+
   deselect(cartId: string, offerId: string) {
     return answer(this.api.delete(`/store/carts/${cartId}/xcover-offers/${offerId}/select`, this.headers))
   }

@@ -6,6 +6,7 @@ import { seedStore } from "../helpers/seed-store"
 import { Storefront } from "../helpers/storefront"
 import { TEST_CREDENTIALS, useXcoverStandIn } from "../helpers/xcover-env"
 import { XcoverStandIn } from "../xcover-stand-in/server"
+import dispatchXcoverOptOutsJob from "../../src/jobs/dispatch-xcover-opt-outs"
 import type XcoverModuleService from "../../src/modules/xcover/service"
 
 jest.setTimeout(120_000)
@@ -415,7 +416,8 @@ medusaIntegrationTestRunner({
             expect(await statusOf("bulk-rejected-2")).toBe("rejected")
             expect(await statusOf("bulk-failed")).toBe("failed")
           },
-          { timeoutMs: 20_000 }
+          // Four tries with backoff, each woken by a timer: a deadline for a busy machine, not a timing.
+          { timeoutMs: 60_000 }
         )
         standIn.reset()
 
@@ -439,6 +441,79 @@ medusaIntegrationTestRunner({
         const [row] = await xcover().listXcoverOffers({ offer_id: "rejected-once" })
         const res = await post(`/admin/xcover/offers/${row.id}/retry`)
         expect(res.data.offer.status).toBe("opted_out")
+      })
+    })
+
+    describe("XCover's side of the books: read-backs and what XCover reports differently", () => {
+      const db = () => getContainer().resolve<Knex>(ContainerRegistrationKeys.PG_CONNECTION)
+      const readers = async () => (await get("/admin/xcover/reconciler")).data.reconciler.readbacks
+      const bookingOf = async (orderId: string) => (await get(`/admin/xcover/bookings?order_id=${orderId}`)).data.bookings[0]
+
+      /** A booked policy, its order and XCover's copy of it. */
+      const bookedPolicy = async () => {
+        const { orderId } = await shop.orderCovered()
+        const booking = await eventually(async () => {
+          const b = await bookingOf(orderId)
+          expect(b?.status).toBe("booked")
+          return b
+        })
+        return { orderId, booking }
+      }
+
+      /** The policy's read-back is due now (its schedule's next day has come); resolves once it was read again. */
+      const readBack = async (orderId: string) => {
+        const before = standIn.received.filter((r) => r.route === "get_booking").length
+        await db().raw(`UPDATE xcover_readback SET status = 'pending', next_attempt_at = now() WHERE order_id = ?`, [orderId])
+        await eventually(async () => {
+          await dispatchXcoverOptOutsJob(getContainer())
+          expect(standIn.received.filter((r) => r.route === "get_booking" && r.answer === 200).length).toBeGreaterThan(before)
+          const [row] = (await db().raw(`SELECT status FROM xcover_readback WHERE order_id = ?`, [orderId])).rows
+          expect(row.status).not.toBe("sending")
+        })
+      }
+
+      it("counts the policies read back, in total and in the last 24 hours", async () => {
+        const before = await readers()
+        const { orderId } = await bookedPolicy()
+        await readBack(orderId)
+        expect(await readers()).toEqual({
+          policies_read: before.policies_read + 1,
+          read_last_24h: before.read_last_24h + 1,
+          unreadable: before.unreadable,
+          reported_differently: before.reported_differently,
+        })
+      })
+
+      it("keeps another price XCover reports next to the price booked, and clears it once XCover agrees again", async () => {
+        const { orderId, booking } = await bookedPolicy()
+        standIn.updateBooking(booking.booking_id, { total_price: 12.4 })
+        await readBack(orderId)
+        const drifted = await bookingOf(orderId)
+        expect(drifted).toMatchObject({
+          booking_status: "CONFIRMED",
+          total_price: booking.total_price,
+          currency: "EUR",
+          reported: { differs: ["price"], status: "CONFIRMED", currency: "EUR", total_price: 12.4, total_premium: booking.total_premium },
+        })
+        expect(new Date(drifted.reported.reported_at).getTime()).toBeGreaterThan(Date.now() - 60_000)
+        expect((await readers()).reported_differently).toBe(1)
+
+        standIn.updateBooking(booking.booking_id, { total_price: booking.total_price })
+        await readBack(orderId)
+        expect((await bookingOf(orderId)).reported).toBeNull()
+        expect((await readers()).reported_differently).toBe(0)
+      })
+
+      it("shows a policy XCover holds live after the store cancelled it, and keeps reading it", async () => {
+        const { orderId, booking } = await bookedPolicy()
+        expect((await post(`/admin/xcover/bookings/${booking.id}/cancel`)).data.booking.booking_status).toBe("CANCELLED")
+        // XCover has it live again (its own mistake, or a cancellation that did not take there).
+        standIn.updateBooking(booking.booking_id, { status: "CONFIRMED" })
+        await readBack(orderId)
+        expect(await bookingOf(orderId)).toMatchObject({ booking_status: "CANCELLED", reported: { differs: ["status"], status: "CONFIRMED" } })
+        const [row] = (await db().raw(`SELECT status, next_attempt_at FROM xcover_readback WHERE order_id = ?`, [orderId])).rows
+        expect(row.status).toBe("pending")
+        expect(row.next_attempt_at).not.toBeNull()
       })
     })
 

@@ -8,6 +8,7 @@ import { formatTime } from "./offer-status-badge"
 import { OrderLink } from "./order-link"
 import { planNames } from "./policy-card"
 import { PriceMismatchBadge } from "./price-mismatch-badge"
+import { ReportedDrift } from "./reported-drift"
 import { RetryBookingButton } from "./retry-booking-button"
 import { RetryCancellationButton } from "./retry-cancellation-button"
 
@@ -95,7 +96,10 @@ export function BookingLog() {
                 <div className="text-ui-fg-subtle font-mono text-xs">{b.offer_id}</div>
               </Table.Cell>
               <Table.Cell>
-                <BookingStatusBadge status={b.status} />
+                <div className="flex flex-col items-start gap-1">
+                  <BookingStatusBadge status={b.status} />
+                  <ReportedDrift booking={b} compact />
+                </div>
               </Table.Cell>
               <Table.Cell>
                 <OrderLink orderId={b.order_id} />

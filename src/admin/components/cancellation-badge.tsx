@@ -27,6 +27,7 @@ export function cancellationState(booking: XcoverBooking): CancellationState | n
 const REASONS: Record<string, { long: string; short: string }> = {
   order_canceled: { long: "because the order was cancelled", short: "order cancelled" },
   returned: { long: "because the cover was returned", short: "cover returned" },
+  order_edited: { long: "because an order edit removed the cover", short: "edited away" },
   admin: { long: "by hand in the admin", short: "by hand" },
 }
 
@@ -40,6 +41,11 @@ export function cancellationReason(booking: XcoverBooking): { long: string; shor
   if (!reason) {
     return { long: "at XCover (by the customer or XCover)", short: "at XCover" }
   }
+  return reasonLabel(reason)
+}
+
+/** A cancellation's reason in words (the reconciler's repairs name theirs too). */
+export function reasonLabel(reason: string): { long: string; short: string } {
   return REASONS[reason] ?? { long: reason, short: reason }
 }
 

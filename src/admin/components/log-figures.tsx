@@ -1,7 +1,8 @@
 import { Text } from "@medusajs/ui"
 import type { ReactNode } from "react"
 import { formatMoney } from "../lib/money"
-import { useXcoverBookingStats, useXcoverStats, type XcoverStats } from "../lib/xcover-api"
+import { useXcoverBookingStats, useXcoverReconciler, useXcoverStats, type XcoverStats } from "../lib/xcover-api"
+import { formatTime } from "./offer-status-badge"
 
 const OFFER_FIGURES: { key: keyof Omit<XcoverStats, "attach_rate" | "undecided">; label: string }[] = [
   { key: "shown", label: "Shown" },
@@ -83,6 +84,49 @@ export function BookingFigures() {
           {!refunds ? "…" : refunds.length ? refunds.map((r) => formatMoney(r.amount, r.currency)).join(" · ") : "–"}
         </Figure>
       </div>
+    </div>
+  )
+}
+
+type ReconcilerData = NonNullable<ReturnType<typeof useXcoverReconciler>["data"]>
+
+const RECONCILER_FIGURES: { id: string; label: string; value: (r: ReconcilerData) => ReactNode }[] = [
+  { id: "orders_checked", label: "Orders checked", value: (r) => r.figures.orders_checked },
+  { id: "late_decisions", label: "Late decisions", value: (r) => r.figures.decided },
+  { id: "repaired_order_canceled", label: "Repaired: order cancelled", value: (r) => r.figures.repaired.order_canceled },
+  { id: "repaired_returned", label: "Repaired: cover returned", value: (r) => r.figures.repaired.returned },
+  { id: "repaired_order_edited", label: "Repaired: edited away", value: (r) => r.figures.repaired.order_edited },
+  { id: "retrying_orders", label: "Orders being retried", value: (r) => r.retrying_orders },
+  { id: "policies_read", label: "Policies read back (last 24 h)", value: (r) => `${r.readbacks.policies_read} (${r.readbacks.read_last_24h})` },
+  { id: "unreadable", label: "Read-backs unanswered or refused", value: (r) => r.readbacks.unreadable },
+  { id: "reported_differently", label: "Reported differently by XCover", value: (r) => r.readbacks.reported_differently },
+]
+
+/**
+ * The reconciler's totals since install (its passes over changed orders and the daily full pass;
+ * "Reconcile now" and order events show their result where they happen), and XCover's side:
+ * policies read back, and those XCover reports differently.
+ */
+export function ReconcilerFigures() {
+  const { data: r, error } = useXcoverReconciler()
+  if (error) {
+    return <Text>Could not load the reconciler's figures: {error.message}</Text>
+  }
+  return (
+    <div className="flex flex-col gap-y-2">
+      <Text size="small" weight="plus">
+        The books: orders reconciled with their policies, policies read back from XCover (since install)
+      </Text>
+      <div className="grid grid-cols-2 gap-4 md:grid-cols-5" data-testid="xcover-reconciler-stats">
+        {RECONCILER_FIGURES.map((f) => (
+          <Figure key={f.id} id={f.id} label={f.label}>
+            {r ? f.value(r) : "…"}
+          </Figure>
+        ))}
+      </div>
+      <Text size="small" className="text-ui-fg-subtle" data-testid="xcover-reconciler-runs">
+        Last run: {r ? formatTime(r.last_run_at) : "…"} · last full pass: {r ? formatTime(r.last_full_pass_at) : "…"}
+      </Text>
     </div>
   )
 }

@@ -9,6 +9,7 @@ import { formatTime } from "./offer-status-badge"
 import { PolicyCancellation } from "./policy-cancellation"
 import { PolicyLinks } from "./policy-links"
 import { PriceMismatchBadge } from "./price-mismatch-badge"
+import { ReportedDrift } from "./reported-drift"
 import { RetryBookingButton } from "./retry-booking-button"
 
 function Field({ label, children }: { label: string; children: ReactNode }) {
@@ -64,6 +65,7 @@ export function PolicyCard({ booking }: { booking: XcoverBooking }) {
         </Field>
         <Field label={b.status === "booked" ? "Booked" : "Attempts"}>{b.status === "booked" ? formatTime(b.completed_at) : b.attempts}</Field>
       </div>
+      <ReportedDrift booking={b} />
       <PolicyCancellation booking={b} />
       {b.status === "failed" && (
         <Alert variant="error" data-testid="xcover-booking-error">

@@ -6,6 +6,8 @@ import { BOOKING_STATUSES, OFFER_STATUSES, type BookingStatus, type OfferStatus 
 import type { BookingView } from "../../modules/xcover/ledger/bookings"
 import type { CancellationReason } from "../../modules/xcover/models/xcover-cancellation"
 import type { OfferLogEntry, OfferStats } from "../../modules/xcover/reporting/offer-log"
+import type { ReconcilerView } from "../../modules/xcover/recovery/order-cursor"
+import type { OrdersReconciled } from "../../modules/xcover/recovery/reconcile-orders"
 import type { ConnectionTestResult } from "../../modules/xcover/settings/connection-test"
 import type { SettingSource, SettingsView } from "../../modules/xcover/settings/resolve-settings"
 import type { SaveSettingsInput } from "../../modules/xcover/settings/settings-store"
@@ -52,6 +54,9 @@ export type CancellationPreview = {
   confirm_before: string | null
 }
 export type BookingStats = Awaited<ReturnType<XcoverModuleService["getBookingStats"]>>
+/** What "Reconcile now" found and did for one order. */
+export type Reconciliation = OrdersReconciled
+export type Reconciler = Json<ReconcilerView>
 type SettingsResponse = { settings: XcoverSettings; delivery: DeliveryHealth }
 type BookingsResponse = { bookings: XcoverBooking[]; count: number; limit: number; offset: number; stats: BookingStats }
 
@@ -196,6 +201,31 @@ export function useCancelXcoverBooking() {
         body: retry ? { retry: true } : {},
       }),
     onSettled: () => client.invalidateQueries({ queryKey: KEY }),
+  })
+}
+
+/**
+ * Compares one order with its policies now (the reconciler): answers what it found and did, and
+ * the policies afterwards; every XCover query is refreshed (a cancellation asked for went out at once).
+ */
+export function useReconcileXcoverOrder() {
+  const client = useQueryClient()
+  return useMutation({
+    mutationFn: (orderId: string) =>
+      sdk.client.fetch<{ reconciliation: Reconciliation; bookings: XcoverBooking[] }>(
+        `/admin/xcover/orders/${encodeURIComponent(orderId)}/reconcile`,
+        { method: "POST", body: {} }
+      ),
+    onSettled: () => client.invalidateQueries({ queryKey: KEY }),
+  })
+}
+
+/** The reconciler's totals since install, its last runs, and the read-backs of booked policies. */
+export function useXcoverReconciler() {
+  return useQuery({
+    queryKey: [...KEY, "reconciler"],
+    queryFn: () => sdk.client.fetch<{ reconciler: Reconciler }>("/admin/xcover/reconciler"),
+    select: (data) => data.reconciler,
   })
 }
 

@@ -1,10 +1,11 @@
 import { defineWidgetConfig } from "@medusajs/admin-sdk"
-import { Container, Heading, Text } from "@medusajs/ui"
+import { Container, Text } from "@medusajs/ui"
 import { OrderOffersTable } from "../components/order-offers-table"
 import { OrderPolicies } from "../components/order-policies"
+import { ReconcileOrderHeader } from "../components/reconcile-order"
 import { useXcoverBookings, useXcoverOffers } from "../lib/xcover-api"
 
-/** The XCover policies of this order, its offers and what became of each. */
+/** The XCover policies of this order (with "Reconcile now"), its offers and what became of each. */
 const OrderXcoverOffersWidget = ({ data: order }: { data: { id: string } }) => {
   const offers = useXcoverOffers({ order_id: order.id, limit: 100, offset: 0 })
   // The same query as OrderPolicies' (TanStack Query shares it): here only to know whether there is anything to show.
@@ -15,9 +16,7 @@ const OrderXcoverOffersWidget = ({ data: order }: { data: { id: string } }) => {
   }
   return (
     <Container className="divide-y p-0" data-testid="xcover-order-widget">
-      <div className="px-6 py-4">
-        <Heading level="h2">XCover insurance</Heading>
-      </div>
+      <ReconcileOrderHeader orderId={order.id} />
       <OrderPolicies orderId={order.id} />
       {offers.error ? (
         <Text className="px-6 py-4">Could not load the XCover offers: {offers.error.message}</Text>

@@ -4,7 +4,7 @@ import { Container, Heading, Input, Label, Text, Toaster } from "@medusajs/ui"
 import { useState } from "react"
 import { BookingLog } from "../../components/booking-log"
 import { KindFilter, type LogKind } from "../../components/kind-filter"
-import { BookingFigures, OfferFigures } from "../../components/log-figures"
+import { BookingFigures, OfferFigures, ReconcilerFigures } from "../../components/log-figures"
 import { OptOutLog } from "../../components/opt-out-log"
 import { dayRange } from "../../lib/xcover-api"
 
@@ -42,6 +42,7 @@ const XcoverLogPage = () => {
         </div>
         <OfferFigures range={range} />
         <BookingFigures />
+        <ReconcilerFigures />
       </Container>
       {kind !== "bookings" && <OptOutLog range={range} />}
       {kind !== "opt_outs" && <BookingLog />}

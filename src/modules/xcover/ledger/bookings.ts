@@ -4,6 +4,7 @@ import type { SqlExecutor, SqlManager } from "../sql"
 import { RENEW_SPENT_KEY_SQL } from "./idempotency-keys"
 import { recordEvent } from "./durable-events"
 import type { LivePolicy } from "../recovery/order-drift"
+import type { ReportedView } from "./reported-drift"
 
 /** Who the policy is for, as the order has it; absent fields are left out, never invented. */
 export type Policyholder = Partial<Record<"first_name" | "last_name" | "email" | "phone" | "country", string>>
@@ -109,13 +110,15 @@ export type BookingView = {
   refund: { id: string; refund_value: number | null; adjustment_fee: number | null }[] | null
   /** The plugin's cancellation of this booking, if one was asked for. */
   cancellation: { status: CancellationStatus; reason: string; last_error: string | null; requested_at: Date; attempts: number } | null
+  /** What XCover's last read-back reported differently from the fields above (not applied), or null while they agree. */
+  reported: ReportedView | null
 }
 
 const VIEW_COLUMNS = `b.id, b.offer_id, b.order_id, b.status, b.attempts, b.last_status, b.last_error, b.decided_at, b.completed_at,
   b.charged_amount::float8 AS charged_amount, b.charged_currency, b.price_mismatch, b.booking_id, b.booking_status, b.currency,
   b.total_price::float8 AS total_price, b.total_premium::float8 AS total_premium, b.total_tax::float8 AS total_tax,
   COALESCE(b.quotes, '[]'::jsonb) AS quotes, b.coi_url, b.coi_pdf, b.pds_url, b.fnol_link, b.cancel_link,
-  b.cancelled_at, b.total_refund::float8 AS total_refund, b.refund,
+  b.cancelled_at, b.total_refund::float8 AS total_refund, b.refund, b.reported,
   CASE WHEN c.id IS NULL THEN NULL ELSE json_build_object('status', c.status, 'reason', c.reason, 'last_error', c.last_error,
     'requested_at', c.requested_at, 'attempts', c.attempts) END AS cancellation`
 

@@ -4,6 +4,7 @@ import type { SqlExecutor, SqlManager } from "../sql"
 import { recordBookingEvent } from "./booking-events"
 import { recordEvent } from "./durable-events"
 import { nudgeReadback } from "./readbacks"
+import { reportedDrift, type LedgerPolicy, type ReportedDrift } from "./reported-drift"
 
 export const BOOKING_EVENTS = ["BOOKING_CREATED", "BOOKING_UPDATED", "BOOKING_CANCELLED"] as const
 
@@ -13,7 +14,16 @@ export type StoredWebhook =
   | { result: "duplicate" | "unknown_booking" | "ignored"; booking_row_id?: string }
 
 /** What a read of XCover's booking did to the ledger's. */
-export type AppliedTruth = { result: "applied" | "ignored" | "unknown_booking"; cancelled_now: boolean }
+export type AppliedTruth = { result: "applied" | "ignored" | "unknown_booking"; cancelled_now: boolean; reported: ReportedDrift | null }
+
+function ledgerPolicy(row: Record<string, unknown>): LedgerPolicy {
+  return {
+    booking_status: text(row.booking_status),
+    currency: text(row.currency),
+    total_price: num(row.total_price),
+    total_premium: num(row.total_premium),
+  }
+}
 
 type EventBooking = { id: string; order_id: string; offer_id: string; booking_id: string | null; booking_status: string | null }
 
@@ -63,31 +73,44 @@ export async function storeWebhook(manager: SqlManager, event: string, payloadVa
 
 /**
  * Applies XCover's booking as Get Booking answered it (`truth`) to the ledger's, inside the
- * caller's transaction: status, currency, price, quotes, refund. A CANCELLED booking never moves
- * back; one cancelled at XCover (the customer, through the cancel link) needs no cancellation
- * from the plugin any more, and its refund is announced as for the store's own cancellations.
+ * caller's transaction: status, quotes, refund (and currency and price while the ledger has none).
+ * A CANCELLED booking never moves back; one cancelled at XCover (the customer, through the
+ * cancel link) needs no cancellation from the plugin any more, and its refund is announced as for
+ * the store's own cancellations. What XCover reports differently and is not applied (another
+ * price than booked, a live policy the ledger has cancelled: `reportedDrift`) is kept in
+ * `reported`, both values visible; a read that agrees again clears it.
  */
 export async function applyBookingTruth(em: SqlExecutor, bookingRowId: string, truthValue: unknown): Promise<AppliedTruth> {
   const truth = record(truthValue) ?? {}
   const [booking] = await em.execute(
-    "SELECT id, order_id, offer_id, booking_id, booking_status FROM xcover_booking WHERE id = ? AND deleted_at IS NULL FOR UPDATE",
+    `SELECT id, order_id, offer_id, booking_id, booking_status, currency, total_price::float8 AS total_price, total_premium::float8 AS total_premium
+     FROM xcover_booking WHERE id = ? AND deleted_at IS NULL FOR UPDATE`,
     [bookingRowId]
   )
   if (!booking) {
-    return { result: "unknown_booking", cancelled_now: false }
-  }
-  if (booking.booking_status === "CANCELLED") {
-    return { result: "ignored", cancelled_now: false }
+    return { result: "unknown_booking", cancelled_now: false, reported: null }
   }
   const parsed = parseBooking(truth)
+  const reported = parsed ? reportedDrift(ledgerPolicy(booking), parsed) : null
+  // The read's time on the database clock, like every other time in the ledger.
+  const reportedSql = "reported = CASE WHEN ?::jsonb IS NULL THEN NULL ELSE ?::jsonb || jsonb_build_object('reported_at', now()) END"
+  const reportedJson = reported ? JSON.stringify(reported) : null
+  const reportedParams = [reportedJson, reportedJson]
+  if (booking.booking_status === "CANCELLED") {
+    // Irreversible at XCover: its answer is only compared (a policy live there again is for a person).
+    await em.execute(`UPDATE xcover_booking SET ${reportedSql}, updated_at = now() WHERE id = ?`, [...reportedParams, bookingRowId])
+    return { result: "ignored", cancelled_now: false, reported }
+  }
   const status = parsed?.booking_status?.toUpperCase() ?? null
   const cancelling = status === "CANCELLED"
-  // A cancelled booking's totals come back 0 (captured live, cancel-twostep-confirm): the price
-  // it was booked at stays on the ledger.
+  const priceDrift = reported?.differs.includes("price") ?? false
+  // The booked price stays (another one is drift, kept in `reported`); a cancelled booking's
+  // totals come back 0 (captured live, cancel-twostep-confirm). Quotes carry prices too: not
+  // applied while the price drifts.
   const [updated] = await em.execute(
     `UPDATE xcover_booking
-     SET booking_status = COALESCE(?, booking_status), currency = COALESCE(?, currency), total_price = COALESCE(?, total_price),
-         quotes = COALESCE(?::jsonb, quotes), total_refund = COALESCE(?, total_refund),
+     SET booking_status = COALESCE(?, booking_status), currency = COALESCE(currency, ?), total_price = COALESCE(total_price, ?),
+         quotes = COALESCE(?::jsonb, quotes), total_refund = COALESCE(?, total_refund), ${reportedSql},
          cancelled_at = ${cancelling ? "COALESCE(cancelled_at, now())" : "cancelled_at"}, updated_at = now()
      WHERE id = ?
      RETURNING booking_id, currency, total_refund::float8 AS total_refund`,
@@ -95,8 +118,9 @@ export async function applyBookingTruth(em: SqlExecutor, bookingRowId: string, t
       status,
       parsed?.currency ?? null,
       cancelling ? null : parsed?.total_price ?? null,
-      parsed?.quotes.length ? JSON.stringify(parsed.quotes) : null,
+      parsed?.quotes.length && !priceDrift ? JSON.stringify(parsed.quotes) : null,
       num(truth.total_refund),
+      ...reportedParams,
       bookingRowId,
     ]
   )
@@ -117,5 +141,5 @@ export async function applyBookingTruth(em: SqlExecutor, bookingRowId: string, t
       [bookingRowId]
     )
   }
-  return { result: "applied", cancelled_now: cancelling }
+  return { result: "applied", cancelled_now: cancelling, reported }
 }

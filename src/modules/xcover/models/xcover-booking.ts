@@ -43,6 +43,9 @@ const XcoverBooking = model
     /** What XCover computed to refund (the merchant pays it back): total and per quote. */
     total_refund: model.bigNumber().nullable(),
     refund: model.json().nullable(),
+    // ---- What XCover reports and the ledger does not apply (ledger/reported-drift.ts) ----
+    /** The last read-back that disagreed: differs (price, status), XCover's status, currency, prices, reported_at. Null while they agree. */
+    reported: model.json().nullable(),
   })
   .indexes([{ on: ["status", "next_attempt_at"] }])
 

@@ -1,6 +1,7 @@
 import { parseBooking } from "../client/booking"
 import { describeOutcome } from "../client/outcome"
 import { nextReadbackInMs } from "../ledger/readbacks"
+import type { ReportedDrift } from "../ledger/reported-drift"
 import { applyBookingTruth } from "../ledger/webhook-events"
 import { completedStatus, type ClaimedOperation, type OutboxKind } from "./kind"
 import { claimRows, extendRowDeadlines, holdRow, MS, nextDueInMs, releaseRow, startRowSend, type LeasedTable } from "./leased-rows"
@@ -15,7 +16,7 @@ export type ClaimedReadback = ClaimedOperation & {
 
 /** What a read-back found, for the module to log. */
 export type ReadbackSettled =
-  | { status: "read"; order_id: string; booking_id: string; cancelled_now: boolean }
+  | { status: "read"; order_id: string; booking_id: string; cancelled_now: boolean; reported: ReportedDrift | null }
   | { status: "failed"; order_id: string; booking_id: string | null; reason: string }
 
 const READBACKS: LeasedTable = {
@@ -86,7 +87,8 @@ export function readbackKind(onSettled: (event: ReadbackSettled) => void): Outbo
         const applied = await db
           .transactional(async (tx) => {
             const truth = await applyBookingTruth(tx, op.bookingRowId, body)
-            const finished = truth.cancelled_now || truth.result !== "applied"
+            // A cancelled policy is read no more, unless XCover holds it live: read on until it agrees.
+            const finished = truth.cancelled_now || (truth.result !== "applied" && !truth.reported)
             const nextInMs = finished ? null : nextReadbackInMs({ booked_at: op.bookedAt, nudged_at: op.nudgedAt, now: new Date() })
             // A webhook that came while this read was on its way may name a later change: read again at once.
             const nudged = "nudged_at IS NOT NULL AND last_attempt_at IS NOT NULL AND nudged_at > last_attempt_at"
@@ -117,7 +119,7 @@ export function readbackKind(onSettled: (event: ReadbackSettled) => void): Outbo
         if (!applied) {
           return null
         }
-        onSettled({ status: "read", order_id: op.orderId, booking_id: op.bookingId ?? op.subject, cancelled_now: applied.cancelled_now })
+        onSettled({ status: "read", order_id: op.orderId, booking_id: op.bookingId ?? op.subject, cancelled_now: applied.cancelled_now, reported: applied.reported })
         return "done"
       }
       if (status === "retrying" || status === "failed") {

@@ -48,11 +48,18 @@ export function reportCancellationSettled(event: CancellationSettled, { logger, 
   )
 }
 
-/** A read-back found the policy cancelled at XCover (its refund's event is published now), or could not be done. */
+/** A read-back found the policy cancelled at XCover (its refund's event is published now), reported differently, or could not be done. */
 export function reportReadbackSettled(event: ReadbackSettled, { logger, publishEvents }: SettledReport): void {
   if (event.status === "failed") {
     logger.error(`xcover: policy ${event.booking_id} (order ${event.order_id}) could not be read back from XCover: ${event.reason}; check it in XCover's portal`)
     return
+  }
+  if (event.reported) {
+    const r = event.reported
+    logger.warn(
+      `xcover: policy ${event.booking_id} (order ${event.order_id}): XCover reports ${r.differs.join(" and ")} differently from the ledger ` +
+        `(XCover: ${r.status ?? "no status"}, ${r.total_price ?? "no price"} ${r.currency ?? ""}); shown on the order page, not applied`
+    )
   }
   if (event.cancelled_now) {
     logger.info(`xcover: policy ${event.booking_id} (order ${event.order_id}) was cancelled at XCover: recorded here`)

@@ -173,6 +173,18 @@ export type ReconcilerView = {
   last_full_pass_at: Date | null
   /** Orders whose reconciliation keeps failing (tried again every run). */
   retrying_orders: number
+  /** XCover's side of the books: policies read back (Get Booking), and what those reads found. */
+  readbacks: ReadbackFigures
+}
+
+export type ReadbackFigures = {
+  /** Policies read back at least once, and within the last 24 hours (each policy counts once: its last read). */
+  policies_read: number
+  read_last_24h: number
+  /** Read-backs that got no answer yet (retrying) or that XCover refused (404: it does not know the policy). */
+  unreadable: number
+  /** Policies whose last read found XCover reporting them differently from the ledger (`reported`). */
+  reported_differently: number
 }
 
 export async function reconcilerView(em: SqlExecutor): Promise<ReconcilerView> {
@@ -190,6 +202,13 @@ export async function reconcilerView(em: SqlExecutor): Promise<ReconcilerView> {
     figures.repaired.returned += num(f.returned)
     figures.repaired.order_edited += num(f.order_edited)
   }
+  const [reads] = await em.execute(
+    `SELECT count(*) FILTER (WHERE read_at IS NOT NULL)::int AS policies_read,
+            count(*) FILTER (WHERE read_at > now() - interval '24 hours')::int AS read_last_24h,
+            count(*) FILTER (WHERE status IN ('retrying', 'failed'))::int AS unreadable,
+            (SELECT count(*) FROM xcover_booking WHERE reported IS NOT NULL AND deleted_at IS NULL)::int AS reported_differently
+     FROM xcover_readback WHERE deleted_at IS NULL`
+  )
   const changed = rows.find((r) => r.name === "changed_orders")
   const full = rows.find((r) => r.name === "full_pass")
   const lastRun = rows.map((r) => r.last_run_at).filter(Boolean).map((v) => new Date(v as string | Date).getTime())
@@ -198,5 +217,11 @@ export async function reconcilerView(em: SqlExecutor): Promise<ReconcilerView> {
     last_run_at: lastRun.length ? new Date(Math.max(...lastRun)) : null,
     last_full_pass_at: full?.completed_at ? new Date(full.completed_at as string | Date) : null,
     retrying_orders: Array.isArray(changed?.retry_order_ids) ? (changed.retry_order_ids as unknown[]).length : 0,
+    readbacks: {
+      policies_read: num(reads?.policies_read),
+      read_last_24h: num(reads?.read_last_24h),
+      unreadable: num(reads?.unreadable),
+      reported_differently: num(reads?.reported_differently),
+    },
   }
 }
