@@ -88,6 +88,8 @@ export class Dispatcher {
   private readonly sweeping = new Set<string>()
   /** Kinds whose running sweep was handed an order's offers while it ran. */
   private readonly nudged = new Set<string>()
+  /** The running sweep of each kind, for an order's dispatch that hands its work over to wait on. */
+  private readonly sweeps = new Map<string, Promise<DispatchResult | null>>()
   private reportedSkew: boolean | null = null
   private stopped = false
   /** Per kind: the timer that sweeps it when its next operation falls due, and when. */
@@ -131,16 +133,21 @@ export class Dispatcher {
       return null
     }
     this.sweeping.add(kind.name)
-    try {
-      let result: DispatchResult
-      do {
-        this.nudged.delete(kind.name)
-        result = await this.dispatch(kind)
-      } while (this.nudged.has(kind.name) && !this.stopped)
-      return result
-    } finally {
-      this.sweeping.delete(kind.name)
-    }
+    const running = (async () => {
+      try {
+        let result: DispatchResult
+        do {
+          this.nudged.delete(kind.name)
+          result = await this.dispatch(kind)
+        } while (this.nudged.has(kind.name) && !this.stopped)
+        return result
+      } finally {
+        this.sweeping.delete(kind.name)
+        this.sweeps.delete(kind.name)
+      }
+    })()
+    this.sweeps.set(kind.name, running)
+    return running
   }
 
   /** Sends every due operation of a kind (optionally one order's) until none is due. */
@@ -149,8 +156,10 @@ export class Dispatcher {
     if (filter.order_id && this.sweeping.has(kind.name)) {
       // This process is already working through a backlog: the sweep sends this order's
       // offers in turn, without a burst of orders queueing claims in front of it (and looks
-      // once more before it ends, in case it had just found nothing).
+      // once more before it ends, in case it had just found nothing). The caller (a person's
+      // retry, say) waits for it, so it answers with what happened.
       this.nudged.add(kind.name)
+      await this.sweeps.get(kind.name)?.catch(() => null)
       return result
     }
     const inFlight = new Set<Promise<void>>()
