@@ -8,7 +8,7 @@
 //   package      the packed plugin installed into a separate Medusa app
 // `--only=a,b` runs just those stages, `--skip=a,b` all but those. Other arguments go to jest.
 import { spawn } from "node:child_process"
-import { mkdtempSync, readFileSync, rmSync } from "node:fs"
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs"
 import { createRequire } from "node:module"
 import os from "node:os"
 import path from "node:path"
@@ -32,10 +32,17 @@ for (const stage of [...(only ?? []), ...skip]) {
 const stages = STAGES.filter((s) => (only ? only.includes(s) : true) && !skip.includes(s))
 const jestArgs = args.filter((a) => !a.startsWith("--only=") && !a.startsWith("--skip="))
 
-function run(command, commandArgs, extraEnv = {}) {
+function run(command, commandArgs, extraEnv = {}, logFile = null) {
   return new Promise((resolve) => {
-    const child = spawn(command, commandArgs, { stdio: "inherit", env: { ...process.env, ...extraEnv } })
-    child.on("exit", (code, signal) => resolve(signal ? 1 : code ?? 1))
+    const out = logFile ? openSync(logFile, "w") : null
+    const stdio = out === null ? "inherit" : ["ignore", out, out]
+    const child = spawn(command, commandArgs, { stdio, env: { ...process.env, ...extraEnv } })
+    child.on("exit", (code, signal) => {
+      if (out !== null) {
+        closeSync(out)
+      }
+      resolve(signal ? 1 : code ?? 1)
+    })
   })
 }
 
@@ -70,11 +77,25 @@ async function jest(project, extraEnv = {}, extra = []) {
   return status
 }
 
-/** `medusa build --admin-only`: the dashboard with this plugin's extensions, into .medusa/admin. */
+/**
+ * `medusa build --admin-only`: the dashboard with this plugin's extensions, into .medusa/admin.
+ * Started once, as early as a run that has the browser stage allows (it overlaps the integration
+ * stage, which never reads .medusa/admin); its output is shown only if it fails.
+ */
+let adminBuild = null
 function buildAdmin() {
-  const medusaCli = createRequire(import.meta.url).resolve("@medusajs/cli/cli.js")
-  console.log("[test] building the admin dashboard for the browser test")
-  return run(process.execPath, [medusaCli, "build", "--admin-only"])
+  if (!adminBuild) {
+    const medusaCli = createRequire(import.meta.url).resolve("@medusajs/cli/cli.js")
+    const logFile = path.join(resultsDir, "admin-build.log")
+    console.log("[test] building the admin dashboard for the browser test (in the background)")
+    adminBuild = run(process.execPath, [medusaCli, "build", "--admin-only"], {}, logFile).then((status) => {
+      if (status !== 0) {
+        console.error(`[test] the admin build failed:\n${readFileSync(logFile, "utf8")}`)
+      }
+      return status
+    })
+  }
+  return adminBuild
 }
 
 /** What each database stage runs, given the database env. */
@@ -109,6 +130,9 @@ if (status === 0 && dbStages.length) {
   }
   process.once("SIGINT", stop)
   process.once("SIGTERM", stop)
+  if (dbStages.includes("browser")) {
+    void buildAdmin()
+  }
   try {
     for (const stage of dbStages) {
       console.log(`[test] stage: ${stage}`)
