@@ -275,6 +275,8 @@ medusaIntegrationTestRunner({
           // The store owner types the right secret: the circuit is probed at once, everything goes out.
           await post("/admin/xcover/settings", { api_secret: TEST_CREDENTIALS.apiSecret })
           await eventually(async () => {
+            // What the dispatch job's next run does (its schedule is not relied on under the test runner).
+            await dispatchXcoverOptOutsJob(getContainer())
             for (const offer of offers) {
               expect(await statusOf(offer)).toBe("opted_out")
             }
