@@ -47,6 +47,7 @@ export const quoteXcoverOfferWorkflow = createWorkflow(quoteXcoverOfferWorkflowI
         line_item_id: prepared.line.id,
         line_fingerprint: prepared.line_fingerprint,
         request,
+        settings_version: prepared.settings_version,
       }))
     )
     return { result }
