@@ -29,6 +29,7 @@ const SCOPE = "default"
  * costs no statement of its own.
  */
 export const SETTINGS_VERSION_SQL = `SELECT updated_at::text FROM xcover_settings WHERE scope = '${SCOPE}' AND deleted_at IS NULL`
+
 /** Binds a sealed secret to its column (additional authenticated data). */
 const SECRET_AAD = "xcover_settings.api_secret"
 const COLUMNS = ["partner_code", "api_key", "api_secret_encrypted", "environment", "base_url", "signature_algorithm", "enabled"] as const
