@@ -275,6 +275,8 @@ medusaIntegrationTestRunner({
           // The store owner types the right secret: the circuit is probed at once, everything goes out.
           await post("/admin/xcover/settings", { api_secret: TEST_CREDENTIALS.apiSecret })
           await eventually(async () => {
+            // What the dispatch job's next run does (its schedule is not relied on under the test runner).
+            await dispatchXcoverOptOutsJob(getContainer())
             for (const offer of offers) {
               expect(await statusOf(offer)).toBe("opted_out")
             }
@@ -297,7 +299,11 @@ medusaIntegrationTestRunner({
         await eventually(async () => expect(await statusOf("while-disabled")).toBe("pending"))
         expect(standIn.requestsFor("while-disabled")).toEqual([])
         await post("/admin/xcover/settings", { enabled: true })
-        await eventually(async () => expect(await statusOf("while-disabled")).toBe("opted_out"))
+        // The dispatch job's next run sends it (its schedule is not relied on under the test runner).
+        await eventually(async () => {
+          await dispatchXcoverOptOutsJob(getContainer())
+          expect(await statusOf("while-disabled")).toBe("opted_out")
+        })
       })
     })
 
@@ -427,6 +433,7 @@ medusaIntegrationTestRunner({
         expect(res.status).toBe(200)
         expect(res.data).toEqual({ requeued: 2 })
         await eventually(async () => {
+          await dispatchXcoverOptOutsJob(getContainer())
           expect(await statusOf("bulk-rejected-1")).toBe("opted_out")
           expect(await statusOf("bulk-rejected-2")).toBe("opted_out")
         })

@@ -10,26 +10,30 @@ import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 export const COVER_PRODUCT_TYPE_ID = "ptyp_xcover_cover"
 export const COVER_PRODUCT_TYPE_VALUE = "XCover cover"
 
-let coverTypeEnsured = false
-
 /**
- * Creates the "XCover cover" product type (id `ptyp_xcover_cover`) once, so a merchant can pick
- * it for an insurance product in the admin. Once per process; a type deleted by hand comes back
- * after a restart.
+ * Creates the "XCover cover" product type (id `ptyp_xcover_cover`) when it is missing, so a
+ * merchant can pick it for an insurance product in the admin. One indexed read when it exists
+ * (the dispatch job calls this every run: a type deleted by hand comes back within a minute).
  */
 export async function ensureCoverProductType(container: MedusaContainer): Promise<boolean> {
-  if (coverTypeEnsured) {
-    return false
-  }
   const product = container.resolve(Modules.PRODUCT)
   const [existing] = await product.listProductTypes({ id: COVER_PRODUCT_TYPE_ID }, { select: ["id"] })
-  if (!existing) {
+  if (existing) {
+    return false
+  }
+  try {
     // The DTO has no `id`, but the module keeps one given: the tax override and the order-time check match this fixed id.
     await product.createProductTypes([{ id: COVER_PRODUCT_TYPE_ID, value: COVER_PRODUCT_TYPE_VALUE } as CreateProductTypeDTO])
+    return true
+  } catch (err) {
+    // Another process created it at the same moment.
+    if ((await product.listProductTypes({ id: COVER_PRODUCT_TYPE_ID }, { select: ["id"] })).length) {
+      return false
+    }
+    throw err
   }
-  coverTypeEnsured = true
-  return !existing
 }
+
 export const COVER_TAX_RATE_CODE = "XCOVER"
 
 /**
