@@ -8,6 +8,20 @@ import { percentile, round } from "./stats"
 const WARMUP = 5
 
 export type Percentiles = { p50: number | null; p99: number | null }
+
+/** The server's SQL counter (bench/sql-count-agent.js): `mark` clears its breakdown. */
+export type SqlProbe = {
+  read(mark: boolean): Promise<{ statements: number; samples: Record<string, number> }>
+}
+
+/** SQL statements a request sent, counted in the server (background jobs may add some: the median is what one request costs). */
+export type StatementFigures = {
+  /** Median per request. */
+  p50: number | null
+  max: number | null
+  /** Statements by verb and first table, of the round whose count was the median. */
+  breakdown: Record<string, number>
+}
 /** Every answer of the quote calls, by status; they add up to the rounds. */
 export type QuoteAnswers = { status_200: number; status_503: number; other: number }
 
@@ -26,6 +40,10 @@ export type QuoteResult = {
     stand_in_ms: Percentiles
     /** Per quote, total minus the stand-in's time: what the plugin (and Medusa under it) adds. */
     plugin_adds_ms: Percentiles
+    /** Statements per new quote (null without a probe). */
+    statements: StatementFigures | null
+    /** `plugin_adds_ms.p50 / get_cart_ms.p50` (target at most 0.5). */
+    ratio_to_get_cart: number | null
   }
   /** The same line quoted again, unchanged: the recorded offer, without calling XCover. */
   reused: {
@@ -34,9 +52,18 @@ export type QuoteResult = {
     same_offer: number
     /** At the client, 200 answers only. */
     total_ms: Percentiles
+    /** Statements per repeated quote (null without a probe). */
+    statements: StatementFigures | null
+    /**
+     * `total_ms.p50 / get_cart_ms.p50`: the route answers without XCover, so all of its time is
+     * what the plugin adds (Medusa's HTTP stack under it included; target at most 0.25).
+     */
+    ratio_to_get_cart: number | null
   }
   /** For scale: Medusa's own `GET /store/carts/:id` (items and their metadata) on the same server, same rounds. */
   get_cart_ms: Percentiles
+  /** Statements per `GET /store/carts/:id` (null without a probe). */
+  get_cart_statements: StatementFigures | null
 }
 
 /**
@@ -45,32 +72,58 @@ export type QuoteResult = {
  * offer. Sequential, one call at a time. The stand-in reports its own time for each Create Offer
  * request, matched to the quote by the offer id it answered.
  */
-export async function benchQuotes(shop: Storefront, standIn: StandInProcess, rounds: number): Promise<QuoteResult> {
+export async function benchQuotes(shop: Storefront, standIn: StandInProcess, rounds: number, sql: SqlProbe | null = null): Promise<QuoteResult> {
   const fresh: { status: number; offerId: string | null; ms: number }[] = []
   const reused: { status: number; sameOffer: boolean; ms: number }[] = []
   const getCart: number[] = []
+  const counted = { fresh: [] as Counted[], reused: [] as Counted[], getCart: [] as Counted[] }
+  // Counts the statements of one request; the probe's own calls send none.
+  const count = async <T>(into: Counted[], measured: boolean, work: () => Promise<T>): Promise<T> => {
+    const before = sql && measured ? await sql.read(true) : null
+    const result = await work()
+    if (sql && before) {
+      const after = await sql.read(false)
+      into.push({ statements: after.statements - before.statements, samples: after.samples })
+    }
+    return result
+  }
   for (let i = 0; i < rounds + WARMUP; i++) {
     if (i === WARMUP) {
       // Only the measured rounds' requests stay in the stand-in's list.
       await standIn.reset()
     }
     const cartId = await shop.createCart()
-    let started = performance.now()
-    const cart = await shop.cart(cartId)
-    const readMs = performance.now() - started
+    const measured = i >= WARMUP
+    let readMs = 0
+    let started = 0
+    const cart = await count(counted.getCart, measured, async () => {
+      started = performance.now()
+      const answer = await shop.cart(cartId)
+      readMs = performance.now() - started
+      return answer
+    })
     const line = (cart.items as { id: string; variant_id: string | null }[]).find((item) => item.variant_id)
     if (!line) {
       throw new Error(`cart ${cartId} has no product line`)
     }
 
-    started = performance.now()
-    const first = await shop.quote(cartId, line.id)
-    const firstMs = performance.now() - started
-    started = performance.now()
-    const second = await shop.quote(cartId, line.id)
-    const secondMs = performance.now() - started
+    // Timed without the probe's calls around it; its counts come from the same requests.
+    let firstMs = 0
+    let secondMs = 0
+    const first = await count(counted.fresh, measured, async () => {
+      started = performance.now()
+      const answer = await shop.quote(cartId, line.id)
+      firstMs = performance.now() - started
+      return answer
+    })
+    const second = await count(counted.reused, measured, async () => {
+      started = performance.now()
+      const answer = await shop.quote(cartId, line.id)
+      secondMs = performance.now() - started
+      return answer
+    })
 
-    if (i >= WARMUP) {
+    if (measured) {
       const offerId = first.status === 200 ? (first.data?.xcover_offer?.offer_id ?? null) : null
       fresh.push({ status: first.status, offerId, ms: firstMs })
       reused.push({ status: second.status, sameOffer: offerId !== null && second.data?.xcover_offer?.offer_id === offerId, ms: secondMs })
@@ -92,6 +145,9 @@ export async function benchQuotes(shop: Storefront, standIn: StandInProcess, rou
     }
   }
   const reusedMs = reused.filter((q) => q.status === 200).map((q) => q.ms)
+  const getCartMs = percentiles(getCart)
+  const addsMs = percentiles(adds)
+  const reusedTotal = percentiles(reusedMs)
   return {
     rounds,
     fresh: {
@@ -100,16 +156,31 @@ export async function benchQuotes(shop: Storefront, standIn: StandInProcess, rou
       timed: totals.length,
       total_ms: percentiles(totals),
       stand_in_ms: percentiles(standIns),
-      plugin_adds_ms: percentiles(adds),
+      plugin_adds_ms: addsMs,
+      statements: sql ? statementFigures(counted.fresh) : null,
+      ratio_to_get_cart: ratio(addsMs.p50, getCartMs.p50),
     },
     reused: {
       answers: countAnswers(reused.map((q) => q.status)),
       same_offer: reused.filter((q) => q.sameOffer).length,
-      total_ms: percentiles(reusedMs),
+      total_ms: reusedTotal,
+      statements: sql ? statementFigures(counted.reused) : null,
+      ratio_to_get_cart: ratio(reusedTotal.p50, getCartMs.p50),
     },
-    get_cart_ms: percentiles(getCart),
+    get_cart_ms: getCartMs,
+    get_cart_statements: sql ? statementFigures(counted.getCart) : null,
   }
 }
+
+type Counted = { statements: number; samples: Record<string, number> }
+
+function statementFigures(rounds: Counted[]): StatementFigures {
+  const sorted = [...rounds].sort((a, b) => a.statements - b.statements)
+  const median = sorted[Math.floor((sorted.length - 1) / 2)]
+  return { p50: median?.statements ?? null, max: sorted[sorted.length - 1]?.statements ?? null, breakdown: median?.samples ?? {} }
+}
+
+const ratio = (part: number | null, whole: number | null) => (part === null || whole === null || whole <= 0 ? null : round(part / whole, 2))
 
 function countAnswers(statuses: number[]): QuoteAnswers {
   const status_200 = statuses.filter((s) => s === 200).length

@@ -1,7 +1,7 @@
 import type { CheckoutResult } from "./checkout"
 import type { ClientResult } from "./client"
 import type { AnswerCounts, BurstResult, MemoryResult, MixedBurstResult } from "./dispatch"
-import type { QuoteAnswers, QuoteResult } from "./quotes"
+import type { QuoteAnswers, QuoteResult, StatementFigures } from "./quotes"
 import type { ReconcileResult } from "./reconcile"
 
 /** The benchmarks' results, each a section of bench/results.json. */
@@ -45,7 +45,10 @@ const answers = (a: QuoteAnswers) => `answers: ${a.status_200} x 200, ${a.status
 
 /** The results as a Markdown table (the README shows it as printed). */
 export function formatTable(r: BenchResults): string {
-  const rows: [string, string][] = [...(isFull(r) ? fullRows(r) : []), ...(r.reconcile ? reconcileRows(r.reconcile) : [])]
+  const rows: [string, string][] = [
+    ...(isFull(r) ? fullRows(r) : r.quotes ? quoteRows(r.quotes) : []),
+    ...(r.reconcile ? reconcileRows(r.reconcile) : []),
+  ]
   const width = Math.max(...rows.map(([a]) => a.length))
   const lines = [
     `| ${"benchmark".padEnd(width)} | result |`,
@@ -57,6 +60,28 @@ export function formatTable(r: BenchResults): string {
     `${r.machine.cpus} CPUs (${r.machine.cpu_model}), ${r.machine.memory_gib} GiB, Node ${r.machine.node}, ${r.machine.platform}` +
     (load ? `; load average ${load.start.join(" ")} at the start, ${load.end.join(" ")} at the end` : "")
   return `${lines.join("\n")}\n\n${machine}; ${r.date}`
+}
+
+/** Benchmark 6: the quote route's times and statements beside Medusa's own `GET /store/carts/:id`. */
+function quoteRows(q: QuoteResult): [string, string][] {
+  const sql = (f: StatementFigures | null) => (f ? `; ${v(f.p50)} SQL statements (max ${v(f.max)})` : "")
+  const target = (ratio: number | null | undefined, limit: number) => `${v(ratio ?? null)} of GET cart's p50 (target <= ${limit})`
+  return [
+    [`6. quote, \`POST /store/carts/:id/xcover-offers/quote\` (n=${q.rounds}, one at a time)`, ""],
+    ["   new line, total at the client", `${p50p99(q.fresh.total_ms)}; ${answers(q.fresh.answers)}`],
+    ["   new line, the stand-in's own time (Create Offer)", `${p50p99(q.fresh.stand_in_ms)}; ${q.fresh.create_offer_requests} requests, ${q.fresh.timed} timed`],
+    ["   new line, plugin adds (total - stand-in, per quote)", `${p50p99(q.fresh.plugin_adds_ms)}${sql(q.fresh.statements)}`],
+    ["   new line, plugin adds / GET cart", target(q.fresh.ratio_to_get_cart, 0.5)],
+    ["   same line again, the recorded offer (no XCover call)", `${p50p99(q.reused.total_ms)}${sql(q.reused.statements)}; ${answers(q.reused.answers)}, ${q.reused.same_offer} same offer`],
+    ["   same line again / GET cart", target(q.reused.ratio_to_get_cart, 0.25)],
+    ["   for scale: Medusa's own GET /store/carts/:id", `${p50p99(q.get_cart_ms)}${sql(q.get_cart_statements)}`],
+    ...(q.fresh.statements ? [breakdownRow("   statements of a new quote", q.fresh.statements), breakdownRow("   statements of a repeated quote", q.reused.statements)] : []),
+  ]
+}
+
+function breakdownRow(label: string, f: StatementFigures | null): [string, string] {
+  const parts = Object.entries(f?.breakdown ?? {}).map(([kind, n]) => (n > 1 ? `${kind} x ${n}` : kind))
+  return [label, parts.length ? parts.join(", ") : "n/a"]
 }
 
 /** Benchmarks 1 to 7 ran (not `--only reconcile`). */
@@ -87,12 +112,7 @@ function fullRows(r: Omit<BenchSections, "reconcile">): [string, string][] {
     ["   bare undici loop (the limit)", `${v(k.bare_undici_calls_per_s)} calls/s, ${v(k.connections_per_1000_calls.bare_undici)} connections per 1,000 calls`],
     ["   ratio (client / bare)", v(k.ratio)],
     [`5. memory, ${m.opt_outs} opt-outs through the module (${v(m.seconds, " s")})`, `RSS ${v(m.rss_mb.before)} -> ${v(m.rss_mb.after)} MiB, heap used ${v(m.heap_used_mb.before)} -> ${v(m.heap_used_mb.after)} MiB`],
-    [`6. quote, \`POST /store/carts/:id/xcover-offers/quote\` (n=${q.rounds}, one at a time)`, ""],
-    ["   new line, total at the client", `${p50p99(q.fresh.total_ms)}; ${answers(q.fresh.answers)}`],
-    ["   new line, the stand-in's own time (Create Offer)", `${p50p99(q.fresh.stand_in_ms)}; ${q.fresh.create_offer_requests} requests, ${q.fresh.timed} timed`],
-    ["   new line, plugin adds (total - stand-in, per quote)", p50p99(q.fresh.plugin_adds_ms)],
-    ["   same line again, the recorded offer (no XCover call)", `${p50p99(q.reused.total_ms)}; ${answers(q.reused.answers)}, ${q.reused.same_offer} same offer`],
-    ["   for scale: Medusa's own GET /store/carts/:id", p50p99(q.get_cart_ms)],
+    ...quoteRows(q),
     [
       `7. burst, ${x.orders} orders x (1 taken + 1 declined), ${x.processes === 1 ? "1 process" : `${x.processes} processes`}, rate limit ${x.rate_limit_per_s === "off" ? "off" : `${x.rate_limit_per_s}/s${x.processes > 1 ? " shared" : ""}`}`,
       `all done in ${v(x.all_done_s, " s")}, max ${x.max_in_one_second} requests in any 1 s; ${x.requests} requests: ` +

@@ -1,6 +1,6 @@
 // `npm run bench`: the eight benchmarks of the README's "Benchmarks" section, side by side in
-// one run (`--only reconcile`: benchmark 8 alone). Prints a table and writes bench/results.json
-// (or --out).
+// one run (`--only reconcile`: benchmark 8 alone; `--only quotes`: benchmark 6 alone). Prints a
+// table and writes bench/results.json (or --out).
 import { randomBytes, randomUUID } from "node:crypto"
 import { mkdirSync, rmSync, writeFileSync } from "node:fs"
 import os from "node:os"
@@ -13,7 +13,7 @@ import { ROOT, runMedusa, seedStoreWithMedusa, startMedusaServer } from "../scri
 import { adminQuery, createDatabase, databaseUrl } from "../scripts/lib/postgres"
 import { benchCheckout, checkoutShop, PluginLedger } from "./checkout"
 import { benchClient } from "./client"
-import { benchQuotes } from "./quotes"
+import { benchQuotes, type SqlProbe } from "./quotes"
 import { benchReconcile } from "./reconcile"
 import { formatTable, type BenchResults } from "./report"
 import { StandInProcess } from "./stand-in-process"
@@ -42,10 +42,11 @@ const sizes = {
   quotes: positive("quotes"),
   reconcile_orders: positive("reconcile-orders"),
 }
-if (values.only !== "all" && values.only !== "reconcile") {
-  throw new Error("--only takes reconcile (or all, the default)")
+if (values.only !== "all" && values.only !== "reconcile" && values.only !== "quotes") {
+  throw new Error("--only takes reconcile or quotes (or all, the default)")
 }
 const onlyReconcile = values.only === "reconcile"
+const onlyQuotes = values.only === "quotes"
 
 // Medusa's logger reads LOG_LEVEL when first loaded (by ./dispatch, imported late below): keep
 // this process quiet. The servers log at info level to their log files, as a store would.
@@ -104,19 +105,21 @@ async function main(): Promise<number> {
   }
 
   // First, on an idle machine: the other benchmarks' servers and bursts are not running yet.
-  const reconcile = await step(`8. reconciliation full pass over ${sizes.reconcile_orders} orders, 1 % drifted`, () =>
-    benchReconcile(
-      {
-        cwd: ROOT,
-        logFile,
-        // Unlimited: the sends after the pass are not what is measured (benchmark 3 is).
-        env: { DATABASE_URL: databaseUrl(db.env, names.reconcile), LOG_LEVEL: serverLogLevel, XCOVER_MAX_REQUESTS_PER_SECOND: "0", ...xcoverEnv },
-      },
-      standIn,
-      sizes.reconcile_orders,
-      WORK_DIR
-    )
-  )
+  const reconcile = onlyQuotes
+    ? undefined
+    : await step(`8. reconciliation full pass over ${sizes.reconcile_orders} orders, 1 % drifted`, () =>
+        benchReconcile(
+          {
+            cwd: ROOT,
+            logFile,
+            // Unlimited: the sends after the pass are not what is measured (benchmark 3 is).
+            env: { DATABASE_URL: databaseUrl(db.env, names.reconcile), LOG_LEVEL: serverLogLevel, XCOVER_MAX_REQUESTS_PER_SECOND: "0", ...xcoverEnv },
+          },
+          standIn,
+          sizes.reconcile_orders,
+          WORK_DIR
+        )
+      )
   if (onlyReconcile) {
     return finish({ date: new Date().toISOString(), machine: machine(loadAtStart), sizes, reconcile }, [logFile])
   }
@@ -127,26 +130,43 @@ async function main(): Promise<number> {
   )
 
   const serverEnv = { NODE_ENV: "production", MEDUSA_DISABLE_ADMIN: "true", LOG_LEVEL: serverLogLevel }
-  const [withPlugin, withoutPlugin] = await step("starting Medusa with and without the plugin", async () =>
-    Promise.all([
-      startMedusaServer({
-        cwd: ROOT,
-        logFile,
-        port: await freePort(),
-        env: {
-          ...serverEnv,
-          DATABASE_URL: databaseUrl(db.env, names.withPlugin),
-          ...xcoverEnv,
-        },
-      }),
-      startMedusaServer({
-        cwd: path.join(ROOT, "bench", "app-without-plugin"),
-        logFile: withoutLogFile,
-        port: await freePort(),
-        env: { ...serverEnv, DATABASE_URL: databaseUrl(db.env, names.withoutPlugin) },
-      }),
-    ])
-  )
+  // Both servers count their SQL statements (the same wrapper on both); benchmark 6 reads the plugin's.
+  const counted = async () => {
+    const port = await freePort()
+    const agent = `--require "${path.join(ROOT, "bench", "sql-count-agent.js")}"`
+    return { port, env: { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} ${agent}`.trim(), XCOVER_BENCH_SQL_PORT: String(port) } }
+  }
+  const pluginSql = await counted()
+  const startWithPlugin = async () =>
+    startMedusaServer({
+      cwd: ROOT,
+      logFile,
+      port: await freePort(),
+      env: { ...serverEnv, ...pluginSql.env, DATABASE_URL: databaseUrl(db.env, names.withPlugin), ...xcoverEnv },
+    })
+  const startWithoutPlugin = async () =>
+    startMedusaServer({
+      cwd: path.join(ROOT, "bench", "app-without-plugin"),
+      logFile: withoutLogFile,
+      port: await freePort(),
+      env: { ...serverEnv, ...(await counted()).env, DATABASE_URL: databaseUrl(db.env, names.withoutPlugin) },
+    })
+  const sqlProbe: SqlProbe = {
+    read: async (mark) => {
+      const res = await fetch(`http://127.0.0.1:${pluginSql.port}/`, { method: mark ? "POST" : "GET" })
+      return (await res.json()) as Awaited<ReturnType<SqlProbe["read"]>>
+    },
+  }
+
+  if (onlyQuotes) {
+    const server = await step("starting Medusa with the plugin", startWithPlugin)
+    const quotes = await step(`6. ${sizes.quotes} quotes of a new line, each quoted again`, () =>
+      benchQuotes(new Storefront(httpApi(server.url), store), standIn, sizes.quotes, sqlProbe)
+    ).finally(() => server.stop())
+    return finish({ date: new Date().toISOString(), machine: machine(loadAtStart), sizes, quotes }, [logFile, storeFile])
+  }
+
+  const [withPlugin, withoutPlugin] = await step("starting Medusa with and without the plugin", () => Promise.all([startWithPlugin(), startWithoutPlugin()]))
 
   const pluginApi = httpApi(withPlugin.url)
   const withoutApi = httpApi(withoutPlugin.url)
@@ -160,7 +180,7 @@ async function main(): Promise<number> {
       sizes.checkouts
     )
   ).finally(() => ledger.close())
-  const quotes = await step(`6. ${sizes.quotes} quotes of a new line, each quoted again`, () => benchQuotes(pluginShop, standIn, sizes.quotes))
+  const quotes = await step(`6. ${sizes.quotes} quotes of a new line, each quoted again`, () => benchQuotes(pluginShop, standIn, sizes.quotes, sqlProbe))
   // The servers are done: free their CPU for the rest.
   await Promise.all([withPlugin.stop(), withoutPlugin.stop()])
 

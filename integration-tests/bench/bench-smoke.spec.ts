@@ -88,6 +88,14 @@ describe("npm run bench (tiny sizes)", () => {
       expect(Number.isFinite(p.p99)).toBe(true)
       expect(p.p50 as number).toBeLessThanOrEqual(p.p99 as number)
     }
+    // The server counted each request's statements: a quote reads at least the ledger, a repeated one writes nothing.
+    for (const f of [q.fresh.statements, q.reused.statements, q.get_cart_statements]) {
+      expect(f?.p50).toBeGreaterThan(0)
+      expect(f?.p50 as number).toBeLessThanOrEqual(f?.max as number)
+    }
+    expect(Object.keys(q.reused.statements?.breakdown ?? {}).some((kind) => /^(INSERT|UPDATE)/.test(kind))).toBe(false)
+    expect(Number.isFinite(q.fresh.ratio_to_get_cart)).toBe(true)
+    expect(Number.isFinite(q.reused.ratio_to_get_cart)).toBe(true)
     expect(output).toContain("| 6. quote")
 
     const x = r.mixed_burst

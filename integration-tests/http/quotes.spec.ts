@@ -342,6 +342,19 @@ medusaIntegrationTestRunner({
       expect(JSON.stringify([none.data, down.data, hanging.data])).not.toContain("sup3r")
     })
 
+    it("keeps the 20-offer cap when two quotes race for a cart's last place: one offer recorded, the other refused", async () => {
+      const cartId = await shop.createCart()
+      for (let i = 0; i < 19; i++) {
+        expect((await shop.recordOffer(cartId, `cap-${i}`)).status).toBe(201)
+      }
+      const line = tentLine(await shop.cart(cartId))
+      // Whichever way they interleave (both past the unlocked count, or one after the other's record).
+      const answers = await Promise.all([shop.quote(cartId, line.id), shop.quote(cartId, line.id)])
+      expect(answers.map((a) => a.status).sort()).toEqual([200, 400])
+      expect(answers.find((a) => a.status === 400)?.data.message).toContain("at most 20")
+      expect(Object.keys(await ledger(cartId))).toHaveLength(20)
+    })
+
     it("answers 429 with Retry-After once a cart asked XCover for 10 quotes in a minute, without calling XCover", async () => {
       const cartId = await shop.createCart()
       const line = tentLine(await shop.cart(cartId))

@@ -1,7 +1,7 @@
 import { createHook, createWorkflow, transform, when, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
 import { z } from "@medusajs/framework/zod"
 import type { OfferRequest } from "../modules/xcover/client/create-offer"
-import { prepareOfferQuoteStep } from "./steps/prepare-offer-quote"
+import { prepareOfferQuoteStep, type PreparedQuote } from "./steps/prepare-offer-quote"
 import { requestXcoverOfferStep, type QuoteResult } from "./steps/request-xcover-offer"
 
 export const quoteXcoverOfferWorkflowId = "quote-xcover-offer"
@@ -31,31 +31,37 @@ export const offerRequestHookResult = z
  *   new StepResponse({ ...request, context: { ...request.context, event_type: "PRODUCT" } }))
  * ```
  */
-export const quoteXcoverOfferWorkflow = createWorkflow(quoteXcoverOfferWorkflowId, (input: { cart_id: string; line_item_id: string }) => {
-  const prepared = prepareOfferQuoteStep(input)
-  // Composed once, at definition: the hook is made inside the branch that asks XCover, so a
-  // store's handler runs only when a request is about to be sent.
-  let hook: ReturnType<typeof offerRequestHook> | undefined
-  const asked = when("xcover-offer-not-recorded", { prepared }, ({ prepared }) => !prepared.reused).then(() => {
-    hook = offerRequestHook(prepared)
-    const changed = hook.getResult()
-    // Without a handler (or one that returns nothing) the hook's result is no request at all.
-    const request = transform({ prepared, changed }, ({ prepared, changed }) => (isOfferRequest(changed) ? changed : prepared.request))
-    const result = requestXcoverOfferStep(
-      transform({ prepared, request }, ({ prepared, request }) => ({
-        cart_id: prepared.cart_id,
-        line_item_id: prepared.line.id,
-        line_fingerprint: prepared.line_fingerprint,
-        request,
-      }))
+export const quoteXcoverOfferWorkflow = createWorkflow(
+  quoteXcoverOfferWorkflowId,
+  // `prepared`: what `prepareOfferQuote` answered for this cart and line in the same request
+  // (the store route's, which answers a reusable offer without running the workflow).
+  (input: { cart_id: string; line_item_id: string; prepared?: PreparedQuote }) => {
+    const prepared = prepareOfferQuoteStep(input)
+    // Composed once, at definition: the hook is made inside the branch that asks XCover, so a
+    // store's handler runs only when a request is about to be sent.
+    let hook: ReturnType<typeof offerRequestHook> | undefined
+    const asked = when("xcover-offer-not-recorded", { prepared }, ({ prepared }) => !prepared.reused).then(() => {
+      hook = offerRequestHook(prepared)
+      const changed = hook.getResult()
+      // Without a handler (or one that returns nothing) the hook's result is no request at all.
+      const request = transform({ prepared, changed }, ({ prepared, changed }) => (isOfferRequest(changed) ? changed : prepared.request))
+      const result = requestXcoverOfferStep(
+        transform({ prepared, request }, ({ prepared, request }) => ({
+          cart_id: prepared.cart_id,
+          line_item_id: prepared.line.id,
+          line_fingerprint: prepared.line_fingerprint,
+          request,
+          settings_version: prepared.settings_version,
+        }))
+      )
+      return { result }
+    })
+    const result = transform({ prepared, asked }, ({ prepared, asked }): QuoteResult =>
+      prepared.reused ? { kind: "offer", offer: prepared.reused, reused: true } : (asked?.result as QuoteResult)
     )
-    return { result }
-  })
-  const result = transform({ prepared, asked }, ({ prepared, asked }): QuoteResult =>
-    prepared.reused ? { kind: "offer", offer: prepared.reused, reused: true } : (asked?.result as QuoteResult)
-  )
-  return new WorkflowResponse(result, { hooks: [hook as ReturnType<typeof offerRequestHook>] })
-})
+    return new WorkflowResponse(result, { hooks: [hook as ReturnType<typeof offerRequestHook>] })
+  }
+)
 
 function isOfferRequest(value: unknown): value is OfferRequest {
   const { customer, context } = (value ?? {}) as Record<string, unknown>

@@ -3,13 +3,7 @@ import { MedusaService } from "@medusajs/framework/utils"
 import { XcoverClient, type XcoverCallLog } from "./client/xcover-client"
 import { describeOutcome } from "./client/outcome"
 import { createOfferResult, type CreateOfferResult, type CreatedOffer, type OfferRequest } from "./client/create-offer"
-import {
-  assertRoomForOffer,
-  findReusableQuote,
-  getQuotedOffer,
-  recordQuotedOffer,
-  type QuotedOffer,
-} from "./ledger/quoted-offers"
+import { getQuotedOffer, readQuoteState, recordQuotedOffer, type QuoteLedgerState, type QuotedOffer } from "./ledger/quoted-offers"
 import { XCOVER_OPTIONS_KEY } from "./loaders/validate-options"
 import { takeQuoteCall } from "./ledger/quote-budget"
 import {
@@ -79,7 +73,7 @@ type InjectedDependencies = {
 export type { CoverLine, OrderOffersInput, OrderOffersResult, RecordedOffer } from "./ledger/offers"
 export type { BookingInput, BookingView, Policyholder } from "./ledger/bookings"
 export { idempotencyKeyFor } from "./ledger/offers"
-export type { QuotedOffer } from "./ledger/quoted-offers"
+export type { QuoteLedgerState, QuotedOffer } from "./ledger/quoted-offers"
 export type { CreateOfferResult, CreatedOffer, OfferContent, OfferQuote } from "./client/create-offer"
 
 export type { DispatchResult }
@@ -446,10 +440,13 @@ export default class XcoverModuleService extends MedusaService({ XcoverOffer }) 
 
   /**
    * Asks XCover for an offer while the shopper waits: no outbox and no slot of the opt-out
-   * budget (Create Offer has its own, larger limit at XCover), the same signed funnel.
+   * budget (Create Offer has its own, larger limit at XCover), the same signed funnel. With the
+   * settings' version (from `readQuoteState`), settings already resolved at that version are
+   * used without reading them again.
    */
-  async createOffer(request: OfferRequest): Promise<CreateOfferResult> {
-    const { call, view } = await this.settingsStore().resolve()
+  async createOffer(request: OfferRequest, options: { settings_version?: string | null } = {}): Promise<CreateOfferResult> {
+    const store = this.settingsStore()
+    const { call, view } = await (options.settings_version === undefined ? store.resolve() : store.resolveAt(options.settings_version))
     if (!call) {
       const reason = view.problems[0] ?? "XCover is not configured"
       return { kind: "unavailable", reason, retry_after_ms: null }
@@ -463,12 +460,9 @@ export default class XcoverModuleService extends MedusaService({ XcoverOffer }) 
     return limit > 0 ? takeQuoteCall(this.manager_, cartId, limit) : { allowed: true, retry_after_ms: 0 }
   }
 
-  async findReusableQuote(key: { cart_id: string; line_item_id: string; line_fingerprint: string }): Promise<QuotedOffer | null> {
-    return findReusableQuote(this.manager_, key)
-  }
-
-  async assertRoomForOffer(cartId: string): Promise<void> {
-    return assertRoomForOffer(this.manager_, cartId)
+  /** The line's reusable offer, the cart's offer count and the settings' version, in one statement. */
+  async readQuoteState(key: { cart_id: string; line_item_id: string; line_fingerprint: string }): Promise<QuoteLedgerState> {
+    return readQuoteState(this.manager_, key)
   }
 
   async recordQuotedOffer(input: { cart_id: string; line_item_id: string; line_fingerprint: string; offer: CreatedOffer }): Promise<QuotedOffer> {

@@ -19,7 +19,9 @@ export type CoverCart = {
   id: string
   currency_code: string
   completed_at: Date | string | null
+  /** The shipping address's country, else (when the region was read) the region's. */
   country_code: string | null
+  region_id: string | null
   items: CartLine[]
 }
 
@@ -27,8 +29,8 @@ const CART_FIELDS = [
   "id",
   "currency_code",
   "completed_at",
+  "region_id",
   "shipping_address.country_code",
-  "region.countries.iso_2",
   "items.id",
   "items.title",
   "items.product_title",
@@ -39,16 +41,26 @@ const CART_FIELDS = [
   "items.metadata",
 ]
 
+/** The region and its countries live in another module: a second read, made only when asked for. */
+const REGION_FIELDS = ["region.countries.iso_2"]
+
+type RegionGraph = { countries?: ({ iso_2?: string | null } | null)[] | null }
+
 type CartGraph = Omit<CoverCart, "country_code" | "items"> & {
   shipping_address?: { country_code?: string | null } | null
-  region?: { countries?: ({ iso_2?: string | null } | null)[] | null } | null
+  region?: RegionGraph | null
   items?: (CartLine | null)[] | null
 }
 
-/** Loads a cart for quoting or selecting; 404 when there is none, 400 once it became an order. */
-export async function loadCoverCart(container: MedusaContainer, cartId: string, options: { open?: boolean } = {}): Promise<CoverCart> {
+/**
+ * Loads a cart for quoting or selecting; 404 when there is none, 400 once it became an order.
+ * `region: false` leaves out the region's countries (another module's read): the quote reads
+ * them only when the cart has no shipping country and XCover is to be asked (`regionCountry`).
+ */
+export async function loadCoverCart(container: MedusaContainer, cartId: string, options: { open?: boolean; region?: boolean } = {}): Promise<CoverCart> {
   const query = container.resolve(ContainerRegistrationKeys.QUERY)
-  const { data } = await query.graph({ entity: "cart", fields: CART_FIELDS, filters: { id: cartId } })
+  const fields = options.region === false ? CART_FIELDS : [...CART_FIELDS, ...REGION_FIELDS]
+  const { data } = await query.graph({ entity: "cart", fields, filters: { id: cartId } })
   const cart = data[0] as CartGraph | undefined
   if (!cart) {
     throw new MedusaError(MedusaError.Types.NOT_FOUND, `Cart with id: ${cartId} was not found`)
@@ -60,12 +72,24 @@ export async function loadCoverCart(container: MedusaContainer, cartId: string, 
     id: cart.id,
     currency_code: cart.currency_code,
     completed_at: cart.completed_at,
+    region_id: cart.region_id ?? null,
     // The shipping address's country, else the region's (the first, when it has several).
-    country_code: cart.shipping_address?.country_code ?? cart.region?.countries?.find((c) => c?.iso_2)?.iso_2 ?? null,
+    country_code: cart.shipping_address?.country_code ?? firstCountry(cart.region),
     items: (cart.items ?? [])
       .filter((i): i is CartLine => !!i)
       .map((i) => ({ ...i, quantity: Number(i.quantity), unit_price: Number(i.unit_price) })),
   }
+}
+
+/** The first country of a region (a cart without a shipping country is quoted for it), if any. */
+export async function regionCountry(container: MedusaContainer, regionId: string): Promise<string | null> {
+  const query = container.resolve(ContainerRegistrationKeys.QUERY)
+  const { data } = await query.graph({ entity: "region", fields: ["countries.iso_2"], filters: { id: regionId } })
+  return firstCountry(data[0] as RegionGraph | undefined)
+}
+
+function firstCountry(region: RegionGraph | null | undefined): string | null {
+  return region?.countries?.find((c) => c?.iso_2)?.iso_2 ?? null
 }
 
 /** Whether a line is one of the plugin's cover lines (no variant, names an offer and a quote). */

@@ -21,14 +21,17 @@ export type QuoteResult =
  */
 export const requestXcoverOfferStep = createStep(
   "request-xcover-offer",
-  async (input: { cart_id: string; line_item_id: string; line_fingerprint: string; request: OfferRequest }, { container }) => {
+  async (
+    input: { cart_id: string; line_item_id: string; line_fingerprint: string; request: OfferRequest; settings_version: string | null },
+    { container }
+  ) => {
     const xcover = container.resolve<XcoverModuleService>(XCOVER_MODULE)
     const logger = container.resolve(ContainerRegistrationKeys.LOGGER)
     const budget = await xcover.takeQuoteCall(input.cart_id)
     if (!budget.allowed) {
       return new StepResponse<QuoteResult>({ kind: "rate_limited", retry_after_ms: budget.retry_after_ms })
     }
-    const result = await xcover.createOffer(input.request)
+    const result = await xcover.createOffer(input.request, { settings_version: input.settings_version })
     switch (result.kind) {
       case "offer": {
         const recorded = await xcover.recordQuotedOffer({

@@ -22,6 +22,14 @@ export type SaveSettingsInput = {
 }
 
 const SCOPE = "default"
+
+/**
+ * The saved row's version (its `updated_at` to the microsecond, as text; null without a row), for
+ * another statement to select: the quote's ledger read carries it, so checking the settings cache
+ * costs no statement of its own.
+ */
+export const SETTINGS_VERSION_SQL = `SELECT updated_at::text FROM xcover_settings WHERE scope = '${SCOPE}' AND deleted_at IS NULL`
+
 /** Binds a sealed secret to its column (additional authenticated data). */
 const SECRET_AAD = "xcover_settings.api_secret"
 const COLUMNS = ["partner_code", "api_key", "api_secret_encrypted", "environment", "base_url", "signature_algorithm", "enabled"] as const
@@ -41,13 +49,17 @@ export const NO_OVERRIDES: StoredSettings = {
 }
 
 /**
- * Reads and writes the admin's settings row and merges it over the plugin options. Read on every
- * call, so a change applies to the next XCover request in every process without a restart.
+ * Reads and writes the admin's settings row and merges it over the plugin options. `resolve` reads
+ * the row on every call, so a change applies to the next XCover request in every process without
+ * a restart. `resolveAt` serves the hot path (quotes): it reuses the settings last resolved while
+ * the row's version (read by the caller in a statement it makes anyway) is unchanged.
  */
 export class XcoverSettingsStore {
   private readonly box: SecretBox | null
   private warnedUnreadable = false
   private warnedCustomUrl = false
+  /** The settings last resolved, by the version of the row they were resolved from. */
+  private cached: { version: string | null; settings: ResolvedSettings } | null = null
 
   constructor(
     private readonly db: SqlExecutor,
@@ -58,15 +70,40 @@ export class XcoverSettingsStore {
   }
 
   async read(): Promise<StoredSettings | null> {
-    const [row] = await this.db.execute(
-      `SELECT ${COLUMNS.join(", ")} FROM xcover_settings WHERE scope = ? AND deleted_at IS NULL`,
-      [SCOPE]
-    )
-    return row ? (row as StoredSettings) : null
+    return (await this.readVersioned()).stored
   }
 
+  private async readVersioned(): Promise<{ stored: StoredSettings | null; version: string | null }> {
+    const [row] = await this.db.execute(
+      `SELECT ${COLUMNS.join(", ")}, updated_at::text AS version_ FROM xcover_settings WHERE scope = ? AND deleted_at IS NULL`,
+      [SCOPE]
+    )
+    if (!row) {
+      return { stored: null, version: null }
+    }
+    const { version_, ...stored } = row
+    return { stored: stored as StoredSettings, version: (version_ as string | null) ?? null }
+  }
+
+  /** The settings in effect, read now (and kept for `resolveAt`). */
   async resolve(): Promise<ResolvedSettings> {
-    const stored = await this.read()
+    const { stored, version } = await this.readVersioned()
+    const settings = this.resolveRow(stored)
+    this.cached = { version, settings }
+    return settings
+  }
+
+  /**
+   * The settings in effect when the row's version is `version`: those kept from the last read
+   * when it was the same version, else read now. A save in any process changes the version (and
+   * one in this process drops the kept settings), so the next call sees it at once.
+   */
+  async resolveAt(version: string | null): Promise<ResolvedSettings> {
+    const cached = this.cached
+    return cached && cached.version === version ? cached.settings : this.resolve()
+  }
+
+  private resolveRow(stored: StoredSettings | null): ResolvedSettings {
     if (stored?.environment === "custom" && !this.warnedCustomUrl) {
       this.warnedCustomUrl = true
       this.logger.warn(
@@ -106,6 +143,7 @@ export class XcoverSettingsStore {
     if (previous) {
       await this.write(previous)
     } else {
+      this.cached = null
       await this.db.execute("DELETE FROM xcover_settings WHERE scope = ?", [SCOPE])
     }
   }
@@ -137,6 +175,7 @@ export class XcoverSettingsStore {
   }
 
   private async write(row: StoredSettings): Promise<void> {
+    this.cached = null
     const values = COLUMNS.map((c) => row[c])
     await this.db.execute(
       `INSERT INTO xcover_settings (id, scope, ${COLUMNS.join(", ")}, created_at, updated_at)

@@ -1,18 +1,25 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
 import { answeringConflicts } from "../../../../../conflict"
 import { quoteXcoverOfferWorkflow } from "../../../../../../workflows/quote-xcover-offer"
+import { prepareOfferQuote } from "../../../../../../workflows/steps/prepare-offer-quote"
 import type { QuoteResult } from "../../../../../../workflows/steps/request-xcover-offer"
 import type { StoreQuoteOfferBody } from "../../../../../middlewares"
 
 /**
  * An XCover offer for one line of the cart, priced by XCover, with the copy to render.
  * `xcover_offer: null` means XCover offers no cover for this item (not an error).
+ * A line quoted before and unchanged since is answered from the ledger without running the
+ * workflow (nothing to ask, no hook to call); otherwise the workflow gets what was read.
  */
 export async function POST(req: MedusaRequest<StoreQuoteOfferBody>, res: MedusaResponse) {
   await answeringConflicts(res, async () => {
-    const { result } = await quoteXcoverOfferWorkflow(req.scope).run({
-      input: { cart_id: req.params.id, line_item_id: req.validatedBody.line_item_id },
-    })
+    const input = { cart_id: req.params.id, line_item_id: req.validatedBody.line_item_id }
+    const prepared = await prepareOfferQuote(req.scope, input)
+    if (prepared.reused) {
+      answerQuote(res, { kind: "offer", offer: prepared.reused, reused: true })
+      return
+    }
+    const { result } = await quoteXcoverOfferWorkflow(req.scope).run({ input: { ...input, prepared } })
     answerQuote(res, result)
   })
 }
