@@ -153,7 +153,11 @@ medusaIntegrationTestRunner({
       await expectText(page.locator('[data-offer-id="browser-rejected-1"]'), "Rejected")
       await page.getByRole("button", { name: "Retry failed and rejected in this filter" }).click()
       await page.getByText("1 offer queued again").first().waitFor()
-      await eventually(async () => expect((await xcover.listXcoverOffers({ offer_id: "browser-rejected-1" }))[0]?.status).toBe("opted_out"))
+      // Queued again: the dispatch job's next run sends it (its schedule is not relied on under the test runner).
+      await eventually(async () => {
+        await dispatchXcoverOptOutsJob(getContainer())
+        expect((await xcover.listXcoverOffers({ offer_id: "browser-rejected-1" }))[0]?.status).toBe("opted_out")
+      })
 
       // XCover refuses the credentials: the settings page says sending is paused, and why. XCover
       // itself refuses them too, so the job's probe (every second here) keeps the circuit open.
