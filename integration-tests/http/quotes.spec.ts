@@ -1,9 +1,15 @@
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { StepResponse } from "@medusajs/framework/workflows-sdk"
-import { createPromotionsWorkflow, createTaxRegionsWorkflow } from "@medusajs/medusa/core-flows"
+import {
+  createCustomerGroupsWorkflow,
+  createPriceListsWorkflow,
+  createPromotionsWorkflow,
+  createTaxRegionsWorkflow,
+  linkCustomersToCustomerGroupWorkflow,
+} from "@medusajs/medusa/core-flows"
 import { createAdminUser } from "../helpers/admin-user"
 import { eventually } from "../helpers/eventually"
-import { seedStore } from "../helpers/seed-store"
+import { seedStore, type SeededStore } from "../helpers/seed-store"
 import { answer, Storefront } from "../helpers/storefront"
 import { useXcoverStandIn } from "../helpers/xcover-env"
 import { standInQuotePrice } from "../xcover-stand-in/server"
@@ -31,6 +37,7 @@ const SHIPPING = 10
 medusaIntegrationTestRunner({
   testSuite: ({ api, getContainer }) => {
     let shop: Storefront
+    let seeded: SeededStore
     const xcover = () => getContainer().resolve<XcoverModuleService>("xcover")
     const ledger = async (cartId: string) =>
       Object.fromEntries((await xcover().listXcoverOffers({ cart_id: cartId })).map((o) => [o.offer_id, o]))
@@ -42,7 +49,8 @@ medusaIntegrationTestRunner({
       standIn.reset()
       hookAdds = null
       const container = getContainer()
-      shop = new Storefront(api, await seedStore(container))
+      seeded = await seedStore(container)
+      shop = new Storefront(api, seeded)
       // A store that charges VAT: the cover must not get it on top of XCover's price.
       await createTaxRegionsWorkflow(container).run({
         input: [{ country_code: "de", provider_id: "tp_system", default_tax_rate: { rate: 19, code: "DE-VAT", name: "VAT" } }],
@@ -230,6 +238,43 @@ medusaIntegrationTestRunner({
       await shop.select(cartId, fresh.offer_id, { quote_id: fresh.quotes[0].id })
       await shop.removeItem(cartId, line.id)
       await eventually(async () => expect((await shop.cart(cartId)).items).toHaveLength(0))
+    })
+
+    it("re-prices the cover when the covered line's price changes alone: a signed-in customer's group price list takes over the cart", async () => {
+      const container = getContainer()
+      const {
+        result: [group],
+      } = await createCustomerGroupsWorkflow(container).run({ input: { customersData: [{ name: "Members" }] } })
+      const memberPrice = 80
+      await createPriceListsWorkflow(container).run({
+        input: {
+          price_lists_data: [
+            {
+              title: "Members",
+              description: "Members pay less",
+              status: "active",
+              rules: { "customer.groups.id": [group.id] },
+              prices: [{ currency_code: "eur", amount: memberPrice, variant_id: seeded.variantId }],
+            },
+          ],
+        },
+      })
+      const member = await shop.signUpCustomer(`member-${Date.now().toString(36)}@example.com`)
+      await linkCustomersToCustomerGroupWorkflow(container).run({ input: { id: group.id, add: [member.customerId] } })
+
+      const { cartId, line, offer } = await quotedCart()
+      const standard = offer.quotes.find((q: any) => q.product_config_id === "pc-standard")
+      await shop.select(cartId, offer.offer_id, { quote_id: standard.id })
+      // Medusa's own route: the line is re-priced (same quantity), and only `cart.customer_transferred` is emitted.
+      await shop.transferCart(cartId, member.token)
+      expect(tentLine(await shop.cart(cartId)).unit_price).toBe(memberPrice)
+      const repriced = await eventually(async () => {
+        const [cover] = coverLines(await shop.cart(cartId))
+        expect(cover.unit_price).toBe(standInQuotePrice("pc-standard", memberPrice, 1))
+        return cover
+      })
+      expect(repriced.metadata.xcover_offer_id).not.toBe(offer.offer_id)
+      expect(createOfferCalls().at(-1)?.body).toMatchObject({ context: { product: { retail_value: memberPrice } } })
     })
 
     it("refuses changes to the cover line through Medusa's own line-item route, naming the select route; quantity 0 removes it; the plan paid for is booked", async () => {
