@@ -54,6 +54,7 @@ module.exports = defineConfig({
         maxOfferRequestsPerSecond: num(process.env.XCOVER_MAX_OFFER_REQUESTS_PER_SECOND),
         maxQuotesPerCartPerMinute: num(process.env.XCOVER_MAX_QUOTES_PER_CART_PER_MINUTE),
         booking: process.env.XCOVER_BOOKING ? process.env.XCOVER_BOOKING !== "false" : undefined,
+        storefrontOfferBooking: (process.env.XCOVER_STOREFRONT_OFFER_BOOKING as "book_and_flag" | "hold_for_review" | undefined) || undefined,
         language: process.env.XCOVER_LANGUAGE || undefined,
         retry: {
           maxAgeMs: num(process.env.XCOVER_RETRY_MAX_AGE_MS),

@@ -24,7 +24,7 @@ export const reloadBookingOrderStep = createStep("reload-xcover-booking-order", 
   }
   if (isCancelledOrder(order)) {
     // Booking it now would leave a live policy for an order the shopper no longer has.
-    throw new MedusaError(MedusaError.Types.CONFLICT, `Order ${order.id} was cancelled: its cover is not booked, so this booking cannot be retried`)
+    throw new MedusaError(MedusaError.Types.CONFLICT, `Order ${order.id} was cancelled: its cover is not booked, so this booking cannot be sent`)
   }
   const quoteIds = bookingLines(order.items)
     .filter((l) => l.offer_id === booking.offer_id)
@@ -34,7 +34,7 @@ export const reloadBookingOrderStep = createStep("reload-xcover-booking-order", 
 
 export const retryXcoverBookingWorkflowId = "retry-xcover-booking"
 
-/** A failed booking back to pending (no compensation: pending is what the job would send anyway). */
+/** A failed or held booking back to pending (no compensation: pending is what the job would send anyway). */
 export const requeueXcoverBookingStep = createStep(
   "requeue-xcover-booking",
   async (input: { id: string; policyholder: Policyholder | null; quote_ids: string[] }, { container }) => {
@@ -44,7 +44,8 @@ export const requeueXcoverBookingStep = createStep(
 )
 
 /**
- * Admin API: confirm a failed booking again once its cause is fixed, with the same idempotency
+ * Admin API: confirm a failed booking again once its cause is fixed, or book one held for
+ * review (`storefrontOfferBooking: "hold_for_review"`), with the same idempotency
  * key (XCover answers a repeat with the booking it made, never a second one) and the
  * policyholder (and a storefront offer's quote ids) as the order has them now.
  */

@@ -9,7 +9,7 @@ import { OrderLink } from "./order-link"
 import { planNames } from "./policy-card"
 import { PriceMismatchBadge } from "./price-mismatch-badge"
 import { ReportedDrift } from "./reported-drift"
-import { RetryBookingButton } from "./retry-booking-button"
+import { DeclineBookingButton, RetryBookingButton } from "./retry-booking-button"
 import { RetryCancellationButton } from "./retry-cancellation-button"
 
 const PAGE_SIZE = 20
@@ -121,6 +121,7 @@ export function BookingLog() {
               <Table.Cell>{formatTime(b.decided_at)}</Table.Cell>
               <Table.Cell>
                 <RetryBookingButton booking={b} />
+                <DeclineBookingButton booking={b} />
                 <RetryCancellationButton booking={b} />
               </Table.Cell>
             </Table.Row>

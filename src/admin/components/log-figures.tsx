@@ -64,7 +64,7 @@ export function BookingFigures() {
       <Text size="small" weight="plus">
         Bookings, all dates
       </Text>
-      <div className="grid grid-cols-2 gap-4 md:grid-cols-7" data-testid="xcover-booking-stats">
+      <div className="grid grid-cols-2 gap-4 md:grid-cols-8" data-testid="xcover-booking-stats">
         <Figure id="policies_booked" label="Policies booked">
           {stats ? stats.booked : "…"}
         </Figure>
@@ -76,6 +76,9 @@ export function BookingFigures() {
         </Figure>
         <Figure id="bookings_pending" label="Bookings in progress">
           {stats ? stats.pending : "…"}
+        </Figure>
+        <Figure id="bookings_held" label="Held for review">
+          {stats ? stats.held : "…"}
         </Figure>
         <Figure id="policies_cancelled" label="Policies cancelled">
           {stats ? stats.cancelled : "…"}

@@ -10,7 +10,7 @@ import { PolicyCancellation } from "./policy-cancellation"
 import { PolicyLinks } from "./policy-links"
 import { PriceMismatchBadge } from "./price-mismatch-badge"
 import { ReportedDrift } from "./reported-drift"
-import { RetryBookingButton } from "./retry-booking-button"
+import { DeclineBookingButton, RetryBookingButton } from "./retry-booking-button"
 
 function Field({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -49,6 +49,7 @@ export function PolicyCard({ booking }: { booking: XcoverBooking }) {
         </div>
         <div className="flex gap-2">
           <RetryBookingButton booking={b} />
+          <DeclineBookingButton booking={b} />
           <CancelPolicyButton booking={b} />
         </div>
       </div>

@@ -1,5 +1,5 @@
 import { Button, toast } from "@medusajs/ui"
-import { useRetryXcoverBooking, type XcoverBooking } from "../lib/xcover-api"
+import { useDeclineXcoverBooking, useRetryXcoverBooking, type XcoverBooking } from "../lib/xcover-api"
 
 const OUTCOME: Record<XcoverBooking["status"], string> = {
   booked: "booked",
@@ -7,12 +7,17 @@ const OUTCOME: Record<XcoverBooking["status"], string> = {
   pending: "queued again",
   sending: "being sent",
   retrying: "retrying",
+  held: "still held",
+  declined: "declined",
 }
 
-/** Confirms a failed booking again (same idempotency key: XCover never books it twice). */
+/**
+ * Confirms a failed booking again (same idempotency key: XCover never books it twice), or books
+ * one held for review.
+ */
 export function RetryBookingButton({ booking }: { booking: XcoverBooking }) {
   const retry = useRetryXcoverBooking()
-  if (booking.status !== "failed") {
+  if (booking.status !== "failed" && booking.status !== "held") {
     return null
   }
   return (
@@ -30,7 +35,30 @@ export function RetryBookingButton({ booking }: { booking: XcoverBooking }) {
         })
       }
     >
-      Retry
+      {booking.status === "held" ? "Book" : "Retry"}
+    </Button>
+  )
+}
+
+/** Declines a booking held for review: no policy; the offer is opted out. */
+export function DeclineBookingButton({ booking }: { booking: XcoverBooking }) {
+  const decline = useDeclineXcoverBooking()
+  if (booking.status !== "held") {
+    return null
+  }
+  return (
+    <Button
+      size="small"
+      variant="secondary"
+      isLoading={decline.isPending}
+      onClick={() =>
+        decline.mutate(booking.id, {
+          onSuccess: ({ booking: after }) => toast.success(`Booking of offer ${after.offer_id} declined: the offer is opted out.`),
+          onError: (e) => toast.error(e.message),
+        })
+      }
+    >
+      Decline
     </Button>
   )
 }

@@ -177,6 +177,16 @@ export function useRetryXcoverBooking() {
   })
 }
 
+/** Declines a booking held for review (its offer is opted out). */
+export function useDeclineXcoverBooking() {
+  const client = useQueryClient()
+  return useMutation({
+    mutationFn: (id: string) =>
+      sdk.client.fetch<{ booking: XcoverBooking }>(`/admin/xcover/bookings/${encodeURIComponent(id)}/decline`, { method: "POST", body: {} }),
+    onSettled: () => client.invalidateQueries({ queryKey: KEY }),
+  })
+}
+
 /** XCover's preview of the refund if this policy were cancelled now; changes nothing (a POST: never cached). */
 export function usePreviewXcoverCancellation() {
   return useMutation({

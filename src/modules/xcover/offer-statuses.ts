@@ -35,10 +35,11 @@ export type OfferStatus = (typeof OFFER_STATUSES)[number]
  * - dispatcher: pending | retrying | sending (lease over) → sending → opted_out | retrying |
  *   rejected | failed, or back to pending | retrying when the send did not happen (or 401/403)
  * - by hand: failed | rejected → pending
+ * - a held booking declined (by hand, or its order no longer pays for it): selected → pending
  */
 export const OFFER_TRANSITIONS: Record<OfferStatus, readonly OfferStatus[]> = {
   shown: ["selected", "pending"],
-  selected: [],
+  selected: ["pending"],
   pending: ["sending", "selected"],
   sending: ["sending", "opted_out", "retrying", "rejected", "failed", "pending"],
   retrying: ["sending", "selected"],
@@ -61,18 +62,25 @@ export function statusesInto(to: OfferStatus): OfferStatus[] {
  * - `booked`    XCover confirmed it (200, or 409 with the same booking, or it already existed)
  * - `failed`    XCover refused it (404, 422, ...), retries ran out, or the order lacked what a
  *               confirm needs: serious, the shopper paid; retried by hand once the cause is fixed
+ * - `held`      a storefront's offer, held for the merchant's review (`storefrontOfferBooking:
+ *               "hold_for_review"`): XCover's price is not known before booking; sent when the
+ *               merchant books it
+ * - `declined`  a held booking the merchant declined, or whose order no longer pays for it: the
+ *               offer is opted out instead (final)
  */
-export const BOOKING_STATUSES = ["pending", "sending", "retrying", "booked", "failed"] as const
+export const BOOKING_STATUSES = ["pending", "sending", "retrying", "booked", "failed", "held", "declined"] as const
 export type BookingStatus = (typeof BOOKING_STATUSES)[number]
 
 /** - dispatcher: pending | retrying | sending (lease over) → sending → booked | retrying | failed, or back
- *  - by hand: failed → pending */
+ *  - by hand: failed | held → pending; held → declined (also by the reconciler) */
 export const BOOKING_TRANSITIONS: Record<BookingStatus, readonly BookingStatus[]> = {
   pending: ["sending"],
   sending: ["sending", "booked", "retrying", "failed", "pending"],
   retrying: ["sending"],
   booked: [],
   failed: ["pending"],
+  held: ["pending", "declined"],
+  declined: [],
 }
 
 /**

@@ -53,6 +53,14 @@ export const xcoverOptionsSchema = z.object({
    * are only recorded as `selected`, for stores that confirm them elsewhere.
    */
   booking: z.boolean().default(true),
+  /**
+   * What happens to a storefront's own offer (one the plugin did not quote) taken by an order.
+   * XCover tells no offer's price before it is booked, so the line's price cannot be checked
+   * first: `book_and_flag` books it and flags the booking when XCover booked another price;
+   * `hold_for_review` holds its booking until the merchant books or declines it in the admin.
+   * Offers the plugin quoted are priced from XCover's quote and always booked at once.
+   */
+  storefrontOfferBooking: z.enum(["book_and_flag", "hold_for_review"]).default("book_and_flag"),
   /** `customer.language` of the quotes the plugin asks for: the language of XCover's copy. */
   language: z
     .string()

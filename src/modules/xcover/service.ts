@@ -52,7 +52,7 @@ import type { CancellationReason } from "./models/xcover-cancellation"
 import { MedusaError } from "@medusajs/framework/utils"
 import type { OutboxKind } from "./outbox/kind"
 import type { Policyholder } from "./ledger/bookings"
-import { NO_QUOTE_IDS_REASON, bookingStats, getBooking, listBookings, listOrderBookings, livePolicies, ordersWithLivePoliciesAfter, requeueBooking, type BookingFilters, type BookingStats, type BookingView } from "./ledger/bookings"
+import { NO_QUOTE_IDS_REASON, bookingStats, declineHeldBooking, getBooking, listBookings, listOrderBookings, livePolicies, ordersWithLivePoliciesAfter, requeueBooking, type BookingFilters, type BookingStats, type BookingView } from "./ledger/bookings"
 import { describeProbe, NOT_CONFIGURED_RESULT, type ConnectionTestResult } from "./settings/connection-test"
 import type { SettingsView, StoredSettings } from "./settings/resolve-settings"
 import { XcoverSettingsStore, type SaveSettingsInput } from "./settings/settings-store"
@@ -160,10 +160,14 @@ export default class XcoverModuleService extends MedusaService({ XcoverOffer }) 
   }
 
   async recordOrderOffers(input: OrderOffersInput): Promise<OrderOffersResult> {
-    const result = await recordOrderOffers(this.manager_, input)
+    const hold = this.options_.storefrontOfferBooking === "hold_for_review"
+    const result = await recordOrderOffers(this.manager_, input.booking ? { ...input, booking: { ...input.booking, hold_storefront_offers: hold } } : input)
     for (const offerId of result.bookings_failed ?? []) {
       // Nothing to send, so no dispatcher reports it: said here, as loudly as any failed booking.
       reportBookingSettled({ status: "failed", offer_id: offerId, order_id: input.order_id, reason: NO_QUOTE_IDS_REASON }, this.report_)
+    }
+    for (const offerId of result.bookings_held ?? []) {
+      this.logger_.warn(`xcover: booking of offer ${offerId} (order ${input.order_id}) is held for review: book or decline it on the order page`)
     }
     return result
   }
@@ -266,6 +270,19 @@ export default class XcoverModuleService extends MedusaService({ XcoverOffer }) 
   /** Moves a failed booking back to pending, due now; the caller dispatches it. */
   async requeueBooking(id: string, now?: { policyholder: Policyholder | null; quote_ids: string[] }): Promise<BookingView> {
     return requeueBooking(this.manager_, id, this.options_.retry.maxAgeMs, now)
+  }
+
+  /** Declines a booking held for review: never sent; its offer is opted out instead. */
+  async declineHeldBooking(id: string): Promise<BookingView> {
+    const declined = await declineHeldBooking(this.manager_, id, "Declined by the merchant: the offer is opted out, no policy is booked")
+    const booking = await getBooking(this.manager_, id)
+    if (!booking) {
+      throw new MedusaError(MedusaError.Types.NOT_FOUND, `XCover booking ${id} was not found`)
+    }
+    if (!declined) {
+      throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `Only a booking held for review can be declined; this one is ${booking.status}`)
+    }
+    return booking
   }
 
   // ---- Cancellations (ledger/cancellations, outbox/cancellation) and webhooks ----

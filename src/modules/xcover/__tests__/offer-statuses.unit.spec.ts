@@ -3,8 +3,8 @@ import { OFFER_STATUSES, OFFER_TRANSITIONS, statusesInto } from "../offer-status
 import { RETRYABLE_BY_HAND } from "../reporting/offer-log"
 
 describe("offer status transitions", () => {
-  it("ends nowhere for a taken or opted-out offer", () => {
-    expect(OFFER_TRANSITIONS.selected).toEqual([])
+  it("ends nowhere for an opted-out offer; a taken one is only declined when its held booking is", () => {
+    expect(OFFER_TRANSITIONS.selected).toEqual(["pending"])
     expect(OFFER_TRANSITIONS.opted_out).toEqual([])
   })
 

@@ -16,6 +16,7 @@ describe("plugin options", () => {
         signedHeaders: "date",
         timeoutMs: 10_000,
         booking: true,
+        storefrontOfferBooking: "book_and_flag",
         language: "en",
         maxRequestsPerSecond: 20,
         maxOfferRequestsPerSecond: 50,
@@ -37,6 +38,7 @@ describe("plugin options", () => {
     [{ baseUrl: "ftp://x" }, "baseUrl"],
     [{ maxRequestsPerSecond: -1 }, "maxRequestsPerSecond"],
     [{ maxOfferRequestsPerSecond: -1 }, "maxOfferRequestsPerSecond"],
+    [{ storefrontOfferBooking: "hold" }, "storefrontOfferBooking"],
     [{ retry: { maxDelayMs: "soon" } }, "retry.maxDelayMs"],
     [{ encryptionKey: "too-short" }, "encryptionKey"],
   ])("names the bad option in %j", (bad, name) => {

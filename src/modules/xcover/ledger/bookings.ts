@@ -15,7 +15,11 @@ export type BookingInput = {
   currency: string
   /** Per offer a line names: the quote ids a storefront put in its metadata, and what it charged. */
   lines: { offer_id: string; quote_ids: string[] | null; charged_amount: number; cover: boolean }[]
+  /** Hold the bookings of storefront offers for the merchant's review (`storefrontOfferBooking`). */
+  hold_storefront_offers?: boolean
 }
+
+export const HELD_REASON = "Held for review: a storefront's offer, whose price XCover tells only once it is booked. Book or decline it"
 
 export const NO_QUOTE_IDS_REASON = "No quote id to confirm: the line item that takes this offer needs metadata.xcover_quote_ids"
 
@@ -28,15 +32,17 @@ export function bookingIdempotencyKey(offerId: string): string {
  * Writes one booking per offer this order took, inside the decision's transaction: `pending`
  * with the exact Confirm Offer body, or `failed` at once when no quote id is known (a
  * storefront's offer whose line lacks `metadata.xcover_quote_ids`): nothing to send, and the
- * merchant must see it. A repeated decision changes nothing (one booking per offer).
+ * merchant must see it; or `held` for review (a storefront's offer, when the store holds them).
+ * A repeated decision changes nothing (one booking per offer).
  */
 export async function insertBookings(
   em: SqlExecutor,
   input: { order_id: string; cart_id: string; placed_at: Date; booking: BookingInput },
   taken: { offer_id: string; quote_id: string | null }[]
-): Promise<{ written: string[]; failed: string[] }> {
+): Promise<{ written: string[]; failed: string[]; held: string[] }> {
   const written: string[] = []
   const failed: string[] = []
+  const held: string[] = []
   for (const offer of taken) {
     // A plugin-quoted offer is paid by its cover line only (another line naming it buys nothing).
     const lines = input.booking.lines.filter((l) => l.offer_id === offer.offer_id && (!offer.quote_id || l.cover))
@@ -48,10 +54,13 @@ export async function insertBookings(
       partner_transaction_id: input.order_id,
     }
     const noQuote = quoteIds.length === 0
+    // A plugin-quoted offer is priced by the quote it recorded: never held.
+    const hold = !noQuote && !offer.quote_id && !!input.booking.hold_storefront_offers
+    const status = noQuote ? "failed" : hold ? "held" : "pending"
     const rows = await em.execute(
       `INSERT INTO xcover_booking (id, offer_id, order_id, cart_id, status, request, idempotency_key, charged_amount, charged_currency,
          attempts, last_error, decided_at, next_attempt_at, completed_at, price_mismatch, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, 0, ?, ?, ${noQuote ? "NULL" : "now()"}, ${noQuote ? "now()" : "NULL"}, false, now(), now())
+       VALUES (?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, 0, ?, ?, ${status === "pending" ? "now()" : "NULL"}, ${noQuote ? "now()" : "NULL"}, false, now(), now())
        ON CONFLICT (offer_id) WHERE deleted_at IS NULL DO NOTHING
        RETURNING offer_id`,
       [
@@ -59,12 +68,12 @@ export async function insertBookings(
         offer.offer_id,
         input.order_id,
         input.cart_id,
-        noQuote ? "failed" : "pending",
+        status,
         JSON.stringify(request),
         bookingIdempotencyKey(offer.offer_id),
         charged,
         input.booking.currency.toUpperCase(),
-        noQuote ? NO_QUOTE_IDS_REASON : null,
+        noQuote ? NO_QUOTE_IDS_REASON : hold ? HELD_REASON : null,
         input.placed_at,
       ]
     )
@@ -74,8 +83,12 @@ export async function insertBookings(
       // Failed at once, in the decision's transaction: announced like any failed booking.
       await recordEvent(em, "xcover.booking.failed", { order_id: input.order_id, offer_id: offer.offer_id, reason: NO_QUOTE_IDS_REASON })
     }
+    if (hold && rows.length) {
+      held.push(offer.offer_id)
+      await recordEvent(em, "xcover.booking.held", { order_id: input.order_id, offer_id: offer.offer_id, charged_amount: charged })
+    }
   }
-  return { written, failed }
+  return { written, failed, held }
 }
 
 /** A booking as the admin and the store API read it. */
@@ -163,6 +176,8 @@ export type BookingStats = {
   booked: number
   failed: number
   pending: number
+  /** Held for the merchant's review (`storefrontOfferBooking: "hold_for_review"`). */
+  held: number
   cancelled: number
   premium_booked: { currency: string; amount: number }[]
   refunds: { currency: string; amount: number }[]
@@ -172,6 +187,7 @@ export async function bookingStats(em: SqlExecutor): Promise<BookingStats> {
   const [counts] = await em.execute(
     `SELECT count(*) FILTER (WHERE status = 'booked')::int AS booked, count(*) FILTER (WHERE status = 'failed')::int AS failed,
             count(*) FILTER (WHERE status IN ('pending', 'sending', 'retrying'))::int AS pending,
+            count(*) FILTER (WHERE status = 'held')::int AS held,
             count(*) FILTER (WHERE booking_status = 'CANCELLED')::int AS cancelled
      FROM xcover_booking WHERE deleted_at IS NULL`
   )
@@ -183,6 +199,7 @@ export async function bookingStats(em: SqlExecutor): Promise<BookingStats> {
     booked: Number(counts.booked),
     failed: Number(counts.failed),
     pending: Number(counts.pending),
+    held: Number(counts.held),
     cancelled: Number(counts.cancelled),
     premium_booked: sums.map((r) => ({ currency: String(r.currency), amount: Number(r.premium ?? 0) })),
     refunds: sums.filter((r) => r.refunds !== null).map((r) => ({ currency: String(r.currency), amount: Number(r.refunds) })),
@@ -190,7 +207,7 @@ export async function bookingStats(em: SqlExecutor): Promise<BookingStats> {
 }
 
 /**
- * A failed booking goes back to pending, due now, with a fresh retry window (and a new key when
+ * A failed booking (or one held for review) goes back to pending, due now, with a fresh retry window (and a new key when
  * XCover refused the last one: `RENEW_SPENT_KEY_SQL`); the caller dispatches it. The request takes the order's policyholder as it is now, and quote ids when it
  * had none (a plugin-quoted offer keeps its quote).
  */
@@ -209,7 +226,7 @@ export async function requeueBooking(
            || CASE WHEN ?::jsonb IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('policyholder', ?::jsonb) END
            || CASE WHEN jsonb_array_length(COALESCE(request->'quotes', '[]'::jsonb)) = 0 AND jsonb_array_length(?::jsonb) > 0
                    THEN jsonb_build_object('quotes', ?::jsonb) ELSE '{}'::jsonb END
-     WHERE id = ? AND status = 'failed' AND deleted_at IS NULL
+     WHERE id = ? AND status IN ('failed', 'held') AND deleted_at IS NULL
      RETURNING id`,
     [
       maxAgeMs,
@@ -223,14 +240,44 @@ export async function requeueBooking(
   if (!row) {
     const [exists] = await manager.execute("SELECT status FROM xcover_booking WHERE id = ? AND deleted_at IS NULL", [id])
     throw exists
-      ? new MedusaError(MedusaError.Types.NOT_ALLOWED, `Only a failed booking can be retried; this one is ${String(exists.status)}`)
+      ? new MedusaError(MedusaError.Types.NOT_ALLOWED, `Only a failed or held booking can be sent again; this one is ${String(exists.status)}`)
       : new MedusaError(MedusaError.Types.NOT_FOUND, `XCover booking ${id} was not found`)
   }
   return (await getBooking(manager, id)) as BookingView
 }
 
-/** Where a policy is live: booked or being booked, and not cancelled at XCover. */
-const LIVE_POLICY_SQL = "b.deleted_at IS NULL AND b.status <> 'failed' AND b.booking_status IS DISTINCT FROM 'CANCELLED'"
+/**
+ * Where a policy is live: booked, being booked or held for review, and not cancelled at XCover
+ * (a held one, so that the reconciler declines it when its order no longer pays for it).
+ */
+const LIVE_POLICY_SQL = "b.deleted_at IS NULL AND b.status NOT IN ('failed', 'declined') AND b.booking_status IS DISTINCT FROM 'CANCELLED'"
+
+/**
+ * The CTEs that decline held bookings (those of `where`, on `b`) and opt their offers out: the
+ * offer goes back to `pending`, declined now, through the opt-out outbox; each decline is
+ * announced (`xcover.booking.declined`) in the same statement. Only `held` rows move; `declined`
+ * lists them. Parameters: the reason, then `where`'s.
+ */
+export function declineHeldSql(where: string): string {
+  return `declined AS (
+       UPDATE xcover_booking b SET status = 'declined', last_error = ?, completed_at = now(), next_attempt_at = NULL, updated_at = now()
+       WHERE ${where} AND b.status = 'held' AND b.deleted_at IS NULL
+       RETURNING b.offer_id, b.order_id, b.last_error),
+     opted AS (
+       UPDATE xcover_offer o SET status = 'pending', declined_at = now(), next_attempt_at = now(), updated_at = now()
+       FROM declined d WHERE o.offer_id = d.offer_id AND o.status = 'selected' AND o.deleted_at IS NULL),
+     declined_events AS (
+       INSERT INTO xcover_event (id, name, data, attempts, created_at, updated_at)
+       SELECT 'xcev_' || replace(gen_random_uuid()::text, '-', ''), 'xcover.booking.declined',
+              jsonb_build_object('order_id', d.order_id, 'offer_id', d.offer_id, 'reason', d.last_error), 0, now(), now()
+       FROM declined d)`
+}
+
+/** Declines one held booking by hand (see `declineHeldSql`); false when it is not held. */
+export async function declineHeldBooking(em: SqlExecutor, id: string, reason: string): Promise<boolean> {
+  const rows = await em.execute(`WITH ${declineHeldSql("b.id = ?")} SELECT offer_id FROM declined`, [reason, id])
+  return rows.length > 0
+}
 
 /** The live policies of these orders, and whether each one's cancellation was asked for already. One statement. */
 export async function livePolicies(db: SqlExecutor, orderIds: string[]): Promise<LivePolicy[]> {

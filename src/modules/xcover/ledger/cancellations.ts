@@ -1,12 +1,14 @@
 import { MedusaError, generateEntityId } from "@medusajs/framework/utils"
 import type { CancellationReason } from "../models/xcover-cancellation"
 import type { SqlExecutor, SqlManager } from "../sql"
+import { declineHeldSql } from "./bookings"
 
 /**
  * Asks for the cancellation of an order's bookings (all, or those of the given offers), once
- * per booking: a booking already asked for, cancelled at XCover, or never booked (failed) is
- * left alone. Due at once when booked; a booking still being confirmed is cancelled as soon as
- * it is booked. Returns the offer ids newly asked for.
+ * per booking: a booking already asked for, cancelled at XCover, or never booked (failed,
+ * declined) is left alone. Due at once when booked; a booking still being confirmed is cancelled
+ * as soon as it is booked. A booking held for review was never sent: it is declined instead, and
+ * its offer opted out. Returns the offer ids newly asked for or declined.
  */
 export async function requestCancellations(
   manager: SqlManager,
@@ -15,18 +17,30 @@ export async function requestCancellations(
   if (input.offer_ids && !input.offer_ids.length) {
     return []
   }
+  const offers = input.offer_ids ? `AND b.offer_id IN (${input.offer_ids.map(() => "?").join(",")})` : ""
   const rows = await manager.execute(
-    `INSERT INTO xcover_cancellation (id, booking_row_id, offer_id, order_id, reason, status, attempts, requested_at, next_attempt_at, created_at, updated_at)
-     SELECT 'xcx_' || b.id, b.id, b.offer_id, b.order_id, ?, 'pending', 0, now(),
-            CASE WHEN b.status = 'booked' THEN now() ELSE NULL END, now(), now()
-     FROM xcover_booking b
-     WHERE b.order_id = ? AND b.deleted_at IS NULL AND b.status <> 'failed' AND b.booking_status IS DISTINCT FROM 'CANCELLED'
-       ${input.offer_ids ? `AND b.offer_id IN (${input.offer_ids.map(() => "?").join(",")})` : ""}
-     ON CONFLICT (booking_row_id) WHERE deleted_at IS NULL DO NOTHING
-     RETURNING offer_id`,
-    [input.reason, input.order_id, ...(input.offer_ids ?? [])]
+    `WITH ${declineHeldSql(`b.order_id = ? ${offers}`)},
+     asked AS (
+       INSERT INTO xcover_cancellation (id, booking_row_id, offer_id, order_id, reason, status, attempts, requested_at, next_attempt_at, created_at, updated_at)
+       SELECT 'xcx_' || b.id, b.id, b.offer_id, b.order_id, ?, 'pending', 0, now(),
+              CASE WHEN b.status = 'booked' THEN now() ELSE NULL END, now(), now()
+       FROM xcover_booking b
+       WHERE b.order_id = ? AND b.deleted_at IS NULL AND b.status NOT IN ('failed', 'held', 'declined') AND b.booking_status IS DISTINCT FROM 'CANCELLED'
+         ${offers}
+       ON CONFLICT (booking_row_id) WHERE deleted_at IS NULL DO NOTHING
+       RETURNING offer_id)
+     SELECT offer_id FROM declined UNION ALL SELECT offer_id FROM asked`,
+    [`Declined: ${DECLINE_REASONS[input.reason]}`, input.order_id, ...(input.offer_ids ?? []), input.reason, input.order_id, ...(input.offer_ids ?? [])]
   )
   return rows.map((r) => String(r.offer_id))
+}
+
+/** Why a held booking was declined instead of cancelled, by the cancellation's reason. */
+const DECLINE_REASONS: Record<CancellationReason, string> = {
+  order_canceled: "the order was cancelled before the booking was reviewed",
+  returned: "the cover was returned before the booking was reviewed",
+  order_edited: "the order no longer holds the cover",
+  admin: "a cancellation was asked for by hand before the booking was reviewed",
 }
 
 /** A booking just became booked: its waiting cancellation (if the order was cancelled meanwhile) is due. */

@@ -2,7 +2,13 @@ import { generateEntityId } from "@medusajs/framework/utils"
 import type { SqlExecutor } from "../sql"
 
 /** The events the plugin announces, and what each carries (ids and amounts, never XCover's links). */
-export type XcoverEventName = "xcover.booking.confirmed" | "xcover.booking.failed" | "xcover.booking.cancelled" | "xcover.cancellation.failed"
+export type XcoverEventName =
+  | "xcover.booking.confirmed"
+  | "xcover.booking.failed"
+  | "xcover.booking.held"
+  | "xcover.booking.declined"
+  | "xcover.booking.cancelled"
+  | "xcover.cancellation.failed"
 
 /** How long a publisher holds the events it took before another process may publish them. */
 const PUBLISH_LEASE_MS = 30_000

@@ -52,6 +52,8 @@ export type OrderOffersResult = {
   bookings?: string[]
   /** Of those, the ones failed at once (no quote id to confirm): the merchant must see them. */
   bookings_failed?: string[]
+  /** Of those, the ones held for the merchant's review (`storefrontOfferBooking: "hold_for_review"`). */
+  bookings_held?: string[]
 }
 
 /**
@@ -198,13 +200,13 @@ export async function recordOrderOffers(manager: SqlManager, input: OrderOffersI
       await em.execute("UPDATE xcover_offer SET taken_quote_id = ? WHERE offer_id = ? AND order_id = ? AND status = 'selected'", [quoteId, offerId, input.order_id])
     }
     // Both branches in one transaction: the bookings of what this order took, with its opt-outs.
-    const { written: bookings, failed: bookingsFailed } = input.booking
+    const { written: bookings, failed: bookingsFailed, held: bookingsHeld } = input.booking
       ? await insertBookings(
           em,
           { order_id: input.order_id, cart_id: input.cart_id, placed_at: input.placed_at, booking: input.booking },
           selectedRows.map((r) => ({ offer_id: String(r.offer_id), quote_id: takenQuotes.get(String(r.offer_id)) ?? null }))
         )
-      : { written: [], failed: [] }
+      : { written: [], failed: [], held: [] }
     const alreadySentRows = await em.execute(
       `SELECT offer_id FROM xcover_offer
        WHERE offer_id IN (${placeholders(selected)}) AND status IN ('sending', 'opted_out') AND deleted_at IS NULL`,
@@ -230,6 +232,7 @@ export async function recordOrderOffers(manager: SqlManager, input: OrderOffersI
       not_taken: notTaken,
       bookings,
       bookings_failed: bookingsFailed,
+      bookings_held: bookingsHeld,
     }
   })
 }

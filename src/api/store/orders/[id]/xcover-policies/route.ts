@@ -17,7 +17,8 @@ export async function GET(req: MedusaRequest, res: MedusaResponse) {
   const xcover = req.scope.resolve<XcoverModuleService>(XCOVER_MODULE)
   const bookings = await xcover.listOrderBookings(req.params.id)
   res.json({
-    xcover_policies: bookings.map((b) => {
+    // A booking the merchant declined never becomes a policy (its offer was opted out).
+    xcover_policies: bookings.filter((b) => b.status !== "declined").map((b) => {
       const booked = b.status === "booked"
       return {
         offer_id: b.offer_id,
