@@ -1,5 +1,5 @@
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
-import { Modules } from "@medusajs/framework/utils"
+import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import { createAdminUser } from "../helpers/admin-user"
 import { eventually } from "../helpers/eventually"
 import { seedStore } from "../helpers/seed-store"
@@ -107,6 +107,30 @@ medusaIntegrationTestRunner({
       expect(standIn.confirmsFor(offer.offer_id).map((r) => r.answer)).toEqual(["reset", 409])
       expect(booking.booking_id).toBe(standIn.bookingFor(offer.offer_id)!.id)
       expect(standIn.bookings.size).toBe(1)
+    })
+
+    it("answers an order's policies and offers, and a cart's offers, through Query and the plugin's module links", async () => {
+      const { cartId, offer } = await cartWithCover()
+      const orderId = await shop.complete(cartId)
+      await eventually(async () => expect((await bookingOf(orderId, offer.offer_id))?.status).toBe("booked"))
+      const query = getContainer().resolve(ContainerRegistrationKeys.QUERY)
+      // One link of the order per call: Medusa's Query answers two read-only links from one entity
+      // into one module, asked together, with the first one's records for both (README, Module links).
+      const { data: withBookings } = await query.graph({
+        entity: "order",
+        fields: ["id", "xcover_bookings.offer_id", "xcover_bookings.booking_id", "xcover_bookings.status"],
+        filters: { id: orderId },
+      })
+      expect(withBookings[0].xcover_bookings).toEqual([
+        expect.objectContaining({ offer_id: offer.offer_id, status: "booked", booking_id: standIn.bookingFor(offer.offer_id)!.id }),
+      ])
+      const { data: withOffers } = await query.graph({ entity: "order", fields: ["id", "xcover_offers.offer_id", "xcover_offers.status"], filters: { id: orderId } })
+      const decided = Object.fromEntries(withOffers[0].xcover_offers.map((o: { offer_id: string; status: string }) => [o.offer_id, o.status]))
+      expect(decided).toEqual({ [offer.offer_id]: "selected", "declined-with-cover": expect.stringMatching(/^(pending|sending|retrying|opted_out)$/) })
+      const { data: carts } = await query.graph({ entity: "cart", fields: ["id", "xcover_offers.offer_id"], filters: { id: cartId } })
+      expect(carts[0].xcover_offers.map((o: { offer_id: string }) => o.offer_id).sort()).toEqual(Object.keys(decided).sort())
+      const { data: bookings } = await query.graph({ entity: "xcover_booking", fields: ["offer_id", "order.id", "order.email"], filters: { order_id: orderId } })
+      expect(bookings[0].order).toMatchObject({ id: orderId, email: expect.stringContaining("@example.com") })
     })
 
     it("reads and keeps a booking that already existed (422 Booking already exists)", async () => {

@@ -15,6 +15,7 @@ import {
   type RecordedOffer,
 } from "./ledger/offers"
 import XcoverOffer from "./models/xcover-offer"
+import XcoverBooking from "./models/xcover-booking"
 import type { XcoverOptions } from "./options"
 import {
   advanceOrderCursor,
@@ -93,7 +94,7 @@ export type DeliveryHealth = {
  * XCover. State changes that several processes may race on are single SQL statements with
  * conditions, so they stay atomic across server instances.
  */
-export default class XcoverModuleService extends MedusaService({ XcoverOffer }) implements RecoveryLedger, ReconcileLedger {
+export default class XcoverModuleService extends MedusaService({ XcoverOffer, XcoverBooking }) implements RecoveryLedger, ReconcileLedger {
   protected readonly logger_: Logger
   protected readonly manager_: SqlManager
   protected readonly options_: XcoverOptions
