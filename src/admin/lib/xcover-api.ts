@@ -6,6 +6,7 @@ import { BOOKING_STATUSES, OFFER_STATUSES, type BookingStatus, type OfferStatus 
 import type { BookingView } from "../../modules/xcover/ledger/bookings"
 import type { CancellationReason } from "../../modules/xcover/models/xcover-cancellation"
 import type { OfferLogEntry, OfferStats } from "../../modules/xcover/reporting/offer-log"
+import type { SalesReport } from "../../modules/xcover/reporting/sales-report"
 import type { ReconcilerView } from "../../modules/xcover/recovery/order-cursor"
 import type { OrdersReconciled } from "../../modules/xcover/recovery/reconcile-orders"
 import type { ConnectionTestResult } from "../../modules/xcover/settings/connection-test"
@@ -128,6 +129,18 @@ export function useXcoverStats(range: { created_from?: string; created_to?: stri
   return useQuery({
     queryKey: [...KEY, "stats", range],
     queryFn: () => sdk.client.fetch<{ stats: XcoverStats }>("/admin/xcover/stats", { query: toQuery(range) }),
+  })
+}
+
+export type { SalesReport }
+
+/** What sells, per UTC day of `from`..`to` (YYYY-MM-DD) and per plan; nothing is asked while `range` is null. */
+export function useXcoverSalesReport(range: { from: string; to: string } | null) {
+  return useQuery({
+    queryKey: [...KEY, "stats", "daily", range],
+    queryFn: () => sdk.client.fetch<{ report: SalesReport }>("/admin/xcover/stats/daily", { query: range ?? {} }),
+    enabled: range !== null,
+    select: (data) => data.report,
   })
 }
 
