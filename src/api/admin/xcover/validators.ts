@@ -100,7 +100,7 @@ const reportDay = (field: "from" | "to") => z.string({ error: `${field} must be 
 
 /** `from` and `to` are UTC calendar days (YYYY-MM-DD), both included, at most MAX_RANGE_DAYS apart. */
 export const AdminXcoverSalesReport = z
-  .object({ from: reportDay("from"), to: reportDay("to") })
+  .strictObject({ from: reportDay("from"), to: reportDay("to") })
   .transform((range, ctx) => {
     // Only `to` given: the 30 days up to it; only `from`: up to today.
     const to = range.to ?? lastDays(1).to
