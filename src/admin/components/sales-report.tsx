@@ -61,7 +61,8 @@ function RangePicker({ choice, onChange }: { choice: RangeChoice; onChange: (cho
 function SalesChart({ report, currency }: { report: Report; currency: string | null }) {
   const points = chartPoints(report.days, currency)
   return (
-    <div className="h-72 w-full" data-testid="xcover-sales-chart" data-currency={currency ?? ""} data-days={points.length}>
+    // A fixed height inline: ResponsiveContainer measures its parent, which must not depend on a utility class being generated.
+    <div style={{ width: "100%", height: 288 }} data-testid="xcover-sales-chart" data-currency={currency ?? ""} data-days={points.length}>
       <ResponsiveContainer width="100%" height="100%">
         <ComposedChart data={points} margin={{ top: 8, right: 8, bottom: 8, left: 8 }}>
           <CartesianGrid stroke="var(--border-base)" vertical={false} />
