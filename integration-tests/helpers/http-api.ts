@@ -3,7 +3,7 @@ import type { Api } from "./storefront"
 /**
  * The axios-like `Api` the storefront helper expects, over `fetch`, for a Medusa server the test
  * runner did not start (the installed app). Like axios, a non-2xx answer throws an error that
- * carries `response`.
+ * carries `response`. Headers come back as axios gives them (lower-case names).
  */
 export function httpApi(baseUrl: string): Api {
   const request = async (method: string, url: string, body: unknown, headers: Record<string, string> = {}) => {
@@ -13,7 +13,7 @@ export function httpApi(baseUrl: string): Api {
       body: body === undefined ? undefined : JSON.stringify(body),
     })
     const text = await res.text()
-    const response = { status: res.status, data: parseJson(text) }
+    const response = { status: res.status, data: parseJson(text), headers: Object.fromEntries(res.headers) }
     if (!res.ok) {
       throw Object.assign(new Error(`${method} ${url} answered ${res.status}: ${text.slice(0, 500)}`), { response })
     }

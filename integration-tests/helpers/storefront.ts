@@ -109,6 +109,23 @@ export class Storefront {
     return this.api.post(`/store/carts/${cartId}/line-items/${lineId}`, { quantity }, this.headers)
   }
 
+  /**
+   * A customer account signed up and signed in as a storefront does (Medusa's emailpass auth):
+   * returns the customer's id and a token that names it.
+   */
+  async signUpCustomer(email: string, password = "shopper-password-1"): Promise<{ customerId: string; token: string }> {
+    const { data: registered } = await this.api.post("/auth/customer/emailpass/register", { email, password })
+    const bearer = (token: string) => ({ headers: { ...this.headers.headers, authorization: `Bearer ${token}` } })
+    const { data } = await this.api.post("/store/customers", { email }, bearer(registered.token))
+    const { data: signedIn } = await this.api.post("/auth/customer/emailpass", { email, password })
+    return { customerId: data.customer.id, token: signedIn.token }
+  }
+
+  /** Medusa's `POST /store/carts/:id/customer`: the signed-in customer takes over the cart. */
+  transferCart(cartId: string, token: string) {
+    return this.api.post(`/store/carts/${cartId}/customer`, {}, { headers: { ...this.headers.headers, authorization: `Bearer ${token}` } })
+  }
+
   removeItem(cartId: string, lineId: string) {
     return this.api.delete(`/store/carts/${cartId}/line-items/${lineId}`, this.headers)
   }

@@ -42,7 +42,7 @@ import type { AddressInfo, Socket } from "node:net"
  * and 5xx; other Create Offer queries 404; webhooks (`sendWebhook`).
  *
  * Create Offer quotes deterministic prices (`standInQuotePrice`) for two plans (`STAND_IN_PLANS`);
- * `refuseCover` and `setPlans` change what it offers, `createdOffers` remembers what it answered.
+ * `refuseCover` and `setPlans` change what it offers, `holdOffers` delays it, `createdOffers` remembers what it answered.
  * Confirm Offer books a quote of an offer it created (or one a test registered with `knowOffer`);
  * `bookings` keeps them; `requirePhone`, `holdConfirms` and `bookedPriceDelta` change how it
  * books. Confirm Cancellation carries out the booking's latest preview. A cancelled booking stays
@@ -274,6 +274,7 @@ export class XcoverStandIn {
   private readonly losing = new WeakMap<ServerResponse, "reset" | "hang">()
   private phoneRequired = false
   private confirmHoldMs = 0
+  private offerHoldMs = 0
   private priceDelta = 0
   /** Share of each quote's price refunded on cancellation; null: all of it. */
   private refundRatio: number | null = null
@@ -403,6 +404,14 @@ export class XcoverStandIn {
     this.confirmHoldMs = ms
   }
 
+  /**
+   * Create Offer takes this long (ms) before it quotes (until reset; default 0). No capture: a
+   * fault, so that concurrent quotes of one cart are all in flight at once.
+   */
+  holdOffers(ms: number): void {
+    this.offerHoldMs = ms
+  }
+
   /** Later bookings' `total_price` is this much more than the confirmed quotes' prices (until reset). */
   bookedPriceDelta(delta: number): void {
     this.priceDelta = delta
@@ -429,6 +438,7 @@ export class XcoverStandIn {
     this.lockedKeys.clear()
     this.phoneRequired = false
     this.confirmHoldMs = 0
+    this.offerHoldMs = 0
     this.priceDelta = 0
     this.refundRatio = null
     this.pendingCancellations.clear()
@@ -635,6 +645,9 @@ export class XcoverStandIn {
       return this.answer(res, record, 403, { type: "auth_error", message: "You do not have permission to access this url" }, "unknown partner code")
     }
     if (route.route === "create_offer") {
+      if (this.offerHoldMs > 0) {
+        await new Promise((resolve) => setTimeout(resolve, this.offerHoldMs))
+      }
       return this.createOffer(req, res, record, body)
     }
     if (route.route === "confirm") {

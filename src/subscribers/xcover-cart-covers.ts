@@ -5,6 +5,8 @@ import { syncCartCovers } from "../workflows/sync-xcover-covers"
 /**
  * Covers follow the lines they protect: re-priced when the covered line's quantity or price
  * changes, removed with it. Carts the plugin never quoted for cost one indexed lookup.
+ * `cart.customer_transferred` too: a customer signing in re-prices the lines (their group's
+ * price lists) and Medusa emits no `cart.updated` for it.
  */
 export default async function xcoverCartCoversHandler({ event, container }: SubscriberArgs<{ id: string }>) {
   try {
@@ -15,6 +17,6 @@ export default async function xcoverCartCoversHandler({ event, container }: Subs
 }
 
 export const config: SubscriberConfig = {
-  event: "cart.updated",
+  event: ["cart.updated", "cart.customer_transferred"],
   context: { subscriberId: "medusa-plugin-xcover-cart-covers" },
 }

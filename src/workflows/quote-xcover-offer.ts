@@ -52,6 +52,7 @@ export const quoteXcoverOfferWorkflow = createWorkflow(
           line_fingerprint: prepared.line_fingerprint,
           request,
           settings_version: prepared.settings_version,
+          rate_limited: prepared.rate_limited,
         }))
       )
       return { result }

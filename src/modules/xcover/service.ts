@@ -5,7 +5,6 @@ import { describeOutcome } from "./client/outcome"
 import { createOfferResult, type CreateOfferResult, type CreatedOffer, type OfferRequest } from "./client/create-offer"
 import { getQuotedOffer, readQuoteState, recordQuotedOffer, type QuoteLedgerState, type QuotedOffer } from "./ledger/quoted-offers"
 import { XCOVER_OPTIONS_KEY } from "./loaders/validate-options"
-import { takeQuoteCall } from "./ledger/quote-budget"
 import {
   listCartOffers,
   recordMetadataOffers,
@@ -455,15 +454,13 @@ export default class XcoverModuleService extends MedusaService({ XcoverOffer }) 
     return createOfferResult(await this.client_.createOffer(call, request))
   }
 
-  /** Counts a Create Offer call of this cart against `maxQuotesPerCartPerMinute` (always allowed when 0). */
-  async takeQuoteCall(cartId: string): Promise<{ allowed: boolean; retry_after_ms: number }> {
-    const limit = this.options_.maxQuotesPerCartPerMinute
-    return limit > 0 ? takeQuoteCall(this.manager_, cartId, limit) : { allowed: true, retry_after_ms: 0 }
-  }
-
-  /** The line's reusable offer, the cart's offer count and the settings' version, in one statement. */
-  async readQuoteState(key: { cart_id: string; line_item_id: string; line_fingerprint: string }): Promise<QuoteLedgerState> {
-    return readQuoteState(this.manager_, key)
+  /**
+   * The line's reusable offer, the cart's offer count and the settings' version, in one
+   * statement; when XCover will be asked (`may_ask` and nothing to reuse), the call is counted
+   * in it against `maxQuotesPerCartPerMinute` (no count when 0).
+   */
+  async readQuoteState(key: { cart_id: string; line_item_id: string; line_fingerprint: string }, ask: { may_ask: boolean }): Promise<QuoteLedgerState> {
+    return readQuoteState(this.manager_, key, { may_ask: ask.may_ask, limit_per_minute: this.options_.maxQuotesPerCartPerMinute })
   }
 
   async recordQuotedOffer(input: { cart_id: string; line_item_id: string; line_fingerprint: string; offer: CreatedOffer }): Promise<QuotedOffer> {

@@ -17,14 +17,18 @@ export type PreparedQuote = {
   request: OfferRequest
   /** The saved settings' version when the ledger was read: Create Offer reuses settings resolved at it. */
   settings_version: string | null
+  /** Set when the cart asked XCover for more quotes in the last minute than it may: XCover is not asked. */
+  rate_limited: { retry_after_ms: number } | null
 }
 
 /**
  * Reads the cart and the line to cover, returns the recorded offer when the line has not
  * changed since it was quoted, and otherwise builds the Create Offer request (after checking
- * the cart may record one more offer, so XCover is not asked for an offer we could not keep).
- * Two reads in the usual case: the cart with its lines (Query) and the ledger (one statement);
- * the region's countries only for a new quote of a cart without a shipping country.
+ * the cart may record one more offer, so XCover is not asked for an offer we could not keep,
+ * and counting the call against the cart's limit per minute).
+ * Two reads in the usual case: the cart with its lines (Query) and the ledger (one statement,
+ * which also counts the call); the region's countries only for a new quote of a cart without a
+ * shipping country.
  */
 export async function prepareOfferQuote(container: MedusaContainer, input: { cart_id: string; line_item_id: string }): Promise<PreparedQuote> {
   const cart = await loadCoverCart(container, input.cart_id, { region: false })
@@ -37,8 +41,12 @@ export async function prepareOfferQuote(container: MedusaContainer, input: { car
   }
   const xcover = container.resolve<XcoverModuleService>(XCOVER_MODULE)
   const fingerprint = lineFingerprint(line)
-  const state = await xcover.readQuoteState({ cart_id: cart.id, line_item_id: line.id, line_fingerprint: fingerprint })
-  const base = { cart_id: cart.id, line, line_fingerprint: fingerprint, settings_version: state.settings_version }
+  // Without a shipping country or a region there is no country to quote for: no call to count.
+  const state = await xcover.readQuoteState(
+    { cart_id: cart.id, line_item_id: line.id, line_fingerprint: fingerprint },
+    { may_ask: !!(cart.country_code ?? cart.region_id) }
+  )
+  const base = { cart_id: cart.id, line, line_fingerprint: fingerprint, settings_version: state.settings_version, rate_limited: null }
   if (state.reusable) {
     return { ...base, reused: storeOfferView(state.reusable, cart), request: { customer: {}, context: {} } }
   }
@@ -55,7 +63,8 @@ export async function prepareOfferQuote(container: MedusaContainer, input: { car
     line: { quantity: line.quantity, unit_price: line.unit_price, sku: line.variant_sku, title: line.product_title ?? line.title },
     today: new Date(),
   })
-  return { ...base, reused: null, request }
+  const rateLimited = state.budget && !state.budget.allowed ? { retry_after_ms: state.budget.retry_after_ms } : null
+  return { ...base, reused: null, request, rate_limited: rateLimited }
 }
 
 /**

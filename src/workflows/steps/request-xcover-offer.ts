@@ -22,14 +22,20 @@ export type QuoteResult =
 export const requestXcoverOfferStep = createStep(
   "request-xcover-offer",
   async (
-    input: { cart_id: string; line_item_id: string; line_fingerprint: string; request: OfferRequest; settings_version: string | null },
+    input: {
+      cart_id: string
+      line_item_id: string
+      line_fingerprint: string
+      request: OfferRequest
+      settings_version: string | null
+      rate_limited: { retry_after_ms: number } | null
+    },
     { container }
   ) => {
     const xcover = container.resolve<XcoverModuleService>(XCOVER_MODULE)
     const logger = container.resolve(ContainerRegistrationKeys.LOGGER)
-    const budget = await xcover.takeQuoteCall(input.cart_id)
-    if (!budget.allowed) {
-      return new StepResponse<QuoteResult>({ kind: "rate_limited", retry_after_ms: budget.retry_after_ms })
+    if (input.rate_limited) {
+      return new StepResponse<QuoteResult>({ kind: "rate_limited", retry_after_ms: input.rate_limited.retry_after_ms })
     }
     const result = await xcover.createOffer(input.request, { settings_version: input.settings_version })
     switch (result.kind) {

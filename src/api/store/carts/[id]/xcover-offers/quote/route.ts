@@ -10,21 +10,29 @@ import type { StoreQuoteOfferBody } from "../../../../../middlewares"
  * `xcover_offer: null` means XCover offers no cover for this item (not an error).
  * A line quoted before and unchanged since is answered from the ledger without running the
  * workflow (nothing to ask, no hook to call); otherwise the workflow gets what was read.
+ * `Server-Timing: xcover-quote;dur=<ms>` says how long the handler took (XCover's answer
+ * included), apart from Medusa's HTTP stack around it: what the plugin adds to the request.
  */
 export async function POST(req: MedusaRequest<StoreQuoteOfferBody>, res: MedusaResponse) {
+  const started = performance.now()
   await answeringConflicts(res, async () => {
     const input = { cart_id: req.params.id, line_item_id: req.validatedBody.line_item_id }
     const prepared = await prepareOfferQuote(req.scope, input)
     if (prepared.reused) {
-      answerQuote(res, { kind: "offer", offer: prepared.reused, reused: true })
+      answerQuote(res, { kind: "offer", offer: prepared.reused, reused: true }, started)
+      return
+    }
+    if (prepared.rate_limited) {
+      answerQuote(res, { kind: "rate_limited", retry_after_ms: prepared.rate_limited.retry_after_ms }, started)
       return
     }
     const { result } = await quoteXcoverOfferWorkflow(req.scope).run({ input: { ...input, prepared } })
-    answerQuote(res, result)
+    answerQuote(res, result, started)
   })
 }
 
-function answerQuote(res: MedusaResponse, result: QuoteResult): void {
+function answerQuote(res: MedusaResponse, result: QuoteResult, started: number): void {
+  res.setHeader("server-timing", `xcover-quote;dur=${(performance.now() - started).toFixed(2)}`)
   switch (result.kind) {
     case "offer":
       res.json({ xcover_offer: result.offer })
