@@ -57,7 +57,7 @@ function RangePicker({ choice, onChange }: { choice: RangeChoice; onChange: (cho
   )
 }
 
-/** Premium booked (bars, in the chosen currency) and attach rate (line, %) per day. */
+/** Premium booked and refunds (bars, in the chosen currency) and the attach rate (line, %) per day. */
 function SalesChart({ report, currency }: { report: Report; currency: string | null }) {
   const points = chartPoints(report.days, currency)
   return (

@@ -1,5 +1,5 @@
 import Medusa from "@medusajs/js-sdk"
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query"
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query"
 // The status list has no imports, so the bundle can share it with the server.
 import { BOOKING_STATUSES, OFFER_STATUSES, type BookingStatus, type OfferStatus } from "../../modules/xcover/offer-statuses"
 // Response shapes are the server's own types (type-only imports: nothing of the server is bundled).
@@ -134,12 +134,16 @@ export function useXcoverStats(range: { created_from?: string; created_to?: stri
 
 export type { SalesReport }
 
-/** What sells, per UTC day of `from`..`to` (YYYY-MM-DD) and per plan; nothing is asked while `range` is null. */
+/**
+ * What sells, per UTC day of `from`..`to` (YYYY-MM-DD) and per plan; nothing is asked while
+ * `range` is null (a custom range half typed), and the last report stays shown meanwhile.
+ */
 export function useXcoverSalesReport(range: { from: string; to: string } | null) {
   return useQuery({
     queryKey: [...KEY, "stats", "daily", range],
     queryFn: () => sdk.client.fetch<{ report: SalesReport }>("/admin/xcover/stats/daily", { query: range ?? {} }),
     enabled: range !== null,
+    placeholderData: keepPreviousData,
     select: (data) => data.report,
   })
 }
