@@ -4,7 +4,7 @@
 // taken where the statements leave the process instead.
 import path from "node:path"
 
-type Queryable = { prototype: { query: (...args: unknown[]) => unknown } }
+export type Queryable = { prototype: { query: (...args: unknown[]) => unknown } }
 
 export type SqlCounter = {
   /** Statements sent since the counter was installed (BEGIN, COMMIT and SAVEPOINT included). */
@@ -17,7 +17,7 @@ export type SqlCounter = {
 }
 
 /** Every copy of `pg` the app can load (MikroORM may bring its own): each gets the counter. */
-function pgCopies(): Queryable[] {
+export function pgCopies(): Queryable[] {
   const places = [require.resolve("pg")]
   for (const from of ["@mikro-orm/postgresql", "@mikro-orm/knex", "knex"]) {
     try {
@@ -31,7 +31,7 @@ function pgCopies(): Queryable[] {
 }
 
 /** The text of a query as node-postgres accepts it (a string, or a config with `text`). */
-function textOf(arg: unknown): string {
+export function textOf(arg: unknown): string {
   if (typeof arg === "string") {
     return arg
   }

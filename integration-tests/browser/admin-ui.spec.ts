@@ -408,6 +408,82 @@ medusaIntegrationTestRunner({
       await page.getByTestId("xcover-log").waitFor({ state: "detached" })
       await shot("15-log-reconciler-figures")
     })
+
+    it("shows what sells: totals, the chart by day and the table by plan over the chosen range", async () => {
+      const { shop } = await freshStore()
+      const db = getContainer().resolve<{ raw(sql: string, params: unknown[]): Promise<unknown> }>(ContainerRegistrationKeys.PG_CONNECTION)
+      const xcover = getContainer().resolve<XcoverModuleService>("xcover")
+      const booked = async (orderId: string) =>
+        eventually(async () => {
+          const [b] = await xcover.listOrderBookings(orderId)
+          expect(b?.status).toBe("booked")
+          return b
+        })
+
+      // Three carts quoted by the plugin: the first plan taken (€5.00, 3 days ago), the second (€9.00, today), one declined.
+      const standard = await shop.orderCovered()
+      await booked(standard.orderId)
+      const cartId = await shop.createCart()
+      const line = (await shop.cart(cartId)).items[0]
+      const offer = (await shop.quote(cartId, line.id)).data.xcover_offer
+      await shop.select(cartId, offer.offer_id, { quote_id: offer.quotes[1].id })
+      const premium = await booked(await shop.complete(cartId))
+      const declinedCart = await shop.createCart()
+      await shop.quote(declinedCart, (await shop.cart(declinedCart)).items[0].id)
+      await shop.complete(declinedCart)
+      await eventually(async () => expect((await xcover.listXcoverOffers({ status: ["shown"] })).length).toBe(0))
+      await db.raw("UPDATE xcover_offer SET created_at = created_at - interval '3 days' WHERE offer_id = ?", [standard.offer.offer_id])
+      await db.raw("UPDATE xcover_booking SET decided_at = decided_at - interval '3 days' WHERE offer_id = ?", [standard.offer.offer_id])
+      expect(premium.total_price).toBe(9)
+
+      await page.goto(`${ui.url}/app/xcover`)
+      const sales = page.getByTestId("xcover-sales")
+      const report = sales.getByTestId("xcover-sales-report")
+      await report.waitFor()
+      // The last 30 UTC days by default, every day on the chart.
+      const today = new Date().toISOString().slice(0, 10)
+      expect(await report.getAttribute("data-to")).toBe(today)
+      expect(await sales.getByTestId("xcover-sales-chart").getAttribute("data-days")).toBe("30")
+      await expectText(sales.getByTestId("stat-sales_shown"), "3")
+      await expectText(sales.getByTestId("stat-sales_taken"), "2")
+      await expectText(sales.getByTestId("stat-sales_attach_rate"), "66.7 %")
+      await expectText(sales.getByTestId("stat-sales_premium_booked"), "€14.00")
+      await expectText(sales.getByTestId("stat-sales_refunds"), "–")
+
+      // The chart: premium bars on the two days with bookings (a bar of 0 is not drawn), the attach-rate line.
+      const chart = sales.getByTestId("xcover-sales-chart")
+      await chart.locator("svg.recharts-surface").first().waitFor()
+      await eventually(async () => expect(await chart.locator("path.recharts-rectangle").count()).toBe(2))
+      expect(await chart.locator("path.recharts-line-curve").getAttribute("d")).toMatch(/^M/)
+      await expectText(chart, "Premium booked (EUR)")
+      await expectText(chart, "Attach rate")
+
+      // By plan, most taken first (one each: by name).
+      const plans = sales.getByTestId("xcover-plan-table")
+      const premiumRow = plans.locator('[data-plan="Premium Protection"]')
+      await expectText(premiumRow.locator('[data-column="taken"]'), "1")
+      await expectText(premiumRow.locator('[data-column="share"]'), "50.0 %")
+      await expectText(premiumRow.locator('[data-column="premium_booked"]'), "€9.00")
+      await expectText(plans.locator('[data-plan="Standard Protection"] [data-column="premium_booked"]'), "€5.00")
+      expect(await plans.locator("[data-plan]").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-plan")))).toEqual([
+        "Premium Protection",
+        "Standard Protection",
+      ])
+      await sales.scrollIntoViewIfNeeded()
+      await shot("16-what-sells")
+
+      // Last 7 days, then a custom range of yesterday alone: nothing there, every figure zero.
+      await sales.getByRole("button", { name: "Last 7 days" }).click()
+      await eventually(async () => expect(await sales.getByTestId("xcover-sales-chart").getAttribute("data-days")).toBe("7"))
+      const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10)
+      await sales.locator("#xcover-sales-from").fill(yesterday)
+      await sales.locator("#xcover-sales-to").fill(today)
+      await eventually(async () => expect(await sales.getByTestId("xcover-sales-report").getAttribute("data-from")).toBe(yesterday))
+      await expectText(sales.getByTestId("stat-sales_shown"), "2")
+      await sales.locator("#xcover-sales-from").fill(today)
+      await sales.locator("#xcover-sales-to").fill(yesterday)
+      await expectText(sales.getByTestId("xcover-sales-range-problem"), "from must not be after to")
+    })
   },
 })
 

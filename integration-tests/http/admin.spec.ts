@@ -2,12 +2,14 @@ import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { createAdminUser } from "../helpers/admin-user"
 import { eventually } from "../helpers/eventually"
-import { seedStore } from "../helpers/seed-store"
+import { seedStore, type SeededStore } from "../helpers/seed-store"
+import { statementsOf } from "../helpers/sql-statements"
 import { Storefront } from "../helpers/storefront"
 import { TEST_CREDENTIALS, useXcoverStandIn } from "../helpers/xcover-env"
 import { XcoverStandIn } from "../xcover-stand-in/server"
 import dispatchXcoverOptOutsJob from "../../src/jobs/dispatch-xcover-opt-outs"
 import type XcoverModuleService from "../../src/modules/xcover/service"
+import { MAX_RANGE_DAYS, addDays } from "../../src/modules/xcover/reporting/day-range"
 
 jest.setTimeout(120_000)
 
@@ -26,6 +28,7 @@ type Knex = { raw(sql: string, params?: unknown[]): Promise<{ rows: Record<strin
 medusaIntegrationTestRunner({
   testSuite: ({ api, getContainer }) => {
     let shop: Storefront
+    let seeded: SeededStore
     let admin: { headers: Record<string, string> }
     const xcover = () => getContainer().resolve<XcoverModuleService>("xcover")
     const post = (url: string, body: unknown = {}) => api.post(url, body, admin).catch((e: any) => e.response)
@@ -46,7 +49,8 @@ medusaIntegrationTestRunner({
 
     beforeEach(async () => {
       standIn.reset()
-      shop = new Storefront(api, await seedStore(getContainer()))
+      seeded = await seedStore(getContainer())
+      shop = new Storefront(api, seeded)
       admin = await createAdminUser(getContainer(), api)
     })
 
@@ -59,6 +63,7 @@ medusaIntegrationTestRunner({
         ["post", "/admin/xcover/offers/xco_123/retry"],
         ["post", "/admin/xcover/offers/retry"],
         ["get", "/admin/xcover/stats"],
+        ["get", "/admin/xcover/stats/daily"],
       ])("%s %s answers 401 without an admin", async (method, url) => {
         const call = method === "get" ? api.get(url) : api.post(url, {})
         const res = await call.catch((e: any) => e.response)
@@ -113,6 +118,12 @@ medusaIntegrationTestRunner({
         ["/admin/xcover/offers?created_from=yesterday", "created_from"],
         ["/admin/xcover/stats?created_to=2026-13-45", "created_to"],
         ["/admin/xcover/stats?unknown=1", "unknown"],
+        ["/admin/xcover/stats/daily?from=2026-02-30&to=2026-03-01", "from must be a calendar day written YYYY-MM-DD"],
+        ["/admin/xcover/stats/daily?from=2026-03-01&to=2026-03-01T10:00:00Z", "to must be a calendar day written YYYY-MM-DD"],
+        ["/admin/xcover/stats/daily?from=2026-03-02&to=2026-03-01", "from must not be after to"],
+        ["/admin/xcover/stats/daily?from=2025-01-01&to=2026-01-02", "from..to covers 367 days; at most 366 at once"],
+        ["/admin/xcover/stats/daily?from=2026-03-01&from=2026-03-02", "from"],
+        ["/admin/xcover/stats/daily?to=2026-03-01&unknown=1", "unknown"],
       ])("GET %s answers 400 naming %s", async (url, field) => {
         const res = await get(url)
         expect(res.status).toBe(400)
@@ -521,6 +532,156 @@ medusaIntegrationTestRunner({
         const [row] = (await db().raw(`SELECT status, next_attempt_at FROM xcover_readback WHERE order_id = ?`, [orderId])).rows
         expect(row.status).toBe("pending")
         expect(row.next_attempt_at).not.toBeNull()
+      })
+    })
+
+    describe("sales report: attach rate, premium and refunds per day and per plan", () => {
+      const db = () => getContainer().resolve<Knex>(ContainerRegistrationKeys.PG_CONNECTION)
+      /** Moves a ledger row to a fixed instant: the flows record "now", the report needs days of its own. */
+      const setTime = (table: "xcover_offer" | "xcover_booking", column: string, offerId: string, iso: string) =>
+        db().raw(`UPDATE ${table} SET ${column} = ?::timestamptz WHERE offer_id = ?`, [iso, offerId])
+      const bookedBooking = (orderId: string) =>
+        eventually(async () => {
+          const [b] = await xcover().listOrderBookings(orderId)
+          expect(b?.status).toBe("booked")
+          return b
+        })
+      /** A cart whose tent line is quoted; the quantity then changes and it is quoted again (the first offer is replaced). */
+      const requotedCart = async () => {
+        const cartId = await shop.createCart()
+        const line = (await shop.cart(cartId)).items[0]
+        const first = (await shop.quote(cartId, line.id)).data.xcover_offer
+        await shop.setQuantity(cartId, line.id, 2)
+        const second = (await shop.quote(cartId, line.id)).data.xcover_offer
+        expect(second.offer_id).not.toBe(first.offer_id)
+        return { cartId, first, second }
+      }
+
+      it("answers every day of the range, zeros included, with exact figures per UTC day and per plan", async () => {
+        // 1. A plugin quote, its first plan ("Standard Protection") taken; booked in EUR.
+        const standard = await shop.orderCovered()
+        const standardBooking = await bookedBooking(standard.orderId)
+        // 2. Quoted, re-quoted after the quantity changed (the first offer replaced), its second plan taken; later cancelled.
+        const requoted = await requotedCart()
+        await shop.select(requoted.cartId, requoted.second.offer_id, { quote_id: requoted.second.quotes[1].id })
+        const premiumOrder = await shop.complete(requoted.cartId)
+        const premiumBooking = await bookedBooking(premiumOrder)
+        standIn.setRefundRatio(0.5)
+        const cancelled = await post(`/admin/xcover/bookings/${premiumBooking.id}/cancel`)
+        expect(cancelled.data.booking).toMatchObject({ booking_status: "CANCELLED", total_refund: expect.any(Number) })
+        const refund = cancelled.data.booking.total_refund as number
+        // 3. A storefront's own offer whose premium plan XCover books in USD.
+        standIn.knowOffer("sales-usd", [{ id: "sales-usd-q", price: 7.25, product_config_id: "pc-premium" }], "USD")
+        const usdCart = await shop.createCart()
+        await shop.recordOffer(usdCart, "sales-usd")
+        await api.post(
+          `/store/carts/${usdCart}/line-items`,
+          { variant_id: seeded.insuranceVariantId, quantity: 1, metadata: { xcover_offer_id: "sales-usd", xcover_quote_ids: ["sales-usd-q"] } },
+          { headers: { "x-publishable-api-key": seeded.publishableKey } }
+        )
+        const usdBooking = await bookedBooking(await shop.complete(usdCart))
+        expect(usdBooking).toMatchObject({ currency: "USD", total_price: 7.25 })
+        // 4. Declined offers, one on a cart still open, and two just outside the range.
+        await orderDeclining("sales-declined-1", "sales-declined-2")
+        const openCart = await shop.createCart()
+        for (const offer of ["sales-open", "sales-before", "sales-after"]) {
+          await shop.recordOffer(openCart, offer)
+        }
+
+        // The days each happened on (UTC), edges included: a day runs from 00:00:00.000 to 23:59:59.999.
+        await setTime("xcover_offer", "created_at", standard.offer.offer_id, "2026-01-02T08:00:00Z")
+        await setTime("xcover_offer", "created_at", "sales-declined-1", "2026-01-02T23:59:59.999Z")
+        await setTime("xcover_booking", "decided_at", standard.offer.offer_id, "2026-01-03T00:00:00Z")
+        await setTime("xcover_offer", "created_at", requoted.first.offer_id, "2026-01-04T09:00:00Z")
+        await setTime("xcover_offer", "created_at", requoted.second.offer_id, "2026-01-04T09:05:00Z")
+        await setTime("xcover_offer", "created_at", "sales-declined-2", "2026-01-04T10:00:00Z")
+        await setTime("xcover_offer", "created_at", "sales-usd", "2026-01-04T11:00:00Z")
+        await setTime("xcover_booking", "decided_at", requoted.second.offer_id, "2026-01-04T09:30:00Z")
+        await setTime("xcover_booking", "decided_at", "sales-usd", "2026-01-05T01:00:00+02:00") // 2026-01-04T23:00Z
+        await setTime("xcover_booking", "cancelled_at", requoted.second.offer_id, "2026-01-06T12:00:00Z")
+        await setTime("xcover_offer", "created_at", "sales-open", "2026-01-07T23:59:59.999Z")
+        await setTime("xcover_offer", "created_at", "sales-before", "2025-12-31T23:59:59.999Z")
+        await setTime("xcover_offer", "created_at", "sales-after", "2026-01-08T00:00:00Z")
+
+        const { status, data } = await get("/admin/xcover/stats/daily?from=2026-01-01&to=2026-01-07")
+        expect(status).toBe(200)
+        const eur = (amount: number) => [{ currency: "EUR", amount }]
+        const day = (date: string, shown: number, taken: number, premium_booked: unknown[] = [], refunds: unknown[] = []) => ({
+          date,
+          shown,
+          taken,
+          attach_rate: shown ? taken / shown : null,
+          premium_booked,
+          refunds,
+        })
+        const p1 = standardBooking.total_price as number
+        const p2 = premiumBooking.total_price as number
+        expect(p1).toBe(standard.offer.quotes[0].price.amount)
+        expect(p2).toBe(requoted.second.quotes[1].price.amount)
+        expect(data.report).toEqual({
+          from: "2026-01-01",
+          to: "2026-01-07",
+          time_zone: "UTC",
+          days: [
+            day("2026-01-01", 0, 0),
+            day("2026-01-02", 2, 1),
+            day("2026-01-03", 0, 0, eur(p1)),
+            // The replaced offer is not counted; the USD booking's order was placed at 23:00 UTC.
+            day("2026-01-04", 3, 2, [{ currency: "EUR", amount: p2 }, { currency: "USD", amount: 7.25 }]),
+            day("2026-01-05", 0, 0),
+            day("2026-01-06", 0, 0, [], eur(refund)),
+            day("2026-01-07", 1, 0),
+          ],
+          plans: [
+            {
+              plan: "Premium Protection",
+              taken: 2,
+              premium_booked: [{ currency: "EUR", amount: p2 }, { currency: "USD", amount: 7.25 }],
+              refunds: eur(refund),
+            },
+            { plan: "Standard Protection", taken: 1, premium_booked: eur(p1), refunds: [] },
+          ],
+          totals: {
+            shown: 6,
+            taken: 3,
+            attach_rate: 0.5,
+            premium_booked: [{ currency: "EUR", amount: p1 + p2 }, { currency: "USD", amount: 7.25 }],
+            refunds: eur(refund),
+          },
+        })
+        expect(refund).toBe(Math.round(p2 * 50) / 100)
+
+        // A range without anything: every day, all zeros, no plans.
+        const empty = await get("/admin/xcover/stats/daily?from=2025-06-01&to=2025-06-03")
+        expect(empty.data.report.days).toEqual([day("2025-06-01", 0, 0), day("2025-06-02", 0, 0), day("2025-06-03", 0, 0)])
+        expect(empty.data.report.plans).toEqual([])
+
+        // One SQL statement per report, whatever the range's length (counted at the driver).
+        for (const days of [1, 7, 90, MAX_RANGE_DAYS]) {
+          const range = { from: addDays("2026-01-07", 1 - days), to: "2026-01-07" }
+          const { result, statements } = await statementsOf(() => xcover().getSalesReport(range))
+          expect(result.days).toHaveLength(days)
+          expect(statements).toHaveLength(1)
+          expect(statements[0]).toMatch(/^\s*WITH span AS/)
+        }
+        const full = await get(`/admin/xcover/stats/daily?from=${addDays("2026-01-07", 1 - MAX_RANGE_DAYS)}&to=2026-01-07`)
+        expect(full.data.report.days).toHaveLength(MAX_RANGE_DAYS)
+        // ...which also takes in the offer recorded a millisecond before 2026-01-01.
+        expect(full.data.report.totals).toEqual({ ...data.report.totals, shown: 7, attach_rate: 3 / 7 })
+      })
+
+      it("defaults to the last 30 UTC days, today included", async () => {
+        await orderDeclining("sales-today")
+        // Decided (the order's subscriber is done with it), so nothing is left running at the test's end.
+        await eventually(async () => expect(await statusOf("sales-today")).toBe("opted_out"))
+        const before = new Date().toISOString().slice(0, 10)
+        const { data } = await get("/admin/xcover/stats/daily")
+        const after = new Date().toISOString().slice(0, 10)
+        // Today as the server saw it (the test may straddle a UTC midnight).
+        expect([before, after]).toContain(data.report.to)
+        expect(data.report.from).toBe(addDays(data.report.to, -29))
+        expect(data.report.days).toHaveLength(30)
+        expect(data.report.totals).toMatchObject({ shown: 1, taken: 0, attach_rate: 0 })
       })
     })
 

@@ -146,6 +146,21 @@ describe("the packed plugin installed into a Medusa app", () => {
     expect(app!.logTail(1_000_000)).not.toMatch(/medusa-plugin-xcover[^\n]*(error|failed)/i)
   })
 
+  it("ships the sales chart importing recharts by name, which the store's admin build resolves and bundles", async () => {
+    // `medusa plugin:build` keeps the plugin's package.json dependencies out of its admin bundle...
+    const shipped = path.join(app!.dir, "node_modules/medusa-plugin-xcover/.medusa/server/src/admin")
+    expect(await readFile(path.join(shipped, "index.mjs"), "utf8")).toMatch(/^import \{[^}]*\bComposedChart\b[^}]*\} from "recharts";$/m)
+    expect(await readFile(path.join(shipped, "index.js"), "utf8")).toContain('require("recharts")')
+    // ...so the store's own build (vite) found recharts in the store's node_modules, installed as
+    // the plugin's dependency, and bundled it with the page that uses it.
+    const assets = path.join(app!.dir, ".medusa/server/public/admin/assets")
+    const bundled = await Promise.all(readdirSync(assets).filter((f) => f.endsWith(".js")).map((f) => readFile(path.join(assets, f), "utf8")))
+    expect(bundled.filter((js) => js.includes("xcover-sales-chart"))).toHaveLength(1)
+    expect(bundled.some((js) => js.includes("recharts-responsive-container"))).toBe(true)
+    // No bare import left for the browser, which could not resolve it.
+    expect(bundled.filter((js) => /from\s*["']recharts["']/.test(js))).toEqual([])
+  })
+
   // Last: it removes what the tests above use. The README's uninstall steps rely on it.
   it("drops the plugin's tables with one `medusa db:rollback xcover` per migration, as the README's uninstall steps say", async () => {
     // Each call reverts the latest migration, newest first.

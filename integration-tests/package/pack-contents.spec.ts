@@ -66,7 +66,9 @@ describe("the published package", () => {
     }
     expect(pkg.peerDependencies).not.toHaveProperty(["@medusajs/test-utils"])
     expect(pkg.peerDependencies).not.toHaveProperty(["@medusajs/cli"])
-    // Only the runtime HTTP client is a dependency: test and build tooling stays in devDependencies.
-    expect(Object.keys(pkg.dependencies)).toEqual(["undici"])
+    // Only the runtime HTTP client and the admin's chart library are dependencies: test and build
+    // tooling stays in devDependencies. `medusa plugin:build` leaves every package.json dependency
+    // as an import in the admin bundle, so the chart library must be one a store's npm installs.
+    expect(Object.keys(pkg.dependencies)).toEqual(["recharts", "undici"])
   })
 })

@@ -8,6 +8,7 @@ import {
   AdminRetryXcoverOffers,
   AdminSaveXcoverSettings,
   AdminTestXcoverConnection,
+  AdminXcoverSalesReport,
   AdminXcoverStats,
 } from "./admin/xcover/validators"
 
@@ -85,6 +86,11 @@ export default defineMiddlewares({
       matcher: "/admin/xcover/stats",
       method: ["GET"],
       middlewares: [validateAndTransformQuery(AdminXcoverStats, {})],
+    },
+    {
+      matcher: "/admin/xcover/stats/daily",
+      method: ["GET"],
+      middlewares: [validateAndTransformQuery(AdminXcoverSalesReport, {})],
     },
   ],
 })

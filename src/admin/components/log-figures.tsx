@@ -13,7 +13,8 @@ const OFFER_FIGURES: { key: keyof Omit<XcoverStats, "attach_rate" | "undecided">
   { key: "rejected", label: "Rejected" },
 ]
 
-function Figure({ id, label, children }: { id: string; label: string; children: ReactNode }) {
+/** One labelled figure of a figures row; `stat-<id>` is its test id. */
+export function Figure({ id, label, children }: { id: string; label: string; children: ReactNode }) {
   return (
     <div className="flex flex-col" data-testid={`stat-${id}`}>
       <Text size="small" className="text-ui-fg-subtle">

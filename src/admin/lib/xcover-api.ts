@@ -1,11 +1,12 @@
 import Medusa from "@medusajs/js-sdk"
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query"
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query"
 // The status list has no imports, so the bundle can share it with the server.
 import { BOOKING_STATUSES, OFFER_STATUSES, type BookingStatus, type OfferStatus } from "../../modules/xcover/offer-statuses"
 // Response shapes are the server's own types (type-only imports: nothing of the server is bundled).
 import type { BookingView } from "../../modules/xcover/ledger/bookings"
 import type { CancellationReason } from "../../modules/xcover/models/xcover-cancellation"
 import type { OfferLogEntry, OfferStats } from "../../modules/xcover/reporting/offer-log"
+import type { SalesReport } from "../../modules/xcover/reporting/sales-report"
 import type { ReconcilerView } from "../../modules/xcover/recovery/order-cursor"
 import type { OrdersReconciled } from "../../modules/xcover/recovery/reconcile-orders"
 import type { ConnectionTestResult } from "../../modules/xcover/settings/connection-test"
@@ -128,6 +129,22 @@ export function useXcoverStats(range: { created_from?: string; created_to?: stri
   return useQuery({
     queryKey: [...KEY, "stats", range],
     queryFn: () => sdk.client.fetch<{ stats: XcoverStats }>("/admin/xcover/stats", { query: toQuery(range) }),
+  })
+}
+
+export type { SalesReport }
+
+/**
+ * What sells, per UTC day of `from`..`to` (YYYY-MM-DD) and per plan; nothing is asked while
+ * `range` is null (a custom range half typed), and the last report stays shown meanwhile.
+ */
+export function useXcoverSalesReport(range: { from: string; to: string } | null) {
+  return useQuery({
+    queryKey: [...KEY, "stats", "daily", range],
+    queryFn: () => sdk.client.fetch<{ report: SalesReport }>("/admin/xcover/stats/daily", { query: range ?? {} }),
+    enabled: range !== null,
+    placeholderData: keepPreviousData,
+    select: (data) => data.report,
   })
 }
 

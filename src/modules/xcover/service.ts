@@ -36,6 +36,7 @@ import type { LivePolicy } from "./recovery/order-drift"
 import { findUndecidedOrders, type OrderToCheck } from "./recovery/undecided-orders"
 import type { SqlManager } from "./sql"
 import { listOfferLog, offerStats, requeueOffer, requeueOffers, type OfferLogEntry, type OfferLogFilters, type OfferStats } from "./reporting/offer-log"
+import { salesReport, type SalesReport } from "./reporting/sales-report"
 import { BudgetRefusal, Dispatcher, type DispatchResult } from "./outbox/dispatcher"
 import type { CircuitView } from "./outbox/dispatch-state"
 import { optOutKind } from "./outbox/opt-out"
@@ -546,6 +547,11 @@ export default class XcoverModuleService extends MedusaService({ XcoverOffer, Xc
 
   async getOfferStats(range: { created_from?: Date; created_to?: Date }): Promise<OfferStats> {
     return offerStats(this.manager_, range)
+  }
+
+  /** Attach rate, premium booked and refunds per UTC day from `from` to `to` (`YYYY-MM-DD`) and per plan: one SQL statement. */
+  async getSalesReport(range: { from: string; to: string }): Promise<SalesReport> {
+    return salesReport(this.manager_, range)
   }
 
   /** Moves every failed or rejected offer matching the filters back to pending, due now. */

@@ -6,6 +6,7 @@ import { BookingLog } from "../../components/booking-log"
 import { KindFilter, type LogKind } from "../../components/kind-filter"
 import { BookingFigures, OfferFigures, ReconcilerFigures } from "../../components/log-figures"
 import { OptOutLog } from "../../components/opt-out-log"
+import { SalesReport } from "../../components/sales-report"
 import { dayRange } from "../../lib/xcover-api"
 
 /** What the plugin did with every offer: opt-outs of declined ones, bookings (and cancellations) of taken ones. */
@@ -44,6 +45,7 @@ const XcoverLogPage = () => {
         <BookingFigures />
         <ReconcilerFigures />
       </Container>
+      <SalesReport />
       {kind !== "bookings" && <OptOutLog range={range} />}
       {kind !== "opt_outs" && <BookingLog />}
     </div>

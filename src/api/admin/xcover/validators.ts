@@ -3,6 +3,7 @@ import { ADMIN_ENVIRONMENTS, type AdminEnvironment } from "../../../modules/xcov
 import { OFFER_STATUSES } from "../../../modules/xcover/models/xcover-offer"
 import { BOOKING_STATUSES } from "../../../modules/xcover/offer-statuses"
 import { SIGNATURE_ALGORITHMS } from "../../../modules/xcover/options"
+import { addDays, lastDays, parseDay, rangeProblem } from "../../../modules/xcover/reporting/day-range"
 
 // Medusa's validator prints the received value for some type errors; the secret's own check
 // below uses custom messages only, so a mistyped secret is never echoed back.
@@ -90,6 +91,28 @@ export type AdminRetryXcoverOffersBody = z.infer<typeof AdminRetryXcoverOffers>
 
 export const AdminXcoverStats = z.object(dateRange)
 export type AdminXcoverStatsQuery = z.infer<typeof AdminXcoverStats>
+
+/** Days of the sales report without a range: the last 30 UTC days, today included. */
+export const DEFAULT_REPORT_DAYS = 30
+
+// Plain strings first, so a wrong type is named like a wrong value; the days are checked together.
+const reportDay = (field: "from" | "to") => z.string({ error: `${field} must be a calendar day written YYYY-MM-DD` }).optional()
+
+/** `from` and `to` are UTC calendar days (YYYY-MM-DD), both included, at most MAX_RANGE_DAYS apart. */
+export const AdminXcoverSalesReport = z
+  .strictObject({ from: reportDay("from"), to: reportDay("to") })
+  .transform((range, ctx) => {
+    // Only `to` given: the 30 days up to it; only `from`: up to today.
+    const to = range.to ?? lastDays(1).to
+    const from = range.from ?? (parseDay(to) ? addDays(to, 1 - DEFAULT_REPORT_DAYS) : to)
+    const problem = rangeProblem(from, to)
+    if (problem) {
+      ctx.addIssue({ code: "custom", message: problem, path: [problem.startsWith("to") ? "to" : "from"] })
+      return z.NEVER
+    }
+    return { from, to }
+  })
+export type AdminXcoverSalesReportQuery = z.infer<typeof AdminXcoverSalesReport>
 
 export const AdminListXcoverBookings = z.object({
   status: z.enum(BOOKING_STATUSES).optional(),

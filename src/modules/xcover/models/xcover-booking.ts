@@ -47,6 +47,11 @@ const XcoverBooking = model
     /** The last read-back that disagreed: differs (price, status), XCover's status, currency, prices, reported_at. Null while they agree. */
     reported: model.json().nullable(),
   })
-  .indexes([{ on: ["status", "next_attempt_at"] }])
+  .indexes([
+    { on: ["status", "next_attempt_at"] },
+    // The sales report's days: premium on the order's day, refunds on the cancellation's.
+    { on: ["decided_at"] },
+    { on: ["cancelled_at"], where: "cancelled_at IS NOT NULL" },
+  ])
 
 export default XcoverBooking

@@ -42,6 +42,8 @@ const XcoverOffer = model
     { on: ["order_id"], where: "order_id IS NOT NULL" },
     { on: ["status", "next_attempt_at"] },
     { on: ["cart_id", "line_item_id"], where: "line_item_id IS NOT NULL" },
+    // The sales report's days (reporting/sales-report.ts) and the log's date filter.
+    { on: ["created_at"] },
   ])
 
 export default XcoverOffer
