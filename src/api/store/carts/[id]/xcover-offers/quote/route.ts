@@ -1,15 +1,17 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
 import { answeringConflicts } from "../../../../../conflict"
-import { quoteXcoverOfferWorkflow } from "../../../../../../workflows/quote-xcover-offer"
+import { hasOfferRequestHook, quoteXcoverOfferWorkflow } from "../../../../../../workflows/quote-xcover-offer"
 import { prepareOfferQuote } from "../../../../../../workflows/steps/prepare-offer-quote"
-import type { QuoteResult } from "../../../../../../workflows/steps/request-xcover-offer"
+import { offerRequestInput, requestXcoverOffer, type QuoteResult } from "../../../../../../workflows/steps/request-xcover-offer"
 import type { StoreQuoteOfferBody } from "../../../../../middlewares"
 
 /**
  * An XCover offer for one line of the cart, priced by XCover, with the copy to render.
  * `xcover_offer: null` means XCover offers no cover for this item (not an error).
  * A line quoted before and unchanged since is answered from the ledger without running the
- * workflow (nothing to ask, no hook to call); otherwise the workflow gets what was read.
+ * workflow (nothing to ask, no hook to call); so is a new quote when no store registered a
+ * `setOfferRequest` hook (the workflow's step is called directly); otherwise the workflow gets
+ * what was read.
  * `Server-Timing: xcover-quote;dur=<ms>` says how long the handler took (XCover's answer
  * included), apart from Medusa's HTTP stack around it: what the plugin adds to the request.
  */
@@ -24,6 +26,11 @@ export async function POST(req: MedusaRequest<StoreQuoteOfferBody>, res: MedusaR
     }
     if (prepared.rate_limited) {
       answerQuote(res, { kind: "rate_limited", retry_after_ms: prepared.rate_limited.retry_after_ms }, started)
+      return
+    }
+    if (!hasOfferRequestHook()) {
+      // Nothing to let change the request: the workflow's step, without the workflow's run.
+      answerQuote(res, await requestXcoverOffer(req.scope, offerRequestInput(prepared, prepared.request)), started)
       return
     }
     const { result } = await quoteXcoverOfferWorkflow(req.scope).run({ input: { ...input, prepared } })
