@@ -76,14 +76,14 @@ export type BurstKind = "opt_out" | "booking"
 
 /** Per kind: one order's immediate dispatch (the order.placed workflow's step) and the job's sweep. */
 const KINDS: Record<BurstKind, { order(s: XcoverModuleService, order_id: string): Promise<unknown>; sweep(s: XcoverModuleService): Promise<unknown> }> = {
-  opt_out: { order: (s, order_id) => s.dispatchDueOptOuts({ order_id }), sweep: (s) => s.dispatchAllDue() },
+  opt_out: { order: (s, order_id) => s.dispatchDueOptOuts({ order_id }), sweep: (s) => s.dispatchAllDueOptOuts() },
   booking: { order: (s, order_id) => s.dispatchDueBookings({ order_id }), sweep: (s) => s.dispatchAllDueBookings() },
 }
 
 /**
  * What a server does with a burst of placed orders: every order's dispatch of each kind at once
  * (`dispatchDueOptOuts`, `dispatchDueBookings`, as that many order.placed workflows would) while
- * the background sweep of each kind (`dispatchAllDue`, `dispatchAllDueBookings`, the scheduled
+ * the background sweep of each kind (`dispatchAllDueOptOuts`, `dispatchAllDueBookings`, the scheduled
  * job) runs every SWEEP_INTERVAL_MS, until `stop` is aborted.
  */
 export async function dispatchBurst(
@@ -392,8 +392,8 @@ export async function benchMemory(xcover: XcoverModule, databaseUrl: string, cou
     )
     const before = memory()
     const started = performance.now()
-    // Until none is due: dispatchAllDue skips when a sweep is already running.
-    while ((await xcover.service.dispatchAllDue())?.sent) {
+    // Until none is due: dispatchAllDueOptOuts skips when a sweep is already running.
+    while ((await xcover.service.dispatchAllDueOptOuts())?.sent) {
       // another sweep
     }
     const seconds = (performance.now() - started) / 1000

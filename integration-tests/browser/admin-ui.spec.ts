@@ -9,7 +9,7 @@ import { eventually } from "../helpers/eventually"
 import { seedStore, type SeededStore } from "../helpers/seed-store"
 import { Storefront } from "../helpers/storefront"
 import { TEST_CREDENTIALS, useXcoverStandIn } from "../helpers/xcover-env"
-import dispatchXcoverOptOutsJob from "../../src/jobs/dispatch-xcover-opt-outs"
+import runXcoverOutboxJob from "../../src/jobs/xcover-outbox"
 import type XcoverModuleService from "../../src/modules/xcover/service"
 
 jest.setTimeout(240_000)
@@ -155,7 +155,7 @@ medusaIntegrationTestRunner({
       await page.getByText("1 offer queued again").first().waitFor()
       // Queued again: the dispatch job's next run sends it (its schedule is not relied on under the test runner).
       await eventually(async () => {
-        await dispatchXcoverOptOutsJob(getContainer())
+        await runXcoverOutboxJob(getContainer())
         expect((await xcover.listXcoverOffers({ offer_id: "browser-rejected-1" }))[0]?.status).toBe("opted_out")
       })
 
@@ -382,7 +382,7 @@ medusaIntegrationTestRunner({
       const db = getContainer().resolve<{ raw(sql: string, params: unknown[]): Promise<unknown> }>(ContainerRegistrationKeys.PG_CONNECTION)
       await db.raw("UPDATE xcover_readback SET next_attempt_at = now() WHERE order_id = ?", [driftOrder])
       await eventually(async () => {
-        await dispatchXcoverOptOutsJob(getContainer())
+        await runXcoverOutboxJob(getContainer())
         expect((await bookingOf(driftOrder)).reported).not.toBeNull()
       })
       const both = `XCover: €12.40 · booked: €${bookedPrice.toFixed(2)}`

@@ -7,7 +7,7 @@ import { statementsOf } from "../helpers/sql-statements"
 import { Storefront } from "../helpers/storefront"
 import { TEST_CREDENTIALS, useXcoverStandIn } from "../helpers/xcover-env"
 import { XcoverStandIn } from "../xcover-stand-in/server"
-import dispatchXcoverOptOutsJob from "../../src/jobs/dispatch-xcover-opt-outs"
+import runXcoverOutboxJob from "../../src/jobs/xcover-outbox"
 import type XcoverModuleService from "../../src/modules/xcover/service"
 import { MAX_RANGE_DAYS, addDays } from "../../src/modules/xcover/reporting/day-range"
 
@@ -287,7 +287,7 @@ medusaIntegrationTestRunner({
           await post("/admin/xcover/settings", { api_secret: TEST_CREDENTIALS.apiSecret })
           await eventually(async () => {
             // What the dispatch job's next run does (its schedule is not relied on under the test runner).
-            await dispatchXcoverOptOutsJob(getContainer())
+            await runXcoverOutboxJob(getContainer())
             for (const offer of offers) {
               expect(await statusOf(offer)).toBe("opted_out")
             }
@@ -312,7 +312,7 @@ medusaIntegrationTestRunner({
         await post("/admin/xcover/settings", { enabled: true })
         // The dispatch job's next run sends it (its schedule is not relied on under the test runner).
         await eventually(async () => {
-          await dispatchXcoverOptOutsJob(getContainer())
+          await runXcoverOutboxJob(getContainer())
           expect(await statusOf("while-disabled")).toBe("opted_out")
         })
       })
@@ -444,7 +444,7 @@ medusaIntegrationTestRunner({
         expect(res.status).toBe(200)
         expect(res.data).toEqual({ requeued: 2 })
         await eventually(async () => {
-          await dispatchXcoverOptOutsJob(getContainer())
+          await runXcoverOutboxJob(getContainer())
           expect(await statusOf("bulk-rejected-1")).toBe("opted_out")
           expect(await statusOf("bulk-rejected-2")).toBe("opted_out")
         })
@@ -483,7 +483,7 @@ medusaIntegrationTestRunner({
         const before = standIn.received.filter((r) => r.route === "get_booking").length
         await db().raw(`UPDATE xcover_readback SET status = 'pending', next_attempt_at = now() WHERE order_id = ?`, [orderId])
         await eventually(async () => {
-          await dispatchXcoverOptOutsJob(getContainer())
+          await runXcoverOutboxJob(getContainer())
           expect(standIn.received.filter((r) => r.route === "get_booking" && r.answer === 200).length).toBeGreaterThan(before)
           const [row] = (await db().raw(`SELECT status FROM xcover_readback WHERE order_id = ?`, [orderId])).rows
           expect(row.status).not.toBe("sending")

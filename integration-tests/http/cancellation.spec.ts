@@ -7,7 +7,7 @@ import { Merchant, type OrderLine } from "../helpers/merchant"
 import { seedStore } from "../helpers/seed-store"
 import { answer, Storefront } from "../helpers/storefront"
 import { useXcoverStandIn } from "../helpers/xcover-env"
-import dispatchXcoverOptOutsJob from "../../src/jobs/dispatch-xcover-opt-outs"
+import runXcoverOutboxJob from "../../src/jobs/xcover-outbox"
 import orderReconcile from "../../src/subscribers/xcover-order-reconcile"
 import type XcoverModuleService from "../../src/modules/xcover/service"
 
@@ -130,9 +130,9 @@ medusaIntegrationTestRunner({
         spy.mockRestore()
       }
       // The job's next run publishes what was left, once: a later run finds nothing more.
-      expect((await dispatchXcoverOptOutsJob(getContainer())).events).toEqual({ published: 1, failed: 0 })
+      expect((await runXcoverOutboxJob(getContainer())).events).toEqual({ published: 1, failed: 0 })
       await eventually(() => expect(seen).toEqual([expect.objectContaining({ id: expect.stringMatching(/^xcev_/), order_id: orderId, booking_id: booking.booking_id })]))
-      expect((await dispatchXcoverOptOutsJob(getContainer())).events).toEqual({ published: 0, failed: 0 })
+      expect((await runXcoverOutboxJob(getContainer())).events).toEqual({ published: 0, failed: 0 })
       expect(seen).toHaveLength(1)
       expect(await xcover().countUnpublishedEvents()).toBe(0)
     })
@@ -144,7 +144,7 @@ medusaIntegrationTestRunner({
       await xcover().requestCancellations({ order_id: orderId, reason: "order_canceled" })
       await dbConnection.raw(`UPDATE xcover_cancellation SET next_attempt_at = NULL WHERE order_id = ?`, [orderId])
       expect(standIn.cancellationsFor(offer.offer_id)).toHaveLength(0)
-      await dispatchXcoverOptOutsJob(getContainer())
+      await runXcoverOutboxJob(getContainer())
       await eventually(async () => expect((await bookingsOf(orderId))[0].booking_status).toBe("CANCELLED"))
       expect(standIn.cancellationsFor(offer.offer_id)).toHaveLength(1)
     })
@@ -155,7 +155,7 @@ medusaIntegrationTestRunner({
       await getContainer().resolve(Modules.ORDER).cancel(orderId)
       expect((await bookingsOf(orderId))[0]).toMatchObject({ booking_status: "CONFIRMED", cancellation: null })
       await pastGraceWindow(orderId)
-      const run = await dispatchXcoverOptOutsJob(getContainer())
+      const run = await runXcoverOutboxJob(getContainer())
       expect(run.reconciliation).toMatchObject({ failed: [] })
       await expectCancelled(orderId, offer.offer_id, "order_canceled")
     })
@@ -252,7 +252,7 @@ medusaIntegrationTestRunner({
         expect((await updatedAt()).getTime()).toBeGreaterThan(before.getTime())
         expect((await bookingOf(orderId, returned.offer_id)).cancellation).toBeNull()
         await pastGraceWindow(orderId)
-        await dispatchXcoverOptOutsJob(getContainer())
+        await runXcoverOutboxJob(getContainer())
         const after = await eventually(async () => {
           const b = await bookingOf(orderId, returned.offer_id)
           expect(b.booking_status).toBe("CANCELLED")
@@ -318,14 +318,14 @@ medusaIntegrationTestRunner({
       it("finds, at its daily full pass, a cancelled order no change shows (the cursor already passed it), and counts it in its figures", async () => {
         const { orderId, offer } = await bookedOrder()
         // A run (this one or the schedule's) creates the cursors; the full pass finds nothing to repair.
-        await dispatchXcoverOptOutsJob(getContainer())
+        await runXcoverOutboxJob(getContainer())
         await getContainer().resolve(Modules.ORDER).cancel(orderId)
         // The change pass has moved past the order already; the last full pass was a day ago.
         await dbConnection.raw(`UPDATE xcover_recovery_cursor SET after_created_at = now() + interval '1 minute' WHERE name = 'changed_orders'`)
         await dbConnection.raw(`UPDATE xcover_recovery_cursor SET completed_at = now() - interval '25 hours', after_id = '' WHERE name = 'full_pass'`)
 
         await eventually(async () => {
-          await dispatchXcoverOptOutsJob(getContainer())
+          await runXcoverOutboxJob(getContainer())
           expect((await bookingsOf(orderId))[0].booking_status).toBe("CANCELLED")
         })
         expect((await bookingsOf(orderId))[0].cancellation).toMatchObject({ status: "cancelled", reason: "order_canceled" })
@@ -446,7 +446,7 @@ medusaIntegrationTestRunner({
         const [row] = (await dbConnection.raw(`SELECT next_attempt_at FROM xcover_readback WHERE order_id = ?`, [orderId])).rows
         expect(new Date(row.next_attempt_at).getTime()).toBeGreaterThan(Date.now() + 23 * 3_600_000)
         await dbConnection.raw(`UPDATE xcover_readback SET next_attempt_at = now() WHERE order_id = ?`, [orderId])
-        await dispatchXcoverOptOutsJob(getContainer())
+        await runXcoverOutboxJob(getContainer())
         await eventually(async () => expect((await bookingsOf(orderId))[0].booking_status).toBe("CANCELLED"))
         // Cancelled: nothing more to read.
         const [done] = (await dbConnection.raw(`SELECT status, next_attempt_at FROM xcover_readback WHERE order_id = ?`, [orderId])).rows

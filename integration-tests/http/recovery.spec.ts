@@ -19,8 +19,8 @@ jest.setTimeout(120_000)
 const outOfTheWay = new Date(Date.now() + 20 * 86_400_000)
 const SCHEDULE = `0 0 ${outOfTheWay.getDate()} ${outOfTheWay.getMonth() + 1} *`
 const standIn = useXcoverStandIn({ XCOVER_DISPATCH_SCHEDULE: SCHEDULE, XCOVER_MAX_REQUESTS_PER_SECOND: "20" })
-type DispatchJobModule = typeof import("../../src/jobs/dispatch-xcover-opt-outs")
-const loadJob = () => require("../../src/jobs/dispatch-xcover-opt-outs") as DispatchJobModule
+type DispatchJobModule = typeof import("../../src/jobs/xcover-outbox")
+const loadJob = () => require("../../src/jobs/xcover-outbox") as DispatchJobModule
 
 medusaIntegrationTestRunner({
   testSuite: ({ api, getContainer, dbConnection }) => {

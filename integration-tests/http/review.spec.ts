@@ -5,7 +5,7 @@ import { eventually } from "../helpers/eventually"
 import { seedStore, type SeededStore } from "../helpers/seed-store"
 import { answer, Storefront } from "../helpers/storefront"
 import { useXcoverStandIn } from "../helpers/xcover-env"
-import dispatchXcoverOptOutsJob from "../../src/jobs/dispatch-xcover-opt-outs"
+import runXcoverOutboxJob from "../../src/jobs/xcover-outbox"
 import type XcoverModuleService from "../../src/modules/xcover/service"
 
 jest.setTimeout(120_000)
@@ -91,7 +91,7 @@ medusaIntegrationTestRunner({
       const answered = await api.post(`/admin/xcover/bookings/${held.id}/decline`, {}, admin)
       expect(answered.data.booking).toMatchObject({ status: "declined", booking_id: null })
       await eventually(async () => {
-        await dispatchXcoverOptOutsJob(getContainer())
+        await runXcoverOutboxJob(getContainer())
         expect(standIn.acceptedOfferIds()).toContain("sf-review-2")
       })
       expect(standIn.confirmsFor("sf-review-2")).toHaveLength(0)
@@ -109,7 +109,7 @@ medusaIntegrationTestRunner({
       const admin = await createAdminUser(getContainer(), api)
       await api.post(`/admin/orders/${orderId}/cancel`, {}, admin)
       await eventually(async () => {
-        await dispatchXcoverOptOutsJob(getContainer())
+        await runXcoverOutboxJob(getContainer())
         expect((await bookingOf(orderId, "sf-review-3"))?.status).toBe("declined")
         expect(standIn.acceptedOfferIds()).toContain("sf-review-3")
         expect((await bookingOf(orderId, quotedOfferId))?.booking_status).toBe("CANCELLED")

@@ -26,7 +26,7 @@ describe("the published package", () => {
         ".medusa/server/src/modules/xcover/index.js",
         ".medusa/server/src/modules/xcover/service.js",
         ".medusa/server/src/subscribers/xcover-order-reconcile.js",
-        ".medusa/server/src/jobs/dispatch-xcover-opt-outs.js",
+        ".medusa/server/src/jobs/xcover-outbox.js",
         ".medusa/server/src/api/middlewares.js",
         ".medusa/server/src/api/store/carts/[id]/xcover-offers/route.js",
         ".medusa/server/src/workflows/index.js",

@@ -1,4 +1,4 @@
-export * from "./opt-out-declined-offers"
+export * from "./decide-xcover-order-offers"
 export * from "./record-cart-offer"
 export * from "./retry-xcover-offer"
 export * from "./save-xcover-settings"

@@ -3,11 +3,11 @@ import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { XCOVER_MODULE } from "../modules/xcover"
 import type XcoverModuleService from "../modules/xcover/service"
-import { isValidOfferId } from "../modules/xcover/offer-id"
+import { isValidXcoverId } from "../modules/xcover/xcover-id"
 import { reconcileOrders, type OrderFacts, type OrdersReconciled, type ReconcileDeps } from "../modules/xcover/recovery/reconcile-orders"
-import { optOutDeclinedOffersWorkflow } from "./opt-out-declined-offers"
+import { decideXcoverOrderOffersWorkflow } from "./decide-xcover-order-offers"
 import { dispatchCancellationsStep } from "./steps/dispatch-outbox"
-import { LINE_ITEM_METADATA_KEY, ORDER_OFFER_FIELDS, orderOffersInput, type OrderGraph } from "./steps/load-order-offers"
+import { LINE_ITEM_METADATA_KEY, ORDER_OFFER_FIELDS, orderOffersInput, type OrderGraph } from "./order-graph"
 
 export const reconcileXcoverOrdersWorkflowId = "reconcile-xcover-orders"
 
@@ -29,7 +29,7 @@ export function orderFactsOf(order: ReconcileGraph): OrderFacts {
   const { input } = orderOffersInput(order)
   const lines = (order.items ?? []).flatMap((item) => {
     const offerId = item?.metadata?.[LINE_ITEM_METADATA_KEY]
-    if (!item || !isValidOfferId(offerId)) {
+    if (!item || !isValidXcoverId(offerId)) {
       return []
     }
     const quantity = item.detail?.quantity ?? item.quantity
@@ -70,7 +70,7 @@ export function reconcileDepsOf(container: MedusaContainer): ReconcileDeps {
   return {
     ledger: container.resolve<XcoverModuleService>(XCOVER_MODULE),
     decide: async (orderId) => {
-      await optOutDeclinedOffersWorkflow(container).run({ input: { order_id: orderId } })
+      await decideXcoverOrderOffersWorkflow(container).run({ input: { order_id: orderId } })
     },
     logger: container.resolve(ContainerRegistrationKeys.LOGGER),
   }

@@ -4,7 +4,7 @@ import { XCOVER_MODULE } from "../modules/xcover"
 import type XcoverModuleService from "../modules/xcover/service"
 import type { Policyholder } from "../modules/xcover/service"
 import { dispatchBookingsStep } from "./steps/dispatch-outbox"
-import { bookingLines, isCancelledOrder, ORDER_DECISION_FIELDS, policyholderOf, type OrderGraph } from "./steps/load-order-offers"
+import { bookingLines, isCancelledOrder, ORDER_DECISION_FIELDS, policyholderOf, type OrderGraph } from "./order-graph"
 
 /**
  * The order as it is now: a merchant who fixed the cause (added the phone XCover asked for, or

@@ -7,7 +7,7 @@ import type XcoverModuleService from "../modules/xcover/service"
 import { quoteXcoverOfferWorkflow } from "./quote-xcover-offer"
 import { selectXcoverOfferWorkflow } from "./select-xcover-offer"
 import { isCoverLine, loadCoverCart, type CartLine, type CoverCart } from "./steps/cart-cover"
-import { COVERED_ITEM_METADATA_KEY, COVER_QUOTE_METADATA_KEY, LINE_ITEM_METADATA_KEY } from "./steps/load-order-offers"
+import { COVERED_ITEM_METADATA_KEY, COVER_QUOTE_METADATA_KEY, LINE_ITEM_METADATA_KEY } from "./order-graph"
 
 /** What one cover line needs to match its covered line again. */
 export type CoverRepair =

@@ -1,7 +1,7 @@
 import Medusa from "@medusajs/js-sdk"
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query"
 // The status list has no imports, so the bundle can share it with the server.
-import { BOOKING_STATUSES, OFFER_STATUSES, type BookingStatus, type OfferStatus } from "../../modules/xcover/offer-statuses"
+import { BOOKING_STATUSES, OFFER_STATUSES, type BookingStatus, type OfferStatus } from "../../modules/xcover/statuses"
 // Response shapes are the server's own types (type-only imports: nothing of the server is bundled).
 import type { BookingView } from "../../modules/xcover/ledger/bookings"
 import type { CancellationReason } from "../../modules/xcover/models/xcover-cancellation"

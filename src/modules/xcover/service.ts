@@ -230,7 +230,7 @@ export default class XcoverModuleService extends MedusaService({ XcoverOffer, Xc
   }
 
   /** Background sweep of opt-outs for the scheduled job: one at a time per process; processes share the work. */
-  async dispatchAllDue(): Promise<DispatchResult | null> {
+  async dispatchAllDueOptOuts(): Promise<DispatchResult | null> {
     return this.dispatcher_.sweep(optOutKind)
   }
 

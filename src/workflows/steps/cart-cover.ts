@@ -1,7 +1,7 @@
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, MedusaError } from "@medusajs/framework/utils"
 import type { QuotedOffer } from "../../modules/xcover/service"
-import { COVERED_ITEM_METADATA_KEY, COVER_QUOTE_METADATA_KEY, LINE_ITEM_METADATA_KEY } from "./load-order-offers"
+import { COVERED_ITEM_METADATA_KEY, COVER_QUOTE_METADATA_KEY, LINE_ITEM_METADATA_KEY } from "../order-graph"
 
 /** A cart line as quoting and selecting read it. */
 export type CartLine = {

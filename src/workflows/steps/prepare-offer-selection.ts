@@ -6,7 +6,7 @@ import { lineFingerprint } from "../../modules/xcover/ledger/quoted-offers"
 import type XcoverModuleService from "../../modules/xcover/service"
 import { coverLinesFor, loadCoverCart } from "./cart-cover"
 import { COVER_PRODUCT_TYPE_ID } from "./exempt-cover-from-tax"
-import { COVERED_ITEM_METADATA_KEY, COVER_QUOTE_METADATA_KEY, LINE_ITEM_METADATA_KEY } from "./load-order-offers"
+import { COVERED_ITEM_METADATA_KEY, COVER_QUOTE_METADATA_KEY, LINE_ITEM_METADATA_KEY } from "../order-graph"
 
 /** A cover line as the add-to-cart workflow takes it (product_type_id is read, though not typed). */
 export type CoverLineInput = CreateCartCreateLineItemDTO & { product_type_id: string }

@@ -2,7 +2,7 @@ import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { XCOVER_MODULE } from "../../modules/xcover"
 import type XcoverModuleService from "../../modules/xcover/service"
-import { offerIdsFromCartMetadata } from "./load-order-offers"
+import { offerIdsFromCartMetadata } from "../order-graph"
 
 /**
  * Copies the offer ids of an open cart's metadata into the ledger as `shown`, within the per-cart

@@ -1,7 +1,7 @@
 import { z } from "@medusajs/framework/zod"
 import { ADMIN_ENVIRONMENTS, type AdminEnvironment } from "../../../modules/xcover/models/xcover-settings"
 import { OFFER_STATUSES } from "../../../modules/xcover/models/xcover-offer"
-import { BOOKING_STATUSES } from "../../../modules/xcover/offer-statuses"
+import { BOOKING_STATUSES } from "../../../modules/xcover/statuses"
 import { SIGNATURE_ALGORITHMS } from "../../../modules/xcover/options"
 import { addDays, lastDays, parseDay, rangeProblem } from "../../../modules/xcover/reporting/day-range"
 

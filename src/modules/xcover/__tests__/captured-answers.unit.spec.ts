@@ -3,7 +3,7 @@ import path from "node:path"
 import { alreadyCancelled, existingBookingId, parseBooking, parseRefund } from "../client/booking"
 import { createOfferResult, parseCreatedOffer } from "../client/create-offer"
 import { describeOutcome, resolveReplay, responseOutcome } from "../client/outcome"
-import { isValidOfferId } from "../offer-id"
+import { isValidXcoverId } from "../xcover-id"
 
 /**
  * Every body XCover answered in the live sandbox captures (integration-tests/xcover-contract)
@@ -193,7 +193,7 @@ describe("Cancel Booking answers, as captured", () => {
       quotes: [{ id: expect.any(String), refund_value: refund, adjustment_fee: fee }],
     })
     // It travels in the confirm_cancellation path.
-    expect(isValidOfferId(parsed?.cancellation_id)).toBe(true)
+    expect(isValidXcoverId(parsed?.cancellation_id)).toBe(true)
   })
 
   it.each(["cancel-twostep-confirm", "cancel-confirm-1", "cancel-cleanup-2", "app-cancel-booking"])(

@@ -1,4 +1,4 @@
-import { isValidOfferId } from "../offer-id"
+import { isValidXcoverId } from "../xcover-id"
 import { record, text } from "./json"
 import type { XcoverAnswer } from "./xcover-client"
 import { describeOutcome } from "./outcome"
@@ -113,7 +113,7 @@ export function createOfferResult(answer: XcoverAnswer): CreateOfferResult {
 export function parseCreatedOffer(body: unknown): CreatedOffer | null {
   const offer = record(body)
   const products = offer?.products
-  if (!offer || !isValidOfferId(offer.id) || !Array.isArray(products) || typeof offer.currency !== "string") {
+  if (!offer || !isValidXcoverId(offer.id) || !Array.isArray(products) || typeof offer.currency !== "string") {
     return null
   }
   const content = record(offer.content)
@@ -123,7 +123,7 @@ export function parseCreatedOffer(body: unknown): CreatedOffer | null {
   const quotes: OfferQuote[] = []
   for (const product of products.map(record)) {
     const price = record(record(record(product?.details)?.finance)?.price)
-    if (!product || !isValidOfferId(product.id) || typeof price?.total_amount !== "number" || !(price.total_amount >= 0)) {
+    if (!product || !isValidXcoverId(product.id) || typeof price?.total_amount !== "number" || !(price.total_amount >= 0)) {
       return null
     }
     const display = copy.get(product.id)

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto"
 import { Pool, errors as undiciErrors } from "undici"
 import type { XcoverCredentials, SignatureAlgorithm, SignedHeaders } from "../options"
-import { isValidOfferId } from "../offer-id"
+import { isValidXcoverId } from "../xcover-id"
 import { networkOutcome, responseOutcome, type XcoverOutcome } from "./outcome"
 import { createSigner } from "./sign"
 import type { OfferRequest } from "./create-offer"
@@ -72,7 +72,7 @@ export class XcoverClient {
 
   /** Opt-out (`POST offers/{offer_id}/opt_out/`): 204 and no body; an error or a 409's body is read. */
   optOut(request: OptOutRequest): Promise<XcoverAnswer> {
-    if (!isValidOfferId(request.offerId)) {
+    if (!isValidXcoverId(request.offerId)) {
       // Callers validate earlier; this guard keeps a bad id from ever shaping a URL.
       return Promise.resolve({ outcome: invalidId("offer"), body: null })
     }
@@ -93,7 +93,7 @@ export class XcoverClient {
    * every try: a repeat of a processed key answers 409 with the same booking.
    */
   confirmOffer(settings: XcoverCallSettings, offerId: string, request: Record<string, unknown>, idempotencyKey: string): Promise<XcoverAnswer> {
-    if (!isValidOfferId(offerId)) {
+    if (!isValidXcoverId(offerId)) {
       return Promise.resolve({ outcome: invalidId("offer"), body: null })
     }
     const path = `/offers/${encodeURIComponent(offerId)}/confirm/`
@@ -102,7 +102,7 @@ export class XcoverClient {
 
   /** Get Booking (`GET bookings/{booking_id}/`). */
   getBooking(settings: XcoverCallSettings, bookingId: string): Promise<XcoverAnswer> {
-    if (!isValidOfferId(bookingId)) {
+    if (!isValidXcoverId(bookingId)) {
       return Promise.resolve({ outcome: invalidId("booking"), body: null })
     }
     return this.call({ settings, method: "GET", path: `/bookings/${encodeURIComponent(bookingId)}/`, readBody: true })
@@ -115,7 +115,7 @@ export class XcoverClient {
    * (cancel-preview: `{ preview, quotes: [{ id }] }`; cancel-confirm-1: `quotes: [{ id, reason_for_cancellation }]`).
    */
   cancelBooking(settings: XcoverCallSettings, bookingId: string, request: CancelRequest): Promise<XcoverAnswer> {
-    if (!isValidOfferId(bookingId)) {
+    if (!isValidXcoverId(bookingId)) {
       return Promise.resolve({ outcome: invalidId("booking"), body: null })
     }
     const body = { ...(request.preview ? { preview: true } : {}), ...(request.quotes.length ? { quotes: request.quotes } : {}) }
@@ -124,7 +124,7 @@ export class XcoverClient {
 
   /** Confirms a previewed cancellation (irreversible). */
   confirmCancellation(settings: XcoverCallSettings, bookingId: string, cancellationId: string): Promise<XcoverAnswer> {
-    if (!isValidOfferId(bookingId) || !isValidOfferId(cancellationId)) {
+    if (!isValidXcoverId(bookingId) || !isValidXcoverId(cancellationId)) {
       return Promise.resolve({ outcome: invalidId("booking"), body: null })
     }
     const path = `/bookings/${encodeURIComponent(bookingId)}/confirm_cancellation/${encodeURIComponent(cancellationId)}/`

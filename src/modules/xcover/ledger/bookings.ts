@@ -1,5 +1,5 @@
 import { MedusaError, generateEntityId } from "@medusajs/framework/utils"
-import type { BookingStatus, CancellationStatus } from "../offer-statuses"
+import type { BookingStatus, CancellationStatus } from "../statuses"
 import type { SqlExecutor, SqlManager } from "../sql"
 import { RENEW_SPENT_KEY_SQL } from "./idempotency-keys"
 import { recordEvent } from "./durable-events"

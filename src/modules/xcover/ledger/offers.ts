@@ -1,7 +1,7 @@
 import { MedusaError, generateEntityId } from "@medusajs/framework/utils"
 import type { OfferSource, OfferStatus } from "../models/xcover-offer"
-import { MAX_OFFERS_PER_CART } from "../offer-id"
-import { statusesInto } from "../offer-statuses"
+import { MAX_OFFERS_PER_CART } from "../xcover-id"
+import { statusesInto } from "../statuses"
 import { lockCartOffers, type SqlExecutor, type SqlManager } from "../sql"
 import { insertBookings, type BookingInput } from "./bookings"
 

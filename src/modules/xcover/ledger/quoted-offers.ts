@@ -1,7 +1,7 @@
 import { MedusaError, generateEntityId } from "@medusajs/framework/utils"
 import type { CreatedOffer, OfferContent, OfferQuote } from "../client/create-offer"
 import type { OfferStatus } from "../models/xcover-offer"
-import { MAX_OFFERS_PER_CART } from "../offer-id"
+import { MAX_OFFERS_PER_CART } from "../xcover-id"
 import type { SqlExecutor } from "../sql"
 import { idempotencyKeyFor } from "./offers"
 import { SETTINGS_VERSION_SQL } from "../settings/settings-store"

@@ -1,6 +1,6 @@
 import { model } from "@medusajs/framework/utils"
 import { outboxColumns } from "./outbox-columns"
-import { BOOKING_STATUSES } from "../offer-statuses"
+import { BOOKING_STATUSES } from "../statuses"
 
 /**
  * One row per taken offer: the outbox of its confirm call and, once confirmed, the policy as

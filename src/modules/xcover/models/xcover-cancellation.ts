@@ -1,6 +1,6 @@
 import { model } from "@medusajs/framework/utils"
 import { outboxColumns } from "./outbox-columns"
-import { CANCELLATION_STATUSES } from "../offer-statuses"
+import { CANCELLATION_STATUSES } from "../statuses"
 
 /** Why a booking is being cancelled. */
 export const CANCELLATION_REASONS = ["order_canceled", "returned", "order_edited", "admin"] as const

@@ -1,8 +1,8 @@
 import { model } from "@medusajs/framework/utils"
 import { outboxColumns } from "./outbox-columns"
-import { OFFER_STATUSES } from "../offer-statuses"
+import { OFFER_STATUSES } from "../statuses"
 
-export { OFFER_STATUSES, type OfferStatus } from "../offer-statuses"
+export { OFFER_STATUSES, type OfferStatus } from "../statuses"
 
 /**
  * How the plugin learnt of an offer: it asked XCover itself (`plugin_quote`), or a storefront

@@ -1,5 +1,5 @@
 import { model } from "@medusajs/framework/utils"
-import { READBACK_STATUSES } from "../offer-statuses"
+import { READBACK_STATUSES } from "../statuses"
 import { outboxColumns } from "./outbox-columns"
 
 /**

@@ -1,6 +1,6 @@
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, MedusaError } from "@medusajs/framework/utils"
-import { isValidOfferId, OFFER_ID_RULE } from "../../../../../modules/xcover/offer-id"
+import { isValidXcoverId, XCOVER_ID_RULE } from "../../../../../modules/xcover/xcover-id"
 
 /** The cart as the cover routes answer it: totals and lines, as Medusa's cart routes give them. */
 const CART_FIELDS = [
@@ -34,8 +34,8 @@ export async function storeCart(scope: MedusaContainer, cartId: string): Promise
 
 /** An offer id from the path, checked as the body's ids are. */
 export function offerIdParam(value: string | undefined): string {
-  if (!isValidOfferId(value)) {
-    throw new MedusaError(MedusaError.Types.INVALID_DATA, `offer_id must be ${OFFER_ID_RULE}`)
+  if (!isValidXcoverId(value)) {
+    throw new MedusaError(MedusaError.Types.INVALID_DATA, `offer_id must be ${XCOVER_ID_RULE}`)
   }
   return value
 }

@@ -1,4 +1,4 @@
-import { bookingLines, coverLines, offerIdsFromCartMetadata, orderOffersInput, policyholderOf, selectedOfferIds } from "../steps/load-order-offers"
+import { bookingLines, coverLines, offerIdsFromCartMetadata, orderOffersInput, policyholderOf, selectedOfferIds } from "../order-graph"
 
 describe("reading offers from a cart and its order", () => {
   it("takes valid ids from cart metadata once each, and names every skipped entry", () => {

@@ -3,15 +3,15 @@ import { dispatchBookingsStep, dispatchOptOutsStep } from "./steps/dispatch-outb
 import { loadOrderOffersStep } from "./steps/load-order-offers"
 import { recordOrderOffersStep } from "./steps/record-order-offers"
 
-export const optOutDeclinedOffersWorkflowId = "opt-out-declined-xcover-offers"
+export const decideXcoverOrderOffersWorkflowId = "decide-xcover-order-offers"
 
 /**
  * After an order is placed: load its cart's offers, record which were bought and which were
  * declined (bookings and opt-outs written in one transaction), then book the taken ones and opt
  * out the declined ones, both through the outbox.
  */
-export const optOutDeclinedOffersWorkflow = createWorkflow(
-  optOutDeclinedOffersWorkflowId,
+export const decideXcoverOrderOffersWorkflow = createWorkflow(
+  decideXcoverOrderOffersWorkflowId,
   (input: { order_id: string }) => {
     const offers = loadOrderOffersStep(input)
     const decision = recordOrderOffersStep(offers)
@@ -24,3 +24,8 @@ export const optOutDeclinedOffersWorkflow = createWorkflow(
     return new WorkflowResponse({ decision, dispatch, booking })
   }
 )
+
+/** @deprecated Renamed `decideXcoverOrderOffersWorkflow`: it books the taken offers as well. */
+export const optOutDeclinedOffersWorkflow = decideXcoverOrderOffersWorkflow
+/** @deprecated Renamed `decideXcoverOrderOffersWorkflowId`. */
+export const optOutDeclinedOffersWorkflowId = decideXcoverOrderOffersWorkflowId

@@ -8,9 +8,9 @@ import { reconcileAllOrders, reconcileChangedOrders, type OrderFacts, type Recon
 import { loadOrderFacts, reconcileDepsOf } from "../workflows/reconcile-xcover-orders"
 import type XcoverModuleService from "../modules/xcover/service"
 import type { DispatchResult, EventsPublished } from "../modules/xcover/service"
-import { optOutDeclinedOffersWorkflow } from "../workflows/opt-out-declined-offers"
+import { decideXcoverOrderOffersWorkflow } from "../workflows/decide-xcover-order-offers"
 import { COVER_PRODUCT_TYPE_ID, COVER_PRODUCT_TYPE_VALUE, ensureCoverProductType } from "../workflows/steps/exempt-cover-from-tax"
-import { ORDER_OFFER_FIELDS, orderOffersInput, type OrderGraph } from "../workflows/steps/load-order-offers"
+import { ORDER_OFFER_FIELDS, orderOffersInput, type OrderGraph } from "../workflows/order-graph"
 
 export type DispatchJobRun = {
   recovery: RecoveryRun | null
@@ -24,7 +24,7 @@ export type DispatchJobRun = {
 }
 
 /**
- * The durable half of delivery. Runs in every server/worker process that runs jobs; the order
+ * The plugin's background work, every minute: the durable half of delivery and the books. Runs in every server/worker process that runs jobs; the order
  * cursor and the offers are claimed atomically, so processes share the work without doing
  * anything twice.
  * 1. Orders placed since the last run whose `order.placed` was lost get their offers decided;
@@ -36,7 +36,7 @@ export type DispatchJobRun = {
  * 3. Every event not yet taken by the event bus is published (a crash or a bus outage left it).
  * A failure in 1 (one order, or the whole pass) is logged and never stops 2 and 3.
  */
-export default async function dispatchXcoverOptOutsJob(container: MedusaContainer): Promise<DispatchJobRun> {
+export default async function runXcoverOutboxJob(container: MedusaContainer): Promise<DispatchJobRun> {
   const logger = container.resolve(ContainerRegistrationKeys.LOGGER)
   const xcover = container.resolve<XcoverModuleService>(XCOVER_MODULE)
   if (xcover.isShutDown) {
@@ -57,7 +57,7 @@ export default async function dispatchXcoverOptOutsJob(container: MedusaContaine
       ledger: xcover,
       loadOrders: (after, upTo, take) => loadPlacedOrders(container, after, upTo, take),
       decide: async (orderId) => {
-        await optOutDeclinedOffersWorkflow(container).run({ input: { order_id: orderId } })
+        await decideXcoverOrderOffersWorkflow(container).run({ input: { order_id: orderId } })
       },
       logger,
       owner: `${process.pid}-${randomUUID()}`,
@@ -93,7 +93,7 @@ export default async function dispatchXcoverOptOutsJob(container: MedusaContaine
   }
   // The kinds share the account's rate budget; none waits for another's backlog.
   const [dispatch, bookings, cancellations, readbacks] = await Promise.all([
-    xcover.dispatchAllDue(),
+    xcover.dispatchAllDueOptOuts(),
     xcover.dispatchAllDueBookings(),
     xcover.dispatchAllDueCancellations(),
     xcover.dispatchAllDueReadbacks(),
@@ -144,7 +144,8 @@ function loadChangedOrders(container: MedusaContainer, after: OrderPosition, upT
 }
 
 export const config = {
-  name: "dispatch-xcover-opt-outs",
+  // Was `dispatch-xcover-opt-outs`: it does all of the plugin's background work, not only opt-outs.
+  name: "xcover-outbox",
   // Cron with an optional seconds field; tests use a shorter period.
   schedule: process.env.XCOVER_DISPATCH_SCHEDULE || "* * * * *",
 }

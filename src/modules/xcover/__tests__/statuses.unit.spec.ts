@@ -1,5 +1,5 @@
 import { BINDABLE_STATUSES } from "../ledger/offers"
-import { OFFER_STATUSES, OFFER_TRANSITIONS, statusesInto } from "../offer-statuses"
+import { OFFER_STATUSES, OFFER_TRANSITIONS, statusesInto } from "../statuses"
 import { RETRYABLE_BY_HAND } from "../reporting/offer-log"
 
 describe("offer status transitions", () => {
