@@ -86,7 +86,7 @@ export class BurstProcess {
 
 async function runChild(): Promise<void> {
   // Loaded here, not at the top: ./dispatch imports this file for the parent's side.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+   
   const { loadXcoverModule, dispatchBurst }: typeof import("./dispatch") = require("./dispatch")
   const send = (msg: Message) => process.send?.(msg)
   const xcover = await loadXcoverModule(process.env.XCOVER_BURST_DATABASE_URL ?? "", JSON.parse(process.env.XCOVER_BURST_OPTIONS ?? "{}"))

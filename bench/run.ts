@@ -187,7 +187,7 @@ async function main(): Promise<number> {
   const client = await step(`4. client vs bare undici, 9 x ${sizes.calls} calls each`, () => benchClient(standIn, settings, sizes.calls))
 
   // Loaded only now, after LOG_LEVEL is set (see above).
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+   
   const { loadXcoverModule, benchBurst, benchSharedBurst, benchMixedBurst, benchMemory }: typeof import("./dispatch") = require("./dispatch")
   const dispatchUrl = databaseUrl(db.env, names.dispatch)
   const moduleOptions = { ...settings, timeoutMs: 10_000 }

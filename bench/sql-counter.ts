@@ -26,7 +26,7 @@ export function pgCopies(): Queryable[] {
       // not installed: nothing to patch there
     }
   }
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+   
   return [...new Set(places)].map((p) => (require(p) as { Client: Queryable }).Client)
 }
 

@@ -10,7 +10,7 @@ const here = process.cwd()
 process.chdir(path.resolve(__dirname, "..", ".."))
 let withPlugin: ConfigModule
 try {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+   
   withPlugin = require("../../medusa-config")
 } finally {
   process.chdir(here)

@@ -10,7 +10,7 @@ import {
 import { createAdminUser } from "../helpers/admin-user"
 import { eventually } from "../helpers/eventually"
 import { seedStore, type SeededStore } from "../helpers/seed-store"
-import { answer, Storefront } from "../helpers/storefront"
+import { Storefront } from "../helpers/storefront"
 import { useXcoverStandIn } from "../helpers/xcover-env"
 import { standInQuotePrice } from "../xcover-stand-in/server"
 import { quoteXcoverOfferWorkflow } from "../../src/workflows/quote-xcover-offer"
@@ -262,7 +262,7 @@ medusaIntegrationTestRunner({
       const member = await shop.signUpCustomer(`member-${Date.now().toString(36)}@example.com`)
       await linkCustomersToCustomerGroupWorkflow(container).run({ input: { id: group.id, add: [member.customerId] } })
 
-      const { cartId, line, offer } = await quotedCart()
+      const { cartId, offer } = await quotedCart()
       const standard = offer.quotes.find((q: any) => q.product_config_id === "pc-standard")
       await shop.select(cartId, offer.offer_id, { quote_id: standard.id })
       // Medusa's own route: the line is re-priced (same quantity), and only `cart.customer_transferred` is emitted.

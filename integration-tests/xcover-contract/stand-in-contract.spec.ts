@@ -62,7 +62,7 @@ function send(req: Send): Promise<Answer> {
       res.on("data", (c: Buffer) => chunks.push(c))
       res.on("end", () => {
         const text = Buffer.concat(chunks).toString("utf8")
-        let body: unknown = null
+        let body: unknown
         try {
           body = text ? JSON.parse(text) : null
         } catch {

@@ -220,7 +220,7 @@ async function startServer(file, dataDir, port, owner, login) {
     } catch (err) {
       if (Date.now() > deadline) {
         await stop()
-        throw new Error(`postgres did not answer within ${READY_TIMEOUT_MS / 1000} s (${oneLine(err)}): ${tail()}`)
+        throw new Error(`postgres did not answer within ${READY_TIMEOUT_MS / 1000} s (${oneLine(err)}): ${tail()}`, { cause: err })
       }
     } finally {
       await client.end().catch(() => undefined)

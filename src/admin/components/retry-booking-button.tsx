@@ -29,7 +29,11 @@ export function RetryBookingButton({ booking }: { booking: XcoverBooking }) {
         retry.mutate(booking.id, {
           onSuccess: ({ booking: after }) => {
             const message = `Booking of offer ${after.offer_id}: ${OUTCOME[after.status]}${after.booking_id ? ` (policy ${after.booking_id})` : ""}.`
-            after.status === "failed" ? toast.error(message) : toast.success(message)
+            if (after.status === "failed") {
+              toast.error(message)
+            } else {
+              toast.success(message)
+            }
           },
           onError: (e) => toast.error(e.message),
         })

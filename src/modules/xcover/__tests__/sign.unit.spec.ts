@@ -2,7 +2,7 @@ import { execFile } from "node:child_process"
 import { createHmac } from "node:crypto"
 import path from "node:path"
 import { promisify } from "node:util"
-import { computeSignature, createSigner, httpDate, signRequest, stringToSign } from "../client/sign"
+import { computeSignature, createSigner, signRequest, stringToSign } from "../client/sign"
 
 const base = {
   apiKey: "test_api_key",
