@@ -1,4 +1,5 @@
 import { MedusaError, generateEntityId } from "@medusajs/framework/utils"
+import type { XcoverBooking } from "../client/booking"
 import type { BookingStatus, CancellationStatus } from "../statuses"
 import type { SqlExecutor, SqlManager } from "../sql"
 import { RENEW_SPENT_KEY_SQL } from "./idempotency-keys"
@@ -91,8 +92,12 @@ export async function insertBookings(
   return { written, failed, held }
 }
 
-/** A booking as the admin and the store API read it. */
-export type BookingView = {
+/**
+ * A booking as the admin and the store API read it: the outbox row, and the policy as XCover
+ * answered it (`XcoverBooking`; no `booking_id` until it is booked).
+ */
+export type BookingView = Omit<XcoverBooking, "booking_id"> & {
+  booking_id: string | null
   id: string
   offer_id: string
   order_id: string
@@ -105,18 +110,6 @@ export type BookingView = {
   charged_amount: number | null
   charged_currency: string | null
   price_mismatch: boolean
-  booking_id: string | null
-  booking_status: string | null
-  currency: string | null
-  total_price: number | null
-  total_premium: number | null
-  total_tax: number | null
-  quotes: { id: string; status: string | null; price: number | null; policy_name: string | null }[]
-  coi_url: string | null
-  coi_pdf: string | null
-  pds_url: string | null
-  fnol_link: string | null
-  cancel_link: string | null
   cancelled_at: Date | null
   /** What XCover computed to refund (previewed, then confirmed by the cancellation). */
   total_refund: number | null

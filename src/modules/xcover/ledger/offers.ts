@@ -4,6 +4,7 @@ import { MAX_OFFERS_PER_CART } from "../xcover-id"
 import { statusesInto } from "../statuses"
 import { lockCartOffers, type SqlExecutor, type SqlManager } from "../sql"
 import { insertBookings, type BookingInput } from "./bookings"
+import { samePrice } from "../same-price"
 
 /** A recorded offer as the store API shows it. */
 export type RecordedOffer = {
@@ -237,10 +238,6 @@ export async function recordOrderOffers(manager: SqlManager, input: OrderOffersI
   })
 }
 
-/** Two prices in major units are the same amount (numeric columns come back as strings or floats). */
-function samePrice(a: unknown, b: unknown): boolean {
-  return Math.abs(Number(a) - Number(b)) < 0.005
-}
 
 /**
  * Which named offers the order bought. A storefront's own offer is bought when a line names it;

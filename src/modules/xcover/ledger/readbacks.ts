@@ -1,7 +1,6 @@
 import { generateEntityId } from "@medusajs/framework/utils"
+import { DAY_MS } from "../reporting/day-range"
 import type { SqlExecutor } from "../sql"
-
-const DAY_MS = 24 * 3_600_000
 
 /**
  * When a policy is read back from XCover next, after a read that found it live: every 15 minutes

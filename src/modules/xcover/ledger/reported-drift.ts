@@ -1,4 +1,5 @@
 import type { XcoverBooking } from "../client/booking"
+import { samePrice } from "../same-price"
 
 /**
  * What XCover reported for a policy where it disagrees with the ledger in a way the plugin does
@@ -33,7 +34,7 @@ export type LedgerPolicy = {
 }
 
 /** Amounts in major units: a difference under half a cent is rounding, not drift. */
-const differ = (ours: number | null, theirs: number | null) => ours !== null && theirs !== null && Math.abs(ours - theirs) >= 0.005
+const differ = (ours: number | null, theirs: number | null) => ours !== null && theirs !== null && !samePrice(ours, theirs)
 
 /** XCover's answer compared with the ledger: what is reported differently, or null when they agree. */
 export function reportedDrift(ledger: LedgerPolicy, xcover: XcoverBooking): ReportedDrift | null {

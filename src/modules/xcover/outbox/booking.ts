@@ -5,6 +5,7 @@ import { recordEvent } from "../ledger/durable-events"
 import { scheduleReadback } from "../ledger/readbacks"
 import { completedStatus, type ClaimedOperation, type OutboxKind } from "./kind"
 import { claimRows, extendRowDeadlines, holdRow, nextDueInMs, releaseRow, startRowSend, type LeasedTable } from "./leased-rows"
+import { samePrice } from "../same-price"
 
 export type ClaimedBooking = ClaimedOperation & {
   idempotencyKey: string
@@ -32,10 +33,6 @@ const BOOKINGS: LeasedTable = {
   columns: ["offer_id", "order_id", "idempotency_key", "request", "charged_amount"],
 }
 
-/** XCover's total and the order's charge are the same amount (to the cent). */
-function samePrice(a: number, b: number): boolean {
-  return Math.abs(a - b) < 0.005
-}
 
 /**
  * Bookings: each taken offer's confirm call, exactly once, through the same dispatcher as

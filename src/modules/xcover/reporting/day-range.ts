@@ -9,7 +9,7 @@
 /** The longest range one report covers, both ends included (a leap year). */
 export const MAX_RANGE_DAYS = 366
 
-const DAY_MS = 86_400_000
+export const DAY_MS = 86_400_000
 const DAY_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/
 
 /** The UTC midnight a `YYYY-MM-DD` day starts at, or null when the text is not a real calendar day. */
