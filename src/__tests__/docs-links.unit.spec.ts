@@ -20,7 +20,13 @@ function markdownFiles(): string[] {
       }
       return name.endsWith(".md") ? [rel] : []
     })
-  return ["README.md", "CONTRIBUTING.md", "CHANGELOG.md", "bench/README.md", ...docs("docs")]
+  return [
+    "README.md",
+    "CONTRIBUTING.md",
+    "CHANGELOG.md",
+    "bench/README.md",
+    ...docs("docs"),
+  ]
 }
 
 /** The file's lines, blank inside fenced code blocks, inline code removed: links are in the rest. */
@@ -88,7 +94,11 @@ function brokenLink({ file, target }: Link): string | null {
     return "empty link"
   }
   const [pathPart, anchor] = target.split("#", 2)
-  const resolved = pathPart ? path.normalize(path.join(path.dirname(file), decodeURIComponent(pathPart))) : file
+  const resolved = pathPart
+    ? path.normalize(
+        path.join(path.dirname(file), decodeURIComponent(pathPart))
+      )
+    : file
   if (!existsSync(path.join(ROOT, resolved))) {
     return ALLOWED_MISSING[resolved] ? null : `${resolved} does not exist`
   }
@@ -107,7 +117,13 @@ describe("the documentation's links", () => {
   const files = markdownFiles()
 
   it("reads the README, CONTRIBUTING, the CHANGELOG, the benchmarks' README and docs/", () => {
-    expect(files).toEqual(expect.arrayContaining(["README.md", "docs/store-api.md", "docs/admin.md"]))
+    expect(files).toEqual(
+      expect.arrayContaining([
+        "README.md",
+        "docs/store-api.md",
+        "docs/admin.md",
+      ])
+    )
     expect(files.flatMap(relativeLinks).length).toBeGreaterThan(50)
   })
 
@@ -116,17 +132,26 @@ describe("the documentation's links", () => {
       .flatMap(relativeLinks)
       .map((link) => ({ link, why: brokenLink(link) }))
       .filter(({ why }) => why !== null)
-      .map(({ link, why }) => `${link.file} line ${link.line}: [..](${link.target}): ${why}`)
+      .map(
+        ({ link, why }) =>
+          `${link.file} line ${link.line}: [..](${link.target}): ${why}`
+      )
     expect(broken).toEqual([])
   })
 
   it("slug headings as GitHub does", () => {
     expect(githubSlug("Settings → XCover")).toBe("settings--xcover")
-    expect(githubSlug("The quote: `POST /store/carts/:id/xcover-offers/quote`")).toBe(
-      "the-quote-post-storecartsidxcover-offersquote"
+    expect(
+      githubSlug("The quote: `POST /store/carts/:id/xcover-offers/quote`")
+    ).toBe("the-quote-post-storecartsidxcover-offersquote")
+    expect(githubSlug("What happens to an order, in ten lines")).toBe(
+      "what-happens-to-an-order-in-ten-lines"
     )
-    expect(githubSlug("What happens to an order, in ten lines")).toBe("what-happens-to-an-order-in-ten-lines")
-    expect(githubSlug("Selecting and deselecting: `POST` / `DELETE /store/carts/:id/xcover-offers/:offer_id/select`")).toBe(
+    expect(
+      githubSlug(
+        "Selecting and deselecting: `POST` / `DELETE /store/carts/:id/xcover-offers/:offer_id/select`"
+      )
+    ).toBe(
       "selecting-and-deselecting-post--delete-storecartsidxcover-offersoffer_idselect"
     )
   })
