@@ -43,7 +43,7 @@ const routeAnswers = (a: AnswerCounts) =>
   `${a.status_200} x 200, ${a.status_204} x 204, ${a.status_409} x 409, ${a.status_423} x 423, ${a.status_429} x 429, ${a.other} other`
 const answers = (a: QuoteAnswers) => `answers: ${a.status_200} x 200, ${a.status_503} x 503, ${a.other} other`
 
-/** The results as a Markdown table (the README shows it as printed). */
+/** The results as a Markdown table (bench/README.md shows it as printed). */
 export function formatTable(r: BenchResults): string {
   const rows: [string, string][] = [
     ...(isFull(r) ? fullRows(r) : r.quotes ? quoteRows(r.quotes) : []),

@@ -1,4 +1,4 @@
-// `npm run bench`: the eight benchmarks of the README's "Benchmarks" section, side by side in
+// `npm run bench`: the eight benchmarks of bench/README.md, side by side in
 // one run (`--only reconcile`: benchmark 8 alone; `--only quotes`: benchmark 6 alone). Prints a
 // table and writes bench/results.json (or --out).
 import { randomBytes, randomUUID } from "node:crypto"

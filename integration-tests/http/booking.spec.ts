@@ -115,7 +115,7 @@ medusaIntegrationTestRunner({
       await eventually(async () => expect((await bookingOf(orderId, offer.offer_id))?.status).toBe("booked"))
       const query = getContainer().resolve(ContainerRegistrationKeys.QUERY)
       // One link of the order per call: Medusa's Query answers two read-only links from one entity
-      // into one module, asked together, with the first one's records for both (README, Module links).
+      // into one module, asked together, with the first one's records for both (docs/order-lifecycle.md, Module links).
       const { data: withBookings } = await query.graph({
         entity: "order",
         fields: ["id", "xcover_bookings.offer_id", "xcover_bookings.booking_id", "xcover_bookings.status"],

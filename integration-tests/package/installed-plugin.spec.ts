@@ -161,8 +161,8 @@ describe("the packed plugin installed into a Medusa app", () => {
     expect(bundled.filter((js) => /from\s*["']recharts["']/.test(js))).toEqual([])
   })
 
-  // Last: it removes what the tests above use. The README's uninstall steps rely on it.
-  it("drops the plugin's tables with one `medusa db:rollback xcover` per migration, as the README's uninstall steps say", async () => {
+  // Last: it removes what the tests above use. The uninstall steps (docs/operations.md) rely on it.
+  it("drops the plugin's tables with one `medusa db:rollback xcover` per migration, as the uninstall steps in docs/operations.md say", async () => {
     // Each call reverts the latest migration, newest first.
     const migrations = readdirSync(path.join(__dirname, "../../src/modules/xcover/migrations")).filter((f) => /^Migration\d+\.ts$/.test(f))
     expect(migrations.length).toBeGreaterThan(1)

@@ -1,4 +1,4 @@
-// `npm run demo`: the plugin working end to end on this machine, in one command. See README "Demo".
+// `npm run demo`: the plugin working end to end on this machine, in one command. See CONTRIBUTING.md, "Demo".
 import { randomBytes, randomUUID } from "node:crypto"
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs"
 import path from "node:path"
@@ -298,7 +298,7 @@ async function placeOrder(
   const problem = quotes.find((q) => q.status !== 200 || !q.data?.xcover_offer)
   if (problem) {
     const why = `the quote answered ${problem.status} ${JSON.stringify(problem.data)}`
-    // With real XCover, the account's offer schema may need another `context` (README: the
+    // With real XCover, the account's offer schema may need another `context` (docs/store-api.md: the
     // setOfferRequest hook): the storefront offers still show the opt-outs working.
     if (standIn || !storefrontOffers) {
       throw new Error(`${why}; see .demo/medusa.log`)
@@ -503,7 +503,7 @@ function printOutcome(
       }
     }
     console.log(
-      "  The plugin moves no money. Here Medusa's order cancel released the order's payment itself (it refunds a captured one), cover line included: nothing more to pay back (README: Paying the refund back)."
+      "  The plugin moves no money. Here Medusa's order cancel released the order's payment itself (it refunds a captured one), cover line included: nothing more to pay back (docs/order-lifecycle.md: Paying the refund back)."
     )
   }
 

@@ -44,7 +44,7 @@ export default async function runXcoverOutboxJob(container: MedusaContainer): Pr
     return { recovery: null, reconciliation: null, full_pass: null, dispatch: null, bookings: null, cancellations: null, readbacks: null, events: null }
   }
   try {
-    // The product type a merchant gives an insurance product of their own (README, "What counts as taken").
+    // The product type a merchant gives an insurance product of their own (docs/store-api.md, "What counts as taken").
     if (await ensureCoverProductType(container)) {
       logger.info(`xcover: created the product type "${COVER_PRODUCT_TYPE_VALUE}" (${COVER_PRODUCT_TYPE_ID}) for insurance products`)
     }

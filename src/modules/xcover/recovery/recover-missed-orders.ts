@@ -33,7 +33,7 @@ export type RecoveryRun = {
   orders_checked: number
   ledger_rows_read: number
   decided: string[]
-  /** Orders whose decision threw: logged with their id, and passed (see README, "Lost events"). */
+  /** Orders whose decision threw: logged with their id, and passed (see docs/delivery.md, "Lost events"). */
   failed: string[]
 }
 

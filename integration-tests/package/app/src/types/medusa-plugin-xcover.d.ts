@@ -1,5 +1,5 @@
 // medusa-plugin-xcover ships JavaScript without type declarations. A store that type-checks with
-// `noImplicitAny` (or `strict`) declares the little it uses, as the README shows; this one is
+// `noImplicitAny` (or `strict`) declares the little it uses, as docs/store-api.md shows; this one is
 // also what lets the plugin repository's own typecheck read the hook file beside it.
 declare module "medusa-plugin-xcover/workflows" {
   import type { MedusaContainer } from "@medusajs/framework/types"

@@ -1,4 +1,4 @@
-// The store's own `setOfferRequest` hook, written as the README's "Changing what XCover is asked"
+// The store's own `setOfferRequest` hook, written as docs/store-api.md's "Changing what XCover is asked"
 // tells store developers to: what XCover needs in `context` depends on the partner account, so
 // the store adds it to the plugin's default Create Offer request. Medusa loads every file under
 // src/workflows/hooks when the app starts.
