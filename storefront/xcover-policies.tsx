@@ -1,0 +1,122 @@
+"use client"
+
+import { Badge, Container, Heading, Text, clx } from "@medusajs/ui"
+import { useEffect, useState } from "react"
+import { formatXcoverAmount, type XcoverPolicy, type XcoverStoreActions } from "./api.js"
+
+export type XcoverPoliciesProps = {
+  orderId: string
+  actions: Pick<XcoverStoreActions, "policies">
+  /** Policies already read (a server component's fetch); read again while any is being issued. */
+  initialPolicies?: XcoverPolicy[]
+  /** How often to read again while a policy is being issued (ms); default 3000. */
+  pollIntervalMs?: number
+  /** How many times at most; default 40 (two minutes at the default interval). */
+  maxPolls?: number
+  className?: string
+}
+
+/**
+ * The order's XCover policies for the confirmation page and the customer's account: policy
+ * number, plan, price, the certificate, PDS and claim links; "being issued" until XCover has
+ * booked it. Renders nothing for an order without cover.
+ */
+export function XcoverPolicies({ orderId, actions, initialPolicies, pollIntervalMs = 3000, maxPolls = 40, className }: XcoverPoliciesProps) {
+  const [policies, setPolicies] = useState<XcoverPolicy[] | null>(initialPolicies ?? null)
+  const [polls, setPolls] = useState(0)
+  const [failed, setFailed] = useState(false)
+  const { policies: list } = actions
+  const pending = policies === null || policies.some((p) => p.status === "processing")
+
+  useEffect(() => {
+    if (!pending || polls > maxPolls) {
+      return
+    }
+    let live = true
+    const read = () =>
+      list(orderId).then(
+        (next) => {
+          if (live) {
+            setFailed(false)
+            setPolicies(next)
+            setPolls((n) => n + 1)
+          }
+        },
+        () => {
+          if (live) {
+            setFailed(true)
+            setPolls((n) => n + 1)
+          }
+        }
+      )
+    // The first read at once; then one per interval while a policy is being issued.
+    const timer = setTimeout(read, polls === 0 && !initialPolicies ? 0 : pollIntervalMs)
+    return () => {
+      live = false
+      clearTimeout(timer)
+    }
+  }, [orderId, list, pending, polls, maxPolls, pollIntervalMs, initialPolicies])
+
+  if (!policies?.length) {
+    return failed && policies === null ? (
+      <Text size="small" role="alert" className="text-ui-fg-error">
+        Your protection details could not be loaded. Please refresh the page.
+      </Text>
+    ) : null
+  }
+  return (
+    <Container className={clx("flex flex-col gap-y-4", className)} data-testid="xcover-policies">
+      <Heading level="h2" className="txt-large-plus text-ui-fg-base">
+        Your protection
+      </Heading>
+      <ul className="flex flex-col gap-y-4">
+        {policies.map((p) => (
+          <li key={p.offer_id} className="flex flex-col gap-y-1" data-testid="xcover-policy" data-status={p.status}>
+            <div className="flex items-center gap-x-2">
+              <Text weight="plus" className="text-ui-fg-base">
+                {p.plan ?? "Protection"}
+              </Text>
+              <Badge size="2xsmall" color={p.status === "confirmed" ? "green" : p.status === "cancelled" ? "red" : "orange"}>
+                {p.status === "confirmed" ? "Active" : p.status === "cancelled" ? "Cancelled" : "Being issued"}
+              </Badge>
+            </div>
+            {p.status === "processing" ? (
+              <Text size="small" className="text-ui-fg-subtle" aria-live="polite">
+                Your policy is being issued; its documents appear here shortly.
+              </Text>
+            ) : (
+              <>
+                {p.policy_number && (
+                  <Text size="small" className="text-ui-fg-subtle">
+                    Policy number <span className="text-ui-fg-base font-medium" data-testid="xcover-policy-number">{p.policy_number}</span>
+                  </Text>
+                )}
+                {p.price && (
+                  <Text size="small" className="text-ui-fg-subtle">
+                    Price {p.price.currency ? formatXcoverAmount(p.price.amount, p.price.currency) : p.price.amount}
+                  </Text>
+                )}
+                <div className="flex flex-wrap gap-x-4 gap-y-1">
+                  <PolicyLink href={p.coi_url ?? p.coi_pdf}>Certificate of insurance</PolicyLink>
+                  <PolicyLink href={p.pds_url}>Policy terms (PDS)</PolicyLink>
+                  {p.status === "confirmed" && <PolicyLink href={p.claim_url}>Make a claim</PolicyLink>}
+                </div>
+              </>
+            )}
+          </li>
+        ))}
+      </ul>
+    </Container>
+  )
+}
+
+function PolicyLink({ href, children }: { href: string | null; children: string }) {
+  if (!href) {
+    return null
+  }
+  return (
+    <a href={href} target="_blank" rel="noopener noreferrer" className="txt-compact-small text-ui-fg-interactive hover:text-ui-fg-interactive-hover underline">
+      {children}
+    </a>
+  )
+}
