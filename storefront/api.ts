@@ -34,7 +34,7 @@ export type XcoverOfferContent = {
 }
 
 /** An offer for one cart line, as `POST /store/carts/:id/xcover-offers/quote` answers it. */
-export type XcoverOffer = {
+export type XcoverQuotedOffer = {
   offer_id: string
   line_item_id: string
   currency: string
@@ -48,7 +48,7 @@ export type XcoverOffer = {
  * too often (429): show nothing and try again later. Other failures throw.
  */
 export type XcoverQuoteResult =
-  | { kind: "offer"; offer: XcoverOffer }
+  | { kind: "offer"; offer: XcoverQuotedOffer }
   | { kind: "no_cover" }
   | { kind: "unavailable"; status: 503 | 429 }
 
@@ -108,7 +108,7 @@ export function errorStatus(err: unknown): number | undefined {
 /** Asks XCover, through the plugin, for cover for one line of the cart. */
 export async function quoteXcoverOffer(sdk: XcoverSdk, cartId: string, lineItemId: string, headers?: Headers): Promise<XcoverQuoteResult> {
   try {
-    const { xcover_offer } = await sdk.client.fetch<{ xcover_offer: XcoverOffer | null }>(`${cartPath(cartId)}/quote`, {
+    const { xcover_offer } = await sdk.client.fetch<{ xcover_offer: XcoverQuotedOffer | null }>(`${cartPath(cartId)}/quote`, {
       method: "POST",
       body: { line_item_id: lineItemId },
       headers,

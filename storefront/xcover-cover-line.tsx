@@ -10,7 +10,8 @@ export type XcoverCoverLineProps = {
   /** The cart's id; defaults to the line's `cart_id`. */
   cartId?: string
   currencyCode: string
-  actions: Pick<XcoverStoreActions, "deselect">
+  /** Without it the line has no remove action (a checkout summary, say). */
+  actions?: Pick<XcoverStoreActions, "deselect">
   onCartChange?: (cart: XcoverCart) => void
   className?: string
 }
@@ -30,6 +31,9 @@ export function XcoverCoverLine({ item, cartId, currencyCode, actions, onCartCha
   }
   const amount = item.total ?? (item.unit_price ?? 0) * (item.quantity ?? 1)
   const remove = async () => {
+    if (!actions) {
+      return
+    }
     setRemoving(true)
     setError(false)
     try {
@@ -62,6 +66,7 @@ export function XcoverCoverLine({ item, cartId, currencyCode, actions, onCartCha
         <Text className="txt-medium-plus text-ui-fg-base" data-testid="xcover-cover-price">
           {formatXcoverAmount(amount, currencyCode)}
         </Text>
+        {actions && (
         <Button
           variant="transparent"
           size="small"
@@ -71,6 +76,7 @@ export function XcoverCoverLine({ item, cartId, currencyCode, actions, onCartCha
         >
           Remove
         </Button>
+        )}
       </div>
     </div>
   )

@@ -2,7 +2,7 @@
 
 import { Button, Container, Heading, Label, RadioGroup, Text, clx } from "@medusajs/ui"
 import { useCallback, useEffect, useId, useRef, useState } from "react"
-import { xcoverCoverOf, type XcoverCart, type XcoverOffer as Offer, type XcoverStoreActions } from "./api.js"
+import { xcoverCoverOf, type XcoverCart, type XcoverQuotedOffer as Offer, type XcoverStoreActions } from "./api.js"
 
 /** The radio value of "no thanks". Quote ids are XCover's, never this. */
 const DECLINE = "xcover:decline"

@@ -2,10 +2,11 @@
 
 import { Badge, Container, Heading, Text, clx } from "@medusajs/ui"
 import { useEffect, useState } from "react"
-import { formatXcoverAmount, type XcoverPolicy, type XcoverStoreActions } from "./api.js"
+import { formatXcoverAmount, isXcoverCoverLine, type XcoverCartLine, type XcoverPolicy, type XcoverStoreActions } from "./api.js"
 
 export type XcoverPoliciesProps = {
-  orderId: string
+  /** The order (Medusa's `StoreOrder` fits); its cover lines say how many policies to wait for. */
+  order: { id: string; items?: XcoverCartLine[] | null }
   actions: Pick<XcoverStoreActions, "policies">
   /** Policies already read (a server component's fetch); read again while any is being issued. */
   initialPolicies?: XcoverPolicy[]
@@ -19,14 +20,17 @@ export type XcoverPoliciesProps = {
 /**
  * The order's XCover policies for the confirmation page and the customer's account: policy
  * number, plan, price, the certificate, PDS and claim links; "being issued" until XCover has
- * booked it. Renders nothing for an order without cover.
+ * booked it. Renders nothing for an order without cover. Just after checkout the policies may not
+ * be listed yet: it reads again until there is one per cover line of the order.
  */
-export function XcoverPolicies({ orderId, actions, initialPolicies, pollIntervalMs = 3000, maxPolls = 40, className }: XcoverPoliciesProps) {
+export function XcoverPolicies({ order, actions, initialPolicies, pollIntervalMs = 3000, maxPolls = 40, className }: XcoverPoliciesProps) {
   const [policies, setPolicies] = useState<XcoverPolicy[] | null>(initialPolicies ?? null)
   const [polls, setPolls] = useState(0)
   const [failed, setFailed] = useState(false)
   const { policies: list } = actions
-  const pending = policies === null || policies.some((p) => p.status === "processing")
+  const orderId = order.id
+  const covers = (order.items ?? []).filter(isXcoverCoverLine).length
+  const pending = policies === null || policies.length < covers || policies.some((p) => p.status === "processing")
 
   useEffect(() => {
     if (!pending || polls > maxPolls) {
@@ -58,7 +62,14 @@ export function XcoverPolicies({ orderId, actions, initialPolicies, pollInterval
   }, [orderId, list, pending, polls, maxPolls, pollIntervalMs, initialPolicies])
 
   if (!policies?.length) {
-    return failed && policies === null ? (
+    if (covers > 0 && !failed) {
+      return (
+        <Text size="small" className="text-ui-fg-subtle" aria-live="polite" data-testid="xcover-policies-pending">
+          Your protection is being issued; its documents appear here shortly.
+        </Text>
+      )
+    }
+    return failed ? (
       <Text size="small" role="alert" className="text-ui-fg-error">
         Your protection details could not be loaded. Please refresh the page.
       </Text>
