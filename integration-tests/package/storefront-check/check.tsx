@@ -25,6 +25,12 @@ export async function firstPrice(cartId: string, lineId: string): Promise<string
   return result.kind === "offer" ? result.offer.quotes[0]?.price.formatted ?? null : null
 }
 
+// A Next.js server action, with the starter's getAuthHeaders() shape.
+declare function getAuthHeaders(): Promise<{ authorization: string } | {}>
+export async function quoteOnServer(cartId: string, lineId: string): Promise<XcoverQuoteResult> {
+  return quoteXcoverOffer(sdk, cartId, lineId, await getAuthHeaders())
+}
+
 export async function policyNumbers(orderId: string): Promise<(string | null)[]> {
   const policies: XcoverPolicy[] = await listXcoverPolicies(sdk, orderId)
   return policies.map((p) => p.policy_number)
