@@ -54,5 +54,6 @@ export function Cart({ cart, onChange }: { cart: HttpTypes.StoreCart; onChange: 
 }
 
 export function Confirmation({ order }: { order: HttpTypes.StoreOrder }) {
-  return <XcoverPolicies order={order} actions={{ policies: (id) => listXcoverPolicies(sdk, id) }} pollIntervalMs={2000} />
+  const cover: number = xcoverCoverTotal(order.items)
+  return cover > 0 && <XcoverPolicies order={order} actions={{ policies: (id) => listXcoverPolicies(sdk, id) }} pollIntervalMs={2000} />
 }
