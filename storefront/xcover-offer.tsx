@@ -15,18 +15,22 @@ export type XcoverOfferProps = {
   actions: Pick<XcoverStoreActions, "quote" | "select" | "deselect">
   /** Called with the cart after each select or deselect (a page that re-fetches the cart itself may ignore it). */
   onCartChange?: (cart: XcoverCart) => void
+  /** While XCover is unavailable, ask again after this long (ms, default 30000), at most `maxRetries` times (default 3). */
+  retryUnavailableMs?: number
+  maxRetries?: number
   className?: string
 }
 
-type QuoteState = { kind: "loading" } | { kind: "offer"; offer: Offer } | { kind: "none" } | { kind: "error" }
+type QuoteState = { kind: "loading" } | { kind: "offer"; offer: Offer } | { kind: "none" } | { kind: "unavailable" } | { kind: "error" }
 
 /**
  * XCover's offer for one cart line: XCover's title, heading and plans (each with XCover's price and
  * its terms), "no thanks", the disclaimer. Nothing is chosen until the shopper chooses: a plan
  * puts its cover line into the cart, "no thanks" takes it out. Renders nothing when XCover has no
- * cover for the line or cannot be asked now (it asks again when the line changes or the page loads).
+ * cover for the line; nothing either while XCover cannot be asked (503, or the cart's quote limit),
+ * asking again a little later, and when the line changes or the page loads.
  */
-export function XcoverOffer({ cart, lineItemId, actions, onCartChange, className }: XcoverOfferProps) {
+export function XcoverOffer({ cart, lineItemId, actions, onCartChange, retryUnavailableMs = 30_000, maxRetries = 3, className }: XcoverOfferProps) {
   const line = cart.items?.find((i) => i.id === lineItemId)
   // A changed line (quantity, price) is quoted again; the plugin replaces its offer.
   const lineKey = line ? `${line.id}:${line.quantity ?? ""}:${line.unit_price ?? ""}` : null
@@ -41,7 +45,17 @@ export function XcoverOffer({ cart, lineItemId, actions, onCartChange, className
     let live = true
     setState({ kind: "loading" })
     quote(cart.id, lineItemId).then(
-      (result) => live && setState(result.kind === "offer" && result.offer.quotes.length ? { kind: "offer", offer: result.offer } : { kind: "none" }),
+      (result) => {
+        if (live) {
+          setState(
+            result.kind === "unavailable"
+              ? { kind: "unavailable" }
+              : result.kind === "offer" && result.offer.quotes.length
+                ? { kind: "offer", offer: result.offer }
+                : { kind: "none" }
+          )
+        }
+      },
       () => live && setState({ kind: "error" })
     )
     return () => {
@@ -49,7 +63,20 @@ export function XcoverOffer({ cart, lineItemId, actions, onCartChange, className
     }
   }, [cart.id, lineItemId, lineKey, quote, attempt])
 
-  if (!line || state.kind === "none") {
+  // XCover unavailable: nothing to show now, ask again later (a few times, not forever).
+  const retries = useRef(0)
+  useEffect(() => {
+    if (state.kind !== "unavailable" || retries.current >= maxRetries) {
+      return
+    }
+    const timer = setTimeout(() => {
+      retries.current += 1
+      setAttempt((n) => n + 1)
+    }, retryUnavailableMs)
+    return () => clearTimeout(timer)
+  }, [state, retryUnavailableMs, maxRetries])
+
+  if (!line || state.kind === "none" || state.kind === "unavailable") {
     return null
   }
   if (state.kind === "loading") {

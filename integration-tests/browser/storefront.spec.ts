@@ -44,7 +44,7 @@ medusaIntegrationTestRunner({
     })
 
     /** A fresh store, the shop page served with the store API on one origin, opened on the product. */
-    const openShop = async (): Promise<SeededStore> => {
+    const openShop = async (extra: Record<string, string> = {}): Promise<SeededStore> => {
       standIn.reset()
       const seeded = await seedStore(getContainer())
       if (!shop) {
@@ -60,7 +60,7 @@ medusaIntegrationTestRunner({
           failed.push(`${r.request().method()} ${new URL(r.url()).pathname} ${r.status()} ${await r.text().catch(() => "")}`)
         }
       })
-      const query = new URLSearchParams({ pk: seeded.publishableKey, region: seeded.regionId, variant: seeded.variantId, shipping: seeded.shippingOptionId })
+      const query = new URLSearchParams({ pk: seeded.publishableKey, region: seeded.regionId, variant: seeded.variantId, shipping: seeded.shippingOptionId, ...extra })
       await page.goto(`${shop.url}/shop/?${query}`)
       return seeded
     }
@@ -164,6 +164,27 @@ medusaIntegrationTestRunner({
       }
       await shot("05-policy-confirmed")
       expect(failed).toEqual([])
+    })
+
+    it("shows nothing while XCover is unavailable, and the offer once it answers again", async () => {
+      // The page asks again 2 s after a 503 (30 s by default).
+      await openShop({ xcover_retry_ms: "2000" })
+      standIn.scriptNext({ status: 503 })
+      const unavailable = page.waitForResponse((r) => r.url().endsWith("/xcover-offers/quote"))
+      await page.getByRole("button", { name: "Add to cart" }).click()
+      expect((await unavailable).status()).toBe(503)
+      await page.getByTestId("xcover-offer-loading").waitFor({ state: "detached" })
+      // No offer, no error, no empty box: the cart as if there were no cover to sell.
+      for (const id of ["xcover-offer", "xcover-offer-error", "xcover-offer-loading"]) {
+        expect(await page.getByTestId(id).count()).toBe(0)
+      }
+      await page.getByTestId("product-line").waitFor()
+      await shot("07-xcover-unavailable")
+      // Asked again: XCover answers, the offer appears, still with nothing chosen.
+      await page.getByTestId("xcover-offer").waitFor()
+      expect(standIn.received.filter((r) => r.route === "create_offer").map((r) => r.answer)).toEqual([503, 200])
+      expect(await page.getByRole("radio", { checked: true }).count()).toBe(0)
+      expect(failed.filter((f) => !f.startsWith("POST /store/carts/") || !f.includes("/xcover-offers/quote 503"))).toEqual([])
     })
 
     it("takes a plan with the keyboard alone", async () => {

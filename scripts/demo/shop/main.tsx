@@ -26,6 +26,8 @@ const STORE = {
   variantId: params.get("variant") ?? "",
   shippingOptionId: params.get("shipping") ?? "",
 }
+/** How soon the offer asks again while XCover is unavailable (the browser test shortens it). */
+const RETRY_UNAVAILABLE_MS = Number(params.get("xcover_retry_ms") ?? 30_000)
 const sdk = new Medusa({ baseUrl: window.location.origin, publishableKey: STORE.publishableKey })
 const actions = xcoverStoreActions(sdk)
 /** The cart fields the page shows: what the plugin's select and deselect answer as well. */
@@ -151,7 +153,7 @@ function CartView({ cart, onCartChange, onCheckout, busy }: { cart: Cart; onCart
         ))}
       </Container>
       {products.map((item) => (
-        <XcoverOffer key={item.id} cart={cart} lineItemId={item.id} actions={actions} onCartChange={onCartChange} />
+        <XcoverOffer key={item.id} cart={cart} lineItemId={item.id} actions={actions} onCartChange={onCartChange} retryUnavailableMs={RETRY_UNAVAILABLE_MS} />
       ))}
       <Container className="flex flex-col gap-y-2">
         {cover > 0 && (
