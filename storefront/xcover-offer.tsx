@@ -36,7 +36,10 @@ export function XcoverOffer({ cart, lineItemId, actions, onCartChange, retryUnav
   const lineKey = line ? `${line.id}:${line.quantity ?? ""}:${line.unit_price ?? ""}` : null
   const [state, setState] = useState<QuoteState>({ kind: "loading" })
   const [attempt, setAttempt] = useState(0)
-  const { quote } = actions
+  // The latest actions, without re-quoting when only their identity changes (server actions are
+  // new functions after each refresh of a Next.js page).
+  const latest = useRef(actions)
+  latest.current = actions
 
   useEffect(() => {
     if (!lineKey) {
@@ -44,7 +47,7 @@ export function XcoverOffer({ cart, lineItemId, actions, onCartChange, retryUnav
     }
     let live = true
     setState({ kind: "loading" })
-    quote(cart.id, lineItemId).then(
+    latest.current.quote(cart.id, lineItemId).then(
       (result) => {
         if (live) {
           setState(
@@ -61,7 +64,7 @@ export function XcoverOffer({ cart, lineItemId, actions, onCartChange, retryUnav
     return () => {
       live = false
     }
-  }, [cart.id, lineItemId, lineKey, quote, attempt])
+  }, [cart.id, lineItemId, lineKey, attempt])
 
   // XCover unavailable: nothing to show now, ask again later (a few times, not forever).
   const retries = useRef(0)

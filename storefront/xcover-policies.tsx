@@ -1,7 +1,7 @@
 "use client"
 
 import { Badge, Container, Heading, Text, clx } from "@medusajs/ui"
-import { useEffect, useState } from "react"
+import { useEffect, useRef, useState } from "react"
 import { formatXcoverAmount, isXcoverCoverLine, type XcoverCartLine, type XcoverPolicy, type XcoverStoreActions } from "./api.js"
 
 export type XcoverPoliciesProps = {
@@ -27,8 +27,11 @@ export function XcoverPolicies({ order, actions, initialPolicies, pollIntervalMs
   const [policies, setPolicies] = useState<XcoverPolicy[] | null>(initialPolicies ?? null)
   const [polls, setPolls] = useState(0)
   const [failed, setFailed] = useState(false)
-  const { policies: list } = actions
+  // The latest action, without restarting the reads when only its identity changes.
+  const latest = useRef(actions)
+  latest.current = actions
   const orderId = order.id
+  const given = initialPolicies !== undefined
   const covers = (order.items ?? []).filter(isXcoverCoverLine).length
   const pending = policies === null || policies.length < covers || policies.some((p) => p.status === "processing")
 
@@ -38,7 +41,7 @@ export function XcoverPolicies({ order, actions, initialPolicies, pollIntervalMs
     }
     let live = true
     const read = () =>
-      list(orderId).then(
+      latest.current.policies(orderId).then(
         (next) => {
           if (live) {
             setFailed(false)
@@ -54,12 +57,12 @@ export function XcoverPolicies({ order, actions, initialPolicies, pollIntervalMs
         }
       )
     // The first read at once; then one per interval while a policy is being issued.
-    const timer = setTimeout(read, polls === 0 && !initialPolicies ? 0 : pollIntervalMs)
+    const timer = setTimeout(read, polls === 0 && !given ? 0 : pollIntervalMs)
     return () => {
       live = false
       clearTimeout(timer)
     }
-  }, [orderId, list, pending, polls, maxPolls, pollIntervalMs, initialPolicies])
+  }, [orderId, pending, polls, maxPolls, pollIntervalMs, given])
 
   if (!policies?.length) {
     if (covers > 0 && !failed) {
