@@ -187,6 +187,24 @@ medusaIntegrationTestRunner({
       expect(failed.filter((f) => !f.startsWith("POST /store/carts/") || !f.includes("/xcover-offers/quote 503"))).toEqual([])
     })
 
+    it("says so when a plan cannot be added, and leaves nothing chosen", async () => {
+      const seeded = await openShop()
+      const offer = await addToCart()
+      const before = await total()
+      // The covered line changes behind the page's back: the offer is stale, the select route answers 409.
+      const cartId = await page.getByRole("region", { name: "Cart" }).getAttribute("data-cart-id")
+      await api.post(`/store/carts/${cartId}/line-items/${offer.line_item_id}`, { quantity: 2 }, { headers: { "x-publishable-api-key": seeded.publishableKey } })
+      const refused = page.waitForResponse((r) => r.url().includes("/select") && r.request().method() === "POST")
+      await plan(offer, 0).click()
+      expect((await refused).status()).toBe(409)
+      await expectText(page.getByTestId("xcover-offer").getByRole("alert"), "The protection could not be added")
+      expect(await page.getByRole("radio", { checked: true }).count()).toBe(0)
+      expect(await page.getByTestId("xcover-cover-line").count()).toBe(0)
+      expect(await total()).toBe(before)
+      await shot("08-select-refused")
+      expect(failed.filter((f) => !/^POST \/store\/carts\/[^/]+\/xcover-offers\/[^/]+\/select 409 /.test(f))).toEqual([])
+    })
+
     it("takes a plan with the keyboard alone", async () => {
       await openShop()
       const offer = await addToCart()

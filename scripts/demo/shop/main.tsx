@@ -137,7 +137,7 @@ function CartView({ cart, onCartChange, onCheckout, busy }: { cart: Cart; onCart
   const money = (amount: number | null | undefined) => formatXcoverAmount(amount ?? 0, cart.currency_code, "en-US")
   const cover = xcoverCoverTotal(items)
   return (
-    <section className="flex flex-col gap-y-4" aria-label="Cart">
+    <section className="flex flex-col gap-y-4" aria-label="Cart" data-cart-id={cart.id}>
       <Heading level="h2">Cart</Heading>
       <Container className="flex flex-col gap-y-4">
         {products.map((item) => (
