@@ -3,6 +3,7 @@
 import { Button, Text, clx } from "@medusajs/ui"
 import { useState } from "react"
 import { formatXcoverAmount, xcoverCoverOf, type XcoverCart, type XcoverCartLine, type XcoverStoreActions } from "./api.js"
+import { xcoverLabels, type XcoverLabels } from "./labels.js"
 
 export type XcoverCoverLineProps = {
   /** A cart line for which `isXcoverCoverLine(line)` is true; anything else renders nothing. */
@@ -13,6 +14,7 @@ export type XcoverCoverLineProps = {
   /** Without it the line has no remove action (a checkout summary, say). */
   actions?: Pick<XcoverStoreActions, "deselect">
   onCartChange?: (cart: XcoverCart) => void
+  labels?: Partial<XcoverLabels>
   className?: string
 }
 
@@ -21,7 +23,8 @@ export type XcoverCoverLineProps = {
  * covers, its price, and a remove action. No product link and no quantity: the cover is priced
  * by XCover for its line and follows that line's quantity by itself.
  */
-export function XcoverCoverLine({ item, cartId, currencyCode, actions, onCartChange, className }: XcoverCoverLineProps) {
+export function XcoverCoverLine({ item, cartId, currencyCode, actions, onCartChange, labels, className }: XcoverCoverLineProps) {
+  const text = xcoverLabels(labels)
   const [removing, setRemoving] = useState(false)
   const [error, setError] = useState(false)
   const cover = xcoverCoverOf(item)
@@ -53,12 +56,12 @@ export function XcoverCoverLine({ item, cartId, currencyCode, actions, onCartCha
         </Text>
         {item.subtitle && (
           <Text size="small" className="text-ui-fg-subtle" data-testid="xcover-cover-covered">
-            Covers: {item.subtitle}
+            {text.covers} {item.subtitle}
           </Text>
         )}
         {error && (
           <Text size="small" role="alert" className="text-ui-fg-error">
-            The protection could not be removed. Please try again.
+            {text.removeFailed}
           </Text>
         )}
       </div>
@@ -72,9 +75,9 @@ export function XcoverCoverLine({ item, cartId, currencyCode, actions, onCartCha
           size="small"
           onClick={() => void remove()}
           isLoading={removing}
-          aria-label={`Remove ${item.title ?? "protection"}${item.subtitle ? ` for ${item.subtitle}` : ""}`}
+          aria-label={`${text.remove} ${item.title ?? text.protection}${item.subtitle ? ` (${item.subtitle})` : ""}`}
         >
-          Remove
+          {text.remove}
         </Button>
         )}
       </div>

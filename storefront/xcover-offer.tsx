@@ -3,6 +3,7 @@
 import { Button, Container, Heading, Label, RadioGroup, Text, clx } from "@medusajs/ui"
 import { useCallback, useEffect, useId, useRef, useState } from "react"
 import { xcoverCoverOf, type XcoverCart, type XcoverQuotedOffer as Offer, type XcoverStoreActions } from "./api.js"
+import { xcoverLabels, type XcoverLabels } from "./labels.js"
 
 /** The radio value of "no thanks". Quote ids are XCover's, never this. */
 const DECLINE = "xcover:decline"
@@ -18,6 +19,8 @@ export type XcoverOfferProps = {
   /** While XCover is unavailable, ask again after this long (ms, default 30000), at most `maxRetries` times (default 3). */
   retryUnavailableMs?: number
   maxRetries?: number
+  /** The component's own words (XCover's copy is XCover's). */
+  labels?: Partial<XcoverLabels>
   className?: string
 }
 
@@ -30,7 +33,8 @@ type QuoteState = { kind: "loading" } | { kind: "offer"; offer: Offer } | { kind
  * cover for the line; nothing either while XCover cannot be asked (503, or the cart's quote limit),
  * asking again a little later, and when the line changes or the page loads.
  */
-export function XcoverOffer({ cart, lineItemId, actions, onCartChange, retryUnavailableMs = 30_000, maxRetries = 3, className }: XcoverOfferProps) {
+export function XcoverOffer({ cart, lineItemId, actions, onCartChange, retryUnavailableMs = 30_000, maxRetries = 3, labels, className }: XcoverOfferProps) {
+  const text = xcoverLabels(labels)
   const line = cart.items?.find((i) => i.id === lineItemId)
   // A changed line (quantity, price) is quoted again; the plugin replaces its offer.
   const lineKey = line ? `${line.id}:${line.quantity ?? ""}:${line.unit_price ?? ""}` : null
@@ -86,7 +90,7 @@ export function XcoverOffer({ cart, lineItemId, actions, onCartChange, retryUnav
     return (
       <Container className={clx("flex flex-col gap-y-2", className)} aria-busy="true" data-testid="xcover-offer-loading">
         <Text size="small" className="text-ui-fg-subtle">
-          Loading protection options…
+          {text.loading}
         </Text>
         <div className="bg-ui-bg-component h-16 w-full animate-pulse rounded-lg" />
       </Container>
@@ -96,15 +100,15 @@ export function XcoverOffer({ cart, lineItemId, actions, onCartChange, retryUnav
     return (
       <Container className={clx("flex items-center justify-between gap-x-4", className)} data-testid="xcover-offer-error">
         <Text size="small" role="alert" className="text-ui-fg-error">
-          Protection options could not be loaded.
+          {text.loadFailed}
         </Text>
         <Button variant="secondary" size="small" onClick={() => setAttempt((n) => n + 1)}>
-          Try again
+          {text.tryAgain}
         </Button>
       </Container>
     )
   }
-  return <OfferChoices offer={state.offer} cart={cart} actions={actions} onCartChange={onCartChange} className={className} />
+  return <OfferChoices offer={state.offer} cart={cart} actions={actions} onCartChange={onCartChange} text={text} className={className} />
 }
 
 function OfferChoices({
@@ -112,8 +116,9 @@ function OfferChoices({
   cart,
   actions,
   onCartChange,
+  text,
   className,
-}: { offer: Offer; cart: XcoverCart } & Pick<XcoverOfferProps, "actions" | "onCartChange" | "className">) {
+}: { offer: Offer; cart: XcoverCart; text: XcoverLabels } & Pick<XcoverOfferProps, "actions" | "onCartChange" | "className">) {
   const baseId = useId()
   const inCart = cart.items?.map(xcoverCoverOf).find((c) => c?.offerId === offer.offer_id)?.quoteId ?? null
   // What the shopper chose last; the cart's cover line wins once the cart reflects it.
@@ -151,7 +156,7 @@ function OfferChoices({
           onCartChange?.(updated)
         }
       } catch {
-        setError(wanted.current === DECLINE ? "The protection could not be removed. Please try again." : "The protection could not be added. Please try again.")
+        setError(wanted.current === DECLINE ? text.removeFailed : text.addFailed)
         setChoice(sent ?? inCart)
         wanted.current = sent ?? inCart
       } finally {
@@ -159,7 +164,7 @@ function OfferChoices({
         setBusy(false)
       }
     },
-    [cart.id, offer.offer_id, inCart, select, deselect, onCartChange]
+    [cart.id, offer.offer_id, inCart, select, deselect, onCartChange, text]
   )
 
   const { content } = offer
@@ -187,7 +192,7 @@ function OfferChoices({
       <RadioGroup
         value={choice ?? ""}
         onValueChange={(value) => void choose(value)}
-        aria-label={content?.heading ?? content?.title ?? "Protection"}
+        aria-label={content?.heading ?? content?.title ?? text.protection}
         aria-describedby={content?.positive_cta ? ctaId : undefined}
         aria-busy={busy}
         className="gap-y-2"
@@ -205,7 +210,7 @@ function OfferChoices({
               <RadioGroup.Item id={id} value={q.id} aria-describedby={q.description ? `${id}-description` : undefined} className="mt-0.5" />
               <div className="flex min-w-0 flex-1 flex-col gap-y-0.5">
                 <Label htmlFor={id} size="small" weight="plus" className="flex cursor-pointer justify-between gap-x-2">
-                  <span>{q.title ?? content?.title ?? "Protection"}</span>
+                  <span>{q.title ?? content?.title ?? text.protection}</span>
                   <span data-testid="xcover-plan-price">{q.price.formatted ?? `${q.price.amount} ${q.price.currency}`}</span>
                 </Label>
                 {q.description && (
@@ -215,7 +220,7 @@ function OfferChoices({
                 )}
                 {q.pds_url && (
                   <a href={q.pds_url} target="_blank" rel="noopener noreferrer" className="txt-compact-small text-ui-fg-interactive hover:text-ui-fg-interactive-hover w-fit underline">
-                    Policy terms (PDS)
+                    {text.planTerms}
                   </a>
                 )}
               </div>
@@ -225,13 +230,13 @@ function OfferChoices({
         <div className="flex items-center gap-x-3 rounded-lg p-3" data-testid="xcover-decline">
           <RadioGroup.Item id={`${baseId}-decline`} value={DECLINE} />
           <Label htmlFor={`${baseId}-decline`} size="small" className="cursor-pointer">
-            {content?.negative_cta ?? "No thanks"}
+            {content?.negative_cta ?? text.noThanks}
           </Label>
         </div>
       </RadioGroup>
       {busy && (
         <Text size="xsmall" className="text-ui-fg-muted" aria-live="polite">
-          Updating your cart…
+          {text.updating}
         </Text>
       )}
       {error && (

@@ -3,6 +3,7 @@
 import { Badge, Container, Heading, Text, clx } from "@medusajs/ui"
 import { useEffect, useRef, useState } from "react"
 import { formatXcoverAmount, isXcoverCoverLine, type XcoverCartLine, type XcoverPolicy, type XcoverStoreActions } from "./api.js"
+import { xcoverLabels, type XcoverLabels } from "./labels.js"
 
 export type XcoverPoliciesProps = {
   /** The order (Medusa's `StoreOrder` fits); its cover lines say how many policies to wait for. */
@@ -14,6 +15,7 @@ export type XcoverPoliciesProps = {
   pollIntervalMs?: number
   /** How many times at most; default 40 (two minutes at the default interval). */
   maxPolls?: number
+  labels?: Partial<XcoverLabels>
   className?: string
 }
 
@@ -23,7 +25,8 @@ export type XcoverPoliciesProps = {
  * booked it. Renders nothing for an order without cover. Just after checkout the policies may not
  * be listed yet: it reads again until there is one per cover line of the order.
  */
-export function XcoverPolicies({ order, actions, initialPolicies, pollIntervalMs = 3000, maxPolls = 40, className }: XcoverPoliciesProps) {
+export function XcoverPolicies({ order, actions, initialPolicies, pollIntervalMs = 3000, maxPolls = 40, labels, className }: XcoverPoliciesProps) {
+  const text = xcoverLabels(labels)
   const [policies, setPolicies] = useState<XcoverPolicy[] | null>(initialPolicies ?? null)
   const [polls, setPolls] = useState(0)
   const [failed, setFailed] = useState(false)
@@ -68,52 +71,52 @@ export function XcoverPolicies({ order, actions, initialPolicies, pollIntervalMs
     if (covers > 0 && !failed) {
       return (
         <Text size="small" className="text-ui-fg-subtle" aria-live="polite" data-testid="xcover-policies-pending">
-          Your protection is being issued; its documents appear here shortly.
+          {text.issuingNote}
         </Text>
       )
     }
     return failed ? (
       <Text size="small" role="alert" className="text-ui-fg-error">
-        Your protection details could not be loaded. Please refresh the page.
+        {text.policiesFailed}
       </Text>
     ) : null
   }
   return (
     <Container className={clx("flex flex-col gap-y-4", className)} data-testid="xcover-policies">
       <Heading level="h2" className="txt-large-plus text-ui-fg-base">
-        Your protection
+        {text.yourProtection}
       </Heading>
       <ul className="flex flex-col gap-y-4">
         {policies.map((p) => (
           <li key={p.offer_id} className="flex flex-col gap-y-1" data-testid="xcover-policy" data-status={p.status}>
             <div className="flex items-center gap-x-2">
               <Text weight="plus" className="text-ui-fg-base">
-                {p.plan ?? "Protection"}
+                {p.plan ?? text.protection}
               </Text>
               <Badge size="2xsmall" color={p.status === "confirmed" ? "green" : p.status === "cancelled" ? "red" : "orange"}>
-                {p.status === "confirmed" ? "Active" : p.status === "cancelled" ? "Cancelled" : "Being issued"}
+                {p.status === "confirmed" ? text.active : p.status === "cancelled" ? text.cancelled : text.beingIssued}
               </Badge>
             </div>
             {p.status === "processing" ? (
               <Text size="small" className="text-ui-fg-subtle" aria-live="polite">
-                Your policy is being issued; its documents appear here shortly.
+                {text.issuingNote}
               </Text>
             ) : (
               <>
                 {p.policy_number && (
                   <Text size="small" className="text-ui-fg-subtle">
-                    Policy number <span className="text-ui-fg-base font-medium" data-testid="xcover-policy-number">{p.policy_number}</span>
+                    {text.policyNumber} <span className="text-ui-fg-base font-medium" data-testid="xcover-policy-number">{p.policy_number}</span>
                   </Text>
                 )}
                 {p.price && (
                   <Text size="small" className="text-ui-fg-subtle">
-                    Price {p.price.currency ? formatXcoverAmount(p.price.amount, p.price.currency) : p.price.amount}
+                    {text.price} {p.price.currency ? formatXcoverAmount(p.price.amount, p.price.currency) : p.price.amount}
                   </Text>
                 )}
                 <div className="flex flex-wrap gap-x-4 gap-y-1">
-                  <PolicyLink href={p.coi_url ?? p.coi_pdf}>Certificate of insurance</PolicyLink>
-                  <PolicyLink href={p.pds_url}>Policy terms (PDS)</PolicyLink>
-                  {p.status === "confirmed" && <PolicyLink href={p.claim_url}>Make a claim</PolicyLink>}
+                  <PolicyLink href={p.coi_url ?? p.coi_pdf}>{text.certificate}</PolicyLink>
+                  <PolicyLink href={p.pds_url}>{text.planTerms}</PolicyLink>
+                  {p.status === "confirmed" && <PolicyLink href={p.claim_url}>{text.claim}</PolicyLink>}
                 </div>
               </>
             )}

@@ -45,7 +45,7 @@ export function Cart({ cart, onChange }: { cart: HttpTypes.StoreCart; onChange: 
         isXcoverCoverLine(item) ? (
           <XcoverCoverLine key={item.id} item={item} currencyCode={cart.currency_code} actions={actions} onCartChange={onChange} />
         ) : (
-          <XcoverOffer key={item.id} cart={cart} lineItemId={item.id} actions={actions} onCartChange={onChange} />
+          <XcoverOffer key={item.id} cart={cart} lineItemId={item.id} actions={actions} onCartChange={onChange} labels={{ noThanks: "Nein danke" }} />
         )
       )}
       <span>{xcoverCoverTotal(cart.items)}</span>
