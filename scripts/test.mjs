@@ -3,7 +3,7 @@
 // against a real PostgreSQL (configured, local, or embedded: see scripts/lib/database.mjs).
 //   unit         jest project `unit`
 //   integration  Medusa booted by @medusajs/test-utils and as `medusa start` processes
-//   browser      builds the admin dashboard, drives Debian's Chromium through it
+//   browser      builds the admin dashboard and the demo shop page, drives Debian's Chromium through them
 //   bench        a tiny `npm run bench`, so the benchmarks keep working (no timing asserted)
 //   package      the packed plugin installed into a separate Medusa app
 // `--only=a,b` runs just those stages, `--skip=a,b` all but those. Other arguments go to jest.
@@ -98,12 +98,32 @@ function buildAdmin() {
   return adminBuild
 }
 
+/**
+ * The demo's shop page (scripts/demo/shop, on the storefront entry point) bundled with vite into
+ * .medusa/shop, for the storefront browser test: started with the admin build, shown only if it fails.
+ */
+let shopBuild = null
+function buildShop() {
+  if (!shopBuild) {
+    const vite = path.join(path.dirname(createRequire(import.meta.url).resolve("vite/package.json")), "bin", "vite.js")
+    const logFile = path.join(resultsDir, "shop-build.log")
+    console.log("[test] building the demo shop page for the browser test (in the background)")
+    shopBuild = run(process.execPath, [vite, "build", "--config", "scripts/demo/shop/vite.config.mjs"], {}, logFile).then((status) => {
+      if (status !== 0) {
+        console.error(`[test] the shop page build failed:\n${readFileSync(logFile, "utf8")}`)
+      }
+      return status
+    })
+  }
+  return shopBuild
+}
+
 /** What each database stage runs, given the database env. */
 const DB_STAGES = {
   integration: (db) =>
     jest("integration", { ...db, TEST_TYPE: "integration:http", NODE_OPTIONS: "--experimental-vm-modules --max-old-space-size=4096" }, ["--runInBand"]),
   browser: async (db) => {
-    const built = await buildAdmin()
+    const built = (await buildAdmin()) || (await buildShop())
     return built || jest("browser", { ...db, NODE_OPTIONS: "--experimental-vm-modules --max-old-space-size=4096" }, ["--runInBand"])
   },
   bench: (db) => jest("bench", db, ["--runInBand"]),
@@ -132,6 +152,7 @@ if (status === 0 && dbStages.length) {
   process.once("SIGTERM", stop)
   if (dbStages.includes("browser")) {
     void buildAdmin()
+    void buildShop()
   }
   try {
     for (const stage of dbStages) {

@@ -2,9 +2,10 @@ import { mkdirSync } from "node:fs"
 import path from "node:path"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
-import { chromium, type Browser, type Page } from "playwright-core"
+import type { Browser, Page } from "playwright-core"
 import { ADMIN_USER, createAdminUser } from "../helpers/admin-user"
 import { AdminUiServer } from "../helpers/admin-ui-server"
+import { expectText, launchChromium } from "../helpers/chromium"
 import { eventually } from "../helpers/eventually"
 import { seedStore, type SeededStore } from "../helpers/seed-store"
 import { Storefront } from "../helpers/storefront"
@@ -27,11 +28,7 @@ medusaIntegrationTestRunner({
 
     beforeAll(async () => {
       mkdirSync(ARTIFACTS, { recursive: true })
-      browser = await chromium.launch({
-        executablePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium",
-        headless: true,
-        args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-      })
+      browser = await launchChromium()
     })
 
     afterAll(async () => {
@@ -486,8 +483,3 @@ medusaIntegrationTestRunner({
     })
   },
 })
-
-/** Waits until the element's text contains `text` (Playwright's own wait, no sleeping). */
-async function expectText(locator: ReturnType<Page["locator"]>, text: string): Promise<void> {
-  await locator.filter({ hasText: text }).first().waitFor({ state: "visible" })
-}

@@ -1,5 +1,5 @@
 import { readdirSync } from "node:fs"
-import { readFile } from "node:fs/promises"
+import { cp, readFile } from "node:fs/promises"
 import path from "node:path"
 import { pathToFileURL } from "node:url"
 import { eventually } from "../helpers/eventually"
@@ -159,6 +159,26 @@ describe("the packed plugin installed into a Medusa app", () => {
     expect(bundled.some((js) => js.includes("recharts-responsive-container"))).toBe(true)
     // No bare import left for the browser, which could not resolve it.
     expect(bundled.filter((js) => /from\s*["']recharts["']/.test(js))).toEqual([])
+  })
+
+  it("gives a storefront medusa-plugin-xcover/storefront: typed as Medusa's Next.js starter compiles, bundled without server code", async () => {
+    const dir = path.join(app!.dir, "storefront-check")
+    await cp(path.join(__dirname, "storefront-check"), dir, { recursive: true })
+    // The starter's "node" resolution (package.json typesVersions) and "bundler" resolution (exports).
+    const tsc = path.join(app!.dir, "node_modules/typescript/bin/tsc")
+    for (const config of ["tsconfig.json", "tsconfig.bundler.json"]) {
+      await run(process.execPath, [tsc, "-p", path.join(dir, config)], { cwd: app!.dir })
+    }
+    // As a bundler sees it: the entry resolves through the tarball's exports to ES modules.
+    const bundle = `
+      require("esbuild")
+        .build({ entryPoints: ["storefront-check/check.tsx"], bundle: true, write: false, format: "esm", platform: "browser", jsx: "automatic", metafile: true, logLevel: "error" })
+        .then((r) => console.log(JSON.stringify(Object.keys(r.metafile.inputs))), (e) => { console.error(e); process.exit(1) })`
+    const inputs: string[] = JSON.parse(await run(process.execPath, ["-e", bundle], { cwd: app!.dir }))
+    expect(inputs).toEqual(
+      expect.arrayContaining(["node_modules/medusa-plugin-xcover/.medusa/storefront/index.js", "node_modules/medusa-plugin-xcover/.medusa/storefront/xcover-offer.js"])
+    )
+    expect(inputs.filter((i) => /medusa-plugin-xcover\/\.medusa\/server\/|@medusajs\/(framework|medusa|core-flows)\//.test(i))).toEqual([])
   })
 
   // Last: it removes what the tests above use. The uninstall steps (docs/operations.md) rely on it.

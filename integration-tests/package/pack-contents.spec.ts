@@ -16,7 +16,7 @@ describe("the published package", () => {
     files = await packedFiles()
   })
 
-  it("ships the built server code, the admin bundle, the migrations and the docs", () => {
+  it("ships the built server code, the admin bundle, the storefront entry point, the migrations and the docs", () => {
     expect(files).toEqual(
       expect.arrayContaining([
         "package.json",
@@ -40,6 +40,10 @@ describe("the published package", () => {
         ".medusa/server/src/workflows/index.js",
         ".medusa/server/src/admin/index.js",
         ".medusa/server/src/admin/index.mjs",
+        ".medusa/storefront/package.json",
+        ".medusa/storefront/index.js",
+        ".medusa/storefront/index.d.ts",
+        ".medusa/storefront/xcover-offer.js",
       ])
     )
     expect(files.filter((f) => /^\.medusa\/server\/src\/modules\/xcover\/migrations\/Migration\d+\.js$/.test(f))).not.toEqual([])
@@ -48,7 +52,7 @@ describe("the published package", () => {
   it("ships no sources, tests, fixtures, scripts or env files", () => {
     const unwanted = files.filter((f) =>
       /(^|\/)(__tests__|__fixtures__|fixtures|integration-tests|scripts|src)\/|\.spec\.|\.test\.|(^|\/)\.env|\.tgz$|^medusa-config\./.test(
-        f.replace(/^\.medusa\/server\/src\//, "")
+        f.replace(/^\.medusa\/server\/src\//, "").replace(/^\.medusa\/storefront\//, "")
       )
     )
     expect(unwanted).toEqual([])
@@ -69,8 +73,20 @@ describe("the published package", () => {
     expect(pkg.repository.url).toContain("medusa-plugin-xcover")
     expect(pkg.keywords).toEqual(expect.arrayContaining(["medusa", "medusa-plugin", "medusa-v2"]))
     // Caret ranges: a store on any 2.21.x (and the matching @medusajs/ui) satisfies them.
+    const storefrontOnly = ["@medusajs/js-sdk", "react", "react-dom"]
     for (const [name, range] of Object.entries<string>(pkg.peerDependencies)) {
-      expect(`${name}@${range}`).toMatch(/^@medusajs\/[a-z-]+@\^\d+\.\d+\.\d+$/)
+      if (name.startsWith("@medusajs/")) {
+        expect(`${name}@${range}`).toMatch(/^@medusajs\/[a-z-]+@\^\d+\.\d+\.\d+$/)
+      } else {
+        expect(`${name}@${range}`).toBe(`${name}@^18.3.1 || ^19.0.0`)
+      }
+    }
+    // The storefront entry point's peers are optional: a Medusa server install gets no new peer
+    // warning, a storefront (the Next.js starter has all three) gets them checked.
+    expect(Object.keys(pkg.peerDependencies)).toEqual(expect.arrayContaining(storefrontOnly))
+    expect(Object.keys(pkg.peerDependenciesMeta).sort()).toEqual(storefrontOnly)
+    for (const name of storefrontOnly) {
+      expect(pkg.peerDependenciesMeta[name]).toEqual({ optional: true })
     }
     expect(pkg.peerDependencies).not.toHaveProperty(["@medusajs/test-utils"])
     expect(pkg.peerDependencies).not.toHaveProperty(["@medusajs/cli"])

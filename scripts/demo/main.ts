@@ -1,9 +1,11 @@
 // `npm run demo`: the plugin working end to end on this machine, in one command. See CONTRIBUTING.md, "Demo".
+import { execFile } from "node:child_process"
 import { randomBytes, randomUUID } from "node:crypto"
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs"
 import path from "node:path"
-import { parseArgs } from "node:util"
+import { parseArgs, promisify } from "node:util"
 import { Client } from "pg"
+import { AdminUiServer } from "../../integration-tests/helpers/admin-ui-server"
 import { eventually } from "../../integration-tests/helpers/eventually"
 import type { SeededStore } from "../../integration-tests/helpers/seed-store"
 import { Storefront, type Api } from "../../integration-tests/helpers/storefront"
@@ -249,6 +251,8 @@ async function main(): Promise<number> {
   if (opts.once) {
     return ok ? 0 : 1
   }
+  const shopUrl = await step("building the shop page (vite, scripts/demo/shop) and serving it with the store API", () => serveShop(server.url, seed.store))
+  console.log(`\nShop: ${shopUrl}\n  a product, the cart with XCover's offer, checkout (system payment provider), the order's policy`)
   interruptIsNormal()
   console.log("\nServing until Ctrl-C.")
   await server.exited
@@ -567,6 +571,23 @@ function printOutcome(
       : `\nNOT OK: expected every taken offer selected (the quoted one with its quote), never opted out${booking}; every offer not taken opted_out and never booked${cancel}.`
   )
   return ok
+}
+
+/**
+ * Bundles the shop page (built on the storefront entry point) into .medusa/shop and serves it under
+ * /shop, the rest of the paths going to Medusa, so page and store API share one origin (no CORS).
+ * Answers the page's address, naming the seeded store in its query.
+ */
+async function serveShop(medusaUrl: string, store: SeededStore): Promise<string> {
+  const vite = path.join(path.dirname(require.resolve("vite/package.json")), "bin", "vite.js")
+  const config = path.join(ROOT, "scripts/demo/shop/vite.config.mjs")
+  await promisify(execFile)(process.execPath, [vite, "build", "--config", config], { cwd: ROOT }).catch((err: { stdout?: string; stderr?: string }) => {
+    throw new Error(`the shop page build failed:\n${err.stderr || err.stdout || err}`)
+  })
+  const shop = await new AdminUiServer(path.join(ROOT, ".medusa/shop"), medusaUrl, "/shop").start()
+  onCleanup(() => shop.stop())
+  const query = new URLSearchParams({ pk: store.publishableKey, region: store.regionId, variant: store.variantId, shipping: store.shippingOptionId })
+  return `${shop.url}/shop/?${query}`
 }
 
 /** The demo admin's login: made once, kept in .demo (gitignored) so the printed one stays valid. */
