@@ -4,7 +4,7 @@ import globals from "globals"
 import tseslint from "typescript-eslint"
 
 export default tseslint.config(
-  { ignores: ["node_modules/", ".medusa/", ".demo/", "test-artifacts/", "integration-tests/package/app/.medusa/", "**/*.d.ts"] },
+  { ignores: ["node_modules/", ".medusa/", ".demo/", ".bench/", ".tmp/", "dist/", "coverage/", "test-artifacts/", "integration-tests/package/app/.medusa/", "**/*.d.ts"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   { languageOptions: { globals: { ...globals.node } } },
