@@ -1,7 +1,12 @@
 const transform = {
   "^.+\\.[jt]sx?$": [
     "@swc/jest",
-    { jsc: { parser: { syntax: "typescript", decorators: true }, target: "es2021" } },
+    {
+      jsc: {
+        parser: { syntax: "typescript", decorators: true },
+        target: "es2021",
+      },
+    },
   ],
 }
 const common = {
@@ -25,7 +30,10 @@ module.exports = {
     {
       ...common,
       displayName: "integration",
-      testMatch: ["<rootDir>/integration-tests/http/**/*.spec.ts", "<rootDir>/integration-tests/scripts/**/*.spec.ts"],
+      testMatch: [
+        "<rootDir>/integration-tests/http/**/*.spec.ts",
+        "<rootDir>/integration-tests/scripts/**/*.spec.ts",
+      ],
       setupFiles: ["<rootDir>/integration-tests/setup.js"],
     },
     {

@@ -12,11 +12,21 @@ const redisUrl = process.env.REDIS_URL
 const redisModules = redisUrl
   ? [
       { resolve: "@medusajs/medusa/event-bus-redis", options: { redisUrl } },
-      { resolve: "@medusajs/medusa/workflow-engine-redis", options: { redis: { redisUrl } } },
+      {
+        resolve: "@medusajs/medusa/workflow-engine-redis",
+        options: { redis: { redisUrl } },
+      },
       {
         resolve: "@medusajs/medusa/locking",
         options: {
-          providers: [{ resolve: "@medusajs/medusa/locking-redis", id: "locking-redis", is_default: true, options: { redisUrl } }],
+          providers: [
+            {
+              resolve: "@medusajs/medusa/locking-redis",
+              id: "locking-redis",
+              is_default: true,
+              options: { redisUrl },
+            },
+          ],
         },
       },
     ]
@@ -33,7 +43,9 @@ module.exports = defineConfig({
       cookieSecret: process.env.COOKIE_SECRET || "supersecret",
     },
     redisUrl,
-    workerMode: (process.env.MEDUSA_WORKER_MODE as "shared" | "worker" | "server" | undefined) || "shared",
+    workerMode:
+      (process.env.MEDUSA_WORKER_MODE as
+        "shared" | "worker" | "server" | undefined) || "shared",
   },
   // Process-based tests and the benchmarks run without the admin (no build needed for `medusa start`).
   admin: { disable: process.env.MEDUSA_DISABLE_ADMIN === "true" },
@@ -51,10 +63,18 @@ module.exports = defineConfig({
         signedHeaders: process.env.XCOVER_SIGNED_HEADERS || undefined,
         timeoutMs: num(process.env.XCOVER_TIMEOUT_MS),
         maxRequestsPerSecond: num(process.env.XCOVER_MAX_REQUESTS_PER_SECOND),
-        maxOfferRequestsPerSecond: num(process.env.XCOVER_MAX_OFFER_REQUESTS_PER_SECOND),
-        maxQuotesPerCartPerMinute: num(process.env.XCOVER_MAX_QUOTES_PER_CART_PER_MINUTE),
-        booking: process.env.XCOVER_BOOKING ? process.env.XCOVER_BOOKING !== "false" : undefined,
-        storefrontOfferBooking: (process.env.XCOVER_STOREFRONT_OFFER_BOOKING as "book_and_flag" | "hold_for_review" | undefined) || undefined,
+        maxOfferRequestsPerSecond: num(
+          process.env.XCOVER_MAX_OFFER_REQUESTS_PER_SECOND
+        ),
+        maxQuotesPerCartPerMinute: num(
+          process.env.XCOVER_MAX_QUOTES_PER_CART_PER_MINUTE
+        ),
+        booking: process.env.XCOVER_BOOKING
+          ? process.env.XCOVER_BOOKING !== "false"
+          : undefined,
+        storefrontOfferBooking:
+          (process.env.XCOVER_STOREFRONT_OFFER_BOOKING as
+            "book_and_flag" | "hold_for_review" | undefined) || undefined,
         language: process.env.XCOVER_LANGUAGE || undefined,
         retry: {
           maxAgeMs: num(process.env.XCOVER_RETRY_MAX_AGE_MS),

@@ -6,7 +6,8 @@ import { fork, type ChildProcess } from "node:child_process"
 import type { XcoverPluginOptions } from "../src/modules/xcover"
 import type { BurstKind } from "./dispatch"
 
-type Command = { cmd: "dispatch"; orderIds: string[]; kinds: BurstKind[] } | { cmd: "stop" }
+type Command =
+  { cmd: "dispatch"; orderIds: string[]; kinds: BurstKind[] } | { cmd: "stop" }
 type Message = { ready: true } | { dispatched: true } | { error: string }
 
 export class BurstProcess {
@@ -28,10 +29,17 @@ export class BurstProcess {
   }
 
   /** Forks the process and waits until its module is loaded. */
-  static async start(databaseUrl: string, options: XcoverPluginOptions): Promise<BurstProcess> {
+  static async start(
+    databaseUrl: string,
+    options: XcoverPluginOptions
+  ): Promise<BurstProcess> {
     const child = fork(__filename, [], {
       execArgv: ["-r", "ts-node/register"],
-      env: { ...process.env, XCOVER_BURST_DATABASE_URL: databaseUrl, XCOVER_BURST_OPTIONS: JSON.stringify(options) },
+      env: {
+        ...process.env,
+        XCOVER_BURST_DATABASE_URL: databaseUrl,
+        XCOVER_BURST_OPTIONS: JSON.stringify(options),
+      },
       stdio: ["ignore", "inherit", "inherit", "ipc"],
     })
     const sender = new BurstProcess(child)
@@ -86,10 +94,16 @@ export class BurstProcess {
 
 async function runChild(): Promise<void> {
   // Loaded here, not at the top: ./dispatch imports this file for the parent's side.
-   
-  const { loadXcoverModule, dispatchBurst }: typeof import("./dispatch") = require("./dispatch")
+
+  const {
+    loadXcoverModule,
+    dispatchBurst,
+  }: typeof import("./dispatch") = require("./dispatch")
   const send = (msg: Message) => process.send?.(msg)
-  const xcover = await loadXcoverModule(process.env.XCOVER_BURST_DATABASE_URL ?? "", JSON.parse(process.env.XCOVER_BURST_OPTIONS ?? "{}"))
+  const xcover = await loadXcoverModule(
+    process.env.XCOVER_BURST_DATABASE_URL ?? "",
+    JSON.parse(process.env.XCOVER_BURST_OPTIONS ?? "{}")
+  )
   const stop = new AbortController()
   process.on("message", (msg: Command) => {
     if (msg.cmd === "stop") {
@@ -98,7 +112,11 @@ async function runChild(): Promise<void> {
     }
     dispatchBurst(xcover.service, msg.orderIds, stop.signal, msg.kinds).then(
       () => send({ dispatched: true }),
-      (err: unknown) => send({ error: err instanceof Error ? err.stack ?? err.message : String(err) })
+      (err: unknown) =>
+        send({
+          error:
+            err instanceof Error ? (err.stack ?? err.message) : String(err),
+        })
     )
   })
   let exiting = false

@@ -42,7 +42,11 @@ export type CheckoutResult = {
   cover_ratio_median: number | null
 }
 
-export type Latency = { p50: number | null; p95: number | null; p99: number | null }
+export type Latency = {
+  p50: number | null
+  p95: number | null
+  p99: number | null
+}
 
 type Timed = { ms: number; answeredAt: number }
 
@@ -55,16 +59,28 @@ const INSURANCE_PRICE = 5
  */
 export type CheckoutShop = {
   shop: Storefront
-  takeOffer(cartId: string, offerId: string, quoteIds: string[]): Promise<unknown>
+  takeOffer(
+    cartId: string,
+    offerId: string,
+    quoteIds: string[]
+  ): Promise<unknown>
 }
 
-export function checkoutShop(shop: Storefront, api: Api, store: SeededStore): CheckoutShop {
+export function checkoutShop(
+  shop: Storefront,
+  api: Api,
+  store: SeededStore
+): CheckoutShop {
   return {
     shop,
     takeOffer: (cartId, offerId, quoteIds) =>
       api.post(
         `/store/carts/${cartId}/line-items`,
-        { variant_id: store.insuranceVariantId, quantity: 1, metadata: { xcover_offer_id: offerId, xcover_quote_ids: quoteIds } },
+        {
+          variant_id: store.insuranceVariantId,
+          quantity: 1,
+          metadata: { xcover_offer_id: offerId, xcover_quote_ids: quoteIds },
+        },
         { headers: { "x-publishable-api-key": store.publishableKey } }
       ),
   }
@@ -81,7 +97,10 @@ export class PluginLedger {
   }
 
   /** Waits until these bookings and opt-outs have a final status (their answers are written). */
-  async settled(bookingOffers: string[], optOutOffers: string[]): Promise<void> {
+  async settled(
+    bookingOffers: string[],
+    optOutOffers: string[]
+  ): Promise<void> {
     const deadline = Date.now() + 30_000
     for (;;) {
       const { rows } = await this.db.query(
@@ -89,11 +108,16 @@ export class PluginLedger {
                 (SELECT count(*) FROM xcover_offer WHERE offer_id = ANY($2) AND status IN ('opted_out', 'rejected', 'failed'))::int AS opt_outs`,
         [bookingOffers, optOutOffers]
       )
-      if (rows[0].bookings === bookingOffers.length && rows[0].opt_outs === optOutOffers.length) {
+      if (
+        rows[0].bookings === bookingOffers.length &&
+        rows[0].opt_outs === optOutOffers.length
+      ) {
         return
       }
       if (Date.now() > deadline) {
-        throw new Error(`bookings of ${bookingOffers.join(", ")} / opt-outs of ${optOutOffers.join(", ")} did not settle within 30 s`)
+        throw new Error(
+          `bookings of ${bookingOffers.join(", ")} / opt-outs of ${optOutOffers.join(", ")} did not settle within 30 s`
+        )
       }
       await sleep(5)
     }
@@ -135,7 +159,11 @@ export async function benchCheckout(
     }
     const declined = randomUUID()
     const taken = { offerId: randomUUID(), quoteId: randomUUID() }
-    await standIn.knowOffer(taken.offerId, [{ id: taken.quoteId, price: INSURANCE_PRICE }], "EUR")
+    await standIn.knowOffer(
+      taken.offerId,
+      [{ id: taken.quoteId, price: INSURANCE_PRICE }],
+      "EUR"
+    )
     // Preparation is not measured: all three carts at once.
     const [withCart, withoutCart, cover] = await Promise.all([
       prepareCart(shops.withPlugin, taken, declined),
@@ -155,7 +183,11 @@ export async function benchCheckout(
           arrival(standIn, "confirm", taken.offerId, 200),
         ])
         await ledger.settled([taken.offerId], [declined])
-        w = { timed, latency: optOutAt - timed.answeredAt, booking: confirmAt - timed.answeredAt }
+        w = {
+          timed,
+          latency: optOutAt - timed.answeredAt,
+          booking: confirmAt - timed.answeredAt,
+        }
       },
       async () => {
         wo = await timeCompletion(shops.withoutPlugin.shop, withoutCart)
@@ -187,14 +219,23 @@ export async function benchCheckout(
   }
   return {
     samples,
-    with_plugin_ms: { median: round(median(withMs)), p95: round(percentile(withMs, 95)) },
-    without_plugin_ms: { median: round(median(withoutMs)), p95: round(percentile(withoutMs, 95)) },
+    with_plugin_ms: {
+      median: round(median(withMs)),
+      p95: round(percentile(withMs, 95)),
+    },
+    without_plugin_ms: {
+      median: round(median(withoutMs)),
+      p95: round(percentile(withoutMs, 95)),
+    },
     ratio_median: round(median(withMs) / median(withoutMs), 2),
     dispatch_latency_ms: latencyOf(latency),
     booking_latency_ms: latencyOf(bookingLatency),
     cover_booking_latency_ms: latencyOf(coverBookingLatency),
     requests_by_route: requestsByRoute,
-    with_cover_ms: { median: round(median(coverMs)), p95: round(percentile(coverMs, 95)) },
+    with_cover_ms: {
+      median: round(median(coverMs)),
+      p95: round(percentile(coverMs, 95)),
+    },
     cover_ratio_median: round(median(coverMs) / median(withoutMs), 2),
   }
 }
@@ -209,7 +250,11 @@ const latencyOf = (samples: number[]): Latency => ({
  * A cart with the product and an insurance line taking the storefront offer (its quote id in
  * the line's metadata); with `declined`, both offers are recorded too.
  */
-async function prepareCart(shop: CheckoutShop, taken: { offerId: string; quoteId: string }, declined: string | null): Promise<string> {
+async function prepareCart(
+  shop: CheckoutShop,
+  taken: { offerId: string; quoteId: string },
+  declined: string | null
+): Promise<string> {
   const cart = await shop.shop.createCart()
   if (declined) {
     await shop.shop.recordOffer(cart, taken.offerId)
@@ -224,26 +269,43 @@ async function prepareCart(shop: CheckoutShop, taken: { offerId: string; quoteId
  * A cart with the product, its line quoted by the plugin (the stand-in prices it) and the
  * offer's first quote selected: the cover goes in as a line of its own at XCover's price.
  */
-async function prepareCoverCart(shop: Storefront): Promise<{ cartId: string; offerId: string }> {
+async function prepareCoverCart(
+  shop: Storefront
+): Promise<{ cartId: string; offerId: string }> {
   const cartId = await shop.createCart()
-  const line = ((await shop.cart(cartId)).items as { id: string; variant_id: string | null }[]).find((item) => item.variant_id)
+  const line = (
+    (await shop.cart(cartId)).items as {
+      id: string
+      variant_id: string | null
+    }[]
+  ).find((item) => item.variant_id)
   if (!line) {
     throw new Error(`cart ${cartId} has no product line`)
   }
   const quoted = await shop.quote(cartId, line.id)
-  const offer = quoted.data?.xcover_offer as { offer_id: string; quotes: { id: string }[] } | null | undefined
+  const offer = quoted.data?.xcover_offer as
+    { offer_id: string; quotes: { id: string }[] } | null | undefined
   if (quoted.status !== 200 || !offer?.quotes.length) {
-    throw new Error(`quoting cart ${cartId} answered ${quoted.status}: ${JSON.stringify(quoted.data)}`)
+    throw new Error(
+      `quoting cart ${cartId} answered ${quoted.status}: ${JSON.stringify(quoted.data)}`
+    )
   }
-  const chosen = await shop.select(cartId, offer.offer_id, { quote_id: offer.quotes[0].id })
+  const chosen = await shop.select(cartId, offer.offer_id, {
+    quote_id: offer.quotes[0].id,
+  })
   if (chosen.status !== 200) {
-    throw new Error(`selecting a quote in cart ${cartId} answered ${chosen.status}: ${JSON.stringify(chosen.data)}`)
+    throw new Error(
+      `selecting a quote in cart ${cartId} answered ${chosen.status}: ${JSON.stringify(chosen.data)}`
+    )
   }
   await shop.prepareCompletion(cartId)
   return { cartId, offerId: offer.offer_id }
 }
 
-async function timeCompletion(shop: Storefront, cartId: string): Promise<Timed> {
+async function timeCompletion(
+  shop: Storefront,
+  cartId: string
+): Promise<Timed> {
   const started = performance.now()
   await shop.completeAgain(cartId)
   return { ms: performance.now() - started, answeredAt: Date.now() }
@@ -254,15 +316,24 @@ async function timeCompletion(shop: Storefront, cartId: string): Promise<Timed> 
  * this machine's). order.placed is emitted as the completion workflow finishes, just before
  * Medusa answers: the answer's arrival is the start of the measured latency.
  */
-async function arrival(standIn: StandInProcess, route: Arrival["route"], offerId: string, answer: number): Promise<number> {
+async function arrival(
+  standIn: StandInProcess,
+  route: Arrival["route"],
+  offerId: string,
+  answer: number
+): Promise<number> {
   const deadline = Date.now() + 30_000
   for (;;) {
-    const hit = (await standIn.received()).find((a) => a.route === route && a.offerId === offerId && a.answer === answer)
+    const hit = (await standIn.received()).find(
+      (a) => a.route === route && a.offerId === offerId && a.answer === answer
+    )
     if (hit) {
       return hit.at
     }
     if (Date.now() > deadline) {
-      throw new Error(`no ${route} of ${offerId} answered ${answer} reached the stand-in within 30 s`)
+      throw new Error(
+        `no ${route} of ${offerId} answered ${answer} reached the stand-in within 30 s`
+      )
     }
     await sleep(5)
   }

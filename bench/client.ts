@@ -2,7 +2,10 @@
 // request loop against the same stand-in: the most this machine can do with this stand-in.
 import { createHmac } from "node:crypto"
 import { Pool } from "undici"
-import { XcoverClient, type XcoverCallSettings } from "../src/modules/xcover/client/xcover-client"
+import {
+  XcoverClient,
+  type XcoverCallSettings,
+} from "../src/modules/xcover/client/xcover-client"
 import { median, round } from "./stats"
 import type { StandInProcess } from "./stand-in-process"
 import { runPool } from "./workers"
@@ -22,12 +25,22 @@ export type ClientResult = {
   bare_undici_calls_per_s: number | null
   ratio: number | null
   /** Connections opened over all rounds, warm-up included (each side keeps one keep-alive pool), per 1,000 calls. */
-  connections_per_1000_calls: { xcover_client: number | null; bare_undici: number | null }
+  connections_per_1000_calls: {
+    xcover_client: number | null
+    bare_undici: number | null
+  }
   non_204_answers: number
 }
 
-export async function benchClient(standIn: StandInProcess, settings: XcoverCallSettings, calls: number): Promise<ClientResult> {
-  const client = new XcoverClient({ timeoutMs: TIMEOUT_MS, connections: CONCURRENCY })
+export async function benchClient(
+  standIn: StandInProcess,
+  settings: XcoverCallSettings,
+  calls: number
+): Promise<ClientResult> {
+  const client = new XcoverClient({
+    timeoutMs: TIMEOUT_MS,
+    connections: CONCURRENCY,
+  })
   // The pool the client makes for itself: same connections, keep-alive and timeouts.
   const bare = new Pool(new URL(settings.baseUrl).origin, {
     connections: CONCURRENCY,
@@ -38,20 +51,30 @@ export async function benchClient(standIn: StandInProcess, settings: XcoverCallS
   })
   const rates = { client: [] as number[], bare: [] as number[] }
   // Client ports seen so far: a port not seen before is a connection opened in this round.
-  const ports = { client: new Set<number | null>(), bare: new Set<number | null>() }
+  const ports = {
+    client: new Set<number | null>(),
+    bare: new Set<number | null>(),
+  }
   let non204 = 0
   try {
     // Round -1 warms both up (JIT, connections) and is not counted: a cold first round would
     // otherwise weigh on whichever runs first.
     for (let round = -1; round < ROUNDS; round++) {
       // Alternating, and which goes first rotates, so drift on a noisy machine hits both alike.
-      const order = round % 2 === 0 ? (["client", "bare"] as const) : (["bare", "client"] as const)
+      const order =
+        round % 2 === 0
+          ? (["client", "bare"] as const)
+          : (["bare", "client"] as const)
       for (const kind of order) {
         await standIn.reset()
         const started = performance.now()
         if (kind === "client") {
           await runPool(calls, CONCURRENCY, async (i) => {
-            await client.optOut({ settings, offerId: `cl-${round}-${i}`, idempotencyKey: `cl-${round}-${i}` })
+            await client.optOut({
+              settings,
+              offerId: `cl-${round}-${i}`,
+              idempotencyKey: `cl-${round}-${i}`,
+            })
           })
         } else {
           const headers = bareHeaders(settings)
@@ -60,7 +83,10 @@ export async function benchClient(standIn: StandInProcess, settings: XcoverCallS
             const res = await bare.request({
               method: "POST",
               path: `${prefix}/partners/${settings.partnerCode}/offers/bare-${round}-${i}/opt_out/`,
-              headers: { ...headers, "x-idempotency-key": `bare-${round}-${i}` },
+              headers: {
+                ...headers,
+                "x-idempotency-key": `bare-${round}-${i}`,
+              },
               body: "{}",
             })
             await res.body.dump()
@@ -91,7 +117,10 @@ export async function benchClient(standIn: StandInProcess, settings: XcoverCallS
     bare_undici_calls_per_s: round(bareRate, 0),
     ratio: round(clientRate / bareRate, 2),
     connections_per_1000_calls: {
-      xcover_client: round((ports.client.size / (calls * (ROUNDS + 1))) * 1000, 1),
+      xcover_client: round(
+        (ports.client.size / (calls * (ROUNDS + 1))) * 1000,
+        1
+      ),
       bare_undici: round((ports.bare.size / (calls * (ROUNDS + 1))) * 1000, 1),
     },
     non_204_answers: non204,
@@ -105,7 +134,11 @@ export async function benchClient(standIn: StandInProcess, settings: XcoverCallS
  */
 function bareHeaders(settings: XcoverCallSettings): Record<string, string> {
   const date = new Date().toUTCString()
-  const signature = encodeURIComponent(createHmac("sha512", settings.apiSecret).update(`date: ${date}`).digest("base64"))
+  const signature = encodeURIComponent(
+    createHmac("sha512", settings.apiSecret)
+      .update(`date: ${date}`)
+      .digest("base64")
+  )
   return {
     date,
     "x-api-key": settings.apiKey,

@@ -15,15 +15,23 @@ import type { Arrival, StandInProcess } from "./stand-in-process"
 import { maxPerSecond, round } from "./stats"
 import { runPool } from "./workers"
 
-export type XcoverModule = { service: XcoverModuleService; shutdown(): Promise<void> }
+export type XcoverModule = {
+  service: XcoverModuleService
+  shutdown(): Promise<void>
+}
 
 /** The xcover module as Medusa loads it, with these options, on the given database. */
-export async function loadXcoverModule(databaseUrl: string, options: XcoverPluginOptions): Promise<XcoverModule> {
+export async function loadXcoverModule(
+  databaseUrl: string,
+  options: XcoverPluginOptions
+): Promise<XcoverModule> {
   const { medusaApp, shutdown } = await initModules({
     databaseConfig: { clientUrl: databaseUrl },
     // As in a server; quiet, because this process's LOG_LEVEL is "error".
     injectedDependencies: { [ContainerRegistrationKeys.LOGGER]: logger },
-    modulesConfig: { xcover: { resolve: path.join(ROOT, "src/modules/xcover"), options } },
+    modulesConfig: {
+      xcover: { resolve: path.join(ROOT, "src/modules/xcover"), options },
+    },
     cwd: ROOT,
   })
   return { service: medusaApp.modules.xcover as XcoverModuleService, shutdown }
@@ -57,8 +65,15 @@ export type BurstResult = {
 export const SWEEP_INTERVAL_MS = 2_000
 
 /** `orders` orders with two declined offers each, recorded as the order.placed workflow does. */
-export async function recordBurstOrders(xcover: XcoverModule, orders: number, label: string): Promise<string[]> {
-  const orderIds = Array.from({ length: orders }, (_, i) => `order_${label}_${i}`)
+export async function recordBurstOrders(
+  xcover: XcoverModule,
+  orders: number,
+  label: string
+): Promise<string[]> {
+  const orderIds = Array.from(
+    { length: orders },
+    (_, i) => `order_${label}_${i}`
+  )
   await runPool(orders, 8, async (i) => {
     await xcover.service.recordOrderOffers({
       order_id: orderIds[i],
@@ -75,9 +90,21 @@ export async function recordBurstOrders(xcover: XcoverModule, orders: number, la
 export type BurstKind = "opt_out" | "booking"
 
 /** Per kind: one order's immediate dispatch (the order.placed workflow's step) and the job's sweep. */
-const KINDS: Record<BurstKind, { order(s: XcoverModuleService, order_id: string): Promise<unknown>; sweep(s: XcoverModuleService): Promise<unknown> }> = {
-  opt_out: { order: (s, order_id) => s.dispatchDueOptOuts({ order_id }), sweep: (s) => s.dispatchAllDueOptOuts() },
-  booking: { order: (s, order_id) => s.dispatchDueBookings({ order_id }), sweep: (s) => s.dispatchAllDueBookings() },
+const KINDS: Record<
+  BurstKind,
+  {
+    order(s: XcoverModuleService, order_id: string): Promise<unknown>
+    sweep(s: XcoverModuleService): Promise<unknown>
+  }
+> = {
+  opt_out: {
+    order: (s, order_id) => s.dispatchDueOptOuts({ order_id }),
+    sweep: (s) => s.dispatchAllDueOptOuts(),
+  },
+  booking: {
+    order: (s, order_id) => s.dispatchDueBookings({ order_id }),
+    sweep: (s) => s.dispatchAllDueBookings(),
+  },
 }
 
 /**
@@ -95,10 +122,16 @@ export async function dispatchBurst(
   const sweeping = kinds.map(async (kind) => {
     while (!stop.aborted) {
       await KINDS[kind].sweep(service)
-      await sleep(SWEEP_INTERVAL_MS, undefined, { signal: stop }).catch(() => undefined)
+      await sleep(SWEEP_INTERVAL_MS, undefined, { signal: stop }).catch(
+        () => undefined
+      )
     }
   })
-  await Promise.all(orderIds.flatMap((order_id) => kinds.map((kind) => KINDS[kind].order(service, order_id))))
+  await Promise.all(
+    orderIds.flatMap((order_id) =>
+      kinds.map((kind) => KINDS[kind].order(service, order_id))
+    )
+  )
   await Promise.all(sweeping)
 }
 
@@ -123,7 +156,12 @@ export async function benchBurst(
   await waitForAccepted(standIn, orders * 2, started, rateLimit, stop.signal)
   stop.abort()
   await dispatching
-  return summarizeBurst(await standIn.received(), { processes: 1, rateLimit, orders, started })
+  return summarizeBurst(await standIn.received(), {
+    processes: 1,
+    rateLimit,
+    orders,
+    started,
+  })
 }
 
 /**
@@ -141,18 +179,29 @@ export async function benchSharedBurst(
 ): Promise<BurstResult> {
   const label = `shared${processes}`
   const rateLimit = options.maxRequestsPerSecond ?? 0
-  const senders = await Promise.all(Array.from({ length: processes }, () => BurstProcess.start(databaseUrl, options)))
+  const senders = await Promise.all(
+    Array.from({ length: processes }, () =>
+      BurstProcess.start(databaseUrl, options)
+    )
+  )
   try {
     await standIn.reset()
     const orderIds = await recordBurstOrders(xcover, orders, label)
     const stop = new AbortController()
     const started = Date.now()
-    const dispatching = Promise.all(senders.map((s) => s.dispatch(orderIds, ["opt_out"])))
+    const dispatching = Promise.all(
+      senders.map((s) => s.dispatch(orderIds, ["opt_out"]))
+    )
     dispatching.catch(() => stop.abort())
     await waitForAccepted(standIn, orders * 2, started, rateLimit, stop.signal)
     senders.forEach((s) => s.stop())
     await dispatching
-    return summarizeBurst(await standIn.received(), { processes, rateLimit, orders, started })
+    return summarizeBurst(await standIn.received(), {
+      processes,
+      rateLimit,
+      orders,
+      started,
+    })
   } finally {
     await Promise.all(senders.map((s) => s.exit()))
   }
@@ -163,7 +212,8 @@ function summarizeBurst(
   run: { processes: number; rateLimit: number; orders: number; started: number }
 ): BurstResult {
   const accepted = arrivals.filter((a) => a.answer === 204)
-  const count = (answer: number) => arrivals.filter((a) => a.answer === answer).length
+  const count = (answer: number) =>
+    arrivals.filter((a) => a.answer === answer).length
   const optOuts = run.orders * 2
   return {
     processes: run.processes,
@@ -176,14 +226,30 @@ function summarizeBurst(
     answers_409: count(409),
     answers_429: count(429),
     other_answers: arrivals.length - accepted.length - count(409) - count(429),
-    all_accepted_s: accepted.length ? round((Math.max(...accepted.map((a) => a.at)) - run.started) / 1000, 2) : null,
+    all_accepted_s: accepted.length
+      ? round((Math.max(...accepted.map((a) => a.at)) - run.started) / 1000, 2)
+      : null,
     max_in_one_second: maxPerSecond(arrivals.map((a) => a.at)),
   }
 }
 
 /** Until the stand-in accepted `expected` opt-outs, the dispatch failed, or a generous deadline. */
-async function waitForAccepted(standIn: StandInProcess, expected: number, started: number, rateLimit: number, failed: AbortSignal) {
-  await waitForArrivals(standIn, (arrivals) => arrivals.filter((a) => a.answer === 204).length >= expected, expected, started, rateLimit, failed, 50)
+async function waitForAccepted(
+  standIn: StandInProcess,
+  expected: number,
+  started: number,
+  rateLimit: number,
+  failed: AbortSignal
+) {
+  await waitForArrivals(
+    standIn,
+    (arrivals) => arrivals.filter((a) => a.answer === 204).length >= expected,
+    expected,
+    started,
+    rateLimit,
+    failed,
+    50
+  )
 }
 
 /** Until `done` holds for the stand-in's arrivals, the dispatch failed, or a generous deadline for `expected` requests. */
@@ -196,7 +262,8 @@ async function waitForArrivals(
   failed: AbortSignal,
   pollMs: number
 ) {
-  const deadline = started + 60_000 + (rateLimit ? (expected / rateLimit) * 2000 : 0)
+  const deadline =
+    started + 60_000 + (rateLimit ? (expected / rateLimit) * 2000 : 0)
   while (!failed.aborted && Date.now() < deadline) {
     if (done(await standIn.received())) {
       return
@@ -206,7 +273,14 @@ async function waitForArrivals(
 }
 
 /** Answers of one route's requests, as the stand-in gave them (a hang or a reset is `other`). */
-export type AnswerCounts = { status_200: number; status_204: number; status_409: number; status_423: number; status_429: number; other: number }
+export type AnswerCounts = {
+  status_200: number
+  status_204: number
+  status_409: number
+  status_423: number
+  status_429: number
+  other: number
+}
 
 export type MixedBurstResult = {
   processes: number
@@ -234,7 +308,12 @@ export type MixedBurstResult = {
   /** From the start of dispatching until the stand-in answered the last confirm 200 or opt-out 204. */
   all_done_s: number | null
   /** The ledger once the dispatches ended: bookings `booked` and declined offers `opted_out`, and the rest. */
-  ledger: { bookings_booked: number; bookings_other: number; declined_opted_out: number; declined_other: number }
+  ledger: {
+    bookings_booked: number
+    bookings_other: number
+    declined_opted_out: number
+    declined_other: number
+  }
 }
 
 /** The seeded insurance price the stand-in knows the taken offers' quotes at (any price would do). */
@@ -245,11 +324,25 @@ const MIXED_QUOTE_PRICE = 5
  * and one declined, recorded exactly as the order.placed decision does with booking on
  * (`recordOrderOffers` with `booking`): one pending booking and one pending opt-out per order.
  */
-export async function recordMixedOrders(xcover: XcoverModule, standIn: StandInProcess, orders: number, label: string): Promise<string[]> {
-  const orderIds = Array.from({ length: orders }, (_, i) => `order_${label}_${i}`)
+export async function recordMixedOrders(
+  xcover: XcoverModule,
+  standIn: StandInProcess,
+  orders: number,
+  label: string
+): Promise<string[]> {
+  const orderIds = Array.from(
+    { length: orders },
+    (_, i) => `order_${label}_${i}`
+  )
   const taken = (i: number) => `${label}-${i}-taken`
   const quote = (i: number) => `${label}-${i}-quote`
-  await standIn.knowOffers(orderIds.map((_, i) => ({ offerId: taken(i), quotes: [{ id: quote(i), price: MIXED_QUOTE_PRICE }], currency: "EUR" })))
+  await standIn.knowOffers(
+    orderIds.map((_, i) => ({
+      offerId: taken(i),
+      quotes: [{ id: quote(i), price: MIXED_QUOTE_PRICE }],
+      currency: "EUR",
+    }))
+  )
   await runPool(orders, 8, async (i) => {
     const result = await xcover.service.recordOrderOffers({
       order_id: orderIds[i],
@@ -258,13 +351,31 @@ export async function recordMixedOrders(xcover: XcoverModule, standIn: StandInPr
       metadata_offer_ids: [taken(i), `${label}-${i}-declined`],
       selected_offer_ids: [taken(i)],
       booking: {
-        policyholder: { first_name: "Ada", last_name: "Lovelace", email: `ada-${i}@example.com`, country: "DE" },
+        policyholder: {
+          first_name: "Ada",
+          last_name: "Lovelace",
+          email: `ada-${i}@example.com`,
+          country: "DE",
+        },
         currency: "EUR",
-        lines: [{ offer_id: taken(i), quote_ids: [quote(i)], charged_amount: MIXED_QUOTE_PRICE, cover: false }],
+        lines: [
+          {
+            offer_id: taken(i),
+            quote_ids: [quote(i)],
+            charged_amount: MIXED_QUOTE_PRICE,
+            cover: false,
+          },
+        ],
       },
     })
-    if (result.bookings?.length !== 1 || result.bookings_failed?.length || result.declined.length !== 1) {
-      throw new Error(`order ${orderIds[i]} was not recorded with one booking and one opt-out: ${JSON.stringify(result)}`)
+    if (
+      result.bookings?.length !== 1 ||
+      result.bookings_failed?.length ||
+      result.declined.length !== 1
+    ) {
+      throw new Error(
+        `order ${orderIds[i]} was not recorded with one booking and one opt-out: ${JSON.stringify(result)}`
+      )
     }
   })
   return orderIds
@@ -287,23 +398,42 @@ export async function benchMixedBurst(
 ): Promise<MixedBurstResult> {
   const label = `mixed${processes}`
   const rateLimit = options.maxRequestsPerSecond ?? 0
-  const senders = await Promise.all(Array.from({ length: processes }, () => BurstProcess.start(databaseUrl, options)))
+  const senders = await Promise.all(
+    Array.from({ length: processes }, () =>
+      BurstProcess.start(databaseUrl, options)
+    )
+  )
   try {
     await standIn.reset()
     const orderIds = await recordMixedOrders(xcover, standIn, orders, label)
     const stop = new AbortController()
     const started = Date.now()
-    const dispatching = Promise.all(senders.map((s) => s.dispatch(orderIds, ["opt_out", "booking"])))
+    const dispatching = Promise.all(
+      senders.map((s) => s.dispatch(orderIds, ["opt_out", "booking"]))
+    )
     dispatching.catch(() => stop.abort())
     const done = (arrivals: Arrival[]) =>
-      arrivals.filter((a) => a.route === "confirm" && a.answer === 200).length >= orders &&
-      arrivals.filter((a) => a.route === "opt_out" && a.answer === 204).length >= orders
+      arrivals.filter((a) => a.route === "confirm" && a.answer === 200)
+        .length >= orders &&
+      arrivals.filter((a) => a.route === "opt_out" && a.answer === 204)
+        .length >= orders
     // Polled less often than the other bursts: 4,000 arrivals per look at the default size.
-    await waitForArrivals(standIn, done, orders * 2, started, rateLimit, stop.signal, 200)
+    await waitForArrivals(
+      standIn,
+      done,
+      orders * 2,
+      started,
+      rateLimit,
+      stop.signal,
+      200
+    )
     senders.forEach((s) => s.stop())
     await dispatching
     const arrivals = await standIn.received()
-    return { ...summarizeMixed(arrivals, { processes, rateLimit, orders, started }), ledger: await readMixedLedger(databaseUrl, label) }
+    return {
+      ...summarizeMixed(arrivals, { processes, rateLimit, orders, started }),
+      ledger: await readMixedLedger(databaseUrl, label),
+    }
   } finally {
     await Promise.all(senders.map((s) => s.exit()))
   }
@@ -315,8 +445,13 @@ function summarizeMixed(
 ): Omit<MixedBurstResult, "ledger"> {
   const confirms = arrivals.filter((a) => a.route === "confirm")
   const optOuts = arrivals.filter((a) => a.route === "opt_out")
-  const done = arrivals.filter((a) => (a.route === "confirm" && a.answer === 200) || (a.route === "opt_out" && a.answer === 204))
-  const repeated = (list: Arrival[]) => list.length - new Set(list.map((a) => a.offerId)).size
+  const done = arrivals.filter(
+    (a) =>
+      (a.route === "confirm" && a.answer === 200) ||
+      (a.route === "opt_out" && a.answer === 204)
+  )
+  const repeated = (list: Arrival[]) =>
+    list.length - new Set(list.map((a) => a.offerId)).size
   return {
     processes: run.processes,
     rate_limit_per_s: run.rateLimit || "off",
@@ -331,17 +466,32 @@ function summarizeMixed(
     opt_out: countAnswers(optOuts),
     other_routes: arrivals.length - confirms.length - optOuts.length,
     max_in_one_second: maxPerSecond(arrivals.map((a) => a.at)),
-    all_done_s: done.length ? round((Math.max(...done.map((a) => a.at)) - run.started) / 1000, 2) : null,
+    all_done_s: done.length
+      ? round((Math.max(...done.map((a) => a.at)) - run.started) / 1000, 2)
+      : null,
   }
 }
 
 function countAnswers(arrivals: Arrival[]): AnswerCounts {
-  const count = (answer: number) => arrivals.filter((a) => a.answer === answer).length
-  const counts = { status_200: count(200), status_204: count(204), status_409: count(409), status_423: count(423), status_429: count(429) }
-  return { ...counts, other: arrivals.length - Object.values(counts).reduce((a, b) => a + b, 0) }
+  const count = (answer: number) =>
+    arrivals.filter((a) => a.answer === answer).length
+  const counts = {
+    status_200: count(200),
+    status_204: count(204),
+    status_409: count(409),
+    status_423: count(423),
+    status_429: count(429),
+  }
+  return {
+    ...counts,
+    other: arrivals.length - Object.values(counts).reduce((a, b) => a + b, 0),
+  }
 }
 
-async function readMixedLedger(databaseUrl: string, label: string): Promise<MixedBurstResult["ledger"]> {
+async function readMixedLedger(
+  databaseUrl: string,
+  label: string
+): Promise<MixedBurstResult["ledger"]> {
   const db = new Client({ connectionString: databaseUrl })
   await db.connect()
   try {
@@ -379,7 +529,11 @@ export type MemoryResult = {
  * dispatches `count` due opt-outs. The rows are inserted in one statement: this measures sending,
  * not recording.
  */
-export async function benchMemory(xcover: XcoverModule, databaseUrl: string, count: number): Promise<MemoryResult> {
+export async function benchMemory(
+  xcover: XcoverModule,
+  databaseUrl: string,
+  count: number
+): Promise<MemoryResult> {
   const db = new Client({ connectionString: databaseUrl })
   await db.connect()
   try {
@@ -398,7 +552,9 @@ export async function benchMemory(xcover: XcoverModule, databaseUrl: string, cou
     }
     const seconds = (performance.now() - started) / 1000
     const after = memory()
-    const { rows } = await db.query("SELECT count(*)::int AS n FROM xcover_offer WHERE offer_id LIKE 'mem-%' AND status = 'opted_out'")
+    const { rows } = await db.query(
+      "SELECT count(*)::int AS n FROM xcover_offer WHERE offer_id LIKE 'mem-%' AND status = 'opted_out'"
+    )
     return {
       opt_outs: count,
       opted_out: rows[0].n,

@@ -11,7 +11,9 @@ export type Percentiles = { p50: number | null; p99: number | null }
 
 /** The server's SQL counter (bench/sql-count-agent.js): `mark` clears its breakdown. */
 export type SqlProbe = {
-  read(mark: boolean): Promise<{ statements: number; samples: Record<string, number> }>
+  read(
+    mark: boolean
+  ): Promise<{ statements: number; samples: Record<string, number> }>
 }
 
 /** SQL statements a request sent, counted in the server (background jobs may add some: the median is what one request costs). */
@@ -23,7 +25,11 @@ export type StatementFigures = {
   breakdown: Record<string, number>
 }
 /** Every answer of the quote calls, by status; they add up to the rounds. */
-export type QuoteAnswers = { status_200: number; status_503: number; other: number }
+export type QuoteAnswers = {
+  status_200: number
+  status_503: number
+  other: number
+}
 
 export type QuoteResult = {
   rounds: number
@@ -79,18 +85,44 @@ export type QuoteResult = {
  * offer. Sequential, one call at a time. The stand-in reports its own time for each Create Offer
  * request, matched to the quote by the offer id it answered.
  */
-export async function benchQuotes(shop: Storefront, standIn: StandInProcess, rounds: number, sql: SqlProbe | null = null): Promise<QuoteResult> {
-  const fresh: { status: number; offerId: string | null; ms: number; handlerMs: number | null }[] = []
-  const reused: { status: number; sameOffer: boolean; ms: number; handlerMs: number | null }[] = []
+export async function benchQuotes(
+  shop: Storefront,
+  standIn: StandInProcess,
+  rounds: number,
+  sql: SqlProbe | null = null
+): Promise<QuoteResult> {
+  const fresh: {
+    status: number
+    offerId: string | null
+    ms: number
+    handlerMs: number | null
+  }[] = []
+  const reused: {
+    status: number
+    sameOffer: boolean
+    ms: number
+    handlerMs: number | null
+  }[] = []
   const getCart: number[] = []
-  const counted = { fresh: [] as Counted[], reused: [] as Counted[], getCart: [] as Counted[] }
+  const counted = {
+    fresh: [] as Counted[],
+    reused: [] as Counted[],
+    getCart: [] as Counted[],
+  }
   // Counts the statements of one request; the probe's own calls send none.
-  const count = async <T>(into: Counted[], measured: boolean, work: () => Promise<T>): Promise<T> => {
+  const count = async <T>(
+    into: Counted[],
+    measured: boolean,
+    work: () => Promise<T>
+  ): Promise<T> => {
     const before = sql && measured ? await sql.read(true) : null
     const result = await work()
     if (sql && before) {
       const after = await sql.read(false)
-      into.push({ statements: after.statements - before.statements, samples: after.samples })
+      into.push({
+        statements: after.statements - before.statements,
+        samples: after.samples,
+      })
     }
     return result
   }
@@ -109,7 +141,9 @@ export async function benchQuotes(shop: Storefront, standIn: StandInProcess, rou
       readMs = performance.now() - started
       return answer
     })
-    const line = (cart.items as { id: string; variant_id: string | null }[]).find((item) => item.variant_id)
+    const line = (
+      cart.items as { id: string; variant_id: string | null }[]
+    ).find((item) => item.variant_id)
     if (!line) {
       throw new Error(`cart ${cartId} has no product line`)
     }
@@ -131,11 +165,20 @@ export async function benchQuotes(shop: Storefront, standIn: StandInProcess, rou
     })
 
     if (measured) {
-      const offerId = first.status === 200 ? (first.data?.xcover_offer?.offer_id ?? null) : null
-      fresh.push({ status: first.status, offerId, ms: firstMs, handlerMs: handlerTime(first) })
+      const offerId =
+        first.status === 200
+          ? (first.data?.xcover_offer?.offer_id ?? null)
+          : null
+      fresh.push({
+        status: first.status,
+        offerId,
+        ms: firstMs,
+        handlerMs: handlerTime(first),
+      })
       reused.push({
         status: second.status,
-        sameOffer: offerId !== null && second.data?.xcover_offer?.offer_id === offerId,
+        sameOffer:
+          offerId !== null && second.data?.xcover_offer?.offer_id === offerId,
         ms: secondMs,
         handlerMs: handlerTime(second),
       })
@@ -143,8 +186,14 @@ export async function benchQuotes(shop: Storefront, standIn: StandInProcess, rou
     }
   }
 
-  const createOffers = (await standIn.received()).filter((a) => a.route === "create_offer")
-  const standInMs = new Map(createOffers.filter((a) => a.createdOfferId && a.handledMs !== null).map((a) => [a.createdOfferId as string, a.handledMs as number]))
+  const createOffers = (await standIn.received()).filter(
+    (a) => a.route === "create_offer"
+  )
+  const standInMs = new Map(
+    createOffers
+      .filter((a) => a.createdOfferId && a.handledMs !== null)
+      .map((a) => [a.createdOfferId as string, a.handledMs as number])
+  )
   const totals: number[] = []
   const standIns: number[] = []
   const adds: number[] = []
@@ -165,7 +214,9 @@ export async function benchQuotes(shop: Storefront, standIn: StandInProcess, rou
   const addsMs = percentiles(adds)
   const handlerAddsMs = percentiles(handlerAdds)
   const reusedTotal = percentiles(reusedOk.map((q) => q.ms))
-  const reusedHandler = percentiles(reusedOk.flatMap((q) => (q.handlerMs === null ? [] : [q.handlerMs])))
+  const reusedHandler = percentiles(
+    reusedOk.flatMap((q) => (q.handlerMs === null ? [] : [q.handlerMs]))
+  )
   return {
     rounds,
     fresh: {
@@ -198,23 +249,39 @@ export async function benchQuotes(shop: Storefront, standIn: StandInProcess, rou
 type Counted = { statements: number; samples: Record<string, number> }
 
 /** The handler's time the quote route reports (`Server-Timing: xcover-quote;dur=<ms>`), if it did. */
-function handlerTime(answer: { headers?: Record<string, unknown> }): number | null {
-  const match = /xcover-quote;dur=([\d.]+)/.exec(String(answer.headers?.["server-timing"] ?? ""))
+function handlerTime(answer: {
+  headers?: Record<string, unknown>
+}): number | null {
+  const match = /xcover-quote;dur=([\d.]+)/.exec(
+    String(answer.headers?.["server-timing"] ?? "")
+  )
   return match ? Number(match[1]) : null
 }
 
 function statementFigures(rounds: Counted[]): StatementFigures {
   const sorted = [...rounds].sort((a, b) => a.statements - b.statements)
   const median = sorted[Math.floor((sorted.length - 1) / 2)]
-  return { p50: median?.statements ?? null, max: sorted[sorted.length - 1]?.statements ?? null, breakdown: median?.samples ?? {} }
+  return {
+    p50: median?.statements ?? null,
+    max: sorted[sorted.length - 1]?.statements ?? null,
+    breakdown: median?.samples ?? {},
+  }
 }
 
-const ratio = (part: number | null, whole: number | null) => (part === null || whole === null || whole <= 0 ? null : round(part / whole, 2))
+const ratio = (part: number | null, whole: number | null) =>
+  part === null || whole === null || whole <= 0 ? null : round(part / whole, 2)
 
 function countAnswers(statuses: number[]): QuoteAnswers {
   const status_200 = statuses.filter((s) => s === 200).length
   const status_503 = statuses.filter((s) => s === 503).length
-  return { status_200, status_503, other: statuses.length - status_200 - status_503 }
+  return {
+    status_200,
+    status_503,
+    other: statuses.length - status_200 - status_503,
+  }
 }
 
-const percentiles = (samples: number[]): Percentiles => ({ p50: round(percentile(samples, 50), 2), p99: round(percentile(samples, 99), 2) })
+const percentiles = (samples: number[]): Percentiles => ({
+  p50: round(percentile(samples, 50), 2),
+  p99: round(percentile(samples, 99), 2),
+})

@@ -10,10 +10,25 @@ import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import { Client } from "pg"
 import { XCOVER_MODULE } from "../src/modules/xcover"
 import type XcoverModuleService from "../src/modules/xcover/service"
-import { reconcileAllOrders, type ReconcileLedger, type ReconcileRun } from "../src/modules/xcover/recovery/reconcile-orders"
-import { loadOrderFacts, reconcileDepsOf } from "../src/workflows/reconcile-xcover-orders"
-import { COVER_QUOTE_METADATA_KEY, LINE_ITEM_METADATA_KEY } from "../src/workflows/order-graph"
-import type { PassFigures, PhaseFigures, ReconcilePlan, ReconcileExecResult } from "./reconcile"
+import {
+  reconcileAllOrders,
+  type ReconcileLedger,
+  type ReconcileRun,
+} from "../src/modules/xcover/recovery/reconcile-orders"
+import {
+  loadOrderFacts,
+  reconcileDepsOf,
+} from "../src/workflows/reconcile-xcover-orders"
+import {
+  COVER_QUOTE_METADATA_KEY,
+  LINE_ITEM_METADATA_KEY,
+} from "../src/workflows/order-graph"
+import type {
+  PassFigures,
+  PhaseFigures,
+  ReconcilePlan,
+  ReconcileExecResult,
+} from "./reconcile"
 import { installSqlCounter, type SqlCounter } from "./sql-counter"
 import { round } from "./stats"
 
@@ -42,15 +57,24 @@ export default async function reconcileBench({ container }: ExecArgs) {
     const xcover = container.resolve<XcoverModuleService>(XCOVER_MODULE)
     const first = await timedPass(container, counter)
     // The full pass runs again once its interval (a day) is over: skipped here.
-    await db.query("UPDATE xcover_recovery_cursor SET completed_at = NULL WHERE name = 'full_pass'")
+    await db.query(
+      "UPDATE xcover_recovery_cursor SET completed_at = NULL WHERE name = 'full_pass'"
+    )
     const second = await timedPass(container, counter)
 
     // What the pass asked for goes out as the job sends it; the lost webhooks' read-backs come due.
     const sendStarted = performance.now()
-    const cancellation_sends = await drain(() => xcover.dispatchAllDueCancellations())
+    const cancellation_sends = await drain(() =>
+      xcover.dispatchAllDueCancellations()
+    )
     const cancellations_ms = performance.now() - sendStarted
-    const lost = plan.drift.filter((d) => d.kind === "lost_webhook").map((d) => bookingRowId(plan, d.index))
-    await db.query("UPDATE xcover_readback SET next_attempt_at = now() WHERE booking_row_id = ANY($1)", [lost])
+    const lost = plan.drift
+      .filter((d) => d.kind === "lost_webhook")
+      .map((d) => bookingRowId(plan, d.index))
+    await db.query(
+      "UPDATE xcover_readback SET next_attempt_at = now() WHERE booking_row_id = ANY($1)",
+      [lost]
+    )
     const readStarted = performance.now()
     const readback_sends = await drain(() => xcover.dispatchAllDueReadbacks())
     const readbacks_ms = performance.now() - readStarted
@@ -61,9 +85,13 @@ export default async function reconcileBench({ container }: ExecArgs) {
       second_pass: second,
       sent: {
         cancellation_sends,
-        ms_per_cancellation_send: cancellation_sends ? round(cancellations_ms / cancellation_sends, 2) : null,
+        ms_per_cancellation_send: cancellation_sends
+          ? round(cancellations_ms / cancellation_sends, 2)
+          : null,
         readback_sends,
-        ms_per_readback_send: readback_sends ? round(readbacks_ms / readback_sends, 2) : null,
+        ms_per_readback_send: readback_sends
+          ? round(readbacks_ms / readback_sends, 2)
+          : null,
       },
       afterwards: await driftLeft(db, xcover, plan, orders),
     }
@@ -74,9 +102,11 @@ export default async function reconcileBench({ container }: ExecArgs) {
 }
 
 /** Until a sweep sends nothing more (a sweep may stop early, or skip while another runs). */
-async function drain(sweep: () => Promise<{ sent: number } | null>): Promise<number> {
+async function drain(
+  sweep: () => Promise<{ sent: number } | null>
+): Promise<number> {
   let sent = 0
-  for (let idle = 0; idle < 3; ) {
+  for (let idle = 0; idle < 3;) {
     const n = (await sweep())?.sent ?? 0
     sent += n
     idle = n ? 0 : idle + 1
@@ -86,7 +116,8 @@ async function drain(sweep: () => Promise<{ sent: number } | null>): Promise<num
 
 const offerId = (plan: ReconcilePlan, i: number) => `${plan.label}-${i}`
 const quoteId = (plan: ReconcilePlan, i: number) => `${plan.label}-q-${i}`
-const bookingRowId = (plan: ReconcilePlan, i: number) => `xcb_${plan.label}_${i}`
+const bookingRowId = (plan: ReconcilePlan, i: number) =>
+  `xcb_${plan.label}_${i}`
 
 /** The orders as written: index → Medusa's ids. */
 type Written = { order_ids: string[]; cart_ids: string[] }
@@ -97,15 +128,24 @@ type Written = { order_ids: string[]; cart_ids: string[] }
  * booking would have written: the cover's offer `selected`, its policy booked and CONFIRMED, its
  * read-back scheduled a day ahead.
  */
-async function writeOrders(container: MedusaContainer, db: Client, plan: ReconcilePlan): Promise<Written> {
+async function writeOrders(
+  container: MedusaContainer,
+  db: Client,
+  plan: ReconcilePlan
+): Promise<Written> {
   const orderModule = container.resolve(Modules.ORDER)
   const cartModule = container.resolve(Modules.CART)
   const link = container.resolve(ContainerRegistrationKeys.LINK)
   const written: Written = { order_ids: [], cart_ids: [] }
   const priceOf = new Map(plan.drift.map((d) => [d.index, d]))
   for (let start = 0; start < plan.orders; start += BATCH) {
-    const indexes = Array.from({ length: Math.min(BATCH, plan.orders - start) }, (_, k) => start + k)
-    const carts = await cartModule.createCarts(indexes.map(() => ({ currency_code: "eur" })))
+    const indexes = Array.from(
+      { length: Math.min(BATCH, plan.orders - start) },
+      (_, k) => start + k
+    )
+    const carts = await cartModule.createCarts(
+      indexes.map(() => ({ currency_code: "eur" }))
+    )
     const orders = await orderModule.createOrders(
       indexes.map((i) => ({
         currency_code: "eur",
@@ -117,7 +157,10 @@ async function writeOrders(container: MedusaContainer, db: Client, plan: Reconci
             title: "XCover protection",
             quantity: 1,
             unit_price: priceOf.get(i)?.price ?? 5,
-            metadata: { [LINE_ITEM_METADATA_KEY]: offerId(plan, i), [COVER_QUOTE_METADATA_KEY]: quoteId(plan, i) },
+            metadata: {
+              [LINE_ITEM_METADATA_KEY]: offerId(plan, i),
+              [COVER_QUOTE_METADATA_KEY]: quoteId(plan, i),
+            },
           },
         ],
       }))
@@ -131,7 +174,12 @@ async function writeOrders(container: MedusaContainer, db: Client, plan: Reconci
       }
       return id
     })
-    await link.create(orderIds.map((order_id, k) => ({ [Modules.ORDER]: { order_id }, [Modules.CART]: { cart_id: carts[k].id } })))
+    await link.create(
+      orderIds.map((order_id, k) => ({
+        [Modules.ORDER]: { order_id },
+        [Modules.CART]: { cart_id: carts[k].id },
+      }))
+    )
     written.order_ids.push(...orderIds)
     written.cart_ids.push(...carts.map((c) => c.id))
   }
@@ -145,7 +193,8 @@ async function writeOrders(container: MedusaContainer, db: Client, plan: Reconci
       row: bookingRowId(plan, i),
     }
   })
-  const col = <K extends keyof (typeof rows)[number]>(key: K) => rows.map((r) => r[key])
+  const col = <K extends keyof (typeof rows)[number]>(key: K) =>
+    rows.map((r) => r[key])
   await db.query(
     `INSERT INTO xcover_offer (id, offer_id, cart_id, order_id, source, status, attempts, idempotency_key, taken_quote_id, created_at, updated_at)
      SELECT 'xco_' || o, o, c, ord, 'store_route', 'selected', 0, 'medusa-xcover-opt-out-' || o, q, now() - interval '2 days', now() - interval '2 days'
@@ -159,7 +208,15 @@ async function writeOrders(container: MedusaContainer, db: Client, plan: Reconci
        b, 'CONFIRMED', 'EUR', p, jsonb_build_array(jsonb_build_object('id', q, 'status', 'CONFIRMED', 'price', p)),
        now() - interval '2 days', now() - interval '2 days', now() - interval '2 days'
      FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::numeric[]) AS t(r, o, ord, c, b, q, p)`,
-    [col("row"), col("offer"), written.order_ids, written.cart_ids, col("booking"), col("quote"), col("price")]
+    [
+      col("row"),
+      col("offer"),
+      written.order_ids,
+      written.cart_ids,
+      col("booking"),
+      col("quote"),
+      col("price"),
+    ]
   )
   await db.query(
     `INSERT INTO xcover_readback (id, booking_row_id, order_id, status, attempts, next_attempt_at, created_at, updated_at)
@@ -176,9 +233,19 @@ async function writeOrders(container: MedusaContainer, db: Client, plan: Reconci
  * in `order_item`, what a received return writes). A lost webhook leaves the store as it was: the
  * stand-in holds those policies cancelled (the parent did that).
  */
-async function plantDrift(db: Client, plan: ReconcilePlan, orders: Written): Promise<void> {
-  const idsOf = (kind: ReconcilePlan["drift"][number]["kind"]) => plan.drift.filter((d) => d.kind === kind).map((d) => orders.order_ids[d.index])
-  await db.query(`UPDATE "order" SET status = 'canceled', canceled_at = now(), updated_at = now() WHERE id = ANY($1)`, [idsOf("order_canceled")])
+async function plantDrift(
+  db: Client,
+  plan: ReconcilePlan,
+  orders: Written
+): Promise<void> {
+  const idsOf = (kind: ReconcilePlan["drift"][number]["kind"]) =>
+    plan.drift
+      .filter((d) => d.kind === kind)
+      .map((d) => orders.order_ids[d.index])
+  await db.query(
+    `UPDATE "order" SET status = 'canceled', canceled_at = now(), updated_at = now() WHERE id = ANY($1)`,
+    [idsOf("order_canceled")]
+  )
   const returned = idsOf("returned")
   await db.query(
     `UPDATE order_item oi SET return_received_quantity = oi.quantity, raw_return_received_quantity = oi.raw_quantity, updated_at = now()
@@ -186,7 +253,9 @@ async function plantDrift(db: Client, plan: ReconcilePlan, orders: Written): Pro
      WHERE li.id = oi.item_id AND oi.order_id = ANY($1) AND li.metadata ? '${LINE_ITEM_METADATA_KEY}'`,
     [returned]
   )
-  await db.query(`UPDATE "order" SET updated_at = now() WHERE id = ANY($1)`, [returned])
+  await db.query(`UPDATE "order" SET updated_at = now() WHERE id = ANY($1)`, [
+    returned,
+  ])
 }
 
 /**
@@ -194,9 +263,13 @@ async function plantDrift(db: Client, plan: ReconcilePlan, orders: Written): Pro
  * its parts (the ledger's reads and writes, Medusa's Query) timed and its statements counted.
  * The pass is sequential, so the process's statements in a part are that part's.
  */
-async function timedPass(container: MedusaContainer, sql: SqlCounter): Promise<PassFigures> {
+async function timedPass(
+  container: MedusaContainer,
+  sql: SqlCounter
+): Promise<PassFigures> {
   const phases: Record<string, PhaseFigures> = {}
-  const timed = <A extends unknown[], R>(name: string, fn: (...args: A) => Promise<R>) =>
+  const timed =
+    <A extends unknown[], R>(name: string, fn: (...args: A) => Promise<R>) =>
     async (...args: A): Promise<R> => {
       const before = sql.statements
       const sqlBefore = sql.sqlMs
@@ -204,7 +277,12 @@ async function timedPass(container: MedusaContainer, sql: SqlCounter): Promise<P
       try {
         return await fn(...args)
       } finally {
-        const p = (phases[name] ??= { calls: 0, ms: 0, sql_ms: 0, statements: 0 })
+        const p = (phases[name] ??= {
+          calls: 0,
+          ms: 0,
+          sql_ms: 0,
+          statements: 0,
+        })
         p.calls++
         p.ms += performance.now() - started
         p.sql_ms += sql.sqlMs - sqlBefore
@@ -214,13 +292,29 @@ async function timedPass(container: MedusaContainer, sql: SqlCounter): Promise<P
   const deps = reconcileDepsOf(container)
   const real = deps.ledger
   const ledger: ReconcileLedger = {
-    findUndecidedOrders: timed("ledger: undecided orders", (o) => real.findUndecidedOrders(o)),
-    livePolicies: timed("ledger: live policies", (ids) => real.livePolicies(ids)),
-    ordersWithLivePoliciesAfter: timed("ledger: next page of orders", (a, t) => real.ordersWithLivePoliciesAfter(a, t)),
-    requestCancellations: timed("ledger: ask for cancellations (repairs)", (input) => real.requestCancellations(input)),
-    claimReconcileCursor: timed("cursor: claim, advance, finish", (n, o) => real.claimReconcileCursor(n, o)),
-    advanceReconcileCursor: timed("cursor: claim, advance, finish", (n, o, to) => real.advanceReconcileCursor(n, o, to)),
-    finishReconcileRun: timed("cursor: claim, advance, finish", (n, o, r) => real.finishReconcileRun(n, o, r)),
+    findUndecidedOrders: timed("ledger: undecided orders", (o) =>
+      real.findUndecidedOrders(o)
+    ),
+    livePolicies: timed("ledger: live policies", (ids) =>
+      real.livePolicies(ids)
+    ),
+    ordersWithLivePoliciesAfter: timed("ledger: next page of orders", (a, t) =>
+      real.ordersWithLivePoliciesAfter(a, t)
+    ),
+    requestCancellations: timed(
+      "ledger: ask for cancellations (repairs)",
+      (input) => real.requestCancellations(input)
+    ),
+    claimReconcileCursor: timed("cursor: claim, advance, finish", (n, o) =>
+      real.claimReconcileCursor(n, o)
+    ),
+    advanceReconcileCursor: timed(
+      "cursor: claim, advance, finish",
+      (n, o, to) => real.advanceReconcileCursor(n, o, to)
+    ),
+    finishReconcileRun: timed("cursor: claim, advance, finish", (n, o, r) =>
+      real.finishReconcileRun(n, o, r)
+    ),
     ordersToRetry: timed("ledger: orders to retry", () => real.ordersToRetry()),
   }
   sql.resetSamples()
@@ -232,16 +326,32 @@ async function timedPass(container: MedusaContainer, sql: SqlCounter): Promise<P
     ledger,
     decide: timed("placement decision", deps.decide),
     owner: `bench-${randomUUID()}`,
-    loadOrders: timed("Medusa Query: load orders", (ids: string[]) => loadOrderFacts(container, { id: ids })),
+    loadOrders: timed("Medusa Query: load orders", (ids: string[]) =>
+      loadOrderFacts(container, { id: ids })
+    ),
     maxPages: Number.MAX_SAFE_INTEGER,
   })
   const ms = performance.now() - started
   const statements = sql.statements - before
-  const repair = phases["ledger: ask for cancellations (repairs)"] ?? { calls: 0, ms: 0, sql_ms: 0, statements: 0 }
+  const repair = phases["ledger: ask for cancellations (repairs)"] ?? {
+    calls: 0,
+    ms: 0,
+    sql_ms: 0,
+    statements: 0,
+  }
   const repaired = run.repaired.length
-  const unchanged = run.orders_checked - new Set(run.repaired.map((r) => r.order_id)).size
+  const unchanged =
+    run.orders_checked - new Set(run.repaired.map((r) => r.order_id)).size
   const rounded = Object.fromEntries(
-    Object.entries(phases).map(([k, p]) => [k, { calls: p.calls, ms: fixed(p.ms, 1), sql_ms: fixed(p.sql_ms, 1), statements: p.statements }])
+    Object.entries(phases).map(([k, p]) => [
+      k,
+      {
+        calls: p.calls,
+        ms: fixed(p.ms, 1),
+        sql_ms: fixed(p.sql_ms, 1),
+        statements: p.statements,
+      },
+    ])
   )
   return {
     completed: run.completed ?? false,
@@ -249,18 +359,26 @@ async function timedPass(container: MedusaContainer, sql: SqlCounter): Promise<P
     decided: run.decided.length,
     failed: run.failed.length,
     repaired: {
-      order_canceled: run.repaired.filter((r) => r.reason === "order_canceled").length,
+      order_canceled: run.repaired.filter((r) => r.reason === "order_canceled")
+        .length,
       returned: run.repaired.filter((r) => r.reason === "returned").length,
-      order_edited: run.repaired.filter((r) => r.reason === "order_edited").length,
+      order_edited: run.repaired.filter((r) => r.reason === "order_edited")
+        .length,
     },
     ms: fixed(ms, 1),
     sql_ms: fixed(sql.sqlMs - sqlBefore, 1),
     statements,
     unchanged_orders: unchanged,
-    ms_per_unchanged_order: unchanged ? round((ms - repair.ms) / unchanged, 4) : null,
-    statements_per_unchanged_order: unchanged ? round((statements - repair.statements) / unchanged, 4) : null,
+    ms_per_unchanged_order: unchanged
+      ? round((ms - repair.ms) / unchanged, 4)
+      : null,
+    statements_per_unchanged_order: unchanged
+      ? round((statements - repair.statements) / unchanged, 4)
+      : null,
     ms_per_repair: repaired ? round(repair.ms / repaired, 2) : null,
-    statements_per_repair: repaired ? round(repair.statements / repaired, 2) : null,
+    statements_per_repair: repaired
+      ? round(repair.statements / repaired, 2)
+      : null,
     phases: rounded,
     statement_kinds: sql.samples(),
   }
@@ -270,21 +388,33 @@ async function timedPass(container: MedusaContainer, sql: SqlCounter): Promise<P
  * The books afterwards, read with the module's own rule for a live policy (`livePolicies`): none
  * on a cancelled order, none on a cover line fully returned, none that XCover holds cancelled.
  */
-async function driftLeft(db: Client, xcover: XcoverModuleService, plan: ReconcilePlan, orders: Written): Promise<ReconcileExecResult["afterwards"]> {
-  const { rows: cancelled } = await db.query<{ id: string }>(`SELECT id FROM "order" WHERE status = 'canceled' AND deleted_at IS NULL`)
+async function driftLeft(
+  db: Client,
+  xcover: XcoverModuleService,
+  plan: ReconcilePlan,
+  orders: Written
+): Promise<ReconcileExecResult["afterwards"]> {
+  const { rows: cancelled } = await db.query<{ id: string }>(
+    `SELECT id FROM "order" WHERE status = 'canceled' AND deleted_at IS NULL`
+  )
   const { rows: returned } = await db.query<{ order_id: string }>(
     `SELECT DISTINCT oi.order_id FROM order_item oi JOIN order_line_item li ON li.id = oi.item_id
      WHERE li.metadata ? '${LINE_ITEM_METADATA_KEY}' AND oi.return_received_quantity >= oi.quantity AND oi.deleted_at IS NULL`
   )
-  const lostOrders = plan.drift.filter((d) => d.kind === "lost_webhook").map((d) => orders.order_ids[d.index])
-  const live = async (ids: string[]) => (ids.length ? (await xcover.livePolicies(ids)).length : 0)
+  const lostOrders = plan.drift
+    .filter((d) => d.kind === "lost_webhook")
+    .map((d) => orders.order_ids[d.index])
+  const live = async (ids: string[]) =>
+    ids.length ? (await xcover.livePolicies(ids)).length : 0
   const { rows: cancelledAtXcover } = await db.query<{ n: number }>(
     `SELECT count(*)::int AS n FROM xcover_booking WHERE id = ANY($1) AND booking_status = 'CANCELLED'`,
     [plan.drift.map((d) => bookingRowId(plan, d.index))]
   )
   return {
     live_policies_on_cancelled_orders: await live(cancelled.map((r) => r.id)),
-    live_policies_on_returned_covers: await live(returned.map((r) => r.order_id)),
+    live_policies_on_returned_covers: await live(
+      returned.map((r) => r.order_id)
+    ),
     live_policies_cancelled_at_xcover: await live(lostOrders),
     drifted_policies_now_cancelled: cancelledAtXcover[0].n,
     cancelled_orders: cancelled.length,

@@ -16,12 +16,23 @@ export type ReconcilePlan = {
   /** Prefix of the offer, quote and row ids. */
   label: string
   /** The drifted orders, by index (0..orders-1), with their policy at the stand-in. */
-  drift: { index: number; kind: DriftKind; booking_id: string; quote_id: string; price: number }[]
+  drift: {
+    index: number
+    kind: DriftKind
+    booking_id: string
+    quote_id: string
+    price: number
+  }[]
   out: string
 }
 
 /** One part of the pass: its calls, their time, the time its statements took to be answered, its statements. */
-export type PhaseFigures = { calls: number; ms: number; sql_ms: number; statements: number }
+export type PhaseFigures = {
+  calls: number
+  ms: number
+  sql_ms: number
+  statements: number
+}
 
 /** One full pass, as the script measured it. */
 export type PassFigures = {
@@ -61,7 +72,12 @@ export type ReconcileExecResult = {
    * Then, as the job does: the cancellations asked for sent (a preview and a confirmation each),
    * the lost webhooks' read-backs made due and sent (one Get Booking each); the dispatcher's sends.
    */
-  sent: { cancellation_sends: number; ms_per_cancellation_send: number | null; readback_sends: number; ms_per_readback_send: number | null }
+  sent: {
+    cancellation_sends: number
+    ms_per_cancellation_send: number | null
+    readback_sends: number
+    ms_per_readback_send: number | null
+  }
   /** Drift left at the end (each 0 when the books match), and the store's counts for scale. */
   afterwards: {
     live_policies_on_cancelled_orders: number
@@ -82,11 +98,16 @@ export type ReconcileResult = ReconcileExecResult & {
 }
 
 /** 1 % of the orders (at least one of each kind), spread over the id range, the kinds taking turns. */
-export function planDrift(orders: number): { index: number; kind: DriftKind }[] {
+export function planDrift(
+  orders: number
+): { index: number; kind: DriftKind }[] {
   const kinds: DriftKind[] = ["order_canceled", "returned", "lost_webhook"]
   const count = Math.max(kinds.length, Math.round(orders / 100))
   const step = orders / count
-  return Array.from({ length: count }, (_, k) => ({ index: Math.floor(k * step + step / 2), kind: kinds[k % kinds.length] }))
+  return Array.from({ length: count }, (_, k) => ({
+    index: Math.floor(k * step + step / 2),
+    kind: kinds[k % kinds.length],
+  }))
 }
 
 /**
@@ -94,27 +115,50 @@ export function planDrift(orders: number): { index: number; kind: DriftKind }[] 
  * booked at the stand-in (XCover must be able to cancel them, and read back the lost webhooks'),
  * the lost webhooks' cancelled there, then the script writes the orders and measures.
  */
-export async function benchReconcile(run: MedusaRun, standIn: StandInProcess, orders: number, workDir: string): Promise<ReconcileResult> {
+export async function benchReconcile(
+  run: MedusaRun,
+  standIn: StandInProcess,
+  orders: number,
+  workDir: string
+): Promise<ReconcileResult> {
   await standIn.reset()
   const label = `rc${process.pid}`
   const planned = planDrift(orders)
   const price = 5
   const booked = await standIn.plantBookings(
-    planned.map((d) => ({ offerId: `${label}-${d.index}`, quotes: [{ id: `${label}-q-${d.index}`, price }], currency: "EUR" }))
+    planned.map((d) => ({
+      offerId: `${label}-${d.index}`,
+      quotes: [{ id: `${label}-q-${d.index}`, price }],
+      currency: "EUR",
+    }))
   )
-  await standIn.cancelAtXcover(booked.filter((_, k) => planned[k].kind === "lost_webhook").map((b) => b.bookingId))
+  await standIn.cancelAtXcover(
+    booked
+      .filter((_, k) => planned[k].kind === "lost_webhook")
+      .map((b) => b.bookingId)
+  )
   const out = path.join(workDir, `reconcile-${process.pid}.json`)
   const planFile = path.join(workDir, `reconcile-plan-${process.pid}.json`)
   const plan: ReconcilePlan = {
     orders,
     label,
-    drift: planned.map((d, k) => ({ ...d, booking_id: booked[k].bookingId, quote_id: `${label}-q-${d.index}`, price })),
+    drift: planned.map((d, k) => ({
+      ...d,
+      booking_id: booked[k].bookingId,
+      quote_id: `${label}-q-${d.index}`,
+      price,
+    })),
     out,
   }
   writeFileSync(planFile, JSON.stringify(plan))
   try {
-    await runMedusa(["exec", path.join(ROOT, "bench/reconcile-exec.ts")], { ...run, env: { ...run.env, XCOVER_BENCH_RECONCILE_PLAN: planFile } })
-    const measured = JSON.parse(readFileSync(out, "utf8")) as ReconcileExecResult
+    await runMedusa(["exec", path.join(ROOT, "bench/reconcile-exec.ts")], {
+      ...run,
+      env: { ...run.env, XCOVER_BENCH_RECONCILE_PLAN: planFile },
+    })
+    const measured = JSON.parse(
+      readFileSync(out, "utf8")
+    ) as ReconcileExecResult
     const requests_by_route: Record<string, number> = {}
     for (const a of await standIn.received()) {
       const route = a.route ?? "other"

@@ -14,7 +14,11 @@ if (port) {
 
   const file = path.join(__dirname, "sql-counter.ts")
   const { outputText } = ts.transpileModule(fs.readFileSync(file, "utf8"), {
-    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2021, esModuleInterop: true },
+    compilerOptions: {
+      module: ts.ModuleKind.CommonJS,
+      target: ts.ScriptTarget.ES2021,
+      esModuleInterop: true,
+    },
   })
   const counterModule = new Module(file, module)
   counterModule.filename = file
@@ -23,7 +27,10 @@ if (port) {
   const counter = counterModule.exports.installSqlCounter()
 
   const server = http.createServer((req, res) => {
-    const figures = { statements: counter.statements, samples: counter.samples() }
+    const figures = {
+      statements: counter.statements,
+      samples: counter.samples(),
+    }
     if (req.method === "POST") {
       counter.resetSamples()
     }

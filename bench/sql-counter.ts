@@ -4,7 +4,9 @@
 // taken where the statements leave the process instead.
 import path from "node:path"
 
-export type Queryable = { prototype: { query: (...args: unknown[]) => unknown } }
+export type Queryable = {
+  prototype: { query: (...args: unknown[]) => unknown }
+}
 
 export type SqlCounter = {
   /** Statements sent since the counter was installed (BEGIN, COMMIT and SAVEPOINT included). */
@@ -21,13 +23,17 @@ export function pgCopies(): Queryable[] {
   const places = [require.resolve("pg")]
   for (const from of ["@mikro-orm/postgresql", "@mikro-orm/knex", "knex"]) {
     try {
-      places.push(require.resolve("pg", { paths: [path.dirname(require.resolve(from))] }))
+      places.push(
+        require.resolve("pg", { paths: [path.dirname(require.resolve(from))] })
+      )
     } catch {
       // not installed: nothing to patch there
     }
   }
-   
-  return [...new Set(places)].map((p) => (require(p) as { Client: Queryable }).Client)
+
+  return [...new Set(places)].map(
+    (p) => (require(p) as { Client: Queryable }).Client
+  )
 }
 
 /** The text of a query as node-postgres accepts it (a string, or a config with `text`). */
@@ -35,7 +41,11 @@ export function textOf(arg: unknown): string {
   if (typeof arg === "string") {
     return arg
   }
-  if (arg && typeof arg === "object" && typeof (arg as { text?: unknown }).text === "string") {
+  if (
+    arg &&
+    typeof arg === "object" &&
+    typeof (arg as { text?: unknown }).text === "string"
+  ) {
     return (arg as { text: string }).text
   }
   return "?"
@@ -45,7 +55,9 @@ export function textOf(arg: unknown): string {
 function kindOf(sql: string): string {
   const flat = sql.replace(/\s+/g, " ").trim()
   const verb = flat.split(" ")[0]?.toUpperCase() ?? "?"
-  const table = /\b(?:FROM|INTO|UPDATE|JOIN)\s+("?[\w.]+"?)/i.exec(flat)?.[1]?.replace(/"/g, "")
+  const table = /\b(?:FROM|INTO|UPDATE|JOIN)\s+("?[\w.]+"?)/i
+    .exec(flat)?.[1]
+    ?.replace(/"/g, "")
   return table ? `${verb} ${table}` : verb
 }
 

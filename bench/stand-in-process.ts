@@ -1,7 +1,12 @@
 // The XCover stand-in in a process of its own, so that in the benchmarks it does not share an
 // event loop (or a core) with the code being measured. The parent talks to it over IPC.
 import { fork, type ChildProcess } from "node:child_process"
-import { XcoverStandIn, type Behaviour, type StandInOptions, type StandInRoute } from "../integration-tests/xcover-stand-in/server"
+import {
+  XcoverStandIn,
+  type Behaviour,
+  type StandInOptions,
+  type StandInRoute,
+} from "../integration-tests/xcover-stand-in/server"
 
 /** What the benchmarks need of each request the stand-in received. */
 export type Arrival = {
@@ -32,7 +37,13 @@ type Request =
   | { id: number; cmd: "script"; offerId: string; behaviours: Behaviour[] }
   | { id: number; cmd: "refuseCover"; skus: string[] }
   | { id: number; cmd: "setPlans"; configIds: string[] }
-  | { id: number; cmd: "knowOffer"; offerId: string; quotes: { id: string; price: number; product_config_id?: string }[]; currency?: string }
+  | {
+      id: number
+      cmd: "knowOffer"
+      offerId: string
+      quotes: { id: string; price: number; product_config_id?: string }[]
+      currency?: string
+    }
   | { id: number; cmd: "knowOffers"; offers: KnownOffer[] }
   | { id: number; cmd: "requirePhone"; required: boolean }
   | { id: number; cmd: "holdConfirms"; ms: number }
@@ -44,10 +55,18 @@ type Request =
   | { id: number; cmd: "cancelAtXcover"; bookingIds: string[] }
 
 /** An offer Confirm Offer is to accept as if it had created it (`XcoverStandIn.knowOffer`). */
-export type KnownOffer = { offerId: string; quotes: { id: string; price: number; product_config_id?: string }[]; currency?: string }
+export type KnownOffer = {
+  offerId: string
+  quotes: { id: string; price: number; product_config_id?: string }[]
+  currency?: string
+}
 
 /** What the benchmarks need of each booking the stand-in made. */
-export type BookingSummary = { offerId: string; bookingId: string; total_price: number }
+export type BookingSummary = {
+  offerId: string
+  bookingId: string
+  total_price: number
+}
 
 /** A request that changed a booking to CANCELLED (`XcoverStandIn.cancellationsFor`, of every offer). */
 export type CancellationSummary = { offerId: string; bookingId: string }
@@ -65,7 +84,10 @@ export class StandInProcess {
   private nextId = 0
   private readonly waiting = new Map<number, (reply: Reply) => void>()
 
-  private constructor(private readonly child: ChildProcess, readonly baseUrl: string) {
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly baseUrl: string
+  ) {
     child.on("message", (msg: Reply) => {
       // A reply with an error still settles the call; `ask` turns it into a rejection.
       this.waiting.get(msg.id)?.(msg)
@@ -81,7 +103,9 @@ export class StandInProcess {
     })
     const baseUrl = await new Promise<string>((resolve, reject) => {
       child.once("message", (msg: { baseUrl: string }) => resolve(msg.baseUrl))
-      child.once("exit", (code) => reject(new Error(`stand-in process exited with ${code}`)))
+      child.once("exit", (code) =>
+        reject(new Error(`stand-in process exited with ${code}`))
+      )
     })
     return new StandInProcess(child, baseUrl)
   }
@@ -116,7 +140,11 @@ export class StandInProcess {
   }
 
   /** Confirm Offer accepts this offer until reset (`XcoverStandIn.knowOffer`). */
-  async knowOffer(offerId: string, quotes: { id: string; price: number; product_config_id?: string }[], currency?: string): Promise<void> {
+  async knowOffer(
+    offerId: string,
+    quotes: { id: string; price: number; product_config_id?: string }[],
+    currency?: string
+  ): Promise<void> {
     await this.ask({ cmd: "knowOffer", offerId, quotes, currency })
   }
 
@@ -160,7 +188,9 @@ export class StandInProcess {
 
   /** Bookings made without a request, one per offer (`XcoverStandIn.plantBooking`), in the offers' order. */
   plantBookings(offers: KnownOffer[]): Promise<BookingSummary[]> {
-    return this.ask({ cmd: "plantBookings", offers }).then((r) => r.bookings ?? [])
+    return this.ask({ cmd: "plantBookings", offers }).then(
+      (r) => r.bookings ?? []
+    )
   }
 
   /** The customers cancelled these bookings at XCover, with no request from the store (`XcoverStandIn.cancelAtXcover`). */
@@ -184,16 +214,24 @@ export class StandInProcess {
   private ask(request: DistributiveOmit<Request, "id">): Promise<Reply> {
     const id = this.nextId++
     return new Promise((resolve, reject) => {
-      this.waiting.set(id, (reply) => (reply.error === undefined ? resolve(reply) : reject(new Error(reply.error))))
+      this.waiting.set(id, (reply) =>
+        reply.error === undefined
+          ? resolve(reply)
+          : reject(new Error(reply.error))
+      )
       this.child.send({ ...request, id } as Request)
     })
   }
 }
 
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown
+  ? Omit<T, K>
+  : never
 
 async function runChild(): Promise<void> {
-  const standIn = await new XcoverStandIn(JSON.parse(process.env.XCOVER_STAND_IN_OPTIONS ?? "{}")).start(0)
+  const standIn = await new XcoverStandIn(
+    JSON.parse(process.env.XCOVER_STAND_IN_OPTIONS ?? "{}")
+  ).start(0)
   const answer = (msg: Request): Reply => {
     switch (msg.cmd) {
       case "reset":
@@ -231,7 +269,11 @@ async function runChild(): Promise<void> {
         standIn.bookedPriceDelta(msg.delta)
         return { id: msg.id }
       case "bookings": {
-        const bookings = [...standIn.bookings.values()].map((b) => ({ offerId: b.fast_quote_id, bookingId: b.id, total_price: b.total_price }))
+        const bookings = [...standIn.bookings.values()].map((b) => ({
+          offerId: b.fast_quote_id,
+          bookingId: b.id,
+          total_price: b.total_price,
+        }))
         return { id: msg.id, bookings }
       }
       case "setRefundRatio":
@@ -240,12 +282,24 @@ async function runChild(): Promise<void> {
       case "cancellations": {
         const cancellations = standIn.received
           .filter((r) => r.cancelled)
-          .map((r) => ({ offerId: r.offerId as string, bookingId: r.bookingId as string }))
+          .map((r) => ({
+            offerId: r.offerId as string,
+            bookingId: r.bookingId as string,
+          }))
         return { id: msg.id, cancellations }
       }
       case "plantBookings": {
-        const bookings = msg.offers.map((o) => standIn.plantBooking(o.offerId, o.quotes, o.currency))
-        return { id: msg.id, bookings: bookings.map((b) => ({ offerId: b.fast_quote_id, bookingId: b.id, total_price: b.total_price })) }
+        const bookings = msg.offers.map((o) =>
+          standIn.plantBooking(o.offerId, o.quotes, o.currency)
+        )
+        return {
+          id: msg.id,
+          bookings: bookings.map((b) => ({
+            offerId: b.fast_quote_id,
+            bookingId: b.id,
+            total_price: b.total_price,
+          })),
+        }
       }
       case "cancelAtXcover":
         msg.bookingIds.forEach((id) => standIn.cancelAtXcover(id))
@@ -271,12 +325,18 @@ async function runChild(): Promise<void> {
     try {
       reply = answer(msg)
     } catch (err) {
-      reply = { id: msg.id, error: err instanceof Error ? err.message : String(err) }
+      reply = {
+        id: msg.id,
+        error: err instanceof Error ? err.message : String(err),
+      }
     }
     process.send?.(reply)
   })
   process.on("SIGTERM", () => void standIn.stop().then(() => process.exit(0)))
-  process.on("disconnect", () => void standIn.stop().then(() => process.exit(0)))
+  process.on(
+    "disconnect",
+    () => void standIn.stop().then(() => process.exit(0))
+  )
   process.send?.({ baseUrl: standIn.baseUrl })
 }
 

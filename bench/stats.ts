@@ -24,4 +24,5 @@ export function maxPerSecond(times: number[]): number {
   return best
 }
 
-export const round = (n: number, digits = 1) => (Number.isFinite(n) ? Number(n.toFixed(digits)) : null)
+export const round = (n: number, digits = 1) =>
+  Number.isFinite(n) ? Number(n.toFixed(digits)) : null

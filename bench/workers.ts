@@ -1,10 +1,16 @@
 /** Runs `task(0..count-1)` with at most `concurrency` in flight; resolves when all are done. */
-export async function runPool(count: number, concurrency: number, task: (i: number) => Promise<void>): Promise<void> {
+export async function runPool(
+  count: number,
+  concurrency: number,
+  task: (i: number) => Promise<void>
+): Promise<void> {
   let next = 0
   const worker = async () => {
     while (next < count) {
       await task(next++)
     }
   }
-  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker))
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, count) }, worker)
+  )
 }

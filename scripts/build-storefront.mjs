@@ -12,11 +12,18 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
 const out = path.join(root, ".medusa", "storefront")
 rmSync(out, { recursive: true, force: true })
 const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc")
-const { status } = spawnSync(process.execPath, [tsc, "-p", path.join(root, "storefront", "tsconfig.json")], { stdio: "inherit" })
+const { status } = spawnSync(
+  process.execPath,
+  [tsc, "-p", path.join(root, "storefront", "tsconfig.json")],
+  { stdio: "inherit" }
+)
 if (status !== 0) {
   console.error("storefront build failed")
   process.exit(status ?? 1)
 }
 mkdirSync(out, { recursive: true })
-writeFileSync(path.join(out, "package.json"), `${JSON.stringify({ type: "module", sideEffects: false }, null, 2)}\n`)
+writeFileSync(
+  path.join(out, "package.json"),
+  `${JSON.stringify({ type: "module", sideEffects: false }, null, 2)}\n`
+)
 console.log("Storefront entry point built into .medusa/storefront")

@@ -19,29 +19,43 @@ const STAGES = ["unit", "integration", "browser", "bench", "package"]
 const args = process.argv.slice(2)
 const listFlag = (name) => {
   const flag = args.find((a) => a.startsWith(`--${name}=`))
-  return flag ? flag.slice(name.length + 3).split(",").filter(Boolean) : null
+  return flag
+    ? flag
+        .slice(name.length + 3)
+        .split(",")
+        .filter(Boolean)
+    : null
 }
 const only = listFlag("only")
 const skip = listFlag("skip") ?? []
 for (const stage of [...(only ?? []), ...skip]) {
   if (!STAGES.includes(stage)) {
-    console.error(`[test] unknown stage "${stage}"; stages: ${STAGES.join(", ")}`)
+    console.error(
+      `[test] unknown stage "${stage}"; stages: ${STAGES.join(", ")}`
+    )
     process.exit(2)
   }
 }
-const stages = STAGES.filter((s) => (only ? only.includes(s) : true) && !skip.includes(s))
-const jestArgs = args.filter((a) => !a.startsWith("--only=") && !a.startsWith("--skip="))
+const stages = STAGES.filter(
+  (s) => (only ? only.includes(s) : true) && !skip.includes(s)
+)
+const jestArgs = args.filter(
+  (a) => !a.startsWith("--only=") && !a.startsWith("--skip=")
+)
 
 function run(command, commandArgs, extraEnv = {}, logFile = null) {
   return new Promise((resolve) => {
     const out = logFile ? openSync(logFile, "w") : null
     const stdio = out === null ? "inherit" : ["ignore", out, out]
-    const child = spawn(command, commandArgs, { stdio, env: { ...process.env, ...extraEnv } })
+    const child = spawn(command, commandArgs, {
+      stdio,
+      env: { ...process.env, ...extraEnv },
+    })
     child.on("exit", (code, signal) => {
       if (out !== null) {
         closeSync(out)
       }
-      resolve(signal ? 1 : code ?? 1)
+      resolve(signal ? 1 : (code ?? 1))
     })
   })
 }
@@ -54,7 +68,15 @@ async function jest(project, extraEnv = {}, extra = []) {
   const outputFile = path.join(resultsDir, `${project}.json`)
   const status = await run(
     process.execPath,
-    ["node_modules/jest/bin/jest.js", "--selectProjects", project, "--json", `--outputFile=${outputFile}`, ...extra, ...jestArgs],
+    [
+      "node_modules/jest/bin/jest.js",
+      "--selectProjects",
+      project,
+      "--json",
+      `--outputFile=${outputFile}`,
+      ...extra,
+      ...jestArgs,
+    ],
     extraEnv
   )
   let results
@@ -62,7 +84,9 @@ async function jest(project, extraEnv = {}, extra = []) {
     results = JSON.parse(readFileSync(outputFile, "utf8"))
   } catch {
     // jest writes no results when it finds no test file, or when it crashed.
-    console.error(`[test] stage ${project}: jest reported nothing (no test found, or it crashed: see above)`)
+    console.error(
+      `[test] stage ${project}: jest reported nothing (no test found, or it crashed: see above)`
+    )
     totals.failed += 1
     return status || 1
   }
@@ -73,7 +97,9 @@ async function jest(project, extraEnv = {}, extra = []) {
     console.error(`[test] stage ${project} ran no tests`)
     return status || 1
   }
-  console.log(`[test] stage ${project}: ${results.numPassedTests} passed, ${results.numFailedTests} failed in ${results.numTotalTestSuites} files`)
+  console.log(
+    `[test] stage ${project}: ${results.numPassedTests} passed, ${results.numFailedTests} failed in ${results.numTotalTestSuites} files`
+  )
   return status
 }
 
@@ -85,12 +111,23 @@ async function jest(project, extraEnv = {}, extra = []) {
 let adminBuild = null
 function buildAdmin() {
   if (!adminBuild) {
-    const medusaCli = createRequire(import.meta.url).resolve("@medusajs/cli/cli.js")
+    const medusaCli = createRequire(import.meta.url).resolve(
+      "@medusajs/cli/cli.js"
+    )
     const logFile = path.join(resultsDir, "admin-build.log")
-    console.log("[test] building the admin dashboard for the browser test (in the background)")
-    adminBuild = run(process.execPath, [medusaCli, "build", "--admin-only"], {}, logFile).then((status) => {
+    console.log(
+      "[test] building the admin dashboard for the browser test (in the background)"
+    )
+    adminBuild = run(
+      process.execPath,
+      [medusaCli, "build", "--admin-only"],
+      {},
+      logFile
+    ).then((status) => {
       if (status !== 0) {
-        console.error(`[test] the admin build failed:\n${readFileSync(logFile, "utf8")}`)
+        console.error(
+          `[test] the admin build failed:\n${readFileSync(logFile, "utf8")}`
+        )
       }
       return status
     })
@@ -105,12 +142,25 @@ function buildAdmin() {
 let shopBuild = null
 function buildShop() {
   if (!shopBuild) {
-    const vite = path.join(path.dirname(createRequire(import.meta.url).resolve("vite/package.json")), "bin", "vite.js")
+    const vite = path.join(
+      path.dirname(createRequire(import.meta.url).resolve("vite/package.json")),
+      "bin",
+      "vite.js"
+    )
     const logFile = path.join(resultsDir, "shop-build.log")
-    console.log("[test] building the demo shop page for the browser test (in the background)")
-    shopBuild = run(process.execPath, [vite, "build", "--config", "scripts/demo/shop/vite.config.mjs"], {}, logFile).then((status) => {
+    console.log(
+      "[test] building the demo shop page for the browser test (in the background)"
+    )
+    shopBuild = run(
+      process.execPath,
+      [vite, "build", "--config", "scripts/demo/shop/vite.config.mjs"],
+      {},
+      logFile
+    ).then((status) => {
       if (status !== 0) {
-        console.error(`[test] the shop page build failed:\n${readFileSync(logFile, "utf8")}`)
+        console.error(
+          `[test] the shop page build failed:\n${readFileSync(logFile, "utf8")}`
+        )
       }
       return status
     })
@@ -121,14 +171,35 @@ function buildShop() {
 /** What each database stage runs, given the database env. */
 const DB_STAGES = {
   integration: (db) =>
-    jest("integration", { ...db, TEST_TYPE: "integration:http", NODE_OPTIONS: "--experimental-vm-modules --max-old-space-size=4096" }, ["--runInBand"]),
+    jest(
+      "integration",
+      {
+        ...db,
+        TEST_TYPE: "integration:http",
+        NODE_OPTIONS: "--experimental-vm-modules --max-old-space-size=4096",
+      },
+      ["--runInBand"]
+    ),
   browser: async (db) => {
     const built = (await buildAdmin()) || (await buildShop())
-    return built || jest("browser", { ...db, NODE_OPTIONS: "--experimental-vm-modules --max-old-space-size=4096" }, ["--runInBand"])
+    return (
+      built ||
+      jest(
+        "browser",
+        {
+          ...db,
+          NODE_OPTIONS: "--experimental-vm-modules --max-old-space-size=4096",
+        },
+        ["--runInBand"]
+      )
+    )
   },
   bench: (db) => jest("bench", db, ["--runInBand"]),
   // The installed app creates its own database on the same server and listens on this port.
-  package: async (db) => jest("package", { ...db, XCOVER_APP_PORT: String(await freePort()) }, ["--runInBand"]),
+  package: async (db) =>
+    jest("package", { ...db, XCOVER_APP_PORT: String(await freePort()) }, [
+      "--runInBand",
+    ]),
 }
 
 let status = 0
@@ -137,7 +208,9 @@ if (stages.includes("unit")) {
 }
 const dbStages = stages.filter((s) => s !== "unit")
 if (status === 0 && dbStages.length) {
-  const db = await ensureDatabase({ log: (m) => console.log(`[test] ${m}`) }).catch((err) => {
+  const db = await ensureDatabase({
+    log: (m) => console.log(`[test] ${m}`),
+  }).catch((err) => {
     // One line that says why and what to do (EmbeddedPostgresError), not a stack trace.
     console.error(`[test] ${err instanceof Error ? err.message : err}`)
     rmSync(resultsDir, { recursive: true, force: true })
@@ -157,7 +230,10 @@ if (status === 0 && dbStages.length) {
   try {
     for (const stage of dbStages) {
       console.log(`[test] stage: ${stage}`)
-      status = await DB_STAGES[stage]({ LOG_LEVEL: process.env.LOG_LEVEL ?? "warn", ...db.env })
+      status = await DB_STAGES[stage]({
+        LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
+        ...db.env,
+      })
       if (status !== 0) {
         console.error(`[test] stage ${stage} failed`)
         break

@@ -7,7 +7,14 @@
 /** The part of `@medusajs/js-sdk`'s `Medusa` these functions use. */
 export type XcoverSdk = {
   client: {
-    fetch<T>(input: string, init?: { method?: string; body?: Record<string, unknown>; headers?: Record<string, string> }): Promise<T>
+    fetch<T>(
+      input: string,
+      init?: {
+        method?: string
+        body?: Record<string, unknown>
+        headers?: Record<string, string>
+      }
+    ): Promise<T>
   }
 }
 
@@ -97,7 +104,8 @@ export type XcoverStoreActions = {
 
 type Headers = Record<string, string>
 
-const cartPath = (cartId: string) => `/store/carts/${encodeURIComponent(cartId)}/xcover-offers`
+const cartPath = (cartId: string) =>
+  `/store/carts/${encodeURIComponent(cartId)}/xcover-offers`
 
 /** The HTTP status of a failed `client.fetch` (the SDK's `FetchError`), else undefined. */
 export function errorStatus(err: unknown): number | undefined {
@@ -106,14 +114,23 @@ export function errorStatus(err: unknown): number | undefined {
 }
 
 /** Asks XCover, through the plugin, for cover for one line of the cart. */
-export async function quoteXcoverOffer(sdk: XcoverSdk, cartId: string, lineItemId: string, headers?: Headers): Promise<XcoverQuoteResult> {
+export async function quoteXcoverOffer(
+  sdk: XcoverSdk,
+  cartId: string,
+  lineItemId: string,
+  headers?: Headers
+): Promise<XcoverQuoteResult> {
   try {
-    const { xcover_offer } = await sdk.client.fetch<{ xcover_offer: XcoverQuotedOffer | null }>(`${cartPath(cartId)}/quote`, {
+    const { xcover_offer } = await sdk.client.fetch<{
+      xcover_offer: XcoverQuotedOffer | null
+    }>(`${cartPath(cartId)}/quote`, {
       method: "POST",
       body: { line_item_id: lineItemId },
       headers,
     })
-    return xcover_offer ? { kind: "offer", offer: xcover_offer } : { kind: "no_cover" }
+    return xcover_offer
+      ? { kind: "offer", offer: xcover_offer }
+      : { kind: "no_cover" }
   } catch (err) {
     const status = errorStatus(err)
     if (status === 503 || status === 429) {
@@ -124,45 +141,78 @@ export async function quoteXcoverOffer(sdk: XcoverSdk, cartId: string, lineItemI
 }
 
 /** Takes one quote of the offer: its cover line joins the cart at XCover's price. Answers the cart. */
-export async function selectXcoverQuote(sdk: XcoverSdk, cartId: string, offerId: string, quoteId: string, headers?: Headers): Promise<XcoverCart> {
-  const { cart } = await sdk.client.fetch<{ cart: XcoverCart }>(`${cartPath(cartId)}/${encodeURIComponent(offerId)}/select`, {
-    method: "POST",
-    body: { quote_id: quoteId },
-    headers,
-  })
+export async function selectXcoverQuote(
+  sdk: XcoverSdk,
+  cartId: string,
+  offerId: string,
+  quoteId: string,
+  headers?: Headers
+): Promise<XcoverCart> {
+  const { cart } = await sdk.client.fetch<{ cart: XcoverCart }>(
+    `${cartPath(cartId)}/${encodeURIComponent(offerId)}/select`,
+    {
+      method: "POST",
+      body: { quote_id: quoteId },
+      headers,
+    }
+  )
   return cart
 }
 
 /** Takes the offer's cover line out of the cart (idempotent). Answers the cart. */
-export async function deselectXcoverOffer(sdk: XcoverSdk, cartId: string, offerId: string, headers?: Headers): Promise<XcoverCart> {
-  const { cart } = await sdk.client.fetch<{ cart: XcoverCart }>(`${cartPath(cartId)}/${encodeURIComponent(offerId)}/select`, {
-    method: "DELETE",
-    headers,
-  })
+export async function deselectXcoverOffer(
+  sdk: XcoverSdk,
+  cartId: string,
+  offerId: string,
+  headers?: Headers
+): Promise<XcoverCart> {
+  const { cart } = await sdk.client.fetch<{ cart: XcoverCart }>(
+    `${cartPath(cartId)}/${encodeURIComponent(offerId)}/select`,
+    {
+      method: "DELETE",
+      headers,
+    }
+  )
   return cart
 }
 
 /** The order's policies (one per taken offer; `[]` without cover). */
-export async function listXcoverPolicies(sdk: XcoverSdk, orderId: string, headers?: Headers): Promise<XcoverPolicy[]> {
-  const { xcover_policies } = await sdk.client.fetch<{ xcover_policies: XcoverPolicy[] }>(
-    `/store/orders/${encodeURIComponent(orderId)}/xcover-policies`,
-    { method: "GET", headers }
-  )
+export async function listXcoverPolicies(
+  sdk: XcoverSdk,
+  orderId: string,
+  headers?: Headers
+): Promise<XcoverPolicy[]> {
+  const { xcover_policies } = await sdk.client.fetch<{
+    xcover_policies: XcoverPolicy[]
+  }>(`/store/orders/${encodeURIComponent(orderId)}/xcover-policies`, {
+    method: "GET",
+    headers,
+  })
   return xcover_policies
 }
 
 /** The four calls bound to one SDK (and headers), for components that run in the browser. */
-export function xcoverStoreActions(sdk: XcoverSdk, headers?: Headers): XcoverStoreActions {
+export function xcoverStoreActions(
+  sdk: XcoverSdk,
+  headers?: Headers
+): XcoverStoreActions {
   return {
-    quote: (cartId, lineItemId) => quoteXcoverOffer(sdk, cartId, lineItemId, headers),
-    select: (cartId, offerId, quoteId) => selectXcoverQuote(sdk, cartId, offerId, quoteId, headers),
-    deselect: (cartId, offerId) => deselectXcoverOffer(sdk, cartId, offerId, headers),
+    quote: (cartId, lineItemId) =>
+      quoteXcoverOffer(sdk, cartId, lineItemId, headers),
+    select: (cartId, offerId, quoteId) =>
+      selectXcoverQuote(sdk, cartId, offerId, quoteId, headers),
+    deselect: (cartId, offerId) =>
+      deselectXcoverOffer(sdk, cartId, offerId, headers),
     policies: (orderId) => listXcoverPolicies(sdk, orderId, headers),
   }
 }
 
 /** What a cover line names: the offer, the quote (plan) and the covered line. */
-export type XcoverCoverOf = { offerId: string; quoteId: string; coveredLineId: string | null }
+export type XcoverCoverOf = {
+  offerId: string
+  quoteId: string
+  coveredLineId: string | null
+}
 
 /**
  * The cover a line is, if it is the plugin's cover line (no variant; metadata naming the offer and
@@ -172,11 +222,19 @@ export function xcoverCoverOf(line: XcoverCartLine): XcoverCoverOf | null {
   const meta = line.metadata ?? {}
   const offerId = meta.xcover_offer_id
   const quoteId = meta.xcover_quote_id
-  if (line.variant_id || typeof offerId !== "string" || typeof quoteId !== "string") {
+  if (
+    line.variant_id ||
+    typeof offerId !== "string" ||
+    typeof quoteId !== "string"
+  ) {
     return null
   }
   const covered = meta.xcover_covered_item_id
-  return { offerId, quoteId, coveredLineId: typeof covered === "string" ? covered : null }
+  return {
+    offerId,
+    quoteId,
+    coveredLineId: typeof covered === "string" ? covered : null,
+  }
 }
 
 /** True for the plugin's cover lines. */
@@ -185,11 +243,26 @@ export function isXcoverCoverLine(line: XcoverCartLine): boolean {
 }
 
 /** What the cart's (or order's) cover lines add up to, for a totals row; 0 without cover. */
-export function xcoverCoverTotal(items: XcoverCartLine[] | null | undefined): number {
-  return (items ?? []).filter(isXcoverCoverLine).reduce((sum, line) => sum + (line.total ?? (line.unit_price ?? 0) * (line.quantity ?? 1)), 0)
+export function xcoverCoverTotal(
+  items: XcoverCartLine[] | null | undefined
+): number {
+  return (items ?? [])
+    .filter(isXcoverCoverLine)
+    .reduce(
+      (sum, line) =>
+        sum + (line.total ?? (line.unit_price ?? 0) * (line.quantity ?? 1)),
+      0
+    )
 }
 
 /** An amount in major units, in the shopper's locale (`€4.99`). */
-export function formatXcoverAmount(amount: number, currency: string, locale?: string): string {
-  return new Intl.NumberFormat(locale, { style: "currency", currency: currency.toUpperCase() }).format(amount)
+export function formatXcoverAmount(
+  amount: number,
+  currency: string,
+  locale?: string
+): string {
+  return new Intl.NumberFormat(locale, {
+    style: "currency",
+    currency: currency.toUpperCase(),
+  }).format(amount)
 }

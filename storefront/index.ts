@@ -4,5 +4,8 @@
 export * from "./api.js"
 export { XCOVER_LABELS, type XcoverLabels } from "./labels.js"
 export { XcoverOffer, type XcoverOfferProps } from "./xcover-offer.js"
-export { XcoverCoverLine, type XcoverCoverLineProps } from "./xcover-cover-line.js"
+export {
+  XcoverCoverLine,
+  type XcoverCoverLineProps,
+} from "./xcover-cover-line.js"
 export { XcoverPolicies, type XcoverPoliciesProps } from "./xcover-policies.js"

@@ -20,8 +20,10 @@ export const XCOVER_LABELS = {
   active: "Active",
   cancelled: "Cancelled",
   beingIssued: "Being issued",
-  issuingNote: "Your policy is being issued; its documents appear here shortly.",
-  policiesFailed: "Your protection details could not be loaded. Please refresh the page.",
+  issuingNote:
+    "Your policy is being issued; its documents appear here shortly.",
+  policiesFailed:
+    "Your protection details could not be loaded. Please refresh the page.",
   certificate: "Certificate of insurance",
   claim: "Make a claim",
 }

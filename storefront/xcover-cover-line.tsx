@@ -2,7 +2,13 @@
 
 import { Button, Text, clx } from "@medusajs/ui"
 import { useState } from "react"
-import { formatXcoverAmount, xcoverCoverOf, type XcoverCart, type XcoverCartLine, type XcoverStoreActions } from "./api.js"
+import {
+  formatXcoverAmount,
+  xcoverCoverOf,
+  type XcoverCart,
+  type XcoverCartLine,
+  type XcoverStoreActions,
+} from "./api.js"
 import { xcoverLabels, type XcoverLabels } from "./labels.js"
 
 export type XcoverCoverLineProps = {
@@ -23,7 +29,15 @@ export type XcoverCoverLineProps = {
  * covers, its price, and a remove action. No product link and no quantity: the cover is priced
  * by XCover for its line and follows that line's quantity by itself.
  */
-export function XcoverCoverLine({ item, cartId, currencyCode, actions, onCartChange, labels, className }: XcoverCoverLineProps) {
+export function XcoverCoverLine({
+  item,
+  cartId,
+  currencyCode,
+  actions,
+  onCartChange,
+  labels,
+  className,
+}: XcoverCoverLineProps) {
   const text = xcoverLabels(labels)
   const [removing, setRemoving] = useState(false)
   const [error, setError] = useState(false)
@@ -49,13 +63,24 @@ export function XcoverCoverLine({ item, cartId, currencyCode, actions, onCartCha
     }
   }
   return (
-    <div className={clx("flex items-start justify-between gap-x-4", className)} data-testid="xcover-cover-line" data-offer-id={cover.offerId}>
+    <div
+      className={clx("flex items-start justify-between gap-x-4", className)}
+      data-testid="xcover-cover-line"
+      data-offer-id={cover.offerId}
+    >
       <div className="flex flex-col gap-y-0.5">
-        <Text className="txt-medium-plus text-ui-fg-base" data-testid="xcover-cover-plan">
+        <Text
+          className="txt-medium-plus text-ui-fg-base"
+          data-testid="xcover-cover-plan"
+        >
           {item.title}
         </Text>
         {item.subtitle && (
-          <Text size="small" className="text-ui-fg-subtle" data-testid="xcover-cover-covered">
+          <Text
+            size="small"
+            className="text-ui-fg-subtle"
+            data-testid="xcover-cover-covered"
+          >
             {text.covers} {item.subtitle}
           </Text>
         )}
@@ -66,19 +91,22 @@ export function XcoverCoverLine({ item, cartId, currencyCode, actions, onCartCha
         )}
       </div>
       <div className="flex flex-col items-end gap-y-1">
-        <Text className="txt-medium-plus text-ui-fg-base" data-testid="xcover-cover-price">
+        <Text
+          className="txt-medium-plus text-ui-fg-base"
+          data-testid="xcover-cover-price"
+        >
           {formatXcoverAmount(amount, currencyCode)}
         </Text>
         {actions && (
-        <Button
-          variant="transparent"
-          size="small"
-          onClick={() => void remove()}
-          isLoading={removing}
-          aria-label={`${text.remove} ${item.title ?? text.protection}${item.subtitle ? ` (${item.subtitle})` : ""}`}
-        >
-          {text.remove}
-        </Button>
+          <Button
+            variant="transparent"
+            size="small"
+            onClick={() => void remove()}
+            isLoading={removing}
+            aria-label={`${text.remove} ${item.title ?? text.protection}${item.subtitle ? ` (${item.subtitle})` : ""}`}
+          >
+            {text.remove}
+          </Button>
         )}
       </div>
     </div>

@@ -1,8 +1,21 @@
 "use client"
 
-import { Button, Container, Heading, Label, RadioGroup, Text, clx } from "@medusajs/ui"
+import {
+  Button,
+  Container,
+  Heading,
+  Label,
+  RadioGroup,
+  Text,
+  clx,
+} from "@medusajs/ui"
 import { useCallback, useEffect, useId, useRef, useState } from "react"
-import { xcoverCoverOf, type XcoverCart, type XcoverQuotedOffer as Offer, type XcoverStoreActions } from "./api.js"
+import {
+  xcoverCoverOf,
+  type XcoverCart,
+  type XcoverQuotedOffer as Offer,
+  type XcoverStoreActions,
+} from "./api.js"
 import { xcoverLabels, type XcoverLabels } from "./labels.js"
 
 /** The radio value of "no thanks". Quote ids are XCover's, never this. */
@@ -24,7 +37,12 @@ export type XcoverOfferProps = {
   className?: string
 }
 
-type QuoteState = { kind: "loading" } | { kind: "offer"; offer: Offer } | { kind: "none" } | { kind: "unavailable" } | { kind: "error" }
+type QuoteState =
+  | { kind: "loading" }
+  | { kind: "offer"; offer: Offer }
+  | { kind: "none" }
+  | { kind: "unavailable" }
+  | { kind: "error" }
 
 /**
  * XCover's offer for one cart line: XCover's title, heading and plans (each with XCover's price and
@@ -33,11 +51,22 @@ type QuoteState = { kind: "loading" } | { kind: "offer"; offer: Offer } | { kind
  * cover for the line; nothing either while XCover cannot be asked (503, or the cart's quote limit),
  * asking again a little later, and when the line changes or the page loads.
  */
-export function XcoverOffer({ cart, lineItemId, actions, onCartChange, retryUnavailableMs = 30_000, maxRetries = 3, labels, className }: XcoverOfferProps) {
+export function XcoverOffer({
+  cart,
+  lineItemId,
+  actions,
+  onCartChange,
+  retryUnavailableMs = 30_000,
+  maxRetries = 3,
+  labels,
+  className,
+}: XcoverOfferProps) {
   const text = xcoverLabels(labels)
   const line = cart.items?.find((i) => i.id === lineItemId)
   // A changed line (quantity, price) is quoted again; the plugin replaces its offer.
-  const lineKey = line ? `${line.id}:${line.quantity ?? ""}:${line.unit_price ?? ""}` : null
+  const lineKey = line
+    ? `${line.id}:${line.quantity ?? ""}:${line.unit_price ?? ""}`
+    : null
   const [state, setState] = useState<QuoteState>({ kind: "loading" })
   const [attempt, setAttempt] = useState(0)
   // The latest actions, without re-quoting when only their identity changes (server actions are
@@ -88,7 +117,11 @@ export function XcoverOffer({ cart, lineItemId, actions, onCartChange, retryUnav
   }
   if (state.kind === "loading") {
     return (
-      <Container className={clx("flex flex-col gap-y-2", className)} aria-busy="true" data-testid="xcover-offer-loading">
+      <Container
+        className={clx("flex flex-col gap-y-2", className)}
+        aria-busy="true"
+        data-testid="xcover-offer-loading"
+      >
         <Text size="small" className="text-ui-fg-subtle">
           {text.loading}
         </Text>
@@ -98,17 +131,33 @@ export function XcoverOffer({ cart, lineItemId, actions, onCartChange, retryUnav
   }
   if (state.kind === "error") {
     return (
-      <Container className={clx("flex items-center justify-between gap-x-4", className)} data-testid="xcover-offer-error">
+      <Container
+        className={clx("flex items-center justify-between gap-x-4", className)}
+        data-testid="xcover-offer-error"
+      >
         <Text size="small" role="alert" className="text-ui-fg-error">
           {text.loadFailed}
         </Text>
-        <Button variant="secondary" size="small" onClick={() => setAttempt((n) => n + 1)}>
+        <Button
+          variant="secondary"
+          size="small"
+          onClick={() => setAttempt((n) => n + 1)}
+        >
           {text.tryAgain}
         </Button>
       </Container>
     )
   }
-  return <OfferChoices offer={state.offer} cart={cart} actions={actions} onCartChange={onCartChange} text={text} className={className} />
+  return (
+    <OfferChoices
+      offer={state.offer}
+      cart={cart}
+      actions={actions}
+      onCartChange={onCartChange}
+      text={text}
+      className={className}
+    />
+  )
 }
 
 function OfferChoices({
@@ -118,9 +167,14 @@ function OfferChoices({
   onCartChange,
   text,
   className,
-}: { offer: Offer; cart: XcoverCart; text: XcoverLabels } & Pick<XcoverOfferProps, "actions" | "onCartChange" | "className">) {
+}: { offer: Offer; cart: XcoverCart; text: XcoverLabels } & Pick<
+  XcoverOfferProps,
+  "actions" | "onCartChange" | "className"
+>) {
   const baseId = useId()
-  const inCart = cart.items?.map(xcoverCoverOf).find((c) => c?.offerId === offer.offer_id)?.quoteId ?? null
+  const inCart =
+    cart.items?.map(xcoverCoverOf).find((c) => c?.offerId === offer.offer_id)
+      ?.quoteId ?? null
   // What the shopper chose last; the cart's cover line wins once the cart reflects it.
   const [choice, setChoice] = useState<string | null>(inCart)
   const [busy, setBusy] = useState(false)
@@ -130,7 +184,7 @@ function OfferChoices({
 
   useEffect(() => {
     if (!running.current) {
-      setChoice((current) => (inCart ?? (current === DECLINE ? DECLINE : null)))
+      setChoice((current) => inCart ?? (current === DECLINE ? DECLINE : null))
       wanted.current = inCart
     }
   }, [inCart])
@@ -151,12 +205,17 @@ function OfferChoices({
       try {
         while (wanted.current !== sent) {
           const target: string = wanted.current ?? DECLINE
-          const updated = target === DECLINE ? await deselect(cart.id, offer.offer_id) : await select(cart.id, offer.offer_id, target)
+          const updated =
+            target === DECLINE
+              ? await deselect(cart.id, offer.offer_id)
+              : await select(cart.id, offer.offer_id, target)
           sent = target
           onCartChange?.(updated)
         }
       } catch {
-        setError(wanted.current === DECLINE ? text.removeFailed : text.addFailed)
+        setError(
+          wanted.current === DECLINE ? text.removeFailed : text.addFailed
+        )
         setChoice(sent ?? inCart)
         wanted.current = sent ?? inCart
       } finally {
@@ -171,7 +230,11 @@ function OfferChoices({
   const headingId = `${baseId}-heading`
   const ctaId = `${baseId}-cta`
   return (
-    <Container className={clx("flex flex-col gap-y-4", className)} data-testid="xcover-offer" data-offer-id={offer.offer_id}>
+    <Container
+      className={clx("flex flex-col gap-y-4", className)}
+      data-testid="xcover-offer"
+      data-offer-id={offer.offer_id}
+    >
       <div className="flex flex-col gap-y-1">
         {content?.title && (
           <Heading level="h3" className="txt-medium-plus text-ui-fg-base">
@@ -184,7 +247,12 @@ function OfferChoices({
           </Text>
         )}
         {content?.positive_cta && (
-          <Text id={ctaId} size="small" weight="plus" className="text-ui-fg-base">
+          <Text
+            id={ctaId}
+            size="small"
+            weight="plus"
+            className="text-ui-fg-base"
+          >
             {content.positive_cta}
           </Text>
         )}
@@ -202,24 +270,51 @@ function OfferChoices({
           return (
             <div
               key={q.id}
-              className={clx("shadow-borders-base bg-ui-bg-base flex items-start gap-x-3 rounded-lg p-3", {
-                "shadow-borders-interactive-with-shadow": choice === q.id,
-              })}
+              className={clx(
+                "shadow-borders-base bg-ui-bg-base flex items-start gap-x-3 rounded-lg p-3",
+                {
+                  "shadow-borders-interactive-with-shadow": choice === q.id,
+                }
+              )}
               data-testid="xcover-plan"
             >
-              <RadioGroup.Item id={id} value={q.id} aria-describedby={q.description ? `${id}-description` : undefined} className="mt-0.5" />
+              <RadioGroup.Item
+                id={id}
+                value={q.id}
+                aria-describedby={
+                  q.description ? `${id}-description` : undefined
+                }
+                className="mt-0.5"
+              />
               <div className="flex min-w-0 flex-1 flex-col gap-y-0.5">
-                <Label htmlFor={id} size="small" weight="plus" className="flex cursor-pointer justify-between gap-x-2">
+                <Label
+                  htmlFor={id}
+                  size="small"
+                  weight="plus"
+                  className="flex cursor-pointer justify-between gap-x-2"
+                >
                   <span>{q.title ?? content?.title ?? text.protection}</span>
-                  <span data-testid="xcover-plan-price">{q.price.formatted ?? `${q.price.amount} ${q.price.currency}`}</span>
+                  <span data-testid="xcover-plan-price">
+                    {q.price.formatted ??
+                      `${q.price.amount} ${q.price.currency}`}
+                  </span>
                 </Label>
                 {q.description && (
-                  <Text id={`${id}-description`} size="small" className="text-ui-fg-subtle">
+                  <Text
+                    id={`${id}-description`}
+                    size="small"
+                    className="text-ui-fg-subtle"
+                  >
                     {q.description}
                   </Text>
                 )}
                 {q.pds_url && (
-                  <a href={q.pds_url} target="_blank" rel="noopener noreferrer" className="txt-compact-small text-ui-fg-interactive hover:text-ui-fg-interactive-hover w-fit underline">
+                  <a
+                    href={q.pds_url}
+                    target="_blank"
+                    rel="noopener noreferrer"
+                    className="txt-compact-small text-ui-fg-interactive hover:text-ui-fg-interactive-hover w-fit underline"
+                  >
                     {text.planTerms}
                   </a>
                 )}
@@ -227,9 +322,16 @@ function OfferChoices({
             </div>
           )
         })}
-        <div className="flex items-center gap-x-3 rounded-lg p-3" data-testid="xcover-decline">
+        <div
+          className="flex items-center gap-x-3 rounded-lg p-3"
+          data-testid="xcover-decline"
+        >
           <RadioGroup.Item id={`${baseId}-decline`} value={DECLINE} />
-          <Label htmlFor={`${baseId}-decline`} size="small" className="cursor-pointer">
+          <Label
+            htmlFor={`${baseId}-decline`}
+            size="small"
+            className="cursor-pointer"
+          >
             {content?.negative_cta ?? text.noThanks}
           </Label>
         </div>
@@ -245,7 +347,11 @@ function OfferChoices({
         </Text>
       )}
       {content?.disclaimer && (
-        <Text size="xsmall" className="text-ui-fg-muted" data-testid="xcover-disclaimer">
+        <Text
+          size="xsmall"
+          className="text-ui-fg-muted"
+          data-testid="xcover-disclaimer"
+        >
           {content.disclaimer}
         </Text>
       )}

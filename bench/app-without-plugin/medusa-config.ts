@@ -10,12 +10,14 @@ const here = process.cwd()
 process.chdir(path.resolve(__dirname, "..", ".."))
 let withPlugin: ConfigModule
 try {
-   
   withPlugin = require("../../medusa-config")
 } finally {
   process.chdir(here)
 }
 
-const { xcover: _plugin, ...modules } = withPlugin.modules as Record<string, unknown>
+const { xcover: _plugin, ...modules } = withPlugin.modules as Record<
+  string,
+  unknown
+>
 
 module.exports = { ...withPlugin, modules }

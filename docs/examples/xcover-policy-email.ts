@@ -7,7 +7,12 @@ import type { SubscriberArgs, SubscriberConfig } from "@medusajs/framework"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 
 /** `xcover.booking.confirmed`'s data. */
-type BookingConfirmed = { order_id: string; offer_id: string; booking_id: string | null; price_mismatch: boolean }
+type BookingConfirmed = {
+  order_id: string
+  offer_id: string
+  booking_id: string | null
+  price_mismatch: boolean
+}
 
 /** The little of the plugin's `xcover` module service this uses (the package ships no types). */
 type XcoverPolicy = {
@@ -22,18 +27,30 @@ type XcoverPolicy = {
   pds_url: string | null
   fnol_link: string | null
 }
-type XcoverModule = { listOrderBookings(orderId: string): Promise<XcoverPolicy[]> }
+type XcoverModule = {
+  listOrderBookings(orderId: string): Promise<XcoverPolicy[]>
+}
 
-export default async function xcoverPolicyEmail({ event, container }: SubscriberArgs<BookingConfirmed>) {
+export default async function xcoverPolicyEmail({
+  event,
+  container,
+}: SubscriberArgs<BookingConfirmed>) {
   const { order_id, offer_id } = event.data
   const xcover = container.resolve<XcoverModule>("xcover")
-  const policy = (await xcover.listOrderBookings(order_id)).find((b) => b.offer_id === offer_id)
+  const policy = (await xcover.listOrderBookings(order_id)).find(
+    (b) => b.offer_id === offer_id
+  )
   if (!policy || policy.status !== "booked" || !policy.booking_id) {
     return
   }
   const query = container.resolve(ContainerRegistrationKeys.QUERY)
-  const { data } = await query.graph({ entity: "order", fields: ["id", "display_id", "email"], filters: { id: order_id } })
-  const order = data[0] as { id: string; display_id: number; email: string | null } | undefined
+  const { data } = await query.graph({
+    entity: "order",
+    fields: ["id", "display_id", "email"],
+    filters: { id: order_id },
+  })
+  const order = data[0] as
+    { id: string; display_id: number; email: string | null } | undefined
   if (!order?.email) {
     return
   }
@@ -47,7 +64,10 @@ export default async function xcoverPolicyEmail({ event, container }: Subscriber
     data: {
       order_display_id: order.display_id,
       policy_number: policy.booking_id,
-      plan: policy.quotes.map((q) => q.policy_name).filter(Boolean).join(", "),
+      plan: policy.quotes
+        .map((q) => q.policy_name)
+        .filter(Boolean)
+        .join(", "),
       price: policy.total_price,
       currency: policy.currency,
       certificate_url: policy.coi_url,

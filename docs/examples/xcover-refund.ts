@@ -27,7 +27,11 @@ type BookingCancelled = {
   reason: "order_canceled" | "returned" | "admin" | "xcover"
   total_refund: number | null
   currency: string | null
-  refund?: { id: string; refund_value: number | null; adjustment_fee: number | null }[]
+  refund?: {
+    id: string
+    refund_value: number | null
+    adjustment_fee: number | null
+  }[]
 }
 
 type Payment = {
@@ -36,20 +40,32 @@ type Payment = {
   captures: { amount: BigNumberInput }[] | null
   refunds: { amount: BigNumberInput; note: string | null }[] | null
 }
-type Order = { id: string; currency_code: string; payment_collections: { payments: Payment[] | null }[] | null }
+type Order = {
+  id: string
+  currency_code: string
+  payment_collections: { payments: Payment[] | null }[] | null
+}
 
-export default async function xcoverRefund({ event, container }: SubscriberArgs<BookingCancelled>) {
+export default async function xcoverRefund({
+  event,
+  container,
+}: SubscriberArgs<BookingCancelled>) {
   const logger = container.resolve(ContainerRegistrationKeys.LOGGER)
-  const { id, order_id, booking_id, reason, total_refund, currency } = event.data
+  const { id, order_id, booking_id, reason, total_refund, currency } =
+    event.data
   if (reason === "order_canceled") {
     return
   }
   if (reason === "xcover") {
-    logger.warn(`xcover refund: policy ${booking_id} (order ${order_id}) was cancelled at XCover; check it there, then refund ${total_refund ?? "?"} ${currency ?? ""} by hand`)
+    logger.warn(
+      `xcover refund: policy ${booking_id} (order ${order_id}) was cancelled at XCover; check it there, then refund ${total_refund ?? "?"} ${currency ?? ""} by hand`
+    )
     return
   }
   if (!booking_id || total_refund === null || total_refund <= 0) {
-    logger.warn(`xcover refund: nothing to refund for policy ${booking_id} (order ${order_id}): XCover's refund is ${total_refund}`)
+    logger.warn(
+      `xcover refund: nothing to refund for policy ${booking_id} (order ${order_id}): XCover's refund is ${total_refund}`
+    )
     return
   }
   const query = container.resolve(ContainerRegistrationKeys.QUERY)
@@ -70,26 +86,48 @@ export default async function xcoverRefund({ event, container }: SubscriberArgs<
   if (!order) {
     return
   }
-  if (currency && order.currency_code.toUpperCase() !== currency.toUpperCase()) {
-    logger.warn(`xcover refund: policy ${booking_id} is in ${currency}, order ${order_id} in ${order.currency_code}; refund it by hand`)
+  if (
+    currency &&
+    order.currency_code.toUpperCase() !== currency.toUpperCase()
+  ) {
+    logger.warn(
+      `xcover refund: policy ${booking_id} is in ${currency}, order ${order_id} in ${order.currency_code}; refund it by hand`
+    )
     return
   }
   const note = `XCover policy ${booking_id} cancelled (${reason}), event ${id}`
-  const payments = (order.payment_collections ?? []).flatMap((c) => c.payments ?? [])
+  const payments = (order.payment_collections ?? []).flatMap(
+    (c) => c.payments ?? []
+  )
   // The same event twice (the plugin publishes at least once) must not refund twice: the refund
   // carries the event's id, and a repeat finds it.
-  if (payments.some((p) => (p.refunds ?? []).some((r) => r.note?.endsWith(`event ${id}`)))) {
+  if (
+    payments.some((p) =>
+      (p.refunds ?? []).some((r) => r.note?.endsWith(`event ${id}`))
+    )
+  ) {
     return
   }
-  const sum = (amounts: BigNumberInput[]) => amounts.reduce<BigNumberInput>((a, b) => MathBN.add(a, b), 0)
-  const refundable = (p: Payment) => MathBN.sub(sum((p.captures ?? []).map((c) => c.amount)), sum((p.refunds ?? []).map((r) => r.amount)))
+  const sum = (amounts: BigNumberInput[]) =>
+    amounts.reduce<BigNumberInput>((a, b) => MathBN.add(a, b), 0)
+  const refundable = (p: Payment) =>
+    MathBN.sub(
+      sum((p.captures ?? []).map((c) => c.amount)),
+      sum((p.refunds ?? []).map((r) => r.amount))
+    )
   const payment = payments.find((p) => MathBN.gte(refundable(p), total_refund))
   if (!payment) {
-    logger.warn(`xcover refund: order ${order_id} has no captured payment with ${total_refund} ${order.currency_code} left to refund; refund policy ${booking_id} by hand`)
+    logger.warn(
+      `xcover refund: order ${order_id} has no captured payment with ${total_refund} ${order.currency_code} left to refund; refund policy ${booking_id} by hand`
+    )
     return
   }
-  await refundPaymentWorkflow(container).run({ input: { payment_id: payment.id, amount: total_refund, note } })
-  logger.info(`xcover refund: refunded ${total_refund} ${order.currency_code} of payment ${payment.id} for policy ${booking_id} (order ${order_id})`)
+  await refundPaymentWorkflow(container).run({
+    input: { payment_id: payment.id, amount: total_refund, note },
+  })
+  logger.info(
+    `xcover refund: refunded ${total_refund} ${order.currency_code} of payment ${payment.id} for policy ${booking_id} (order ${order_id})`
+  )
 }
 
 export const config: SubscriberConfig = {

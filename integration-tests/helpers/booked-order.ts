@@ -3,7 +3,10 @@ import { eventually } from "./eventually"
 import type { Storefront } from "./storefront"
 
 /** An order whose tent line was covered through the plugin (quoted, its first quote taken), its booking booked. */
-export async function bookedOrder(shop: Storefront, xcover: () => XcoverModuleService) {
+export async function bookedOrder(
+  shop: Storefront,
+  xcover: () => XcoverModuleService
+) {
   const { orderId, offer } = await shop.orderCovered()
   const booking = await eventually(async () => {
     const [b] = await xcover().listOrderBookings(orderId)

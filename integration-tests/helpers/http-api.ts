@@ -6,22 +6,40 @@ import type { Api } from "./storefront"
  * carries `response`. Headers come back as axios gives them (lower-case names).
  */
 export function httpApi(baseUrl: string): Api {
-  const request = async (method: string, url: string, body: unknown, headers: Record<string, string> = {}) => {
+  const request = async (
+    method: string,
+    url: string,
+    body: unknown,
+    headers: Record<string, string> = {}
+  ) => {
     const res = await fetch(new URL(url, baseUrl), {
       method,
-      headers: body === undefined ? headers : { "content-type": "application/json", ...headers },
+      headers:
+        body === undefined
+          ? headers
+          : { "content-type": "application/json", ...headers },
       body: body === undefined ? undefined : JSON.stringify(body),
     })
     const text = await res.text()
-    const response = { status: res.status, data: parseJson(text), headers: Object.fromEntries(res.headers) }
+    const response = {
+      status: res.status,
+      data: parseJson(text),
+      headers: Object.fromEntries(res.headers),
+    }
     if (!res.ok) {
-      throw Object.assign(new Error(`${method} ${url} answered ${res.status}: ${text.slice(0, 500)}`), { response })
+      throw Object.assign(
+        new Error(
+          `${method} ${url} answered ${res.status}: ${text.slice(0, 500)}`
+        ),
+        { response }
+      )
     }
     return response
   }
   return {
     get: (url, config) => request("GET", url, undefined, config?.headers),
-    post: (url, body, config) => request("POST", url, body ?? {}, config?.headers),
+    post: (url, body, config) =>
+      request("POST", url, body ?? {}, config?.headers),
     delete: (url, config) => request("DELETE", url, undefined, config?.headers),
   }
 }

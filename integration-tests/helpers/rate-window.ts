@@ -18,7 +18,12 @@ export function densestSecond<T extends { at: number }>(items: T[]): T[] {
 }
 
 /** One line per item of a window: ms after the first, and what the caller names it by. */
-export function describeWindow<T extends { at: number }>(window: T[], name: (item: T) => string): string {
+export function describeWindow<T extends { at: number }>(
+  window: T[],
+  name: (item: T) => string
+): string {
   const first = window[0]?.at ?? 0
-  return window.map((item) => `+${String(item.at - first).padStart(4)} ms  ${name(item)}`).join("\n")
+  return window
+    .map((item) => `+${String(item.at - first).padStart(4)} ms  ${name(item)}`)
+    .join("\n")
 }

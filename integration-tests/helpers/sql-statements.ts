@@ -21,7 +21,9 @@ function install(): void {
  * Runs `work` and returns the SQL statements it sent to PostgreSQL, counted at the driver
  * (node-postgres' `Client.prototype.query`, as bench/sql-counter.ts does), BEGIN and COMMIT included.
  */
-export async function statementsOf<T>(work: () => Promise<T>): Promise<{ result: T; statements: string[] }> {
+export async function statementsOf<T>(
+  work: () => Promise<T>
+): Promise<{ result: T; statements: string[] }> {
   if (!installed) {
     install()
   }

@@ -2,16 +2,32 @@ import type { SeededStore } from "./seed-store"
 
 /** The slice of axios the test runner's `api` offers that these helpers use. */
 export type Api = {
-  get(url: string, config?: { headers?: Record<string, string> }): Promise<{ status: number; data: any }>
-  post(url: string, body?: unknown, config?: { headers?: Record<string, string> }): Promise<{ status: number; data: any }>
-  delete(url: string, config?: { headers?: Record<string, string> }): Promise<{ status: number; data: any }>
+  get(
+    url: string,
+    config?: { headers?: Record<string, string> }
+  ): Promise<{ status: number; data: any }>
+  post(
+    url: string,
+    body?: unknown,
+    config?: { headers?: Record<string, string> }
+  ): Promise<{ status: number; data: any }>
+  delete(
+    url: string,
+    config?: { headers?: Record<string, string> }
+  ): Promise<{ status: number; data: any }>
 }
 
 /** An HTTP answer as axios gives it (headers in lower case). */
-export type HttpAnswer = { status: number; data: any; headers?: Record<string, unknown> }
+export type HttpAnswer = {
+  status: number
+  data: any
+  headers?: Record<string, unknown>
+}
 
 /** Resolves with the HTTP answer whatever its status (the runner's axios throws on 4xx/5xx). */
-export async function answer(call: Promise<{ status: number; data: any }>): Promise<HttpAnswer> {
+export async function answer(
+  call: Promise<{ status: number; data: any }>
+): Promise<HttpAnswer> {
   try {
     return await call
   } catch (err) {
@@ -25,7 +41,10 @@ export async function answer(call: Promise<{ status: number; data: any }>): Prom
 
 /** A shopper's checkout, done through the store API exactly as a storefront does it. */
 export class Storefront {
-  constructor(private readonly api: Api, private readonly store: SeededStore) {}
+  constructor(
+    private readonly api: Api,
+    private readonly store: SeededStore
+  ) {}
 
   private get headers() {
     return { headers: { "x-publishable-api-key": this.store.publishableKey } }
@@ -38,7 +57,14 @@ export class Storefront {
         region_id: this.store.regionId,
         // One guest per cart: concurrent carts with one email race to create the same customer.
         email: `shopper-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}@example.com`,
-        shipping_address: { first_name: "Ada", last_name: "L", address_1: "Street 2", city: "Berlin", country_code: "de", postal_code: "10115" },
+        shipping_address: {
+          first_name: "Ada",
+          last_name: "L",
+          address_1: "Street 2",
+          city: "Berlin",
+          country_code: "de",
+          postal_code: "10115",
+        },
         items: [{ variant_id: this.store.variantId, quantity: 1 }],
         ...(metadata ? { metadata } : {}),
       },
@@ -48,7 +74,11 @@ export class Storefront {
   }
 
   recordOffer(cartId: string, offerId: unknown) {
-    return this.api.post(`/store/carts/${cartId}/xcover-offers`, { offer_id: offerId }, this.headers)
+    return this.api.post(
+      `/store/carts/${cartId}/xcover-offers`,
+      { offer_id: offerId },
+      this.headers
+    )
   }
 
   listOffers(cartId: string) {
@@ -63,7 +93,11 @@ export class Storefront {
   takeOffer(cartId: string, offerId: string) {
     return this.api.post(
       `/store/carts/${cartId}/line-items`,
-      { variant_id: this.store.insuranceVariantId, quantity: 1, metadata: { xcover_offer_id: offerId } },
+      {
+        variant_id: this.store.insuranceVariantId,
+        quantity: 1,
+        metadata: { xcover_offer_id: offerId },
+      },
       this.headers
     )
   }
@@ -71,11 +105,23 @@ export class Storefront {
   // ---- Cover through the plugin's quotes ----
 
   quote(cartId: string, lineItemId: string) {
-    return answer(this.api.post(`/store/carts/${cartId}/xcover-offers/quote`, { line_item_id: lineItemId }, this.headers))
+    return answer(
+      this.api.post(
+        `/store/carts/${cartId}/xcover-offers/quote`,
+        { line_item_id: lineItemId },
+        this.headers
+      )
+    )
   }
 
   select(cartId: string, offerId: string, body: Record<string, unknown>) {
-    return answer(this.api.post(`/store/carts/${cartId}/xcover-offers/${offerId}/select`, body, this.headers))
+    return answer(
+      this.api.post(
+        `/store/carts/${cartId}/xcover-offers/${offerId}/select`,
+        body,
+        this.headers
+      )
+    )
   }
 
   /** An order whose first line is covered through the plugin's quote (its first quote taken). */
@@ -88,46 +134,94 @@ export class Storefront {
   }
 
   deselect(cartId: string, offerId: string) {
-    return answer(this.api.delete(`/store/carts/${cartId}/xcover-offers/${offerId}/select`, this.headers))
+    return answer(
+      this.api.delete(
+        `/store/carts/${cartId}/xcover-offers/${offerId}/select`,
+        this.headers
+      )
+    )
   }
 
   async cart(cartId: string): Promise<any> {
-    const { data } = await this.api.get(`/store/carts/${cartId}?fields=*items,+items.metadata`, this.headers)
+    const { data } = await this.api.get(
+      `/store/carts/${cartId}?fields=*items,+items.metadata`,
+      this.headers
+    )
     return data.cart
   }
 
   addItem(cartId: string, quantity = 1, metadata?: Record<string, unknown>) {
-    return this.api.post(`/store/carts/${cartId}/line-items`, { variant_id: this.store.variantId, quantity, ...(metadata ? { metadata } : {}) }, this.headers)
+    return this.api.post(
+      `/store/carts/${cartId}/line-items`,
+      {
+        variant_id: this.store.variantId,
+        quantity,
+        ...(metadata ? { metadata } : {}),
+      },
+      this.headers
+    )
   }
 
   /** Medusa's own line-item update, with whatever a storefront sends (quantity, metadata). */
   updateLine(cartId: string, lineId: string, update: Record<string, unknown>) {
-    return answer(this.api.post(`/store/carts/${cartId}/line-items/${lineId}`, update, this.headers))
+    return answer(
+      this.api.post(
+        `/store/carts/${cartId}/line-items/${lineId}`,
+        update,
+        this.headers
+      )
+    )
   }
 
   setQuantity(cartId: string, lineId: string, quantity: number) {
-    return this.api.post(`/store/carts/${cartId}/line-items/${lineId}`, { quantity }, this.headers)
+    return this.api.post(
+      `/store/carts/${cartId}/line-items/${lineId}`,
+      { quantity },
+      this.headers
+    )
   }
 
   /**
    * A customer account signed up and signed in as a storefront does (Medusa's emailpass auth):
    * returns the customer's id and a token that names it.
    */
-  async signUpCustomer(email: string, password = "shopper-password-1"): Promise<{ customerId: string; token: string }> {
-    const { data: registered } = await this.api.post("/auth/customer/emailpass/register", { email, password })
-    const bearer = (token: string) => ({ headers: { ...this.headers.headers, authorization: `Bearer ${token}` } })
-    const { data } = await this.api.post("/store/customers", { email }, bearer(registered.token))
-    const { data: signedIn } = await this.api.post("/auth/customer/emailpass", { email, password })
+  async signUpCustomer(
+    email: string,
+    password = "shopper-password-1"
+  ): Promise<{ customerId: string; token: string }> {
+    const { data: registered } = await this.api.post(
+      "/auth/customer/emailpass/register",
+      { email, password }
+    )
+    const bearer = (token: string) => ({
+      headers: { ...this.headers.headers, authorization: `Bearer ${token}` },
+    })
+    const { data } = await this.api.post(
+      "/store/customers",
+      { email },
+      bearer(registered.token)
+    )
+    const { data: signedIn } = await this.api.post("/auth/customer/emailpass", {
+      email,
+      password,
+    })
     return { customerId: data.customer.id, token: signedIn.token }
   }
 
   /** Medusa's `POST /store/carts/:id/customer`: the signed-in customer takes over the cart. */
   transferCart(cartId: string, token: string) {
-    return this.api.post(`/store/carts/${cartId}/customer`, {}, { headers: { ...this.headers.headers, authorization: `Bearer ${token}` } })
+    return this.api.post(
+      `/store/carts/${cartId}/customer`,
+      {},
+      { headers: { ...this.headers.headers, authorization: `Bearer ${token}` } }
+    )
   }
 
   removeItem(cartId: string, lineId: string) {
-    return this.api.delete(`/store/carts/${cartId}/line-items/${lineId}`, this.headers)
+    return this.api.delete(
+      `/store/carts/${cartId}/line-items/${lineId}`,
+      this.headers
+    )
   }
 
   /** Shipping, payment session, completion. Returns the order id. */
@@ -138,10 +232,18 @@ export class Storefront {
 
   /** Everything before completion: shipping method and a payment session. */
   async prepareCompletion(cartId: string): Promise<void> {
-    await this.api.post(`/store/carts/${cartId}/shipping-methods`, { option_id: this.store.shippingOptionId }, this.headers)
+    await this.api.post(
+      `/store/carts/${cartId}/shipping-methods`,
+      { option_id: this.store.shippingOptionId },
+      this.headers
+    )
     const {
       data: { payment_collection },
-    } = await this.api.post("/store/payment-collections", { cart_id: cartId }, this.headers)
+    } = await this.api.post(
+      "/store/payment-collections",
+      { cart_id: cartId },
+      this.headers
+    )
     await this.api.post(
       `/store/payment-collections/${payment_collection.id}/payment-sessions`,
       { provider_id: "pp_system_default" },
@@ -151,13 +253,21 @@ export class Storefront {
 
   /** Medusa's completion, answered whatever its status (a refusal included). */
   tryComplete(cartId: string) {
-    return answer(this.api.post(`/store/carts/${cartId}/complete`, {}, this.headers))
+    return answer(
+      this.api.post(`/store/carts/${cartId}/complete`, {}, this.headers)
+    )
   }
 
   async completeAgain(cartId: string): Promise<string> {
-    const { data } = await this.api.post(`/store/carts/${cartId}/complete`, {}, this.headers)
+    const { data } = await this.api.post(
+      `/store/carts/${cartId}/complete`,
+      {},
+      this.headers
+    )
     if (data.type !== "order") {
-      throw new Error(`cart ${cartId} did not complete: ${JSON.stringify(data.error ?? data)}`)
+      throw new Error(
+        `cart ${cartId} did not complete: ${JSON.stringify(data.error ?? data)}`
+      )
     }
     return data.order.id
   }

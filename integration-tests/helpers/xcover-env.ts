@@ -11,7 +11,10 @@ export const TEST_CREDENTIALS = {
  * Plugin options (as the env vars medusa-config.ts reads) for tests: the stand-in's URL and
  * short timeouts, retry delays and dispatch period, so that retries happen within seconds.
  */
-export function xcoverTestEnv(baseUrl: string, extra: Record<string, string> = {}): Record<string, string> {
+export function xcoverTestEnv(
+  baseUrl: string,
+  extra: Record<string, string> = {}
+): Record<string, string> {
   return {
     XCOVER_PARTNER_CODE: TEST_CREDENTIALS.partnerCode,
     XCOVER_API_KEY: TEST_CREDENTIALS.apiKey,
@@ -32,7 +35,10 @@ export function xcoverTestEnv(baseUrl: string, extra: Record<string, string> = {
  * Starts the XCover stand-in before Medusa boots and points the plugin's options (read from env
  * by medusa-config.ts) at it. Call at the top of a test file, before medusaIntegrationTestRunner.
  */
-export function useXcoverStandIn(env: Record<string, string> = {}, standInOptions: Partial<StandInOptions> = {}): XcoverStandIn {
+export function useXcoverStandIn(
+  env: Record<string, string> = {},
+  standInOptions: Partial<StandInOptions> = {}
+): XcoverStandIn {
   const standIn = new XcoverStandIn({ ...TEST_CREDENTIALS, ...standInOptions })
   beforeAll(async () => {
     await standIn.start(0)

@@ -17,7 +17,11 @@ beforeAll(async () => {
   // dispatch job every 5 s, as a new user would configure a slow account.
   Object.assign(
     process.env,
-    xcoverTestEnv(standIn.baseUrl, { XCOVER_MAX_REQUESTS_PER_SECOND: "1", XCOVER_TIMEOUT_MS: "3000", XCOVER_DISPATCH_SCHEDULE: "*/5 * * * * *" })
+    xcoverTestEnv(standIn.baseUrl, {
+      XCOVER_MAX_REQUESTS_PER_SECOND: "1",
+      XCOVER_TIMEOUT_MS: "3000",
+      XCOVER_DISPATCH_SCHEDULE: "*/5 * * * * *",
+    })
   )
 })
 afterAll(() => standIn.stop())
@@ -43,7 +47,9 @@ medusaIntegrationTestRunner({
       const sends = await eventually(
         async () => {
           const arrivals = (await standIn.received()).filter((r) => r.offerId)
-          expect(arrivals.filter((r) => r.answer === 204)).toHaveLength(declined.length)
+          expect(arrivals.filter((r) => r.answer === 204)).toHaveLength(
+            declined.length
+          )
           return arrivals
         },
         { timeoutMs: 300_000, intervalMs: 1000 }
@@ -54,7 +60,10 @@ medusaIntegrationTestRunner({
       const times = sends.map((r: Arrival) => r.at).sort((a, b) => a - b)
       // The closest two arrivals, named in a failure.
       const closest = Math.min(...times.slice(1).map((t, i) => t - times[i]))
-      expect({ maxPerSecond: maxPerSecond(times), closest }).toEqual({ maxPerSecond: 1, closest: expect.any(Number) })
+      expect({ maxPerSecond: maxPerSecond(times), closest }).toEqual({
+        maxPerSecond: 1,
+        closest: expect.any(Number),
+      })
       expect(closest).toBeGreaterThanOrEqual(1000)
     })
   },

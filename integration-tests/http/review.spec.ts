@@ -11,15 +11,22 @@ import type XcoverModuleService from "../../src/modules/xcover/service"
 jest.setTimeout(120_000)
 
 // A store that reviews storefront offers before they are booked.
-const standIn = useXcoverStandIn({ XCOVER_STOREFRONT_OFFER_BOOKING: "hold_for_review" })
+const standIn = useXcoverStandIn({
+  XCOVER_STOREFRONT_OFFER_BOOKING: "hold_for_review",
+})
 
 medusaIntegrationTestRunner({
   testSuite: ({ api, getContainer }) => {
     let shop: Storefront
     let seeded: SeededStore
     const xcover = () => getContainer().resolve<XcoverModuleService>("xcover")
-    const bookingOf = async (orderId: string, offerId: string) => (await xcover().listOrderBookings(orderId)).find((b) => b.offer_id === offerId)
-    const store = () => ({ headers: { "x-publishable-api-key": seeded.publishableKey } })
+    const bookingOf = async (orderId: string, offerId: string) =>
+      (await xcover().listOrderBookings(orderId)).find(
+        (b) => b.offer_id === offerId
+      )
+    const store = () => ({
+      headers: { "x-publishable-api-key": seeded.publishableKey },
+    })
 
     beforeEach(async () => {
       standIn.reset()
@@ -32,20 +39,41 @@ medusaIntegrationTestRunner({
      * line, and the plugin's quoted cover of its tent.
      */
     const orderWithBoth = async (storefrontOfferId: string) => {
-      standIn.knowOffer(storefrontOfferId, [{ id: `${storefrontOfferId}-q`, price: 5 }])
+      standIn.knowOffer(storefrontOfferId, [
+        { id: `${storefrontOfferId}-q`, price: 5 },
+      ])
       const cartId = await shop.createCart()
       await shop.recordOffer(cartId, storefrontOfferId)
       await api.post(
         `/store/carts/${cartId}/line-items`,
-        { variant_id: seeded.insuranceVariantId, quantity: 1, metadata: { xcover_offer_id: storefrontOfferId, xcover_quote_ids: [`${storefrontOfferId}-q`] } },
+        {
+          variant_id: seeded.insuranceVariantId,
+          quantity: 1,
+          metadata: {
+            xcover_offer_id: storefrontOfferId,
+            xcover_quote_ids: [`${storefrontOfferId}-q`],
+          },
+        },
         store()
       )
-      const tent = (await shop.cart(cartId)).items.find((i: { variant_id: string }) => i.variant_id === seeded.variantId)
+      const tent = (await shop.cart(cartId)).items.find(
+        (i: { variant_id: string }) => i.variant_id === seeded.variantId
+      )
       const quoted = (await shop.quote(cartId, tent.id)).data.xcover_offer
-      expect((await shop.select(cartId, quoted.offer_id, { quote_id: quoted.quotes[0].id })).status).toBe(200)
+      expect(
+        (
+          await shop.select(cartId, quoted.offer_id, {
+            quote_id: quoted.quotes[0].id,
+          })
+        ).status
+      ).toBe(200)
       const orderId = await shop.complete(cartId)
       // The plugin's cover is priced by its own quote: booked at once.
-      await eventually(async () => expect((await bookingOf(orderId, quoted.offer_id))?.status).toBe("booked"))
+      await eventually(async () =>
+        expect((await bookingOf(orderId, quoted.offer_id))?.status).toBe(
+          "booked"
+        )
+      )
       const held = await eventually(async () => {
         const b = await bookingOf(orderId, storefrontOfferId)
         expect(b?.status).toBe("held")
@@ -58,48 +86,111 @@ medusaIntegrationTestRunner({
       const heldEvents: unknown[] = []
       getContainer()
         .resolve(Modules.EVENT_BUS)
-        .subscribe("xcover.booking.held", async (event: { data: unknown }) => void heldEvents.push(event.data), { subscriberId: `test-held-${Date.now()}` })
-      const { orderId, quotedOfferId, held } = await orderWithBoth("sf-review-1")
+        .subscribe(
+          "xcover.booking.held",
+          async (event: { data: unknown }) => void heldEvents.push(event.data),
+          { subscriberId: `test-held-${Date.now()}` }
+        )
+      const { orderId, quotedOfferId, held } =
+        await orderWithBoth("sf-review-1")
       expect(standIn.confirmsFor(quotedOfferId)).toHaveLength(1)
       expect(standIn.confirmsFor("sf-review-1")).toHaveLength(0)
       expect(held.last_error).toContain("Held for review")
-      await eventually(() => expect(heldEvents).toEqual([expect.objectContaining({ order_id: orderId, offer_id: "sf-review-1", charged_amount: 5 })]))
+      await eventually(() =>
+        expect(heldEvents).toEqual([
+          expect.objectContaining({
+            order_id: orderId,
+            offer_id: "sf-review-1",
+            charged_amount: 5,
+          }),
+        ])
+      )
 
       const admin = await createAdminUser(getContainer(), api)
-      const { data: listed } = await api.get(`/admin/xcover/bookings?status=held`, admin)
-      expect(listed.bookings.map((b: { offer_id: string }) => b.offer_id)).toEqual(["sf-review-1"])
+      const { data: listed } = await api.get(
+        `/admin/xcover/bookings?status=held`,
+        admin
+      )
+      expect(
+        listed.bookings.map((b: { offer_id: string }) => b.offer_id)
+      ).toEqual(["sf-review-1"])
       expect(listed.stats.held).toBe(1)
       // The shopper sees it on its way, as any booking not yet made.
-      const { data: policies } = await api.get(`/store/orders/${orderId}/xcover-policies`, store())
-      expect(policies.xcover_policies.find((p: { offer_id: string }) => p.offer_id === "sf-review-1")).toMatchObject({ status: "processing", policy_number: null })
+      const { data: policies } = await api.get(
+        `/store/orders/${orderId}/xcover-policies`,
+        store()
+      )
+      expect(
+        policies.xcover_policies.find(
+          (p: { offer_id: string }) => p.offer_id === "sf-review-1"
+        )
+      ).toMatchObject({ status: "processing", policy_number: null })
 
-      const booked = await api.post(`/admin/xcover/bookings/${held.id}/retry`, {}, admin)
-      expect(booked.data.booking).toMatchObject({ status: "booked", booking_id: standIn.bookingFor("sf-review-1")!.id })
-      expect(standIn.confirmsFor("sf-review-1").map((r) => r.answer)).toEqual([200])
-      const declineAfter = await answer(api.post(`/admin/xcover/bookings/${held.id}/decline`, {}, admin))
+      const booked = await api.post(
+        `/admin/xcover/bookings/${held.id}/retry`,
+        {},
+        admin
+      )
+      expect(booked.data.booking).toMatchObject({
+        status: "booked",
+        booking_id: standIn.bookingFor("sf-review-1")!.id,
+      })
+      expect(standIn.confirmsFor("sf-review-1").map((r) => r.answer)).toEqual([
+        200,
+      ])
+      const declineAfter = await answer(
+        api.post(`/admin/xcover/bookings/${held.id}/decline`, {}, admin)
+      )
       expect(declineAfter.status).toBe(400)
-      expect(declineAfter.data.message).toContain("Only a booking held for review can be declined")
+      expect(declineAfter.data.message).toContain(
+        "Only a booking held for review can be declined"
+      )
     })
 
     it("declines a held booking by hand: no policy, the offer opted out at XCover, the shopper no longer shown it", async () => {
       const declined: unknown[] = []
       getContainer()
         .resolve(Modules.EVENT_BUS)
-        .subscribe("xcover.booking.declined", async (event: { data: unknown }) => void declined.push(event.data), { subscriberId: `test-declined-${Date.now()}` })
+        .subscribe(
+          "xcover.booking.declined",
+          async (event: { data: unknown }) => void declined.push(event.data),
+          { subscriberId: `test-declined-${Date.now()}` }
+        )
       const { orderId, held } = await orderWithBoth("sf-review-2")
       const admin = await createAdminUser(getContainer(), api)
-      const answered = await api.post(`/admin/xcover/bookings/${held.id}/decline`, {}, admin)
-      expect(answered.data.booking).toMatchObject({ status: "declined", booking_id: null })
+      const answered = await api.post(
+        `/admin/xcover/bookings/${held.id}/decline`,
+        {},
+        admin
+      )
+      expect(answered.data.booking).toMatchObject({
+        status: "declined",
+        booking_id: null,
+      })
       await eventually(async () => {
         await runXcoverOutboxJob(getContainer())
         expect(standIn.acceptedOfferIds()).toContain("sf-review-2")
       })
       expect(standIn.confirmsFor("sf-review-2")).toHaveLength(0)
-      await eventually(() => expect(declined).toEqual([expect.objectContaining({ order_id: orderId, offer_id: "sf-review-2" })]))
-      const { data: policies } = await api.get(`/store/orders/${orderId}/xcover-policies`, store())
-      expect(policies.xcover_policies.map((p: { offer_id: string }) => p.offer_id)).not.toContain("sf-review-2")
+      await eventually(() =>
+        expect(declined).toEqual([
+          expect.objectContaining({
+            order_id: orderId,
+            offer_id: "sf-review-2",
+          }),
+        ])
+      )
+      const { data: policies } = await api.get(
+        `/store/orders/${orderId}/xcover-policies`,
+        store()
+      )
+      expect(
+        policies.xcover_policies.map((p: { offer_id: string }) => p.offer_id)
+      ).not.toContain("sf-review-2")
       // Declined is final: it cannot be booked afterwards.
-      const bookAfter = await answer(api.post(`/admin/xcover/bookings/${held.id}/retry`, {}, admin))
+      const bookAfter = await answer(
+        api.post(`/admin/xcover/bookings/${held.id}/retry`, {}, admin)
+      )
       expect(bookAfter.status).toBe(400)
       expect(standIn.confirmsFor("sf-review-2")).toHaveLength(0)
     })
@@ -110,14 +201,20 @@ medusaIntegrationTestRunner({
       await api.post(`/admin/orders/${orderId}/cancel`, {}, admin)
       await eventually(async () => {
         await runXcoverOutboxJob(getContainer())
-        expect((await bookingOf(orderId, "sf-review-3"))?.status).toBe("declined")
+        expect((await bookingOf(orderId, "sf-review-3"))?.status).toBe(
+          "declined"
+        )
         expect(standIn.acceptedOfferIds()).toContain("sf-review-3")
-        expect((await bookingOf(orderId, quotedOfferId))?.booking_status).toBe("CANCELLED")
+        expect((await bookingOf(orderId, quotedOfferId))?.booking_status).toBe(
+          "CANCELLED"
+        )
       })
       // Never booked, so nothing to cancel at XCover: no confirm, no cancellation.
       expect(standIn.confirmsFor("sf-review-3")).toHaveLength(0)
       expect(standIn.cancellationsFor("sf-review-3")).toHaveLength(0)
-      expect((await bookingOf(orderId, "sf-review-3"))?.last_error).toContain("the order was cancelled")
+      expect((await bookingOf(orderId, "sf-review-3"))?.last_error).toContain(
+        "the order was cancelled"
+      )
     })
   },
 })

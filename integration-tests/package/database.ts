@@ -1,11 +1,20 @@
 import { randomBytes } from "node:crypto"
-import { createDatabase, databaseUrl, dbEnvFromProcess, dropDatabase, query } from "../../scripts/lib/postgres"
+import {
+  createDatabase,
+  databaseUrl,
+  dbEnvFromProcess,
+  dropDatabase,
+  query,
+} from "../../scripts/lib/postgres"
 
 export type TestDatabase = {
   name: string
   /** A `DATABASE_URL` for Medusa. */
   url: string
-  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>
+  query<T = Record<string, unknown>>(
+    sql: string,
+    params?: unknown[]
+  ): Promise<T[]>
   /** Drops the database (closing other sessions first); safe to call twice. */
   drop(): Promise<void>
 }

@@ -17,7 +17,11 @@ async function readManifest(dir: string): Promise<Manifest | null> {
 }
 
 /** Where Node would find `name` from `fromDir`: the nearest node_modules up to `modulesDir`. */
-async function locate(name: string, fromDir: string, modulesDir: string): Promise<string | null> {
+async function locate(
+  name: string,
+  fromDir: string,
+  modulesDir: string
+): Promise<string | null> {
   for (let dir = fromDir; dir.startsWith(modulesDir); dir = path.dirname(dir)) {
     const candidate = path.join(dir, "node_modules", name)
     if (await readManifest(candidate)) {
@@ -33,7 +37,10 @@ async function locate(name: string, fromDir: string, modulesDir: string): Promis
  * would install for a project depending on `roots` (required peers included, as npm 7+ does).
  * A package nested inside another is followed but not listed: it travels with its dependant.
  */
-export async function dependencyClosure(modulesDir: string, roots: string[]): Promise<string[]> {
+export async function dependencyClosure(
+  modulesDir: string,
+  roots: string[]
+): Promise<string[]> {
   const topLevel = new Set<string>()
   const visited = new Set<string>()
   const queue = roots.map((name) => ({ name, from: modulesDir }))
@@ -48,8 +55,16 @@ export async function dependencyClosure(modulesDir: string, roots: string[]): Pr
     }
     const manifest = (await readManifest(dir)) as Manifest
     const optionalPeers = manifest.peerDependenciesMeta ?? {}
-    const peers = Object.keys(manifest.peerDependencies ?? {}).filter((p) => !optionalPeers[p]?.optional)
-    for (const dep of [...Object.keys({ ...manifest.dependencies, ...manifest.optionalDependencies }), ...peers]) {
+    const peers = Object.keys(manifest.peerDependencies ?? {}).filter(
+      (p) => !optionalPeers[p]?.optional
+    )
+    for (const dep of [
+      ...Object.keys({
+        ...manifest.dependencies,
+        ...manifest.optionalDependencies,
+      }),
+      ...peers,
+    ]) {
       queue.push({ name: dep, from: dir })
     }
   }

@@ -4,8 +4,13 @@ const { spawnSync } = require("node:child_process")
 const path = require("node:path")
 
 module.exports = function buildPlugin() {
-  const result = spawnSync("npm", ["run", "build"], { cwd: path.resolve(__dirname, "../.."), encoding: "utf8" })
+  const result = spawnSync("npm", ["run", "build"], {
+    cwd: path.resolve(__dirname, "../.."),
+    encoding: "utf8",
+  })
   if (result.status !== 0) {
-    throw new Error(`npm run build failed (${result.status ?? result.signal}):\n${result.stdout}\n${result.stderr}`)
+    throw new Error(
+      `npm run build failed (${result.status ?? result.signal}):\n${result.stdout}\n${result.stderr}`
+    )
   }
 }

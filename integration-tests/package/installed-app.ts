@@ -1,5 +1,13 @@
 import { spawn, type ChildProcess } from "node:child_process"
-import { cp, mkdir, mkdtemp, readFile, rename, rm, symlink } from "node:fs/promises"
+import {
+  cp,
+  mkdir,
+  mkdtemp,
+  readFile,
+  rename,
+  rm,
+  symlink,
+} from "node:fs/promises"
 import os from "node:os"
 import path from "node:path"
 import { eventually } from "../helpers/eventually"
@@ -12,9 +20,17 @@ const PLUGIN_NAME = "medusa-plugin-xcover"
 type RunOptions = { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number }
 
 /** Runs a command to completion and returns its output; rejects with the output's tail otherwise. */
-export function run(command: string, args: string[], { cwd, env = process.env, timeoutMs = 300_000 }: RunOptions): Promise<string> {
+export function run(
+  command: string,
+  args: string[],
+  { cwd, env = process.env, timeoutMs = 300_000 }: RunOptions
+): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] })
+    const child = spawn(command, args, {
+      cwd,
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    })
     let output = ""
     child.stdout.on("data", (d: Buffer) => (output += d))
     child.stderr.on("data", (d: Buffer) => (output += d))
@@ -25,8 +41,14 @@ export function run(command: string, args: string[], { cwd, env = process.env, t
       if (code === 0) {
         resolve(output)
       } else {
-        const how = signal ? `killed by ${signal} (timeout ${timeoutMs} ms?)` : `exit code ${code}`
-        reject(new Error(`${command} ${args.join(" ")} in ${cwd}: ${how}\n${output.slice(-4000)}`))
+        const how = signal
+          ? `killed by ${signal} (timeout ${timeoutMs} ms?)`
+          : `exit code ${code}`
+        reject(
+          new Error(
+            `${command} ${args.join(" ")} in ${cwd}: ${how}\n${output.slice(-4000)}`
+          )
+        )
       }
     })
   })
@@ -49,7 +71,9 @@ export class InstalledApp {
 
   /** Packs the plugin (already built) into a new app folder and installs it there. */
   static async create(): Promise<InstalledApp> {
-    const app = new InstalledApp(await mkdtemp(path.join(os.tmpdir(), "xcover-installed-app-")))
+    const app = new InstalledApp(
+      await mkdtemp(path.join(os.tmpdir(), "xcover-installed-app-"))
+    )
     try {
       await app.install()
       return app
@@ -62,12 +86,22 @@ export class InstalledApp {
 
   private async install(): Promise<void> {
     await cp(TEMPLATE_DIR, this.dir, { recursive: true })
-    const [packed] = JSON.parse(await run("npm", ["pack", "--json", "--pack-destination", this.dir], { cwd: REPO_ROOT }))
+    const [packed] = JSON.parse(
+      await run("npm", ["pack", "--json", "--pack-destination", this.dir], {
+        cwd: REPO_ROOT,
+      })
+    )
     await rename(path.join(this.dir, packed.filename), this.tarball)
     const pluginDir = path.join(this.dir, "node_modules", PLUGIN_NAME)
     await mkdir(pluginDir, { recursive: true })
-    await run("tar", ["-xzf", this.tarball, "-C", pluginDir, "--strip-components=1"], { cwd: this.dir })
-    await this.linkInstalledPackages(JSON.parse(await readFile(path.join(pluginDir, "package.json"), "utf8")))
+    await run(
+      "tar",
+      ["-xzf", this.tarball, "-C", pluginDir, "--strip-components=1"],
+      { cwd: this.dir }
+    )
+    await this.linkInstalledPackages(
+      JSON.parse(await readFile(path.join(pluginDir, "package.json"), "utf8"))
+    )
   }
 
   get tarball(): string {
@@ -79,11 +113,21 @@ export class InstalledApp {
    * the plugin's dependencies and peers would get, and nothing else (no test tooling): a runtime
    * import the plugin does not declare fails here as it would in a store.
    */
-  private async linkInstalledPackages(plugin: { dependencies?: object; peerDependencies?: object }): Promise<void> {
+  private async linkInstalledPackages(plugin: {
+    dependencies?: object
+    peerDependencies?: object
+  }): Promise<void> {
     const source = path.join(REPO_ROOT, "node_modules")
     const target = path.join(this.dir, "node_modules")
-    const app = JSON.parse(await readFile(path.join(this.dir, "package.json"), "utf8"))
-    const roots = [app.dependencies, app.devDependencies, plugin.dependencies, plugin.peerDependencies]
+    const app = JSON.parse(
+      await readFile(path.join(this.dir, "package.json"), "utf8")
+    )
+    const roots = [
+      app.dependencies,
+      app.devDependencies,
+      plugin.dependencies,
+      plugin.peerDependencies,
+    ]
       .flatMap((deps) => Object.keys(deps ?? {}))
       .filter((name) => name !== PLUGIN_NAME)
     await mkdir(target, { recursive: true })
@@ -95,8 +139,15 @@ export class InstalledApp {
   }
 
   /** `npx medusa <args>` in the app folder (or a subfolder of it). */
-  medusa(args: string[], env: NodeJS.ProcessEnv, subdir = "."): Promise<string> {
-    return run("npx", ["--no-install", "medusa", ...args], { cwd: path.join(this.dir, subdir), env: appEnv(env) })
+  medusa(
+    args: string[],
+    env: NodeJS.ProcessEnv,
+    subdir = "."
+  ): Promise<string> {
+    return run("npx", ["--no-install", "medusa", ...args], {
+      cwd: path.join(this.dir, subdir),
+      env: appEnv(env),
+    })
   }
 
   /**
@@ -106,9 +157,18 @@ export class InstalledApp {
   async start(port: number, env: NodeJS.ProcessEnv): Promise<string> {
     const serverDir = path.join(this.dir, ".medusa", "server")
     // The build output has no node_modules of its own; a store would `npm install` there.
-    await symlink(path.join(this.dir, "node_modules"), path.join(serverDir, "node_modules"))
+    await symlink(
+      path.join(this.dir, "node_modules"),
+      path.join(serverDir, "node_modules")
+    )
     // node, not npx: npx would stand between this process and the server and outlive a kill.
-    const cli = path.join(this.dir, "node_modules", "@medusajs", "cli", "cli.js")
+    const cli = path.join(
+      this.dir,
+      "node_modules",
+      "@medusajs",
+      "cli",
+      "cli.js"
+    )
     const server = spawn(process.execPath, [cli, "start"], {
       cwd: serverDir,
       env: appEnv({ ...env, PORT: String(port) }),
@@ -119,7 +179,13 @@ export class InstalledApp {
     server.stdout?.on("data", (d: Buffer) => (this.serverLog += d))
     server.stderr?.on("data", (d: Buffer) => (this.serverLog += d))
     const exited = new Promise<never>((_, reject) =>
-      server.once("exit", (code, signal) => reject(new Error(`medusa start exited (${signal ?? code}):\n${this.logTail()}`)))
+      server.once("exit", (code, signal) =>
+        reject(
+          new Error(
+            `medusa start exited (${signal ?? code}):\n${this.logTail()}`
+          )
+        )
+      )
     )
     exited.catch(() => undefined)
     const baseUrl = `http://127.0.0.1:${port}`
@@ -128,7 +194,9 @@ export class InstalledApp {
       eventually(
         async () => {
           // A timeout per try: whatever else might hold the port could accept and never answer.
-          const res = await fetch(`${baseUrl}/health`, { signal: AbortSignal.timeout(5_000) })
+          const res = await fetch(`${baseUrl}/health`, {
+            signal: AbortSignal.timeout(5_000),
+          })
           if (!res.ok) {
             throw new Error(`/health answered ${res.status}`)
           }
@@ -163,7 +231,12 @@ export class InstalledApp {
 
 /** The environment a store's own shell would have: none of jest's variables, production mode. */
 function appEnv(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "production", MEDUSA_DISABLE_TELEMETRY: "true", ...extra }
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: "production",
+    MEDUSA_DISABLE_TELEMETRY: "true",
+    ...extra,
+  }
   for (const key of ["JEST_WORKER_ID", "TEST_TYPE", "NODE_OPTIONS"]) {
     delete env[key]
   }

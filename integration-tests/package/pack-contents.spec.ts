@@ -2,11 +2,15 @@ import { readFileSync } from "node:fs"
 import path from "node:path"
 import { REPO_ROOT, run } from "./installed-app"
 
-const pkg = JSON.parse(readFileSync(path.join(REPO_ROOT, "package.json"), "utf8"))
+const pkg = JSON.parse(
+  readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")
+)
 
 /** What `npm publish` would upload, from npm itself. */
 async function packedFiles(): Promise<string[]> {
-  const [report] = JSON.parse(await run("npm", ["pack", "--dry-run", "--json"], { cwd: REPO_ROOT }))
+  const [report] = JSON.parse(
+    await run("npm", ["pack", "--dry-run", "--json"], { cwd: REPO_ROOT })
+  )
   return report.files.map((f: { path: string }) => f.path).sort()
 }
 
@@ -46,20 +50,33 @@ describe("the published package", () => {
         ".medusa/storefront/xcover-offer.js",
       ])
     )
-    expect(files.filter((f) => /^\.medusa\/server\/src\/modules\/xcover\/migrations\/Migration\d+\.js$/.test(f))).not.toEqual([])
+    expect(
+      files.filter((f) =>
+        /^\.medusa\/server\/src\/modules\/xcover\/migrations\/Migration\d+\.js$/.test(
+          f
+        )
+      )
+    ).not.toEqual([])
   })
 
   it("ships no sources, tests, fixtures, scripts or env files", () => {
     const unwanted = files.filter((f) =>
       /(^|\/)(__tests__|__fixtures__|fixtures|integration-tests|scripts|src)\/|\.spec\.|\.test\.|(^|\/)\.env|\.tgz$|^medusa-config\./.test(
-        f.replace(/^\.medusa\/server\/src\//, "").replace(/^\.medusa\/storefront\//, "")
+        f
+          .replace(/^\.medusa\/server\/src\//, "")
+          .replace(/^\.medusa\/storefront\//, "")
       )
     )
     expect(unwanted).toEqual([])
   })
 
   it("has a file in the package for every fixed export, including ./admin", () => {
-    expect(pkg.exports["./admin"]).toEqual(expect.objectContaining({ import: expect.any(String), require: expect.any(String) }))
+    expect(pkg.exports["./admin"]).toEqual(
+      expect.objectContaining({
+        import: expect.any(String),
+        require: expect.any(String),
+      })
+    )
     const targets = Object.values<string | Record<string, string>>(pkg.exports)
       .flatMap((t) => (typeof t === "string" ? [t] : Object.values(t)))
       .filter((t) => !t.includes("*"))
@@ -69,21 +86,30 @@ describe("the published package", () => {
   })
 
   it("declares what a store's npm needs to install it correctly", () => {
-    expect(pkg).toMatchObject({ license: "MIT", engines: { node: "^20.19.0 || >=22.12.0" } })
+    expect(pkg).toMatchObject({
+      license: "MIT",
+      engines: { node: "^20.19.0 || >=22.12.0" },
+    })
     expect(pkg.repository.url).toContain("medusa-plugin-xcover")
-    expect(pkg.keywords).toEqual(expect.arrayContaining(["medusa", "medusa-plugin", "medusa-v2"]))
+    expect(pkg.keywords).toEqual(
+      expect.arrayContaining(["medusa", "medusa-plugin", "medusa-v2"])
+    )
     // Caret ranges: a store on any 2.21.x (and the matching @medusajs/ui) satisfies them.
     const storefrontOnly = ["@medusajs/js-sdk", "react", "react-dom"]
     for (const [name, range] of Object.entries<string>(pkg.peerDependencies)) {
       if (name.startsWith("@medusajs/")) {
-        expect(`${name}@${range}`).toMatch(/^@medusajs\/[a-z-]+@\^\d+\.\d+\.\d+$/)
+        expect(`${name}@${range}`).toMatch(
+          /^@medusajs\/[a-z-]+@\^\d+\.\d+\.\d+$/
+        )
       } else {
         expect(`${name}@${range}`).toBe(`${name}@^18.3.1 || ^19.0.0`)
       }
     }
     // The storefront entry point's peers are optional: a Medusa server install gets no new peer
     // warning, a storefront (the Next.js starter has all three) gets them checked.
-    expect(Object.keys(pkg.peerDependencies)).toEqual(expect.arrayContaining(storefrontOnly))
+    expect(Object.keys(pkg.peerDependencies)).toEqual(
+      expect.arrayContaining(storefrontOnly)
+    )
     expect(Object.keys(pkg.peerDependenciesMeta).sort()).toEqual(storefrontOnly)
     for (const name of storefrontOnly) {
       expect(pkg.peerDependenciesMeta[name]).toEqual({ optional: true })

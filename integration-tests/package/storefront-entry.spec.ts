@@ -13,7 +13,11 @@ function filesIn(dir: string, match: RegExp): string[] {
 function specifiers(file: string): string[] {
   const code = readFileSync(file, "utf8")
   const found = new Set<string>()
-  for (const re of [/\bfrom\s*["']([^"']+)["']/g, /\bimport\s*\(?\s*["']([^"']+)["']/g, /\brequire\(\s*["']([^"']+)["']\s*\)/g]) {
+  for (const re of [
+    /\bfrom\s*["']([^"']+)["']/g,
+    /\bimport\s*\(?\s*["']([^"']+)["']/g,
+    /\brequire\(\s*["']([^"']+)["']\s*\)/g,
+  ]) {
     for (const m of code.matchAll(re)) {
       found.add(m[1])
     }
@@ -36,11 +40,28 @@ const STOREFRONT_PACKAGES = ["@medusajs/ui", "react", "react/jsx-runtime"]
 // The build (global setup) has just written both outputs: check the import graph of each.
 describe("the storefront entry point and the server code stay apart", () => {
   it("builds the storefront entry point into .medusa/storefront, with declarations", () => {
-    const built = filesIn(STOREFRONT_OUT, /\.(js|d\.ts)$/).map((f) => path.relative(STOREFRONT_OUT, f))
-    expect(built).toEqual(expect.arrayContaining(["index.js", "index.d.ts", "api.js", "api.d.ts", "xcover-offer.js", "xcover-offer.d.ts"]))
+    const built = filesIn(STOREFRONT_OUT, /\.(js|d\.ts)$/).map((f) =>
+      path.relative(STOREFRONT_OUT, f)
+    )
+    expect(built).toEqual(
+      expect.arrayContaining([
+        "index.js",
+        "index.d.ts",
+        "api.js",
+        "api.d.ts",
+        "xcover-offer.js",
+        "xcover-offer.d.ts",
+      ])
+    )
     // Client components for React Server Components bundlers (Next.js).
-    for (const file of ["xcover-offer.js", "xcover-cover-line.js", "xcover-policies.js"]) {
-      expect(readFileSync(path.join(STOREFRONT_OUT, file), "utf8")).toMatch(/^"use client";/)
+    for (const file of [
+      "xcover-offer.js",
+      "xcover-cover-line.js",
+      "xcover-policies.js",
+    ]) {
+      expect(readFileSync(path.join(STOREFRONT_OUT, file), "utf8")).toMatch(
+        /^"use client";/
+      )
     }
   })
 
@@ -49,7 +70,11 @@ describe("the storefront entry point and the server code stay apart", () => {
     for (const file of filesIn(STOREFRONT_OUT, /\.js$/)) {
       for (const spec of specifiers(file)) {
         const to = target(file, spec)
-        if (path.isAbsolute(to) ? !to.startsWith(STOREFRONT_OUT + path.sep) : !STOREFRONT_PACKAGES.includes(to)) {
+        if (
+          path.isAbsolute(to)
+            ? !to.startsWith(STOREFRONT_OUT + path.sep)
+            : !STOREFRONT_PACKAGES.includes(to)
+        ) {
           outside.add(`${path.relative(REPO_ROOT, file)} -> ${spec}`)
         }
       }
@@ -62,7 +87,11 @@ describe("the storefront entry point and the server code stay apart", () => {
       specifiers(file)
         .filter((spec) => {
           const to = target(file, spec)
-          return path.isAbsolute(to) ? !to.startsWith(STOREFRONT_SRC + path.sep) : /^@medusajs\/(framework|medusa|utils|types|modules-sdk|core-flows)/.test(to)
+          return path.isAbsolute(to)
+            ? !to.startsWith(STOREFRONT_SRC + path.sep)
+            : /^@medusajs\/(framework|medusa|utils|types|modules-sdk|core-flows)/.test(
+                to
+              )
         })
         .map((spec) => `${path.relative(REPO_ROOT, file)} -> ${spec}`)
     )
@@ -70,12 +99,23 @@ describe("the storefront entry point and the server code stay apart", () => {
   })
 
   it("the server bundle holds no storefront file and imports none, in source or built", () => {
-    expect(filesIn(SERVER_OUT, /./).filter((f) => f.includes(`${path.sep}storefront${path.sep}`))).toEqual([])
-    const bad = [...filesIn(SERVER_OUT, /\.(js|mjs)$/), ...filesIn(SERVER_SRC, /\.tsx?$/)].flatMap((file) =>
+    expect(
+      filesIn(SERVER_OUT, /./).filter((f) =>
+        f.includes(`${path.sep}storefront${path.sep}`)
+      )
+    ).toEqual([])
+    const bad = [
+      ...filesIn(SERVER_OUT, /\.(js|mjs)$/),
+      ...filesIn(SERVER_SRC, /\.tsx?$/),
+    ].flatMap((file) =>
       specifiers(file)
         .filter((spec) => {
           const to = target(file, spec)
-          return to.includes("medusa-plugin-xcover/storefront") || to.startsWith(STOREFRONT_SRC) || to.startsWith(STOREFRONT_OUT)
+          return (
+            to.includes("medusa-plugin-xcover/storefront") ||
+            to.startsWith(STOREFRONT_SRC) ||
+            to.startsWith(STOREFRONT_OUT)
+          )
         })
         .map((spec) => `${path.relative(REPO_ROOT, file)} -> ${spec}`)
     )

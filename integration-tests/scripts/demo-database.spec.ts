@@ -1,5 +1,15 @@
 import { execFile } from "node:child_process"
-import { cpSync, lstatSync, mkdirSync, mkdtempSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs"
+import {
+  cpSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readlinkSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs"
 import os from "node:os"
 import path from "node:path"
 import { promisify } from "node:util"
@@ -45,16 +55,25 @@ describe("embedded PostgreSQL for the demo, from a mode-700 folder", () => {
     expect(statSync(dir).mode & 0o777).toBe(0o700)
     clone = path.join(dir, "medusa-plugin-xcover")
     mkdirSync(clone)
-    cpSync(path.join(ROOT, "scripts", "lib"), path.join(clone, "scripts", "lib"), { recursive: true })
+    cpSync(
+      path.join(ROOT, "scripts", "lib"),
+      path.join(clone, "scripts", "lib"),
+      { recursive: true }
+    )
     // node_modules reached through the clone (--preserve-symlinks below keeps that path), so the
     // embedded binaries sit behind the mode-700 folder exactly as in a real clone.
-    symlinkSync(path.join(ROOT, "node_modules"), path.join(clone, "node_modules"))
+    symlinkSync(
+      path.join(ROOT, "node_modules"),
+      path.join(clone, "node_modules")
+    )
     writeFileSync(path.join(clone, "check.mjs"), CHECK)
   })
 
   afterAll(() => {
     const link = path.join(clone, ".demo", "pg")
-    const kept = lstatSync(link, { throwIfNoEntry: false })?.isSymbolicLink() ? readlinkSync(link) : null
+    const kept = lstatSync(link, { throwIfNoEntry: false })?.isSymbolicLink()
+      ? readlinkSync(link)
+      : null
     rmSync(dir, { recursive: true, force: true })
     if (kept) {
       rmSync(kept, { recursive: true, force: true })
@@ -63,15 +82,29 @@ describe("embedded PostgreSQL for the demo, from a mode-700 folder", () => {
 
   const runDemoDatabase = async () => {
     const env: NodeJS.ProcessEnv = { ...process.env, XCOVER_DB: "embedded" }
-    for (const name of ["DB_HOST", "DB_PORT", "DB_USERNAME", "DB_PASSWORD", "DATABASE_URL"]) {
+    for (const name of [
+      "DB_HOST",
+      "DB_PORT",
+      "DB_USERNAME",
+      "DB_PASSWORD",
+      "DATABASE_URL",
+    ]) {
       delete env[name]
     }
     const { stdout } = await promisify(execFile)(
       process.execPath,
-      ["--preserve-symlinks", "--preserve-symlinks-main", path.join(clone, "check.mjs")],
+      [
+        "--preserve-symlinks",
+        "--preserve-symlinks-main",
+        path.join(clone, "check.mjs"),
+      ],
       { cwd: clone, env }
     )
-    return JSON.parse(stdout.trim().split("\n").at(-1) ?? "") as { source: string; who: string; runs: number }
+    return JSON.parse(stdout.trim().split("\n").at(-1) ?? "") as {
+      source: string
+      who: string
+      runs: number
+    }
   }
 
   it("starts, answers a query, and keeps its data for the next run", async () => {

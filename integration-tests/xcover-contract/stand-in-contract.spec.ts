@@ -13,19 +13,44 @@ import { XcoverStandIn } from "../xcover-stand-in/server"
  * replays fails the last test.
  */
 
-type CapturedRequest = { method: string; path: string; query: string | null; idempotency_key: string | null; body: unknown }
-type Capture = { capture: string; call: string; request: CapturedRequest | null; status: number; response: any }
+type CapturedRequest = {
+  method: string
+  path: string
+  query: string | null
+  idempotency_key: string | null
+  body: unknown
+}
+type Capture = {
+  capture: string
+  call: string
+  request: CapturedRequest | null
+  status: number
+  response: any
+}
 type Answer = { status: number; text: string; body: any }
-type Send = { method?: string; path: string; query?: string | null; idempotencyKey?: string | null; body?: unknown; raw?: string; secret?: string }
+type Send = {
+  method?: string
+  path: string
+  query?: string | null
+  idempotencyKey?: string | null
+  body?: unknown
+  raw?: string
+  secret?: string
+}
 
 const DIR = path.join(__dirname, "captures")
 const NAMES = readdirSync(DIR)
   .filter((f) => f.endsWith(".json"))
   .map((f) => f.replace(/\.json$/, ""))
   .sort()
-const capture = (name: string): Capture => JSON.parse(readFileSync(path.join(DIR, `${name}.json`), "utf8"))
+const capture = (name: string): Capture =>
+  JSON.parse(readFileSync(path.join(DIR, `${name}.json`), "utf8"))
 
-const CREDENTIALS = { partnerCode: "E3CCM", apiKey: "contract-key", apiSecret: "contract/secret+=" }
+const CREDENTIALS = {
+  partnerCode: "E3CCM",
+  apiKey: "contract-key",
+  apiSecret: "contract/secret+=",
+}
 const standIn = new XcoverStandIn(CREDENTIALS)
 const replayed = new Set<string>()
 
@@ -36,7 +61,9 @@ beforeEach(() => standIn.reset())
 /** Signs as `shared/xcover-api.md` says (hmac-sha512 over `date: <Date>`), independently of the plugin. */
 function authHeaders(secret: string): Record<string, string> {
   const date = new Date().toUTCString()
-  const signature = encodeURIComponent(createHmac("sha512", secret).update(`date: ${date}`).digest("base64"))
+  const signature = encodeURIComponent(
+    createHmac("sha512", secret).update(`date: ${date}`).digest("base64")
+  )
   return {
     date,
     "x-api-key": CREDENTIALS.apiKey,
@@ -46,9 +73,17 @@ function authHeaders(secret: string): Record<string, string> {
 
 /** One signed request to the stand-in; `path` is below `/partners/{partner}`, as the captures give it. */
 function send(req: Send): Promise<Answer> {
-  const url = new URL(`${standIn.baseUrl}/partners/${CREDENTIALS.partnerCode}${req.path}${req.query ? `?${req.query}` : ""}`)
-  const payload = req.raw ?? (req.body === undefined || req.body === null ? undefined : JSON.stringify(req.body))
-  const headers: Record<string, string> = { ...authHeaders(req.secret ?? CREDENTIALS.apiSecret) }
+  const url = new URL(
+    `${standIn.baseUrl}/partners/${CREDENTIALS.partnerCode}${req.path}${req.query ? `?${req.query}` : ""}`
+  )
+  const payload =
+    req.raw ??
+    (req.body === undefined || req.body === null
+      ? undefined
+      : JSON.stringify(req.body))
+  const headers: Record<string, string> = {
+    ...authHeaders(req.secret ?? CREDENTIALS.apiSecret),
+  }
   if (payload !== undefined) {
     headers["content-type"] = "application/json"
     headers["content-length"] = String(Buffer.byteLength(payload))
@@ -57,39 +92,53 @@ function send(req: Send): Promise<Answer> {
     headers["x-idempotency-key"] = req.idempotencyKey
   }
   return new Promise((resolve, reject) => {
-    const r = request(url, { method: req.method ?? "POST", headers, agent: false }, (res) => {
-      const chunks: Buffer[] = []
-      res.on("data", (c: Buffer) => chunks.push(c))
-      res.on("end", () => {
-        const text = Buffer.concat(chunks).toString("utf8")
-        let body: unknown
-        try {
-          body = text ? JSON.parse(text) : null
-        } catch {
-          body = text
-        }
-        resolve({ status: res.statusCode ?? 0, text, body })
-      })
-    })
+    const r = request(
+      url,
+      { method: req.method ?? "POST", headers, agent: false },
+      (res) => {
+        const chunks: Buffer[] = []
+        res.on("data", (c: Buffer) => chunks.push(c))
+        res.on("end", () => {
+          const text = Buffer.concat(chunks).toString("utf8")
+          let body: unknown
+          try {
+            body = text ? JSON.parse(text) : null
+          } catch {
+            body = text
+          }
+          resolve({ status: res.statusCode ?? 0, text, body })
+        })
+      }
+    )
     r.on("error", reject)
     r.end(payload)
   })
 }
 
 /** The captured request as sent, with the stand-in's ids in place of captured ones (`ids`: captured → stand-in's). */
-function replay(name: string, ids: Record<string, string> = {}, overrides: Partial<Send> = {}): Promise<Answer> {
+function replay(
+  name: string,
+  ids: Record<string, string> = {},
+  overrides: Partial<Send> = {}
+): Promise<Answer> {
   const req = capture(name).request
   if (!req) {
     throw new Error(`${name} has no captured request`)
   }
-  const swap = (text: string) => Object.entries(ids).reduce((t, [from, to]) => t.split(from).join(to), text)
+  const swap = (text: string) =>
+    Object.entries(ids).reduce((t, [from, to]) => t.split(from).join(to), text)
   const body = req.body as { raw?: unknown } | null
   return send({
     method: req.method,
     path: swap(req.path),
     query: req.query,
     idempotencyKey: req.idempotency_key,
-    ...(body && typeof body.raw === "string" ? { raw: body.raw } : { body: body === null ? undefined : JSON.parse(swap(JSON.stringify(body))) }),
+    ...(body && typeof body.raw === "string"
+      ? { raw: body.raw }
+      : {
+          body:
+            body === null ? undefined : JSON.parse(swap(JSON.stringify(body))),
+        }),
     ...overrides,
   })
 }
@@ -154,7 +203,10 @@ function valuesAt(value: unknown, fieldPath: string): unknown[] {
     const every = segment.endsWith("[]")
     const key = every ? segment.slice(0, -2) : segment
     current = current.flatMap((v) => {
-      const next = v && typeof v === "object" && !Array.isArray(v) && key in v ? (v as Record<string, unknown>)[key] : MISSING
+      const next =
+        v && typeof v === "object" && !Array.isArray(v) && key in v
+          ? (v as Record<string, unknown>)[key]
+          : MISSING
       return every ? (Array.isArray(next) ? next : [MISSING]) : [next]
     })
   }
@@ -162,37 +214,64 @@ function valuesAt(value: unknown, fieldPath: string): unknown[] {
 }
 
 function kindOf(v: unknown): string {
-  return v === MISSING ? "missing" : v === null ? "null" : Array.isArray(v) ? "array" : typeof v
+  return v === MISSING
+    ? "missing"
+    : v === null
+      ? "null"
+      : Array.isArray(v)
+        ? "array"
+        : typeof v
 }
 
-const kindsAt = (value: unknown, fieldPath: string): string[] => [...new Set(valuesAt(value, fieldPath).map(kindOf))].sort()
+const kindsAt = (value: unknown, fieldPath: string): string[] =>
+  [...new Set(valuesAt(value, fieldPath).map(kindOf))].sort()
 
 /** A captured reason as a pattern: ids (UUIDs, XCover's booking and cancellation ids) stand for any. */
 function reasonPattern(text: string): RegExp {
   const escaped = text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
-  const ids = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[A-Za-z0-9]{5}-[A-Za-z0-9]{5}(?:-[A-Za-z0-9]{5})?-(?:INS|CCL)/g
+  const ids =
+    /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[A-Za-z0-9]{5}-[A-Za-z0-9]{5}(?:-[A-Za-z0-9]{5})?-(?:INS|CCL)/g
   return new RegExp(`^${escaped.replace(ids, "\\S+")}$`)
 }
 
 /** XCover's `errors`: the same shape (array or object, the same keys), the same reasons but for ids. */
-function sameErrors(captured: unknown, actual: unknown, at: string, problems: string[]): void {
+function sameErrors(
+  captured: unknown,
+  actual: unknown,
+  at: string,
+  problems: string[]
+): void {
   if (kindOf(captured) !== kindOf(actual)) {
-    problems.push(`${at}: ${kindOf(actual)} where XCover has ${kindOf(captured)}`)
+    problems.push(
+      `${at}: ${kindOf(actual)} where XCover has ${kindOf(captured)}`
+    )
   } else if (typeof captured === "string") {
     if (!reasonPattern(captured).test(actual as string)) {
-      problems.push(`${at}: ${JSON.stringify(actual)} where XCover says ${JSON.stringify(captured)}`)
+      problems.push(
+        `${at}: ${JSON.stringify(actual)} where XCover says ${JSON.stringify(captured)}`
+      )
     }
   } else if (Array.isArray(captured)) {
     const items = actual as unknown[]
     if (items.length !== captured.length) {
-      problems.push(`${at}: ${items.length} reasons where XCover gives ${captured.length}`)
+      problems.push(
+        `${at}: ${items.length} reasons where XCover gives ${captured.length}`
+      )
     }
-    captured.forEach((c, i) => i < items.length && sameErrors(c, items[i], `${at}[${i}]`, problems))
+    captured.forEach(
+      (c, i) =>
+        i < items.length && sameErrors(c, items[i], `${at}[${i}]`, problems)
+    )
   } else if (captured && typeof captured === "object") {
     const a = actual as Record<string, unknown>
     const c = captured as Record<string, unknown>
-    if (JSON.stringify(Object.keys(a).sort()) !== JSON.stringify(Object.keys(c).sort())) {
-      problems.push(`${at}: keys ${Object.keys(a).sort().join(",")} where XCover has ${Object.keys(c).sort().join(",")}`)
+    if (
+      JSON.stringify(Object.keys(a).sort()) !==
+      JSON.stringify(Object.keys(c).sort())
+    ) {
+      problems.push(
+        `${at}: keys ${Object.keys(a).sort().join(",")} where XCover has ${Object.keys(c).sort().join(",")}`
+      )
     }
     for (const key of Object.keys(c)) {
       if (key in a) {
@@ -218,8 +297,16 @@ function expectAsCaptured(name: string, answer: Answer): void {
     return
   }
   const problems: string[] = []
-  const isBooking = c.status < 300 ? c.call !== "create_offer" : typeof c.response.id === "string"
-  const fields = c.status >= 300 && !isBooking ? ERROR_FIELDS : c.call === "create_offer" ? OFFER_FIELDS : BOOKING_FIELDS
+  const isBooking =
+    c.status < 300
+      ? c.call !== "create_offer"
+      : typeof c.response.id === "string"
+  const fields =
+    c.status >= 300 && !isBooking
+      ? ERROR_FIELDS
+      : c.call === "create_offer"
+        ? OFFER_FIELDS
+        : BOOKING_FIELDS
   for (const field of fields) {
     const captured = kindsAt(c.response, field)
     if (captured.join() === "missing") {
@@ -227,40 +314,58 @@ function expectAsCaptured(name: string, answer: Answer): void {
     }
     const actual = kindsAt(answer.body, field)
     if (actual.join() !== captured.join()) {
-      problems.push(`${field}: ${actual.join("|")} where XCover has ${captured.join("|")}`)
+      problems.push(
+        `${field}: ${actual.join("|")} where XCover has ${captured.join("|")}`
+      )
     }
   }
   if (fields === BOOKING_FIELDS) {
     // XCover's constants: the booking's and each quote's status.
     if (answer.body?.status !== c.response.status) {
-      problems.push(`status: ${answer.body?.status} where XCover has ${c.response.status}`)
+      problems.push(
+        `status: ${answer.body?.status} where XCover has ${c.response.status}`
+      )
     }
-    const statuses = (b: any) => [...new Set((b?.quotes ?? []).map((q: any) => q.status))].sort().join()
+    const statuses = (b: any) =>
+      [...new Set((b?.quotes ?? []).map((q: any) => q.status))].sort().join()
     if (statuses(answer.body) !== statuses(c.response)) {
-      problems.push(`quotes[].status: ${statuses(answer.body)} where XCover has ${statuses(c.response)}`)
+      problems.push(
+        `quotes[].status: ${statuses(answer.body)} where XCover has ${statuses(c.response)}`
+      )
     }
   } else if (fields === OFFER_FIELDS) {
     // The stand-in quotes two plans, as XCover did in every capture.
     for (const list of ["products", "content.products"]) {
       const n = (b: unknown) => (valuesAt(b, list)[0] as unknown[]).length
       if (n(answer.body) !== n(c.response)) {
-        problems.push(`${list}: ${n(answer.body)} quotes where XCover has ${n(c.response)}`)
+        problems.push(
+          `${list}: ${n(answer.body)} quotes where XCover has ${n(c.response)}`
+        )
       }
     }
-    const ids = (b: any, list: "products" | "content") => JSON.stringify((list === "products" ? b.products : b.content.products).map((p: any) => p.id))
+    const ids = (b: any, list: "products" | "content") =>
+      JSON.stringify(
+        (list === "products" ? b.products : b.content.products).map(
+          (p: any) => p.id
+        )
+      )
     if (ids(answer.body, "products") !== ids(answer.body, "content")) {
       problems.push("content.products[].id are not the products' ids")
     }
   } else {
     for (const field of ["type", "code"]) {
       if (field in c.response && answer.body?.[field] !== c.response[field]) {
-        problems.push(`${field}: ${JSON.stringify(answer.body?.[field])} where XCover has ${JSON.stringify(c.response[field])}`)
+        problems.push(
+          `${field}: ${JSON.stringify(answer.body?.[field])} where XCover has ${JSON.stringify(c.response[field])}`
+        )
       }
     }
     const head = MESSAGE_HEADS.find((h) => c.response.message.startsWith(h))
     const message = String(answer.body?.message)
     if (head ? !message.startsWith(head) : message !== c.response.message) {
-      problems.push(`message: ${JSON.stringify(message)} where XCover says ${JSON.stringify(c.response.message)}`)
+      problems.push(
+        `message: ${JSON.stringify(message)} where XCover says ${JSON.stringify(c.response.message)}`
+      )
     }
     if ("errors" in c.response) {
       sameErrors(c.response.errors, answer.body?.errors, "errors", problems)
@@ -275,15 +380,25 @@ function knowCapturedOffer(name: string): { offerId: string; quoteId: string } {
   const offerId = /\/offers\/([^/]+)\/confirm\//.exec(c.request!.path)![1]
   const quote = (c.request!.body as { quotes: { id: string }[] }).quotes[0]
   const price = c.response.quotes?.[0]?.price ?? 10
-  standIn.knowOffer(offerId, [{ id: quote.id, price }], c.response.currency ?? "USD")
+  standIn.knowOffer(
+    offerId,
+    [{ id: quote.id, price }],
+    c.response.currency ?? "USD"
+  )
   return { offerId, quoteId: quote.id }
 }
 
-const capturedBookingId = (name: string) => /\/bookings\/([^/]+)\//.exec(`${capture(name).request!.path}/`)![1]
-const getBooking = (bookingId: string) => send({ method: "GET", path: `/bookings/${bookingId}/` })
+const capturedBookingId = (name: string) =>
+  /\/bookings\/([^/]+)\//.exec(`${capture(name).request!.path}/`)![1]
+const getBooking = (bookingId: string) =>
+  send({ method: "GET", path: `/bookings/${bookingId}/` })
 
 /** Create Offer captures that need no state: replayed as they are. */
-const STATELESS = NAMES.filter((n) => capture(n).call === "create_offer" && !["err-bad-signature", "offer-for-optout"].includes(n))
+const STATELESS = NAMES.filter(
+  (n) =>
+    capture(n).call === "create_offer" &&
+    !["err-bad-signature", "offer-for-optout"].includes(n)
+)
 
 describe("the stand-in answers as XCover's captures show", () => {
   it.each(STATELESS)("Create Offer: %s", async (name) => {
@@ -292,18 +407,36 @@ describe("the stand-in answers as XCover's captures show", () => {
 
   it("Create Offer with a wrong secret: err-bad-signature (market-US's request)", async () => {
     const market = capture("market-US").request!
-    const answer = await send({ path: market.path, body: market.body, secret: "not-the-secret" })
+    const answer = await send({
+      path: market.path,
+      body: market.body,
+      secret: "not-the-secret",
+    })
     expectAsCaptured("err-bad-signature", answer)
   })
 
   it("Create Offer with another query is a 404 (guess)", async () => {
     const market = capture("market-US").request!
-    expect((await send({ path: market.path, query: "include_content=false", body: market.body })).status).toBe(404)
-    expect((await send({ path: market.path, query: "debug=1", body: market.body })).status).toBe(404)
+    expect(
+      (
+        await send({
+          path: market.path,
+          query: "include_content=false",
+          body: market.body,
+        })
+      ).status
+    ).toBe(404)
+    expect(
+      (await send({ path: market.path, query: "debug=1", body: market.body }))
+        .status
+    ).toBe(404)
   })
 
   it("Confirm Offer of an unknown offer: err-invalid-offer-id", async () => {
-    expectAsCaptured("err-invalid-offer-id", await replay("err-invalid-offer-id"))
+    expectAsCaptured(
+      "err-invalid-offer-id",
+      await replay("err-invalid-offer-id")
+    )
   })
 
   it("confirm-first, confirm-repeat, app-confirm-offer; on its booking cancel-preview, cancel-confirm-1, app-cancel-booking, cancel-repeat", async () => {
@@ -316,10 +449,17 @@ describe("the stand-in answers as XCover's captures show", () => {
     const ids = { [capturedBookingId("cancel-preview")]: first.body.id }
     const preview = await replay("cancel-preview", ids)
     expectAsCaptured("cancel-preview", preview)
-    expect(preview.body.cancellation_id).toMatch(/^[A-Za-z0-9]{5}-[A-Za-z0-9]{5}-[A-Za-z0-9]{5}-CCL$/)
-    expect(Date.parse(preview.body.confirm_before) - Date.now()).toBeGreaterThan(23 * 3600_000)
+    expect(preview.body.cancellation_id).toMatch(
+      /^[A-Za-z0-9]{5}-[A-Za-z0-9]{5}-[A-Za-z0-9]{5}-CCL$/
+    )
+    expect(
+      Date.parse(preview.body.confirm_before) - Date.now()
+    ).toBeGreaterThan(23 * 3600_000)
     // A preview changes nothing.
-    expect((await getBooking(first.body.id)).body).toMatchObject({ status: "CONFIRMED", total_price: first.body.total_price })
+    expect((await getBooking(first.body.id)).body).toMatchObject({
+      status: "CONFIRMED",
+      total_price: first.body.total_price,
+    })
     expect(standIn.cancellationsFor(offerId)).toHaveLength(0)
 
     const cancelled = await replay("cancel-confirm-1", ids)
@@ -329,7 +469,10 @@ describe("the stand-in answers as XCover's captures show", () => {
 
     expectAsCaptured("cancel-repeat", await replay("cancel-repeat", ids))
     // The same refusal on the other cancel route.
-    const confirmAgain = await send({ path: `/bookings/${first.body.id}/confirm_cancellation/${preview.body.cancellation_id}/`, body: {} })
+    const confirmAgain = await send({
+      path: `/bookings/${first.body.id}/confirm_cancellation/${preview.body.cancellation_id}/`,
+      body: {},
+    })
     expectAsCaptured("cancel-repeat", confirmAgain)
     expect(standIn.cancellationsFor(offerId)).toHaveLength(1)
   })
@@ -347,50 +490,103 @@ describe("the stand-in answers as XCover's captures show", () => {
     knowCapturedOffer("confirm-stale-2day")
     const booked = await replay("confirm-stale-2day")
     expectAsCaptured("confirm-stale-2day", booked)
-    expectAsCaptured("cancel-cleanup-2", await replay("cancel-cleanup-2", { [capturedBookingId("cancel-cleanup-2")]: booked.body.id }))
+    expectAsCaptured(
+      "cancel-cleanup-2",
+      await replay("cancel-cleanup-2", {
+        [capturedBookingId("cancel-cleanup-2")]: booked.body.id,
+      })
+    )
   })
 
   it("cancel-twostep-preview, then cancel-twostep-confirm with the stand-in's cancellation id", async () => {
     const preview = capture("cancel-twostep-preview").response
     const quoteId: string = preview.quotes[0].id
     const offerId = randomUUID()
-    standIn.knowOffer(offerId, [{ id: quoteId, price: preview.quotes[0].price }], preview.currency)
-    const policyholder = { first_name: "Pat", last_name: "Example", email: "pat@example.com", phone: "+14155550100", country: "US" }
-    const booked = await send({ path: `/offers/${offerId}/confirm/`, body: { quotes: [{ id: quoteId }], policyholder } })
+    standIn.knowOffer(
+      offerId,
+      [{ id: quoteId, price: preview.quotes[0].price }],
+      preview.currency
+    )
+    const policyholder = {
+      first_name: "Pat",
+      last_name: "Example",
+      email: "pat@example.com",
+      phone: "+14155550100",
+      country: "US",
+    }
+    const booked = await send({
+      path: `/offers/${offerId}/confirm/`,
+      body: { quotes: [{ id: quoteId }], policyholder },
+    })
     expect(booked.status).toBe(200)
 
     // Its request was not kept: the preview as cancel-preview sends it.
-    const previewed = await send({ path: `/bookings/${booked.body.id}/cancel`, body: { preview: true, quotes: [{ id: quoteId }] } })
+    const previewed = await send({
+      path: `/bookings/${booked.body.id}/cancel`,
+      body: { preview: true, quotes: [{ id: quoteId }] },
+    })
     expectAsCaptured("cancel-twostep-preview", previewed)
     expect((await getBooking(booked.body.id)).body.status).toBe("CONFIRMED")
     expect(standIn.cancellationsFor(offerId)).toHaveLength(0)
 
     const confirm = capture("cancel-twostep-confirm").request!
-    const cancellationId = /confirm_cancellation\/([^/]+)\//.exec(confirm.path)![1]
-    const ids = { [capturedBookingId("cancel-twostep-confirm")]: booked.body.id, [cancellationId]: previewed.body.cancellation_id }
-    expectAsCaptured("cancel-twostep-confirm", await replay("cancel-twostep-confirm", ids))
+    const cancellationId = /confirm_cancellation\/([^/]+)\//.exec(
+      confirm.path
+    )![1]
+    const ids = {
+      [capturedBookingId("cancel-twostep-confirm")]: booked.body.id,
+      [cancellationId]: previewed.body.cancellation_id,
+    }
+    expectAsCaptured(
+      "cancel-twostep-confirm",
+      await replay("cancel-twostep-confirm", ids)
+    )
     expect(standIn.cancellationsFor(offerId)).toHaveLength(1)
     // Guess (no capture): Get Booking shows the booking as the cancellation answered it.
-    expect((await getBooking(booked.body.id)).body).toMatchObject({ status: "CANCELLED", cancellation_id: null, total_price: 0 })
+    expect((await getBooking(booked.body.id)).body).toMatchObject({
+      status: "CANCELLED",
+      cancellation_id: null,
+      total_price: 0,
+    })
   })
 
   it("offer-for-optout, then opt-out-fresh of that offer", async () => {
     const offer = await replay("offer-for-optout")
     expectAsCaptured("offer-for-optout", offer)
-    const ids = { [/\/offers\/([^/]+)\//.exec(capture("opt-out-fresh").request!.path)![1]]: offer.body.id }
+    const ids = {
+      [/\/offers\/([^/]+)\//.exec(capture("opt-out-fresh").request!.path)![1]]:
+        offer.body.id,
+    }
     expectAsCaptured("opt-out-fresh", await replay("opt-out-fresh", ids))
   })
 
   it("keeps a refused key's answer: 409 with the refusal to its repeat, and a new key books", async () => {
     standIn.requirePhone(true)
-    standIn.knowOffer("offer-phone", [{ id: "quote-phone", price: 12.5 }], "USD")
-    const holder = { first_name: "Pat", last_name: "Example", email: "pat@example.com", country: "US" }
+    standIn.knowOffer(
+      "offer-phone",
+      [{ id: "quote-phone", price: 12.5 }],
+      "USD"
+    )
+    const holder = {
+      first_name: "Pat",
+      last_name: "Example",
+      email: "pat@example.com",
+      country: "US",
+    }
     const confirm = (key: string, policyholder: Record<string, string>) =>
-      send({ path: "/offers/offer-phone/confirm/", idempotencyKey: key, body: { quotes: [{ id: "quote-phone" }], policyholder } })
+      send({
+        path: "/offers/offer-phone/confirm/",
+        idempotencyKey: key,
+        body: { quotes: [{ id: "quote-phone" }], policyholder },
+      })
 
     const refusedFirst = await confirm("key-1", holder)
     expect(refusedFirst.status).toBe(422)
-    expect(refusedFirst.body).toEqual({ type: "validation_error", message: "An API error occurred.", errors: { "policyholder.phone": ["This field is required."] } })
+    expect(refusedFirst.body).toEqual({
+      type: "validation_error",
+      message: "An API error occurred.",
+      errors: { "policyholder.phone": ["This field is required."] },
+    })
 
     const repeat = await confirm("key-1", { ...holder, phone: "+14155550100" })
     expect(repeat).toMatchObject({ status: 409, body: refusedFirst.body })
@@ -398,8 +594,13 @@ describe("the stand-in answers as XCover's captures show", () => {
 
     const booked = await confirm("key-2", { ...holder, phone: "+14155550100" })
     expect(booked.status).toBe(200)
-    expect(booked.body).toMatchObject({ status: "CONFIRMED", fast_quote_id: "offer-phone" })
-    expect(await confirm("key-2", { ...holder, phone: "+14155550100" })).toMatchObject({ status: 409, body: booked.body })
+    expect(booked.body).toMatchObject({
+      status: "CONFIRMED",
+      fast_quote_id: "offer-phone",
+    })
+    expect(
+      await confirm("key-2", { ...holder, phone: "+14155550100" })
+    ).toMatchObject({ status: 409, body: booked.body })
     expect(standIn.bookings.size).toBe(1)
   })
 

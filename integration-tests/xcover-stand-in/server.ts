@@ -1,5 +1,18 @@
-import { createHmac, randomBytes, randomInt, randomUUID, timingSafeEqual } from "node:crypto"
-import { STATUS_CODES, createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from "node:http"
+import {
+  createHmac,
+  randomBytes,
+  randomInt,
+  randomUUID,
+  timingSafeEqual,
+} from "node:crypto"
+import {
+  STATUS_CODES,
+  createServer,
+  request as httpRequest,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from "node:http"
 import { request as httpsRequest } from "node:https"
 import type { AddressInfo, Socket } from "node:net"
 
@@ -68,7 +81,13 @@ export type Behaviour =
    */
   | { bookThen: "reset" | "hang" }
 
-export type StandInRoute = "opt_out" | "create_offer" | "confirm" | "get_booking" | "cancel" | "confirm_cancellation"
+export type StandInRoute =
+  | "opt_out"
+  | "create_offer"
+  | "confirm"
+  | "get_booking"
+  | "cancel"
+  | "confirm_cancellation"
 
 export type ReceivedRequest = {
   method: string
@@ -130,11 +149,26 @@ export type StandInOptions = {
 }
 
 /** A plan the stand-in quotes, and the rate of the retail value its price starts from. */
-export type StandInPlan = { productConfigId: string; title: string; description: string; rate: number }
+export type StandInPlan = {
+  productConfigId: string
+  title: string
+  description: string
+  rate: number
+}
 
 export const STAND_IN_PLANS: readonly StandInPlan[] = [
-  { productConfigId: "pc-standard", title: "Standard Protection", description: "Accidental damage for 2 years", rate: 0.05 },
-  { productConfigId: "pc-premium", title: "Premium Protection", description: "Accidental damage and theft for 3 years", rate: 0.09 },
+  {
+    productConfigId: "pc-standard",
+    title: "Standard Protection",
+    description: "Accidental damage for 2 years",
+    rate: 0.05,
+  },
+  {
+    productConfigId: "pc-premium",
+    title: "Premium Protection",
+    description: "Accidental damage and theft for 3 years",
+    rate: 0.09,
+  },
 ]
 
 /**
@@ -142,12 +176,19 @@ export const STAND_IN_PLANS: readonly StandInPlan[] = [
  * like XCover's, not linear in quantity). Tests use it to compute the expected price; the plugin
  * itself must never compute a price.
  */
-export function standInQuotePrice(planConfigId: string, retailValue: number, quantity = 1): number {
+export function standInQuotePrice(
+  planConfigId: string,
+  retailValue: number,
+  quantity = 1
+): number {
   const plan = STAND_IN_PLANS.find((p) => p.productConfigId === planConfigId)
   if (!plan) {
     throw new Error(`stand-in has no plan ${planConfigId}`)
   }
-  return Math.max(0.5, Math.round(retailValue * plan.rate * Math.pow(quantity, 0.9) * 100) / 100)
+  return Math.max(
+    0.5,
+    Math.round(retailValue * plan.rate * Math.pow(quantity, 0.9) * 100) / 100
+  )
 }
 
 /** What Confirm Offer needs of an offer: created by Create Offer, or registered with `knowOffer`. */
@@ -212,9 +253,18 @@ export type StandInCancellationPreview = StandInBooking & {
 }
 
 /** A booking as a webhook's `payload` carries it. */
-export type StandInWebhookPayload = Pick<StandInBooking, "id" | "status" | "currency" | "total_price" | "partner_transaction_id" | "quotes">
+export type StandInWebhookPayload = Pick<
+  StandInBooking,
+  | "id"
+  | "status"
+  | "currency"
+  | "total_price"
+  | "partner_transaction_id"
+  | "quotes"
+>
 
-export type StandInWebhookEvent = "BOOKING_CREATED" | "BOOKING_UPDATED" | "BOOKING_CANCELLED"
+export type StandInWebhookEvent =
+  "BOOKING_CREATED" | "BOOKING_UPDATED" | "BOOKING_CANCELLED"
 
 export type StandInWebhookOptions = {
   /** X-Api-Key and keyId; default the stand-in's api key. */
@@ -240,8 +290,13 @@ export type CreatedOffer = {
   quotes: { id: string; product_config_id: string; price: number }[]
 }
 
-const DATE_RE = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/
-const DIGESTS: Record<string, string> = { "hmac-sha512": "sha512", "hmac-sha384": "sha384", "hmac-sha256": "sha256" }
+const DATE_RE =
+  /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/
+const DIGESTS: Record<string, string> = {
+  "hmac-sha512": "sha512",
+  "hmac-sha384": "sha384",
+  "hmac-sha256": "sha256",
+}
 /** How long a cancellation preview can be confirmed. */
 const CANCELLATION_TTL_MS = 24 * 60 * 60 * 1000
 
@@ -249,7 +304,12 @@ const CANCELLATION_TTL_MS = 24 * 60 * 60 * 1000
 const IDEMPOTENCY_TTL_MS = 48 * 60 * 60 * 1000
 
 /** A previewed cancellation, waiting for Confirm Cancellation: the refund fixed at preview. */
-type PendingCancellation = { id: string; bookingId: string; confirmBefore: number; refunds: QuoteRefund[] }
+type PendingCancellation = {
+  id: string
+  bookingId: string
+  confirmBefore: number
+  refunds: QuoteRefund[]
+}
 
 /** The first answer to an idempotency key, kept for its 409 replays. */
 type KeptAnswer = { status: number; body: unknown; at: number }
@@ -344,7 +404,10 @@ export class XcoverStandIn {
    * confirm a 2xx without `body` means "book as usual", on a cancel route "cancel as usual".
    */
   script(offerId: string, ...behaviours: Behaviour[]): void {
-    this.scripts.set(offerId, [...(this.scripts.get(offerId) ?? []), ...behaviours])
+    this.scripts.set(offerId, [
+      ...(this.scripts.get(offerId) ?? []),
+      ...behaviours,
+    ])
   }
 
   /**
@@ -387,8 +450,15 @@ export class XcoverStandIn {
    * Confirm Offer accepts this offer (as if Create Offer had answered it) until reset: for
    * offers a storefront created itself.
    */
-  knowOffer(offerId: string, quotes: { id: string; price: number; product_config_id?: string }[], currency = "EUR"): void {
-    this.knownOffers.set(offerId, { currency, quotes: quotes.map((q) => ({ ...q })) })
+  knowOffer(
+    offerId: string,
+    quotes: { id: string; price: number; product_config_id?: string }[],
+    currency = "EUR"
+  ): void {
+    this.knownOffers.set(offerId, {
+      currency,
+      quotes: quotes.map((q) => ({ ...q })),
+    })
   }
 
   /** Confirm Offer requires `policyholder.phone` too (until reset; by default it does not). */
@@ -456,7 +526,9 @@ export class XcoverStandIn {
 
   /** Offers XCover counts as opted out: an opt-out answered 204 at least once. */
   acceptedOfferIds(): string[] {
-    return this.received.filter((r) => r.route === "opt_out" && r.answer === 204 && r.offerId).map((r) => r.offerId as string)
+    return this.received
+      .filter((r) => r.route === "opt_out" && r.answer === 204 && r.offerId)
+      .map((r) => r.offerId as string)
   }
 
   /** The booking of this offer, if Confirm Offer booked it. */
@@ -471,7 +543,9 @@ export class XcoverStandIn {
 
   /** The Confirm Offer requests received for this offer. */
   confirmsFor(offerId: string): ReceivedRequest[] {
-    return this.received.filter((r) => r.route === "confirm" && r.offerId === offerId)
+    return this.received.filter(
+      (r) => r.route === "confirm" && r.offerId === offerId
+    )
   }
 
   /**
@@ -480,7 +554,10 @@ export class XcoverStandIn {
    * the refund its confirmation carries out.
    */
   setRefundRatio(ratio: number | null): void {
-    if (ratio !== null && !(Number.isFinite(ratio) && ratio >= 0 && ratio <= 1)) {
+    if (
+      ratio !== null &&
+      !(Number.isFinite(ratio) && ratio >= 0 && ratio <= 1)
+    ) {
       throw new Error(`refund ratio must be between 0 and 1, got ${ratio}`)
     }
     this.refundRatio = ratio
@@ -498,8 +575,14 @@ export class XcoverStandIn {
    * A booking made without a request, as Confirm Offer would have booked these quotes of the
    * offer (a benchmark whose ledger was written by SQL needs XCover's side of it too).
    */
-  plantBooking(offerId: string, quotes: ConfirmableOffer["quotes"], currency = "EUR"): StandInBooking {
-    return this.book(offerId, { currency, quotes }, quotes, { policyholder: { first_name: "Ada", last_name: "Lovelace" } })
+  plantBooking(
+    offerId: string,
+    quotes: ConfirmableOffer["quotes"],
+    currency = "EUR"
+  ): StandInBooking {
+    return this.book(offerId, { currency, quotes }, quotes, {
+      policyholder: { first_name: "Ada", last_name: "Lovelace" },
+    })
   }
 
   /**
@@ -520,14 +603,34 @@ export class XcoverStandIn {
    * Changes a stored booking in place (a shallow merge), as if XCover had; nothing is checked,
    * not even "never back from CANCELLED". Throws for a booking the stand-in does not have.
    */
-  updateBooking(bookingId: string, patch: Partial<Omit<StandInBooking, "id">>): StandInBooking {
-    return Object.assign(this.existingBooking(bookingId), structuredClone(patch))
+  updateBooking(
+    bookingId: string,
+    patch: Partial<Omit<StandInBooking, "id">>
+  ): StandInBooking {
+    return Object.assign(
+      this.existingBooking(bookingId),
+      structuredClone(patch)
+    )
   }
 
   /** The stored booking as a webhook's `payload` carries it (a copy). Throws for a booking the stand-in does not have. */
   bookingPayload(bookingId: string): StandInWebhookPayload {
-    const { id, status, currency, total_price, partner_transaction_id, quotes } = this.existingBooking(bookingId)
-    return structuredClone({ id, status, currency, total_price, partner_transaction_id, quotes })
+    const {
+      id,
+      status,
+      currency,
+      total_price,
+      partner_transaction_id,
+      quotes,
+    } = this.existingBooking(bookingId)
+    return structuredClone({
+      id,
+      status,
+      currency,
+      total_price,
+      partner_transaction_id,
+      quotes,
+    })
   }
 
   /**
@@ -546,8 +649,14 @@ export class XcoverStandIn {
     const apiKey = opts.apiKey ?? this.options.apiKey
     const secret = opts.apiSecret ?? this.options.apiSecret
     const algorithm = opts.algorithm ?? "hmac-sha256"
-    const date = (opts.date ?? new Date(Date.now() + this.clockOffsetMs)).toUTCString()
-    let signature = encodeURIComponent(createHmac(DIGESTS[algorithm], secret).update(`date: ${date}`).digest("base64"))
+    const date = (
+      opts.date ?? new Date(Date.now() + this.clockOffsetMs)
+    ).toUTCString()
+    let signature = encodeURIComponent(
+      createHmac(DIGESTS[algorithm], secret)
+        .update(`date: ${date}`)
+        .digest("base64")
+    )
     if (opts.tamper) {
       signature = tamperWith(signature)
     }
@@ -572,11 +681,18 @@ export class XcoverStandIn {
         (res) => {
           const chunks: Buffer[] = []
           res.on("data", (c: Buffer) => chunks.push(c))
-          res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }))
+          res.on("end", () =>
+            resolve({
+              status: res.statusCode ?? 0,
+              body: Buffer.concat(chunks).toString("utf8"),
+            })
+          )
           res.on("error", reject)
         }
       )
-      req.on("timeout", () => req.destroy(new Error(`webhook to ${url} timed out`)))
+      req.on("timeout", () =>
+        req.destroy(new Error(`webhook to ${url} timed out`))
+      )
       req.on("error", reject)
       req.end(body)
     })
@@ -590,7 +706,10 @@ export class XcoverStandIn {
     return booking
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  private async handle(
+    req: IncomingMessage,
+    res: ServerResponse
+  ): Promise<void> {
     const at = Date.now()
     const arrived = performance.now()
     const body = await readBody(req)
@@ -624,7 +743,11 @@ export class XcoverStandIn {
       // Outside the API XCover's JSON errors do not apply: a web server's plain page, as for a wrong base path.
       record.answer = route.status
       record.reason = route.reason
-      res.writeHead(route.status, { "content-type": "text/html" }).end(`<html><body><h1>${route.status} ${STATUS_CODES[route.status]}</h1></body></html>`)
+      res
+        .writeHead(route.status, { "content-type": "text/html" })
+        .end(
+          `<html><body><h1>${route.status} ${STATUS_CODES[route.status]}</h1></body></html>`
+        )
       return
     }
     record.route = route.route
@@ -639,10 +762,28 @@ export class XcoverStandIn {
 
     const auth = this.checkSignature(req, record)
     if (auth) {
-      return this.answer(res, record, 403, { type: "auth_error", message: "You do not have permission to access this url" }, auth)
+      return this.answer(
+        res,
+        record,
+        403,
+        {
+          type: "auth_error",
+          message: "You do not have permission to access this url",
+        },
+        auth
+      )
     }
     if (route.partnerCode !== this.options.partnerCode) {
-      return this.answer(res, record, 403, { type: "auth_error", message: "You do not have permission to access this url" }, "unknown partner code")
+      return this.answer(
+        res,
+        record,
+        403,
+        {
+          type: "auth_error",
+          message: "You do not have permission to access this url",
+        },
+        "unknown partner code"
+      )
     }
     if (route.route === "create_offer") {
       if (this.offerHoldMs > 0) {
@@ -660,22 +801,48 @@ export class XcoverStandIn {
       return this.cancel(req, res, record, route.bookingId, body)
     }
     if (route.route === "confirm_cancellation") {
-      return this.confirmCancellation(req, res, record, route.bookingId, route.cancellationId, body)
+      return this.confirmCancellation(
+        req,
+        res,
+        record,
+        route.bookingId,
+        route.cancellationId,
+        body
+      )
     }
     // Opt-out's body: `{}` (opt-out-fresh) or empty; `partner_metadata` alone besides (shared/xcover-api.md).
-    const checked = readBodyFields(req, body, { allowEmpty: true, fields: ["partner_metadata"] })
+    const checked = readBodyFields(req, body, {
+      allowEmpty: true,
+      fields: ["partner_metadata"],
+    })
     if (!checked.ok) {
-      return this.answer(res, record, checked.status, checked.body, checked.reason)
+      return this.answer(
+        res,
+        record,
+        checked.status,
+        checked.body,
+        checked.reason
+      )
     }
 
     const key = record.idempotencyKey
     if (key && this.answeredKeys.has(key)) {
       // Guess: no capture of a repeated opt-out key; the plugin counts any 409 as opted out.
-      return this.answer(res, record, 409, { type: "conflict", message: "Request already processed" }, "idempotent replay")
+      return this.answer(
+        res,
+        record,
+        409,
+        { type: "conflict", message: "Request already processed" },
+        "idempotent replay"
+      )
     }
 
-    const queue = this.nextAnswers.length ? this.nextAnswers : this.scripts.get(route.offerId)
-    let behaviour = queue?.length ? (queue.shift() as Behaviour) : this.defaultBehaviour
+    const queue = this.nextAnswers.length
+      ? this.nextAnswers
+      : this.scripts.get(route.offerId)
+    let behaviour = queue?.length
+      ? (queue.shift() as Behaviour)
+      : this.defaultBehaviour
     if ("bookThen" in behaviour) {
       // The opt-out is accepted (its key kept), then the answer lost.
       this.losing.set(res, behaviour.bookThen)
@@ -687,8 +854,19 @@ export class XcoverStandIn {
     if (behaviour.status >= 200 && behaviour.status < 300 && key) {
       this.answeredKeys.set(key, behaviour.status)
     }
-    const errorBody = behaviour.body ?? (behaviour.status === 204 ? undefined : defaultErrorBody(behaviour.status))
-    return this.answer(res, record, behaviour.status, errorBody, null, behaviour.headers)
+    const errorBody =
+      behaviour.body ??
+      (behaviour.status === 204
+        ? undefined
+        : defaultErrorBody(behaviour.status))
+    return this.answer(
+      res,
+      record,
+      behaviour.status,
+      errorBody,
+      null,
+      behaviour.headers
+    )
   }
 
   /** Carries out a hang or reset behaviour (true), or leaves a status behaviour to the caller (false). */
@@ -697,7 +875,10 @@ export class XcoverStandIn {
     res: ServerResponse,
     record: ReceivedRequest,
     behaviour: Behaviour
-  ): behaviour is Extract<Behaviour, { hang: true } | { reset: true } | { trickle: unknown }> {
+  ): behaviour is Extract<
+    Behaviour,
+    { hang: true } | { reset: true } | { trickle: unknown }
+  > {
     if ("trickle" in behaviour) {
       const { status, headersAfterMs, bodyMs } = behaviour.trickle
       record.answer = status
@@ -711,18 +892,24 @@ export class XcoverStandIn {
         if (res.destroyed) {
           return
         }
-        res.writeHead(status, { "content-type": "application/json", "content-length": String(Buffer.byteLength(body)) })
+        res.writeHead(status, {
+          "content-type": "application/json",
+          "content-length": String(Buffer.byteLength(body)),
+        })
         let sent = 0
-        const step = setInterval(() => {
-          if (res.destroyed || sent >= body.length) {
-            clearInterval(step)
-            if (!res.destroyed) {
-              res.end()
+        const step = setInterval(
+          () => {
+            if (res.destroyed || sent >= body.length) {
+              clearInterval(step)
+              if (!res.destroyed) {
+                res.end()
+              }
+              return
             }
-            return
-          }
-          res.write(body[sent++])
-        }, Math.max(1, Math.floor(bodyMs / body.length)))
+            res.write(body[sent++])
+          },
+          Math.max(1, Math.floor(bodyMs / body.length))
+        )
       }, headersAfterMs)
       return true
     }
@@ -744,38 +931,81 @@ export class XcoverStandIn {
   }
 
   /** Create Offer, once signature and partner are checked. No idempotency, no per-offer scripts. */
-  private createOffer(req: IncomingMessage, res: ServerResponse, record: ReceivedRequest, raw: string): void {
+  private createOffer(
+    req: IncomingMessage,
+    res: ServerResponse,
+    record: ReceivedRequest,
+    raw: string
+  ): void {
     // Guess: top-level fields other than these are refused (no capture sends one).
-    const read = readBodyFields(req, raw, { fields: ["customer", "partner", "context", "request"] })
+    const read = readBodyFields(req, raw, {
+      fields: ["customer", "partner", "context", "request"],
+    })
     const checked = read.ok ? checkCreateOfferFields(read.body) : read
     if (!checked.ok) {
-      return this.answer(res, record, checked.status, checked.body, checked.reason)
+      return this.answer(
+        res,
+        record,
+        checked.status,
+        checked.body,
+        checked.reason
+      )
     }
     const body = checked.body
-    const scripted = this.nextAnswers.length ? (this.nextAnswers.shift() as Behaviour) : null
+    const scripted = this.nextAnswers.length
+      ? (this.nextAnswers.shift() as Behaviour)
+      : null
     if (scripted && this.hangOrReset(req, res, record, scripted)) {
       return
     }
     if (scripted && "bookThen" in scripted) {
       this.losing.set(res, scripted.bookThen)
     }
-    if (scripted && "status" in scripted && (scripted.body !== undefined || scripted.status < 200 || scripted.status >= 300)) {
-      const errorBody = scripted.body ?? (scripted.status === 204 ? undefined : defaultErrorBody(scripted.status))
-      return this.answer(res, record, scripted.status, errorBody, null, scripted.headers)
+    if (
+      scripted &&
+      "status" in scripted &&
+      (scripted.body !== undefined ||
+        scripted.status < 200 ||
+        scripted.status >= 300)
+    ) {
+      const errorBody =
+        scripted.body ??
+        (scripted.status === 204
+          ? undefined
+          : defaultErrorBody(scripted.status))
+      return this.answer(
+        res,
+        record,
+        scripted.status,
+        errorBody,
+        null,
+        scripted.headers
+      )
     }
-    const headers = scripted && "status" in scripted ? scripted.headers : undefined
+    const headers =
+      scripted && "status" in scripted ? scripted.headers : undefined
 
     const product = isObject(body.context.product) ? body.context.product : {}
     const retailValue = product.retail_value
     const quantity = product.quantity === undefined ? 1 : product.quantity
-    if (typeof quantity !== "number" || !Number.isInteger(quantity) || quantity < 1) {
+    if (
+      typeof quantity !== "number" ||
+      !Number.isInteger(quantity) ||
+      quantity < 1
+    ) {
       // Guess: no capture of a bad quantity.
-      const bad = refused({ "context.product.quantity": ["Must be a positive integer."] })
+      const bad = refused({
+        "context.product.quantity": ["Must be a positive integer."],
+      })
       return this.answer(res, record, bad.status, bad.body, bad.reason, headers)
     }
-    const plans = STAND_IN_PLANS.filter((p) => !this.plans || this.plans.includes(p.productConfigId))
+    const plans = STAND_IN_PLANS.filter(
+      (p) => !this.plans || this.plans.includes(p.productConfigId)
+    )
     const refusal =
-      typeof retailValue !== "number" || !Number.isFinite(retailValue) || retailValue <= 0
+      typeof retailValue !== "number" ||
+      !Number.isFinite(retailValue) ||
+      retailValue <= 0
         ? // err-missing-field (no retail_value); the same for one that is not a positive number is a guess.
           "retail_value_base calculation failed. Expression: to_policy_currency(retail_value)"
         : typeof product.sku === "string" && this.refusedSkus.has(product.sku)
@@ -784,17 +1014,32 @@ export class XcoverStandIn {
             ? "No product available for this context" // guess: setPlans([])
             : null
     if (refusal || typeof retailValue !== "number") {
-      return this.answer(res, record, 422, quoteGenerationFailed(refusal ?? "", plans.length), refusal, headers)
+      return this.answer(
+        res,
+        record,
+        422,
+        quoteGenerationFailed(refusal ?? "", plans.length),
+        refusal,
+        headers
+      )
     }
 
     const { currency, language, country } = body.customer
     const format = currencyFormatter(`${language}-${country}`, currency)
-    const quotes = plans.map((plan) => ({ id: randomUUID(), plan, price: standInQuotePrice(plan.productConfigId, retailValue, quantity) }))
+    const quotes = plans.map((plan) => ({
+      id: randomUUID(),
+      plan,
+      price: standInQuotePrice(plan.productConfigId, retailValue, quantity),
+    }))
     const offer: CreatedOffer = {
       id: randomUUID(),
       currency,
       body,
-      quotes: quotes.map((q) => ({ id: q.id, product_config_id: q.plan.productConfigId, price: q.price })),
+      quotes: quotes.map((q) => ({
+        id: q.id,
+        product_config_id: q.plan.productConfigId,
+        price: q.price,
+      })),
     }
     this.createdOffers.set(offer.id, offer)
     record.createdOfferId = offer.id
@@ -807,7 +1052,12 @@ export class XcoverStandIn {
         product_config_id: q.plan.productConfigId,
         details: {
           pds_url: `https://www.xcover.com/en/pds/${q.id}`,
-          finance: { price: { total_amount: q.price, total_amount_formatted: format(q.price) } },
+          finance: {
+            price: {
+              total_amount: q.price,
+              total_amount_formatted: format(q.price),
+            },
+          },
         },
       })),
       content: {
@@ -815,9 +1065,15 @@ export class XcoverStandIn {
         heading: "Add product protection",
         positive_cta: "Yes, protect it",
         negative_cta: "No thanks",
-        disclaimer: "Cover is provided by XCover, a Cover Genius company, under the terms of the PDS.",
+        disclaimer:
+          "Cover is provided by XCover, a Cover Genius company, under the terms of the PDS.",
         extras: { terms: "See the PDS" },
-        products: quotes.map((q) => ({ id: q.id, product_config_id: q.plan.productConfigId, title: q.plan.title, description: q.plan.description })),
+        products: quotes.map((q) => ({
+          id: q.id,
+          product_config_id: q.plan.productConfigId,
+          title: q.plan.title,
+          description: q.plan.description,
+        })),
       },
       errors: {},
     }
@@ -832,7 +1088,13 @@ export class XcoverStandIn {
    * policyholder and an earlier booking, and the booking. Every answer the key's request got is
    * kept for its repeats (`keepConfirmAnswer`).
    */
-  private async confirm(req: IncomingMessage, res: ServerResponse, record: ReceivedRequest, offerId: string, raw: string): Promise<void> {
+  private async confirm(
+    req: IncomingMessage,
+    res: ServerResponse,
+    record: ReceivedRequest,
+    offerId: string,
+    raw: string
+  ): Promise<void> {
     const key = record.idempotencyKey
     const kept = key ? this.keptConfirmAnswer(key) : undefined
     if (kept) {
@@ -841,20 +1103,38 @@ export class XcoverStandIn {
     }
     if (key && this.lockedKeys.has(key)) {
       // Guess: shared/xcover-api.md's 423, its body never captured.
-      return this.answer(res, record, 423, { type: "locked", message: "A request with this idempotency key is still processing" }, "idempotency key locked")
+      return this.answer(
+        res,
+        record,
+        423,
+        {
+          type: "locked",
+          message: "A request with this idempotency key is still processing",
+        },
+        "idempotency key locked"
+      )
     }
-    const reply = (status: number, body: unknown, reason: string | null, headers?: Record<string, string>): void => {
+    const reply = (
+      status: number,
+      body: unknown,
+      reason: string | null,
+      headers?: Record<string, string>
+    ): void => {
       if (key) {
         this.keepConfirmAnswer(key, status, body)
       }
       return this.answer(res, record, status, body, reason, headers)
     }
 
-    const checked = readBodyFields(req, raw, { fields: ["quotes", "policyholder", "partner_transaction_id"] })
+    const checked = readBodyFields(req, raw, {
+      fields: ["quotes", "policyholder", "partner_transaction_id"],
+    })
     if (!checked.ok) {
       return reply(checked.status, checked.body, checked.reason)
     }
-    const queue = this.nextAnswers.length ? this.nextAnswers : this.scripts.get(offerId)
+    const queue = this.nextAnswers.length
+      ? this.nextAnswers
+      : this.scripts.get(offerId)
     const scripted = queue?.length ? (queue.shift() as Behaviour) : null
     if (scripted && this.hangOrReset(req, res, record, scripted)) {
       return
@@ -862,11 +1142,22 @@ export class XcoverStandIn {
     if (scripted && "bookThen" in scripted) {
       this.losing.set(res, scripted.bookThen)
     }
-    if (scripted && "status" in scripted && (scripted.body !== undefined || scripted.status < 200 || scripted.status >= 300)) {
-      const errorBody = scripted.body ?? (scripted.status === 204 ? undefined : defaultErrorBody(scripted.status))
+    if (
+      scripted &&
+      "status" in scripted &&
+      (scripted.body !== undefined ||
+        scripted.status < 200 ||
+        scripted.status >= 300)
+    ) {
+      const errorBody =
+        scripted.body ??
+        (scripted.status === 204
+          ? undefined
+          : defaultErrorBody(scripted.status))
       return reply(scripted.status, errorBody, null, scripted.headers)
     }
-    const headers = scripted && "status" in scripted ? scripted.headers : undefined
+    const headers =
+      scripted && "status" in scripted ? scripted.headers : undefined
     const status = scripted && "status" in scripted ? scripted.status : 200
 
     const generation = this.generation
@@ -877,13 +1168,26 @@ export class XcoverStandIn {
       if (this.confirmHoldMs > 0) {
         await new Promise((resolve) => setTimeout(resolve, this.confirmHoldMs))
         if (generation !== this.generation) {
-          return this.answer(res, record, 503, defaultErrorBody(503), "stand-in reset while the confirm was held", headers)
+          return this.answer(
+            res,
+            record,
+            503,
+            defaultErrorBody(503),
+            "stand-in reset while the confirm was held",
+            headers
+          )
         }
       }
-      const offer = this.createdOffers.get(offerId) ?? this.knownOffers.get(offerId)
+      const offer =
+        this.createdOffers.get(offerId) ?? this.knownOffers.get(offerId)
       if (!offer) {
         // err-invalid-offer-id.
-        return reply(404, { type: "api_error", message: "Quote package does not exist" }, "unknown offer", headers)
+        return reply(
+          404,
+          { type: "api_error", message: "Quote package does not exist" },
+          "unknown offer",
+          headers
+        )
       }
       const fields = this.checkConfirmFields(checked.body, offerId, offer)
       if (!fields.ok) {
@@ -892,10 +1196,17 @@ export class XcoverStandIn {
       const existing = this.bookingFor(offerId)
       if (existing) {
         // confirm-repeat: a second confirm without the first one's key.
-        const exists = refused([`Booking already exists for fast_quote_id ${offerId}. INS number: ${existing.id}`])
+        const exists = refused([
+          `Booking already exists for fast_quote_id ${offerId}. INS number: ${existing.id}`,
+        ])
         return reply(exists.status, exists.body, exists.reason, headers)
       }
-      return reply(status, this.book(offerId, offer, fields.quotes, checked.body), null, headers)
+      return reply(
+        status,
+        this.book(offerId, offer, fields.quotes, checked.body),
+        null,
+        headers
+      )
     } finally {
       if (key && generation === this.generation) {
         this.lockedKeys.delete(key)
@@ -906,7 +1217,10 @@ export class XcoverStandIn {
   /** The kept first answer to this confirm key, unless none or older than 48 h. */
   private keptConfirmAnswer(key: string): KeptAnswer | undefined {
     const kept = this.confirmKeys.get(key)
-    return kept && Date.now() + this.clockOffsetMs - kept.at <= IDEMPOTENCY_TTL_MS ? kept : undefined
+    return kept &&
+      Date.now() + this.clockOffsetMs - kept.at <= IDEMPOTENCY_TTL_MS
+      ? kept
+      : undefined
   }
 
   /**
@@ -917,9 +1231,16 @@ export class XcoverStandIn {
    * as far as the key), 409, 423, 429, 5xx, hangs or resets (faults: the request may be retried).
    */
   private keepConfirmAnswer(key: string, status: number, body: unknown): void {
-    const refusal = status >= 400 && status < 500 && ![401, 403, 409, 423, 429].includes(status)
+    const refusal =
+      status >= 400 &&
+      status < 500 &&
+      ![401, 403, 409, 423, 429].includes(status)
     if ((status >= 200 && status < 300) || refusal) {
-      this.confirmKeys.set(key, { status, body: structuredClone(body), at: Date.now() + this.clockOffsetMs })
+      this.confirmKeys.set(key, {
+        status,
+        body: structuredClone(body),
+        at: Date.now() + this.clockOffsetMs,
+      })
     }
   }
 
@@ -928,7 +1249,11 @@ export class XcoverStandIn {
    * refused 422 in XCover's shape with `errors` by field (`quotes[0].id`, `policyholder.phone`);
    * no capture of these.
    */
-  private checkConfirmFields(body: ConfirmBody, offerId: string, offer: ConfirmableOffer): { ok: true; quotes: ConfirmableOffer["quotes"] } | Refused {
+  private checkConfirmFields(
+    body: ConfirmBody,
+    offerId: string,
+    offer: ConfirmableOffer
+  ): { ok: true; quotes: ConfirmableOffer["quotes"] } | Refused {
     const errors: Record<string, string[]> = {}
     const quotes: ConfirmableOffer["quotes"] = []
     if (body.quotes === undefined) {
@@ -940,11 +1265,16 @@ export class XcoverStandIn {
     } else {
       body.quotes.forEach((q: unknown, i: number) => {
         const id = isObject(q) ? q.id : undefined
-        const quote = typeof id === "string" ? offer.quotes.find((o) => o.id === id) : undefined
+        const quote =
+          typeof id === "string"
+            ? offer.quotes.find((o) => o.id === id)
+            : undefined
         if (typeof id !== "string" || !id) {
           errors[`quotes[${i}].id`] = ["This field is required."]
         } else if (!quote) {
-          errors[`quotes[${i}].id`] = [`Quote ${id} is not part of offer ${offerId}.`]
+          errors[`quotes[${i}].id`] = [
+            `Quote ${id} is not part of offer ${offerId}.`,
+          ]
         } else if (quotes.includes(quote)) {
           errors[`quotes[${i}].id`] = [`Quote ${id} is given more than once.`]
         } else {
@@ -954,10 +1284,26 @@ export class XcoverStandIn {
     }
     const holder = body.policyholder
     if (!isObject(holder)) {
-      errors.policyholder = [holder === undefined || holder === null ? "This field is required." : "Must be an object."]
+      errors.policyholder = [
+        holder === undefined || holder === null
+          ? "This field is required."
+          : "Must be an object.",
+      ]
     } else {
-      const required = ["first_name", "last_name", "email", "phone", "country"].filter((f) => f !== "phone" || this.phoneRequired)
-      for (const field of ["first_name", "last_name", "email", "phone", "country"]) {
+      const required = [
+        "first_name",
+        "last_name",
+        "email",
+        "phone",
+        "country",
+      ].filter((f) => f !== "phone" || this.phoneRequired)
+      for (const field of [
+        "first_name",
+        "last_name",
+        "email",
+        "phone",
+        "country",
+      ]) {
         const v = holder[field]
         if (v === undefined || v === null || v === "") {
           if (required.includes(field)) {
@@ -976,15 +1322,24 @@ export class XcoverStandIn {
   }
 
   /** Records and returns the booking of these quotes of the offer. */
-  private book(offerId: string, offer: ConfirmableOffer, quotes: ConfirmableOffer["quotes"], body: ConfirmBody): StandInBooking {
+  private book(
+    offerId: string,
+    offer: ConfirmableOffer,
+    quotes: ConfirmableOffer["quotes"],
+    body: ConfirmBody
+  ): StandInBooking {
     let id: string
     do {
       id = randomCode(2, UPPER_CODE_CHARS, "INS")
     } while (this.bookings.has(id))
     const token = randomBytes(16).toString("hex")
-    const totalPrice = round2(quotes.reduce((sum, q) => sum + q.price, 0) + this.priceDelta)
+    const totalPrice = round2(
+      quotes.reduce((sum, q) => sum + q.price, 0) + this.priceDelta
+    )
     const totalPremium = round2(totalPrice / 1.1)
-    const today = new Date(Date.now() + this.clockOffsetMs).toISOString().slice(0, 10)
+    const today = new Date(Date.now() + this.clockOffsetMs)
+      .toISOString()
+      .slice(0, 10)
     const booking: StandInBooking = {
       id,
       status: "CONFIRMED",
@@ -992,7 +1347,10 @@ export class XcoverStandIn {
       total_price: totalPrice,
       total_premium: totalPremium,
       total_tax: round2(totalPrice - totalPremium),
-      partner_transaction_id: typeof body.partner_transaction_id === "string" ? body.partner_transaction_id : null,
+      partner_transaction_id:
+        typeof body.partner_transaction_id === "string"
+          ? body.partner_transaction_id
+          : null,
       fast_quote_id: offerId,
       pds_url: `https://www.xcover.com/en/pds/${id}`,
       coi: {
@@ -1007,7 +1365,12 @@ export class XcoverStandIn {
         price: q.price,
         policy_start_date: today,
         can_be_cancelled: true,
-        policy: { policy_name: STAND_IN_PLANS.find((p) => p.productConfigId === q.product_config_id)?.title ?? "Protection" },
+        policy: {
+          policy_name:
+            STAND_IN_PLANS.find(
+              (p) => p.productConfigId === q.product_config_id
+            )?.title ?? "Protection",
+        },
       })),
       policyholder: body.policyholder as Record<string, unknown>,
     }
@@ -1016,24 +1379,63 @@ export class XcoverStandIn {
   }
 
   /** Get Booking, once signature and partner are checked; `scriptNext` applies, per-offer scripts do not. */
-  private getBooking(req: IncomingMessage, res: ServerResponse, record: ReceivedRequest, bookingId: string): void {
-    const scripted = this.nextAnswers.length ? (this.nextAnswers.shift() as Behaviour) : null
+  private getBooking(
+    req: IncomingMessage,
+    res: ServerResponse,
+    record: ReceivedRequest,
+    bookingId: string
+  ): void {
+    const scripted = this.nextAnswers.length
+      ? (this.nextAnswers.shift() as Behaviour)
+      : null
     if (scripted && this.hangOrReset(req, res, record, scripted)) {
       return
     }
     if (scripted && "bookThen" in scripted) {
       this.losing.set(res, scripted.bookThen)
     }
-    if (scripted && "status" in scripted && (scripted.body !== undefined || scripted.status < 200 || scripted.status >= 300)) {
-      const errorBody = scripted.body ?? (scripted.status === 204 ? undefined : defaultErrorBody(scripted.status))
-      return this.answer(res, record, scripted.status, errorBody, null, scripted.headers)
+    if (
+      scripted &&
+      "status" in scripted &&
+      (scripted.body !== undefined ||
+        scripted.status < 200 ||
+        scripted.status >= 300)
+    ) {
+      const errorBody =
+        scripted.body ??
+        (scripted.status === 204
+          ? undefined
+          : defaultErrorBody(scripted.status))
+      return this.answer(
+        res,
+        record,
+        scripted.status,
+        errorBody,
+        null,
+        scripted.headers
+      )
     }
-    const headers = scripted && "status" in scripted ? scripted.headers : undefined
+    const headers =
+      scripted && "status" in scripted ? scripted.headers : undefined
     const booking = this.bookings.get(bookingId)
     if (!booking) {
-      return this.answer(res, record, 404, { type: "api_error", message: "Booking does not exist" }, "unknown booking", headers)
+      return this.answer(
+        res,
+        record,
+        404,
+        { type: "api_error", message: "Booking does not exist" },
+        "unknown booking",
+        headers
+      )
     }
-    return this.answer(res, record, scripted && "status" in scripted ? scripted.status : 200, booking, null, headers)
+    return this.answer(
+      res,
+      record,
+      scripted && "status" in scripted ? scripted.status : 200,
+      booking,
+      null,
+      headers
+    )
   }
 
   /**
@@ -1041,11 +1443,26 @@ export class XcoverStandIn {
    * `refund_required`; an empty body is `{}`), then the steps of `cancellableBooking`, then the
    * quotes named, then the preview or the cancellation.
    */
-  private cancel(req: IncomingMessage, res: ServerResponse, record: ReceivedRequest, bookingId: string, raw: string): void {
-    const read = readBodyFields(req, raw, { allowEmpty: true, fields: ["preview", "quotes", "refund_required"] })
+  private cancel(
+    req: IncomingMessage,
+    res: ServerResponse,
+    record: ReceivedRequest,
+    bookingId: string,
+    raw: string
+  ): void {
+    const read = readBodyFields(req, raw, {
+      allowEmpty: true,
+      fields: ["preview", "quotes", "refund_required"],
+    })
     const checked = read.ok ? checkCancelFields(read.body) : read
     if (!checked.ok) {
-      return this.answer(res, record, checked.status, checked.body, checked.reason)
+      return this.answer(
+        res,
+        record,
+        checked.status,
+        checked.body,
+        checked.reason
+      )
     }
     const found = this.cancellableBooking(req, res, record, bookingId)
     if (!found) {
@@ -1054,7 +1471,14 @@ export class XcoverStandIn {
     const { booking, scripted } = found
     const badQuotes = checkCancelQuotes(booking, checked.quoteIds)
     if (badQuotes) {
-      return this.answer(res, record, badQuotes.status, badQuotes.body, badQuotes.reason, scripted.headers)
+      return this.answer(
+        res,
+        record,
+        badQuotes.status,
+        badQuotes.body,
+        badQuotes.reason,
+        scripted.headers
+      )
     }
     const refunds = this.refundsFor(booking)
     if (checked.preview) {
@@ -1071,12 +1495,26 @@ export class XcoverStandIn {
         cancellation_id: cancellation.id,
         confirm_before: new Date(cancellation.confirmBefore).toISOString(),
       }
-      return this.answer(res, record, scripted.status, preview, null, scripted.headers)
+      return this.answer(
+        res,
+        record,
+        scripted.status,
+        preview,
+        null,
+        scripted.headers
+      )
     }
     // cancel-confirm-1, cancel-cleanup-2: cancelled at once.
     this.cancelBooking(booking, refunds)
     record.cancelled = true
-    return this.answer(res, record, scripted.status, booking, null, scripted.headers)
+    return this.answer(
+      res,
+      record,
+      scripted.status,
+      booking,
+      null,
+      scripted.headers
+    )
   }
 
   /**
@@ -1095,7 +1533,13 @@ export class XcoverStandIn {
   ): void {
     const checked = readBodyFields(req, raw, { allowEmpty: true, fields: [] })
     if (!checked.ok) {
-      return this.answer(res, record, checked.status, checked.body, checked.reason)
+      return this.answer(
+        res,
+        record,
+        checked.status,
+        checked.body,
+        checked.reason
+      )
     }
     const found = this.cancellableBooking(req, res, record, bookingId)
     if (!found) {
@@ -1104,16 +1548,41 @@ export class XcoverStandIn {
     const { booking, scripted } = found
     const pending = this.pendingCancellations.get(bookingId)
     if (!pending || pending.id !== cancellationId) {
-      const reason = pending ? "not the booking's latest cancellation preview" : "no cancellation previewed for this booking"
-      return this.answer(res, record, 404, { type: "api_error", message: "Cancellation does not exist" }, reason, scripted.headers)
+      const reason = pending
+        ? "not the booking's latest cancellation preview"
+        : "no cancellation previewed for this booking"
+      return this.answer(
+        res,
+        record,
+        404,
+        { type: "api_error", message: "Cancellation does not exist" },
+        reason,
+        scripted.headers
+      )
     }
     if (Date.now() + this.clockOffsetMs > pending.confirmBefore) {
-      const expired = refused(["Cancellation has expired, request a new cancellation preview"])
-      return this.answer(res, record, expired.status, expired.body, expired.reason, scripted.headers)
+      const expired = refused([
+        "Cancellation has expired, request a new cancellation preview",
+      ])
+      return this.answer(
+        res,
+        record,
+        expired.status,
+        expired.body,
+        expired.reason,
+        scripted.headers
+      )
     }
     this.cancelBooking(booking, pending.refunds)
     record.cancelled = true
-    return this.answer(res, record, scripted.status, booking, null, scripted.headers)
+    return this.answer(
+      res,
+      record,
+      scripted.status,
+      booking,
+      null,
+      scripted.headers
+    )
   }
 
   /**
@@ -1126,19 +1595,36 @@ export class XcoverStandIn {
     res: ServerResponse,
     record: ReceivedRequest,
     bookingId: string
-  ): { booking: StandInBooking; scripted: { status: number; headers: Record<string, string> | undefined } } | null {
+  ): {
+    booking: StandInBooking
+    scripted: { status: number; headers: Record<string, string> | undefined }
+  } | null {
     const scripted = this.scriptedCancel(req, res, record)
     if (!scripted.go) {
       return null
     }
     const booking = this.bookings.get(bookingId)
     if (!booking) {
-      this.answer(res, record, 404, { type: "api_error", message: "Booking does not exist" }, "unknown booking", scripted.headers)
+      this.answer(
+        res,
+        record,
+        404,
+        { type: "api_error", message: "Booking does not exist" },
+        "unknown booking",
+        scripted.headers
+      )
       return null
     }
     if (booking.status === "CANCELLED") {
       const again = refused([ALREADY_CANCELLED])
-      this.answer(res, record, again.status, again.body, "booking already cancelled", scripted.headers)
+      this.answer(
+        res,
+        record,
+        again.status,
+        again.body,
+        "booking already cancelled",
+        scripted.headers
+      )
       return null
     }
     return { booking, scripted }
@@ -1153,8 +1639,18 @@ export class XcoverStandIn {
     req: IncomingMessage,
     res: ServerResponse,
     record: ReceivedRequest
-  ): { go: false } | { go: true; status: number; headers: Record<string, string> | undefined } {
-    const queue = this.nextAnswers.length ? this.nextAnswers : record.offerId !== null ? this.scripts.get(record.offerId) : undefined
+  ):
+    | { go: false }
+    | {
+        go: true
+        status: number
+        headers: Record<string, string> | undefined
+      } {
+    const queue = this.nextAnswers.length
+      ? this.nextAnswers
+      : record.offerId !== null
+        ? this.scripts.get(record.offerId)
+        : undefined
     const scripted = queue?.length ? (queue.shift() as Behaviour) : null
     if (scripted && this.hangOrReset(req, res, record, scripted)) {
       return { go: false }
@@ -1162,19 +1658,43 @@ export class XcoverStandIn {
     if (scripted && "bookThen" in scripted) {
       this.losing.set(res, scripted.bookThen)
     }
-    if (scripted && "status" in scripted && (scripted.body !== undefined || scripted.status < 200 || scripted.status >= 300)) {
-      const errorBody = scripted.body ?? (scripted.status === 204 ? undefined : defaultErrorBody(scripted.status))
-      this.answer(res, record, scripted.status, errorBody, null, scripted.headers)
+    if (
+      scripted &&
+      "status" in scripted &&
+      (scripted.body !== undefined ||
+        scripted.status < 200 ||
+        scripted.status >= 300)
+    ) {
+      const errorBody =
+        scripted.body ??
+        (scripted.status === 204
+          ? undefined
+          : defaultErrorBody(scripted.status))
+      this.answer(
+        res,
+        record,
+        scripted.status,
+        errorBody,
+        null,
+        scripted.headers
+      )
       return { go: false }
     }
-    return scripted && "status" in scripted ? { go: true, status: scripted.status, headers: scripted.headers } : { go: true, status: 200, headers: undefined }
+    return scripted && "status" in scripted
+      ? { go: true, status: scripted.status, headers: scripted.headers }
+      : { go: true, status: 200, headers: undefined }
   }
 
   /** Each quote's refund under the current `setRefundRatio`. */
   private refundsFor(booking: StandInBooking): QuoteRefund[] {
     return booking.quotes.map((q) => {
-      const refund = this.refundRatio === null ? q.price : round2(q.price * this.refundRatio)
-      return { id: q.id, refund_value: refund, adjustment_fee: round2(q.price - refund) }
+      const refund =
+        this.refundRatio === null ? q.price : round2(q.price * this.refundRatio)
+      return {
+        id: q.id,
+        refund_value: refund,
+        adjustment_fee: round2(q.price - refund),
+      }
     })
   }
 
@@ -1186,7 +1706,10 @@ export class XcoverStandIn {
    * after a cancellation.
    */
   private cancelBooking(booking: StandInBooking, refunds: QuoteRefund[]): void {
-    Object.assign(booking, cancelledView(booking, refunds), { cancellation_id: null, confirm_before: null })
+    Object.assign(booking, cancelledView(booking, refunds), {
+      cancellation_id: null,
+      confirm_before: null,
+    })
     this.pendingCancellations.delete(booking.id)
   }
 
@@ -1197,23 +1720,54 @@ export class XcoverStandIn {
     | { ok: true; route: "opt_out"; partnerCode: string; offerId: string }
     | { ok: true; route: "create_offer"; partnerCode: string; offerId: null }
     | { ok: true; route: "confirm"; partnerCode: string; offerId: string }
-    | { ok: true; route: "get_booking"; partnerCode: string; offerId: null; bookingId: string }
-    | { ok: true; route: "cancel"; partnerCode: string; offerId: null; bookingId: string }
-    | { ok: true; route: "confirm_cancellation"; partnerCode: string; offerId: null; bookingId: string; cancellationId: string }
+    | {
+        ok: true
+        route: "get_booking"
+        partnerCode: string
+        offerId: null
+        bookingId: string
+      }
+    | {
+        ok: true
+        route: "cancel"
+        partnerCode: string
+        offerId: null
+        bookingId: string
+      }
+    | {
+        ok: true
+        route: "confirm_cancellation"
+        partnerCode: string
+        offerId: null
+        bookingId: string
+        cancellationId: string
+      }
     | { ok: false; status: number; reason: string } {
     const prefix = this.prefix.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
     const q = url.indexOf("?")
     const path = q < 0 ? url : url.slice(0, q)
-    const booking = new RegExp(`^${prefix}/partners/([^/]+)/bookings/([^/]+)(/?)$`).exec(path)
+    const booking = new RegExp(
+      `^${prefix}/partners/([^/]+)/bookings/([^/]+)(/?)$`
+    ).exec(path)
     if (booking && method === "GET") {
       if (!booking[3]) {
-        return { ok: false, status: 404, reason: "no such path (the trailing slash is required)" }
+        return {
+          ok: false,
+          status: 404,
+          reason: "no such path (the trailing slash is required)",
+        }
       }
       // Get Booking: the one path read with GET.
       if (q >= 0) {
         return { ok: false, status: 404, reason: "unexpected query string" }
       }
-      return { ok: true, route: "get_booking", partnerCode: decodeURIComponent(booking[1]), offerId: null, bookingId: decodeURIComponent(booking[2]) }
+      return {
+        ok: true,
+        route: "get_booking",
+        partnerCode: decodeURIComponent(booking[1]),
+        offerId: null,
+        bookingId: decodeURIComponent(booking[2]),
+      }
     }
     if (method !== "POST") {
       return { ok: false, status: 405, reason: `method ${method} not allowed` }
@@ -1224,21 +1778,47 @@ export class XcoverStandIn {
       // `extra_fields=...` beside it (extra-fields-test). Guess: any other query is a 404.
       const query = new URLSearchParams(q < 0 ? "" : url.slice(q + 1))
       const keys = [...query.keys()]
-      const known = keys.every((k) => k === "include_content" || k === "extra_fields") && new Set(keys).size === keys.length
-      if (!known || (query.has("include_content") && query.get("include_content") !== "true")) {
-        return { ok: false, status: 404, reason: "create offer takes no query but include_content=true and extra_fields" }
+      const known =
+        keys.every((k) => k === "include_content" || k === "extra_fields") &&
+        new Set(keys).size === keys.length
+      if (
+        !known ||
+        (query.has("include_content") &&
+          query.get("include_content") !== "true")
+      ) {
+        return {
+          ok: false,
+          status: 404,
+          reason:
+            "create offer takes no query but include_content=true and extra_fields",
+        }
       }
-      return { ok: true, route: "create_offer", partnerCode: decodeURIComponent(create[1]), offerId: null }
+      return {
+        ok: true,
+        route: "create_offer",
+        partnerCode: decodeURIComponent(create[1]),
+        offerId: null,
+      }
     }
     if (q >= 0) {
       return { ok: false, status: 404, reason: "unexpected query string" }
     }
     // Cancel Booking is documented without the trailing slash; XCover's router takes both.
-    const cancel = new RegExp(`^${prefix}/partners/([^/]+)/bookings/([^/]+)/cancel/?$`).exec(path)
+    const cancel = new RegExp(
+      `^${prefix}/partners/([^/]+)/bookings/([^/]+)/cancel/?$`
+    ).exec(path)
     if (cancel) {
-      return { ok: true, route: "cancel", partnerCode: decodeURIComponent(cancel[1]), offerId: null, bookingId: decodeURIComponent(cancel[2]) }
+      return {
+        ok: true,
+        route: "cancel",
+        partnerCode: decodeURIComponent(cancel[1]),
+        offerId: null,
+        bookingId: decodeURIComponent(cancel[2]),
+      }
     }
-    const confirmCancellation = new RegExp(`^${prefix}/partners/([^/]+)/bookings/([^/]+)/confirm_cancellation/([^/]+)/$`).exec(path)
+    const confirmCancellation = new RegExp(
+      `^${prefix}/partners/([^/]+)/bookings/([^/]+)/confirm_cancellation/([^/]+)/$`
+    ).exec(path)
     if (confirmCancellation) {
       return {
         ok: true,
@@ -1249,17 +1829,28 @@ export class XcoverStandIn {
         cancellationId: decodeURIComponent(confirmCancellation[3]),
       }
     }
-    const m = new RegExp(`^${prefix}/partners/([^/]+)/offers/([^/]+)/(opt_out|confirm)/$`).exec(url)
+    const m = new RegExp(
+      `^${prefix}/partners/([^/]+)/offers/([^/]+)/(opt_out|confirm)/$`
+    ).exec(url)
     if (!m) {
-      return { ok: false, status: 404, reason: "no such path (the trailing slash is required)" }
+      return {
+        ok: false,
+        status: 404,
+        reason: "no such path (the trailing slash is required)",
+      }
     }
     const partnerCode = decodeURIComponent(m[1])
     const offerId = decodeURIComponent(m[2])
-    return m[3] === "confirm" ? { ok: true, route: "confirm", partnerCode, offerId } : { ok: true, route: "opt_out", partnerCode, offerId }
+    return m[3] === "confirm"
+      ? { ok: true, route: "confirm", partnerCode, offerId }
+      : { ok: true, route: "opt_out", partnerCode, offerId }
   }
 
   /** Null when the request is correctly signed, else why not. */
-  private checkSignature(req: IncomingMessage, record: ReceivedRequest): string | null {
+  private checkSignature(
+    req: IncomingMessage,
+    record: ReceivedRequest
+  ): string | null {
     const date = header(req, "date")
     if (!date || !DATE_RE.test(date)) {
       return "Date header missing or not in RFC 7231 GMT form"
@@ -1269,7 +1860,9 @@ export class XcoverStandIn {
       return `Date is ${Math.round(skew / 1000)} s off`
     }
     const apiKey = header(req, "x-api-key")
-    const secret = [this.options, ...(this.options.extraKeys ?? [])].find((k) => k.apiKey === apiKey)?.apiSecret
+    const secret = [this.options, ...(this.options.extraKeys ?? [])].find(
+      (k) => k.apiKey === apiKey
+    )?.apiSecret
     if (!apiKey || secret === undefined) {
       return "X-Api-Key unknown"
     }
@@ -1300,14 +1893,18 @@ export class XcoverStandIn {
     const lines: string[] = []
     for (const name of signedHeaders.split(" ")) {
       if (name === "(request-target)") {
-        lines.push(`(request-target): ${(req.method ?? "").toLowerCase()} ${(req.url ?? "").split("?")[0]}`)
+        lines.push(
+          `(request-target): ${(req.method ?? "").toLowerCase()} ${(req.url ?? "").split("?")[0]}`
+        )
       } else if (name === "date") {
         lines.push(`date: ${date}`)
       } else {
         return `cannot sign header ${name}`
       }
     }
-    const expected = encodeURIComponent(createHmac(digest, secret).update(lines.join("\n")).digest("base64"))
+    const expected = encodeURIComponent(
+      createHmac(digest, secret).update(lines.join("\n")).digest("base64")
+    )
     const given = params.get("signature") ?? ""
     const a = Buffer.from(expected)
     const b = Buffer.from(given)
@@ -1328,23 +1925,33 @@ export class XcoverStandIn {
     const lost = this.losing.get(res)
     if (lost) {
       record.reason = `answered ${status}${reason ? ` (${reason})` : ""}, answer lost (bookThen)`
-      this.hangOrReset(res.req, res, record, lost === "hang" ? { hang: true } : { reset: true })
+      this.hangOrReset(
+        res.req,
+        res,
+        record,
+        lost === "hang" ? { hang: true } : { reset: true }
+      )
       return
     }
     record.answer = status
     record.reason = reason
-    headers = { date: new Date(Date.now() + this.clockOffsetMs).toUTCString(), ...headers }
+    headers = {
+      date: new Date(Date.now() + this.clockOffsetMs).toUTCString(),
+      ...headers,
+    }
     if (status === 204 || body === undefined) {
       res.writeHead(status, headers).end()
       return
     }
-    res.writeHead(status, { "content-type": "application/json", ...headers }).end(JSON.stringify(body))
+    res
+      .writeHead(status, { "content-type": "application/json", ...headers })
+      .end(JSON.stringify(body))
   }
 }
 
 function header(req: IncomingMessage, name: string): string | null {
   const v = req.headers[name]
-  return Array.isArray(v) ? v[0] : v ?? null
+  return Array.isArray(v) ? v[0] : (v ?? null)
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
@@ -1381,7 +1988,12 @@ export type StandInErrorBody = {
 }
 
 /** A request the stand-in refuses: the status, XCover's body, and the reason `received` keeps. */
-type Refused = { ok: false; status: number; body: StandInErrorBody; reason: string }
+type Refused = {
+  ok: false
+  status: number
+  body: StandInErrorBody
+  reason: string
+}
 
 /**
  * XCover's `message` of a 422 refusal; what happened is in `errors` (captured: confirm-repeat,
@@ -1394,12 +2006,22 @@ const API_ERROR_MESSAGE = "An API error occurred."
  * cancel-repeat) or as an object of field → messages (err-empty-body: `non_field_errors`).
  */
 function refused(errors: string[] | Record<string, string[]>): Refused {
-  const reason = Array.isArray(errors) ? errors[0] : Object.entries(errors).map(([field, messages]) => `${field}: ${messages[0]}`)[0]
-  return { ok: false, status: 422, body: { type: "validation_error", message: API_ERROR_MESSAGE, errors }, reason }
+  const reason = Array.isArray(errors)
+    ? errors[0]
+    : Object.entries(errors).map(
+        ([field, messages]) => `${field}: ${messages[0]}`
+      )[0]
+  return {
+    ok: false,
+    status: 422,
+    body: { type: "validation_error", message: API_ERROR_MESSAGE, errors },
+    reason,
+  }
 }
 
 /** Cancelling a cancelled booking, on either cancel route (cancel-repeat). */
-const ALREADY_CANCELLED = "Status change not allowed for QuotePackage in status CANCELLED"
+const ALREADY_CANCELLED =
+  "Status change not allowed for QuotePackage in status CANCELLED"
 
 type CreateOfferBody = {
   customer: { currency: string; language: string; country: string }
@@ -1408,7 +2030,11 @@ type CreateOfferBody = {
   request?: unknown
 }
 
-type ConfirmBody = { quotes?: unknown; policyholder?: unknown; partner_transaction_id?: unknown }
+type ConfirmBody = {
+  quotes?: unknown
+  policyholder?: unknown
+  partner_transaction_id?: unknown
+}
 
 /**
  * A request body as a JSON object. Malformed JSON is refused 400 `validation_error` with
@@ -1422,23 +2048,38 @@ function readBodyFields(
   opts: { allowEmpty?: boolean; fields?: string[] }
 ): { ok: true; body: Record<string, unknown> } | Refused {
   if (!raw) {
-    return opts.allowEmpty ? { ok: true, body: {} } : refused({ non_field_errors: ["A JSON body is required."] })
+    return opts.allowEmpty
+      ? { ok: true, body: {} }
+      : refused({ non_field_errors: ["A JSON body is required."] })
   }
   if (!(header(req, "content-type") ?? "").startsWith("application/json")) {
-    return refused({ non_field_errors: ["Content-Type must be application/json."] })
+    return refused({
+      non_field_errors: ["Content-Type must be application/json."],
+    })
   }
   let parsed: unknown
   try {
     parsed = JSON.parse(raw)
   } catch (e) {
     const message = `JSON parse error - ${e instanceof Error ? e.message : String(e)}`
-    return { ok: false, status: 400, body: { type: "validation_error", message }, reason: message }
+    return {
+      ok: false,
+      status: 400,
+      body: { type: "validation_error", message },
+      reason: message,
+    }
   }
   if (!isObject(parsed)) {
-    return refused({ non_field_errors: [`${JSON.stringify(parsed)} is not of type 'object'`] })
+    return refused({
+      non_field_errors: [`${JSON.stringify(parsed)} is not of type 'object'`],
+    })
   }
-  const unknown = opts.fields ? Object.keys(parsed).filter((k) => !opts.fields?.includes(k)) : []
-  return unknown.length ? refused(Object.fromEntries(unknown.map((k) => [k, ["Unknown field."]]))) : { ok: true, body: parsed }
+  const unknown = opts.fields
+    ? Object.keys(parsed).filter((k) => !opts.fields?.includes(k))
+    : []
+  return unknown.length
+    ? refused(Object.fromEntries(unknown.map((k) => [k, ["Unknown field."]])))
+    : { ok: true, body: parsed }
 }
 
 /**
@@ -1449,9 +2090,15 @@ function readBodyFields(
  * quantity (`sku`, `category`: sku-category-test). Guess: `customer`'s currency, language and
  * country must be strings, refused with messages of the same form.
  */
-function checkCreateOfferFields(body: Record<string, unknown>): { ok: true; body: CreateOfferBody } | Refused {
+function checkCreateOfferFields(
+  body: Record<string, unknown>
+): { ok: true; body: CreateOfferBody } | Refused {
   const problems: string[] = []
-  const check = (holder: Record<string, unknown>, field: string, type: "object" | "string") => {
+  const check = (
+    holder: Record<string, unknown>,
+    field: string,
+    type: "object" | "string"
+  ) => {
     const v = holder[field]
     if (v === undefined) {
       problems.push(`'${field}' is a required property`)
@@ -1467,7 +2114,9 @@ function checkCreateOfferFields(body: Record<string, unknown>): { ok: true; body
       check(body.customer, field, "string")
     }
   }
-  return problems.length ? refused({ non_field_errors: problems }) : { ok: true, body: body as CreateOfferBody }
+  return problems.length
+    ? refused({ non_field_errors: problems })
+    : { ok: true, body: body as CreateOfferBody }
 }
 
 /**
@@ -1475,7 +2124,10 @@ function checkCreateOfferFields(body: Record<string, unknown>): { ok: true; body
  * `code: offer_quote_generation_failed`, an `error_id`, and in `errors` one `{ message, type }`
  * per quote it tried (by index) beside `metadata`.
  */
-function quoteGenerationFailed(reason: string, quotes: number): StandInErrorBody {
+function quoteGenerationFailed(
+  reason: string,
+  quotes: number
+): StandInErrorBody {
   const errors: Record<string, unknown> = {}
   for (let i = 0; i < Math.max(1, quotes); i++) {
     errors[String(i)] = { message: reason, type: "quote_creation_failure" }
@@ -1496,7 +2148,9 @@ function quoteGenerationFailed(reason: string, quotes: number): StandInErrorBody
  * false` still answers the refund (cancel-confirm-1), so the stand-in ignores it. Guess: other
  * fields and values of the wrong type are refused 422 by field.
  */
-function checkCancelFields(body: Record<string, unknown>): { ok: true; preview: boolean; quoteIds: string[] | null } | Refused {
+function checkCancelFields(
+  body: Record<string, unknown>
+): { ok: true; preview: boolean; quoteIds: string[] | null } | Refused {
   const errors: Record<string, string[]> = {}
   for (const field of ["preview", "refund_required"]) {
     if (body[field] !== undefined && typeof body[field] !== "boolean") {
@@ -1516,13 +2170,20 @@ function checkCancelFields(body: Record<string, unknown>): { ok: true; preview: 
         } else {
           quoteIds?.push(quote.id)
         }
-        if (quote.reason_for_cancellation !== undefined && typeof quote.reason_for_cancellation !== "string") {
-          errors[`quotes[${i}].reason_for_cancellation`] = ["Not a valid string."]
+        if (
+          quote.reason_for_cancellation !== undefined &&
+          typeof quote.reason_for_cancellation !== "string"
+        ) {
+          errors[`quotes[${i}].reason_for_cancellation`] = [
+            "Not a valid string.",
+          ]
         }
       })
     }
   }
-  return Object.keys(errors).length ? refused(errors) : { ok: true, preview: body.preview === true, quoteIds }
+  return Object.keys(errors).length
+    ? refused(errors)
+    : { ok: true, preview: body.preview === true, quoteIds }
 }
 
 /**
@@ -1530,19 +2191,32 @@ function checkCancelFields(body: Record<string, unknown>): { ok: true; preview: 
  * stand-in does not model a partial cancellation; no capture has one). Null when they are, or
  * none are named (the whole booking).
  */
-function checkCancelQuotes(booking: StandInBooking, quoteIds: string[] | null): Refused | null {
+function checkCancelQuotes(
+  booking: StandInBooking,
+  quoteIds: string[] | null
+): Refused | null {
   if (quoteIds === null) {
     return null
   }
-  const unknown = quoteIds.filter((id) => !booking.quotes.some((q) => q.id === id))
+  const unknown = quoteIds.filter(
+    (id) => !booking.quotes.some((q) => q.id === id)
+  )
   if (unknown.length) {
-    return refused({ quotes: unknown.map((id) => `Quote ${id} is not part of booking ${booking.id}.`) })
+    return refused({
+      quotes: unknown.map(
+        (id) => `Quote ${id} is not part of booking ${booking.id}.`
+      ),
+    })
   }
   if (new Set(quoteIds).size !== quoteIds.length) {
     return refused({ quotes: ["A quote is given more than once."] })
   }
   if (quoteIds.length !== booking.quotes.length) {
-    return refused({ quotes: ["The stand-in cancels whole bookings only: name every quote of the booking, or none."] })
+    return refused({
+      quotes: [
+        "The stand-in cancels whole bookings only: name every quote of the booking, or none.",
+      ],
+    })
   }
   return null
 }
@@ -1559,10 +2233,25 @@ type QuoteRefund = { id: string; refund_value: number; adjustment_fee: number }
  * given is refunded in full) and its `price` kept, the booking's `total_price`, `total_premium`
  * and `total_tax` 0, the refund as `total_refund` and `refund_amount`.
  */
-function cancelledView(booking: StandInBooking, refunds: QuoteRefund[]): StandInBooking & { status: "CANCELLED"; total_refund: number; refund_amount: number } {
+function cancelledView(
+  booking: StandInBooking,
+  refunds: QuoteRefund[]
+): StandInBooking & {
+  status: "CANCELLED"
+  total_refund: number
+  refund_amount: number
+} {
   const quotes = structuredClone(booking.quotes).map((q) => {
-    const refund = refunds.find((r) => r.id === q.id) ?? { refund_value: q.price, adjustment_fee: 0 }
-    return { ...q, status: "CANCELLED" as const, refund_value: refund.refund_value, adjustment_fee: refund.adjustment_fee }
+    const refund = refunds.find((r) => r.id === q.id) ?? {
+      refund_value: q.price,
+      adjustment_fee: 0,
+    }
+    return {
+      ...q,
+      status: "CANCELLED" as const,
+      refund_value: refund.refund_value,
+      adjustment_fee: refund.adjustment_fee,
+    }
   })
   const totalRefund = round2(quotes.reduce((sum, q) => sum + q.refund_value, 0))
   return {
@@ -1584,22 +2273,31 @@ function tamperWith(signature: string): string {
       i += 2
       continue
     }
-    return signature.slice(0, i) + (signature[i] === "A" ? "B" : "A") + signature.slice(i + 1)
+    return (
+      signature.slice(0, i) +
+      (signature[i] === "A" ? "B" : "A") +
+      signature.slice(i + 1)
+    )
   }
   return `${signature}A`
 }
 
 const UPPER_CODE_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-const MIXED_CODE_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+const MIXED_CODE_CHARS =
+  "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 
 /** Groups of 5 random characters joined by `-`, then the suffix: `ABCDE-FGHIJ-INS`. */
 function randomCode(groups: number, chars: string, suffix: string): string {
-  const group = () => Array.from({ length: 5 }, () => chars[randomInt(chars.length)]).join("")
+  const group = () =>
+    Array.from({ length: 5 }, () => chars[randomInt(chars.length)]).join("")
   return [...Array.from({ length: groups }, group), suffix].join("-")
 }
 
 /** `Intl` currency formatting for the customer's locale, `en-US` when that locale is not valid. */
-function currencyFormatter(locale: string, currency: string): (amount: number) => string {
+function currencyFormatter(
+  locale: string,
+  currency: string
+): (amount: number) => string {
   for (const l of [locale, "en-US"]) {
     try {
       const f = new Intl.NumberFormat(l, { style: "currency", currency })
@@ -1616,16 +2314,26 @@ function defaultErrorBody(status: number): StandInErrorBody {
   switch (status) {
     case 403:
       // err-bad-signature.
-      return { type: "auth_error", message: "You do not have permission to access this url" }
+      return {
+        type: "auth_error",
+        message: "You do not have permission to access this url",
+      }
     case 404:
       // err-invalid-offer-id.
       return { type: "api_error", message: "Quote package does not exist" }
     case 422:
       // XCover's shape (confirm-repeat, cancel-repeat); the reason itself is a guess.
-      return { type: "validation_error", message: API_ERROR_MESSAGE, errors: ["Invalid input"] }
+      return {
+        type: "validation_error",
+        message: API_ERROR_MESSAGE,
+        errors: ["Invalid input"],
+      }
     case 429:
       // Guess: no capture of a 429 body (shared/xcover-api.md quotes this message).
-      return { type: "throttled", message: "Request was throttled. Expected available in 1 second." }
+      return {
+        type: "throttled",
+        message: "Request was throttled. Expected available in 1 second.",
+      }
     default:
       // Guess: 423 and 5xx bodies were never captured.
       return { type: "api_error", message: `stand-in answered ${status}` }

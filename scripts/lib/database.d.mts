@@ -1,9 +1,16 @@
 // Types for database.mjs, so the TypeScript scripts can import it.
 import type { DbEnv } from "./postgres"
 
-export function portAnswers(port: number, host?: string, timeoutMs?: number): Promise<boolean>
+export function portAnswers(
+  port: number,
+  host?: string,
+  timeoutMs?: number
+): Promise<boolean>
 export function freePort(): Promise<number>
-export function ensureDatabase(options?: { dataDir?: string; log?: (message: string) => void }): Promise<{
+export function ensureDatabase(options?: {
+  dataDir?: string
+  log?: (message: string) => void
+}): Promise<{
   env: DbEnv
   source: string
   stop(): Promise<void>

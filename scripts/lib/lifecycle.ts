@@ -53,14 +53,20 @@ export function runMain(tag: string, main: () => Promise<number>): void {
 /** Numbered progress lines: `[tag] 3. title ... note, 1.2 s`. */
 export function stepper(tag: string) {
   let n = 0
-  return async function step<T>(title: string, work: () => Promise<T>, done?: (result: T) => string): Promise<T> {
+  return async function step<T>(
+    title: string,
+    work: () => Promise<T>,
+    done?: (result: T) => string
+  ): Promise<T> {
     n++
     const started = Date.now()
     process.stdout.write(`[${tag}] ${n}. ${title} ...`)
     try {
       const result = await work()
       const note = done ? `${done(result)}, ` : ""
-      process.stdout.write(` ${note}${((Date.now() - started) / 1000).toFixed(1)} s\n`)
+      process.stdout.write(
+        ` ${note}${((Date.now() - started) / 1000).toFixed(1)} s\n`
+      )
       return result
     } catch (err) {
       process.stdout.write(" FAILED\n")

@@ -47,7 +47,11 @@ function spawnMedusa(args: string[], run: MedusaRun): ChildProcess {
 /** The last lines of a log, to show why a step failed. */
 export function logTail(logFile: string, lines = 25): string {
   try {
-    return readFileSync(logFile, "utf8").trimEnd().split("\n").slice(-lines).join("\n")
+    return readFileSync(logFile, "utf8")
+      .trimEnd()
+      .split("\n")
+      .slice(-lines)
+      .join("\n")
   } catch {
     return "(no log)"
   }
@@ -61,19 +65,33 @@ export function runMedusa(args: string[], run: MedusaRun): Promise<void> {
     child.once("exit", (code, signal) =>
       code === 0
         ? resolve()
-        : reject(new Error(`medusa ${args[0]} exited with ${signal ?? code}; last lines of ${run.logFile}:\n${logTail(run.logFile)}`))
+        : reject(
+            new Error(
+              `medusa ${args[0]} exited with ${signal ?? code}; last lines of ${run.logFile}:\n${logTail(run.logFile)}`
+            )
+          )
     )
   })
 }
 
-export type SeedResult = { store: SeededStore; seeded: boolean; adminCreated: boolean }
+export type SeedResult = {
+  store: SeededStore
+  seeded: boolean
+  adminCreated: boolean
+}
 
 /**
  * Seeds the store (once per database) with `medusa exec scripts/lib/seed-exec.ts`, which reuses
  * the integration tests' seeding; XCOVER_SEED_ADMIN_EMAIL/PASSWORD in `run.env` add an admin.
  */
-export async function seedStoreWithMedusa(run: MedusaRun, outFile: string): Promise<SeedResult> {
-  await runMedusa(["exec", path.join(ROOT, "scripts/lib/seed-exec.ts")], { ...run, env: { ...run.env, XCOVER_SEED_FILE: outFile } })
+export async function seedStoreWithMedusa(
+  run: MedusaRun,
+  outFile: string
+): Promise<SeedResult> {
+  await runMedusa(["exec", path.join(ROOT, "scripts/lib/seed-exec.ts")], {
+    ...run,
+    env: { ...run.env, XCOVER_SEED_FILE: outFile },
+  })
   return JSON.parse(readFileSync(outFile, "utf8")) as SeedResult
 }
 
@@ -97,7 +115,10 @@ export async function startMedusaServer(
   run: MedusaRun & { port: number; host?: string; timeoutMs?: number }
 ): Promise<MedusaServer> {
   const host = run.host ?? "localhost"
-  const child = spawnMedusa(["start", "--port", String(run.port), "--host", host], run)
+  const child = spawnMedusa(
+    ["start", "--port", String(run.port), "--host", host],
+    run
+  )
   let exited: string | null = null
   const exitedPromise = new Promise<void>((resolve) =>
     child.once("exit", (code, signal) => {
@@ -116,14 +137,18 @@ export async function startMedusaServer(
   const deadline = Date.now() + (run.timeoutMs ?? 180_000)
   for (;;) {
     if (exited !== null) {
-      throw new Error(`medusa start exited with ${exited} before it was ready; last lines of ${run.logFile}:\n${logTail(run.logFile)}`)
+      throw new Error(
+        `medusa start exited with ${exited} before it was ready; last lines of ${run.logFile}:\n${logTail(run.logFile)}`
+      )
     }
     if (await answers(`${url}/health`)) {
       return server
     }
     if (Date.now() > deadline) {
       await server.stop()
-      throw new Error(`Medusa did not answer on ${url}/health in time; last lines of ${run.logFile}:\n${logTail(run.logFile)}`)
+      throw new Error(
+        `Medusa did not answer on ${url}/health in time; last lines of ${run.logFile}:\n${logTail(run.logFile)}`
+      )
     }
     await sleep(250)
   }
@@ -140,11 +165,16 @@ async function answers(url: string): Promise<boolean> {
 }
 
 /** SIGTERM (or the given signal) to the child's process group, SIGKILL if it is still there after 10 s. */
-async function stopGroup(child: ChildProcess, first: NodeJS.Signals = "SIGTERM"): Promise<void> {
+async function stopGroup(
+  child: ChildProcess,
+  first: NodeJS.Signals = "SIGTERM"
+): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null || !child.pid) {
     return
   }
-  const gone = new Promise<void>((resolve) => child.once("exit", () => resolve()))
+  const gone = new Promise<void>((resolve) =>
+    child.once("exit", () => resolve())
+  )
   const signal = (sig: NodeJS.Signals) => {
     try {
       process.kill(-(child.pid as number), sig)
@@ -153,7 +183,10 @@ async function stopGroup(child: ChildProcess, first: NodeJS.Signals = "SIGTERM")
     }
   }
   signal(first)
-  const killed = await Promise.race([gone.then(() => true), sleep(10_000).then(() => false)])
+  const killed = await Promise.race([
+    gone.then(() => true),
+    sleep(10_000).then(() => false),
+  ])
   if (!killed) {
     signal("SIGKILL")
     await gone
@@ -162,5 +195,7 @@ async function stopGroup(child: ChildProcess, first: NodeJS.Signals = "SIGTERM")
 
 /** True when something accepts connections on localhost:port (IPv4 or IPv6). */
 export async function portInUse(port: number): Promise<boolean> {
-  return (await portAnswers(port, "127.0.0.1")) || (await portAnswers(port, "::1"))
+  return (
+    (await portAnswers(port, "127.0.0.1")) || (await portAnswers(port, "::1"))
+  )
 }

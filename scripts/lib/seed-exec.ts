@@ -5,7 +5,11 @@ import { writeFileSync } from "node:fs"
 import type { ExecArgs, MedusaContainer } from "@medusajs/framework/types"
 import { Modules } from "@medusajs/framework/utils"
 import { createUsersWorkflow } from "@medusajs/medusa/core-flows"
-import { findSeededStore, markInsuranceProduct, seedStore } from "../../integration-tests/helpers/seed-store"
+import {
+  findSeededStore,
+  markInsuranceProduct,
+  seedStore,
+} from "../../integration-tests/helpers/seed-store"
 
 export default async function seedDemo({ container }: ExecArgs) {
   const out = process.env.XCOVER_SEED_FILE
@@ -19,12 +23,20 @@ export default async function seedDemo({ container }: ExecArgs) {
   const store = found ?? (await seedStore(container))
   const email = process.env.XCOVER_SEED_ADMIN_EMAIL
   const password = process.env.XCOVER_SEED_ADMIN_PASSWORD
-  const adminCreated = email && password ? await ensureAdmin(container, email, password) : false
-  writeFileSync(out, JSON.stringify({ store, seeded: !found, adminCreated }, null, 2))
+  const adminCreated =
+    email && password ? await ensureAdmin(container, email, password) : false
+  writeFileSync(
+    out,
+    JSON.stringify({ store, seeded: !found, adminCreated }, null, 2)
+  )
 }
 
 /** Creates the admin user, or resets its password when it exists. True when created. */
-async function ensureAdmin(container: MedusaContainer, email: string, password: string): Promise<boolean> {
+async function ensureAdmin(
+  container: MedusaContainer,
+  email: string,
+  password: string
+): Promise<boolean> {
   const users = container.resolve(Modules.USER)
   const auth = container.resolve(Modules.AUTH)
   const [user] = await users.listUsers({ email })
@@ -35,12 +47,19 @@ async function ensureAdmin(container: MedusaContainer, email: string, password: 
     // What `medusa user -e -p` does, without booting Medusa once more.
     const {
       result: [created],
-    } = await createUsersWorkflow(container).run({ input: { users: [{ email }] } })
-    const { authIdentity, error } = await auth.register("emailpass", { body: { email, password } })
+    } = await createUsersWorkflow(container).run({
+      input: { users: [{ email }] },
+    })
+    const { authIdentity, error } = await auth.register("emailpass", {
+      body: { email, password },
+    })
     if (error || !authIdentity) {
       throw new Error(`could not register the demo admin: ${error}`)
     }
-    await auth.updateAuthIdentities({ id: authIdentity.id, app_metadata: { user_id: created.id } })
+    await auth.updateAuthIdentities({
+      id: authIdentity.id,
+      app_metadata: { user_id: created.id },
+    })
   }
   return !user
 }

@@ -1,4 +1,8 @@
-import { defineMiddlewares, validateAndTransformBody, validateAndTransformQuery } from "@medusajs/framework/http"
+import {
+  defineMiddlewares,
+  validateAndTransformBody,
+  validateAndTransformQuery,
+} from "@medusajs/framework/http"
 import { z } from "@medusajs/framework/zod"
 import { XCOVER_ID_PATTERN, XCOVER_ID_RULE } from "../modules/xcover/xcover-id"
 import {
@@ -13,7 +17,9 @@ import {
 } from "./admin/xcover/validators"
 
 export const StoreRecordOfferSchema = z.strictObject({
-  offer_id: z.string({ error: "offer_id is required" }).regex(XCOVER_ID_PATTERN, `offer_id must be ${XCOVER_ID_RULE}`),
+  offer_id: z
+    .string({ error: "offer_id is required" })
+    .regex(XCOVER_ID_PATTERN, `offer_id must be ${XCOVER_ID_RULE}`),
 })
 export type StoreRecordOfferBody = z.infer<typeof StoreRecordOfferSchema>
 
@@ -24,7 +30,9 @@ export type StoreQuoteOfferBody = z.infer<typeof StoreQuoteOfferSchema>
 
 /** Only the quote: the price always comes from the ledger, so a price field is refused. */
 export const StoreSelectOfferSchema = z.strictObject({
-  quote_id: z.string({ error: "quote_id is required" }).regex(XCOVER_ID_PATTERN, `quote_id must be ${XCOVER_ID_RULE}`),
+  quote_id: z
+    .string({ error: "quote_id is required" })
+    .regex(XCOVER_ID_PATTERN, `quote_id must be ${XCOVER_ID_RULE}`),
 })
 export type StoreSelectOfferBody = z.infer<typeof StoreSelectOfferSchema>
 

@@ -8,11 +8,18 @@ import { syncCartCovers } from "../workflows/sync-xcover-covers"
  * `cart.customer_transferred` too: a customer signing in re-prices the lines (their group's
  * price lists) and Medusa emits no `cart.updated` for it.
  */
-export default async function xcoverCartCoversHandler({ event, container }: SubscriberArgs<{ id: string }>) {
+export default async function xcoverCartCoversHandler({
+  event,
+  container,
+}: SubscriberArgs<{ id: string }>) {
   try {
     await syncCartCovers(container, event.data.id)
   } catch (err) {
-    container.resolve(ContainerRegistrationKeys.LOGGER).warn(`xcover: cart ${event.data.id}: covers not brought in line: ${(err as Error).message}`)
+    container
+      .resolve(ContainerRegistrationKeys.LOGGER)
+      .warn(
+        `xcover: cart ${event.data.id}: covers not brought in line: ${(err as Error).message}`
+      )
   }
 }
 

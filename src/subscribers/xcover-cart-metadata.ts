@@ -5,8 +5,13 @@ import { recordCartMetadataOffersWorkflow } from "../workflows/record-cart-metad
  * Offers given through cart metadata join the ledger while the cart is open, as route offers
  * do, so the dispatch job can still decide them if the order's `order.placed` is lost.
  */
-export default async function xcoverCartMetadataHandler({ event, container }: SubscriberArgs<{ id: string }>) {
-  await recordCartMetadataOffersWorkflow(container).run({ input: { cart_id: event.data.id } })
+export default async function xcoverCartMetadataHandler({
+  event,
+  container,
+}: SubscriberArgs<{ id: string }>) {
+  await recordCartMetadataOffersWorkflow(container).run({
+    input: { cart_id: event.data.id },
+  })
 }
 
 export const config: SubscriberConfig = {

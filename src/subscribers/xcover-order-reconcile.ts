@@ -11,14 +11,26 @@ type OrderEvent = { id?: string; order_id?: string }
  * checkout has answered, so it never delays or fails one; a lost event is found by the
  * reconciler's pass over changed orders.
  */
-export default async function xcoverOrderReconcileHandler({ event, container }: SubscriberArgs<OrderEvent>) {
+export default async function xcoverOrderReconcileHandler({
+  event,
+  container,
+}: SubscriberArgs<OrderEvent>) {
   const orderId = event.data.order_id ?? event.data.id
   if (orderId) {
-    await reconcileXcoverOrdersWorkflow(container).run({ input: { order_ids: [orderId] } })
+    await reconcileXcoverOrdersWorkflow(container).run({
+      input: { order_ids: [orderId] },
+    })
   }
 }
 
 export const config: SubscriberConfig = {
-  event: ["order.placed", "order.canceled", "order.return_received", "order.claim_created", "order.exchange_created", "order-edit.confirmed"],
+  event: [
+    "order.placed",
+    "order.canceled",
+    "order.return_received",
+    "order.claim_created",
+    "order.exchange_created",
+    "order-edit.confirmed",
+  ],
   context: { subscriberId: "medusa-plugin-xcover-order-reconcile" },
 }

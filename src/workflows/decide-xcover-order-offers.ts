@@ -1,5 +1,13 @@
-import { createWorkflow, transform, when, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
-import { dispatchBookingsStep, dispatchOptOutsStep } from "./steps/dispatch-outbox"
+import {
+  createWorkflow,
+  transform,
+  when,
+  WorkflowResponse,
+} from "@medusajs/framework/workflows-sdk"
+import {
+  dispatchBookingsStep,
+  dispatchOptOutsStep,
+} from "./steps/dispatch-outbox"
 import { loadOrderOffersStep } from "./steps/load-order-offers"
 import { recordOrderOffersStep } from "./steps/record-order-offers"
 
@@ -15,11 +23,21 @@ export const decideXcoverOrderOffersWorkflow = createWorkflow(
   (input: { order_id: string }) => {
     const offers = loadOrderOffersStep(input)
     const decision = recordOrderOffersStep(offers)
-    const dispatch = when({ decision }, ({ decision }) => decision.declined.length > 0).then(() =>
-      dispatchOptOutsStep(transform({ input }, ({ input }) => ({ order_id: input.order_id })))
+    const dispatch = when(
+      { decision },
+      ({ decision }) => decision.declined.length > 0
+    ).then(() =>
+      dispatchOptOutsStep(
+        transform({ input }, ({ input }) => ({ order_id: input.order_id }))
+      )
     )
-    const booking = when({ decision }, ({ decision }) => (decision.bookings ?? []).length > 0).then(() =>
-      dispatchBookingsStep(transform({ input }, ({ input }) => ({ order_id: input.order_id })))
+    const booking = when(
+      { decision },
+      ({ decision }) => (decision.bookings ?? []).length > 0
+    ).then(() =>
+      dispatchBookingsStep(
+        transform({ input }, ({ input }) => ({ order_id: input.order_id }))
+      )
     )
     return new WorkflowResponse({ decision, dispatch, booking })
   }

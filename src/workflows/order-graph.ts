@@ -1,8 +1,16 @@
 // The order as the plugin reads it (Query's graph) and what it concludes from it: the metadata
 // keys a storefront and the cover lines use, the policyholder, the lines that take offers.
-import { isValidXcoverId, MAX_OFFERS_PER_CART } from "../modules/xcover/xcover-id"
+import {
+  isValidXcoverId,
+  MAX_OFFERS_PER_CART,
+} from "../modules/xcover/xcover-id"
 import { COVER_PRODUCT_TYPE_ID } from "./steps/exempt-cover-from-tax"
-import type { BookingInput, CoverLine, OrderOffersInput, Policyholder } from "../modules/xcover/service"
+import type {
+  BookingInput,
+  CoverLine,
+  OrderOffersInput,
+  Policyholder,
+} from "../modules/xcover/service"
 
 /** Where storefronts may list offers without calling the store route. */
 export const CART_METADATA_KEY = "xcover_offer_ids"
@@ -13,7 +21,12 @@ export const COVER_QUOTE_METADATA_KEY = "xcover_quote_id"
 /** On the plugin's cover lines: the cart line item the cover protects. */
 export const COVERED_ITEM_METADATA_KEY = "xcover_covered_item_id"
 
-type AddressGraph = { first_name?: string | null; last_name?: string | null; phone?: string | null; country_code?: string | null } | null
+type AddressGraph = {
+  first_name?: string | null
+  last_name?: string | null
+  phone?: string | null
+  country_code?: string | null
+} | null
 
 export type OrderGraph = {
   id: string
@@ -24,7 +37,12 @@ export type OrderGraph = {
   currency_code?: string | null
   billing_address?: AddressGraph
   shipping_address?: AddressGraph
-  customer?: { first_name?: string | null; last_name?: string | null; email?: string | null; phone?: string | null } | null
+  customer?: {
+    first_name?: string | null
+    last_name?: string | null
+    email?: string | null
+    phone?: string | null
+  } | null
   cart?: { id: string; metadata?: Record<string, unknown> | null } | null
   items?:
     | ({
@@ -36,7 +54,10 @@ export type OrderGraph = {
         unit_price?: number | string | null
         quantity?: number | string | null
         /** What happened to the line since: returns received (claims and exchanges included). */
-        detail?: { quantity?: number | string | null; return_received_quantity?: number | string | null } | null
+        detail?: {
+          quantity?: number | string | null
+          return_received_quantity?: number | string | null
+        } | null
       } | null)[]
     | null
 }
@@ -49,7 +70,9 @@ export const QUOTE_IDS_METADATA_KEY = "xcover_quote_ids"
  * than failing the order: the storefront wrote it, the shopper already paid. Ids past the
  * per-cart cap are cut, with the reason, as the store route would refuse them.
  */
-export function offerIdsFromCartMetadata(metadata: Record<string, unknown> | null | undefined): {
+export function offerIdsFromCartMetadata(
+  metadata: Record<string, unknown> | null | undefined
+): {
   ids: string[]
   problems: string[]
 } {
@@ -58,7 +81,10 @@ export function offerIdsFromCartMetadata(metadata: Record<string, unknown> | nul
     return { ids: [], problems: [] }
   }
   if (!Array.isArray(value)) {
-    return { ids: [], problems: [`cart.metadata.${CART_METADATA_KEY} is not an array`] }
+    return {
+      ids: [],
+      problems: [`cart.metadata.${CART_METADATA_KEY} is not an array`],
+    }
   }
   const ids: string[] = []
   const problems: string[] = []
@@ -66,7 +92,9 @@ export function offerIdsFromCartMetadata(metadata: Record<string, unknown> | nul
     if (isValidXcoverId(item)) {
       ids.push(item)
     } else {
-      problems.push(`cart.metadata.${CART_METADATA_KEY}[${i}] is not a valid offer id`)
+      problems.push(
+        `cart.metadata.${CART_METADATA_KEY}[${i}] is not a valid offer id`
+      )
     }
   })
   const unique = [...new Set(ids)]
@@ -85,12 +113,17 @@ type OrderItem = NonNullable<NonNullable<OrderGraph["items"]>[number]>
  * product of type "XCover cover" (`ptyp_xcover_cover`). Metadata on any other line (a product the
  * shopper controls) never makes an offer taken.
  */
-export function isCoverProductLine(item: Pick<OrderItem, "product_type_id">): boolean {
+export function isCoverProductLine(
+  item: Pick<OrderItem, "product_type_id">
+): boolean {
   return item.product_type_id === COVER_PRODUCT_TYPE_ID
 }
 
 /** Lines naming an offer, split into the insurance lines that take it and the others, which never do. */
-function linesNamingOffers(items: OrderGraph["items"]): { taking: OrderItem[]; ignored: { item: OrderItem; offer_id: string }[] } {
+function linesNamingOffers(items: OrderGraph["items"]): {
+  taking: OrderItem[]
+  ignored: { item: OrderItem; offer_id: string }[]
+} {
   const taking: OrderItem[] = []
   const ignored: { item: OrderItem; offer_id: string }[] = []
   for (const item of items ?? []) {
@@ -109,7 +142,9 @@ function linesNamingOffers(items: OrderGraph["items"]): { taking: OrderItem[]; i
 
 /** Offer ids that the order's insurance lines reference: these were bought. */
 export function selectedOfferIds(items: OrderGraph["items"]): string[] {
-  const ids = linesNamingOffers(items).taking.map((item) => String(item.metadata?.[LINE_ITEM_METADATA_KEY]))
+  const ids = linesNamingOffers(items).taking.map((item) =>
+    String(item.metadata?.[LINE_ITEM_METADATA_KEY])
+  )
   return [...new Set(ids)]
 }
 
@@ -121,15 +156,36 @@ export function coverLines(items: OrderGraph["items"]): CoverLine[] {
   return (items ?? []).flatMap((item) => {
     const offerId = item?.metadata?.[LINE_ITEM_METADATA_KEY]
     const quoteId = item?.metadata?.[COVER_QUOTE_METADATA_KEY]
-    if (!item || item.variant_id || !isValidXcoverId(offerId) || !isValidXcoverId(quoteId)) {
+    if (
+      !item ||
+      item.variant_id ||
+      !isValidXcoverId(offerId) ||
+      !isValidXcoverId(quoteId)
+    ) {
       return []
     }
-    return [{ offer_id: offerId, quote_id: quoteId, unit_price: Number(item.unit_price) }]
+    return [
+      {
+        offer_id: offerId,
+        quote_id: quoteId,
+        unit_price: Number(item.unit_price),
+      },
+    ]
   })
 }
 
 /** The fields of an order that recovery reads to tell whether the decision reached it. */
-export const ORDER_OFFER_FIELDS = ["id", "created_at", "cart.id", "cart.metadata", "items.id", "items.metadata", "items.variant_id", "items.unit_price", "items.product_type_id"]
+export const ORDER_OFFER_FIELDS = [
+  "id",
+  "created_at",
+  "cart.id",
+  "cart.metadata",
+  "items.id",
+  "items.metadata",
+  "items.variant_id",
+  "items.unit_price",
+  "items.product_type_id",
+]
 
 /** What the decision reads: the above, and what booking needs (the policyholder, the charges). */
 export const ORDER_DECISION_FIELDS = [
@@ -138,7 +194,9 @@ export const ORDER_DECISION_FIELDS = [
   "email",
   "currency_code",
   "items.quantity",
-  ...["billing_address", "shipping_address"].flatMap((a) => ["first_name", "last_name", "phone", "country_code"].map((f) => `${a}.${f}`)),
+  ...["billing_address", "shipping_address"].flatMap((a) =>
+    ["first_name", "last_name", "phone", "country_code"].map((f) => `${a}.${f}`)
+  ),
   "customer.first_name",
   "customer.last_name",
   "customer.email",
@@ -154,8 +212,10 @@ export const ORDER_DECISION_FIELDS = [
  */
 export function policyholderOf(order: OrderGraph): Policyholder {
   const text = (value: string | null | undefined) => value?.trim() || undefined
-  const names = (a: AddressGraph | undefined) => !!a && !!(text(a.first_name) || text(a.last_name))
-  const address = [order.shipping_address, order.billing_address].find(names) ?? null
+  const names = (a: AddressGraph | undefined) =>
+    !!a && !!(text(a.first_name) || text(a.last_name))
+  const address =
+    [order.shipping_address, order.billing_address].find(names) ?? null
   const customer = order.customer ?? {}
   const person = address ?? customer
   const fields: Policyholder = {
@@ -163,18 +223,30 @@ export function policyholderOf(order: OrderGraph): Policyholder {
     last_name: text(person.last_name),
     email: text(order.email) ?? text(customer.email),
     phone: text(person.phone),
-    country: text((address ?? order.shipping_address ?? order.billing_address)?.country_code)?.toUpperCase(),
+    country: text(
+      (address ?? order.shipping_address ?? order.billing_address)?.country_code
+    )?.toUpperCase(),
   }
-  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as Policyholder
+  return Object.fromEntries(
+    Object.entries(fields).filter(([, v]) => v !== undefined)
+  ) as Policyholder
 }
 
 /** Per insurance line naming an offer: the quote ids its metadata lists and what the line charged. */
-export function bookingLines(items: OrderGraph["items"]): BookingInput["lines"] {
+export function bookingLines(
+  items: OrderGraph["items"]
+): BookingInput["lines"] {
   return linesNamingOffers(items).taking.map((item) => {
     const raw = item.metadata?.[QUOTE_IDS_METADATA_KEY]
-    const listed = Array.isArray(raw) ? raw : typeof raw === "string" ? [raw] : []
+    const listed = Array.isArray(raw)
+      ? raw
+      : typeof raw === "string"
+        ? [raw]
+        : []
     const quoteIds = listed.filter(isValidXcoverId)
-    const cover = !item.variant_id && isValidXcoverId(item.metadata?.[COVER_QUOTE_METADATA_KEY])
+    const cover =
+      !item.variant_id &&
+      isValidXcoverId(item.metadata?.[COVER_QUOTE_METADATA_KEY])
     return {
       offer_id: String(item.metadata?.[LINE_ITEM_METADATA_KEY]),
       quote_ids: quoteIds.length ? quoteIds : null,
@@ -194,7 +266,10 @@ export function isCancelledOrder(order: Pick<OrderGraph, "status">): boolean {
  * was wrong with its metadata. An order cancelled before its decision (a delayed or recovered
  * `order.placed`) books nothing: its taken offers stay `selected`, with no booking.
  */
-export function orderOffersInput(order: OrderGraph, options: { booking?: boolean } = {}): { input: OrderOffersInput | null; problems: string[] } {
+export function orderOffersInput(
+  order: OrderGraph,
+  options: { booking?: boolean } = {}
+): { input: OrderOffersInput | null; problems: string[] } {
   if (!order.cart?.id) {
     return { input: null, problems: [] }
   }
@@ -211,9 +286,14 @@ export function orderOffersInput(order: OrderGraph, options: { booking?: boolean
       metadata_offer_ids: fromMetadata.ids,
       selected_offer_ids: selectedOfferIds(order.items),
       cover_lines: coverLines(order.items),
-      booking: options.booking && !isCancelledOrder(order)
-        ? { policyholder: policyholderOf(order), currency: order.currency_code ?? "", lines: bookingLines(order.items) }
-        : null,
+      booking:
+        options.booking && !isCancelledOrder(order)
+          ? {
+              policyholder: policyholderOf(order),
+              currency: order.currency_code ?? "",
+              lines: bookingLines(order.items),
+            }
+          : null,
     },
     problems: [...fromMetadata.problems, ...ignored],
   }

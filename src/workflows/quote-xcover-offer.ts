@@ -1,8 +1,21 @@
-import { createHook, createWorkflow, transform, when, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
+import {
+  createHook,
+  createWorkflow,
+  transform,
+  when,
+  WorkflowResponse,
+} from "@medusajs/framework/workflows-sdk"
 import { z } from "@medusajs/framework/zod"
 import type { OfferRequest } from "../modules/xcover/client/create-offer"
-import { prepareOfferQuoteStep, type PreparedQuote } from "./steps/prepare-offer-quote"
-import { offerRequestInput, requestXcoverOfferStep, type QuoteResult } from "./steps/request-xcover-offer"
+import {
+  prepareOfferQuoteStep,
+  type PreparedQuote,
+} from "./steps/prepare-offer-quote"
+import {
+  offerRequestInput,
+  requestXcoverOfferStep,
+  type QuoteResult,
+} from "./steps/request-xcover-offer"
 
 export const quoteXcoverOfferWorkflowId = "quote-xcover-offer"
 
@@ -35,23 +48,45 @@ export const quoteXcoverOfferWorkflow = createWorkflow(
   quoteXcoverOfferWorkflowId,
   // `prepared`: what `prepareOfferQuote` answered for this cart and line in the same request
   // (the store route's, which answers a reusable offer without running the workflow).
-  (input: { cart_id: string; line_item_id: string; prepared?: PreparedQuote }) => {
+  (input: {
+    cart_id: string
+    line_item_id: string
+    prepared?: PreparedQuote
+  }) => {
     const prepared = prepareOfferQuoteStep(input)
     // Composed once, at definition: the hook is made inside the branch that asks XCover, so a
     // store's handler runs only when a request is about to be sent.
     let hook: ReturnType<typeof offerRequestHook> | undefined
-    const asked = when("xcover-offer-not-recorded", { prepared }, ({ prepared }) => !prepared.reused).then(() => {
+    const asked = when(
+      "xcover-offer-not-recorded",
+      { prepared },
+      ({ prepared }) => !prepared.reused
+    ).then(() => {
       hook = offerRequestHook(prepared)
       const changed = hook.getResult()
       // Without a handler (or one that returns nothing) the hook's result is no request at all.
-      const request = transform({ prepared, changed }, ({ prepared, changed }) => (isOfferRequest(changed) ? changed : prepared.request))
-      const result = requestXcoverOfferStep(transform({ prepared, request }, ({ prepared, request }) => offerRequestInput(prepared, request)))
+      const request = transform(
+        { prepared, changed },
+        ({ prepared, changed }) =>
+          isOfferRequest(changed) ? changed : prepared.request
+      )
+      const result = requestXcoverOfferStep(
+        transform({ prepared, request }, ({ prepared, request }) =>
+          offerRequestInput(prepared, request)
+        )
+      )
       return { result }
     })
-    const result = transform({ prepared, asked }, ({ prepared, asked }): QuoteResult =>
-      prepared.reused ? { kind: "offer", offer: prepared.reused, reused: true } : (asked?.result as QuoteResult)
+    const result = transform(
+      { prepared, asked },
+      ({ prepared, asked }): QuoteResult =>
+        prepared.reused
+          ? { kind: "offer", offer: prepared.reused, reused: true }
+          : (asked?.result as QuoteResult)
     )
-    return new WorkflowResponse(result, { hooks: [hook as ReturnType<typeof offerRequestHook>] })
+    return new WorkflowResponse(result, {
+      hooks: [hook as ReturnType<typeof offerRequestHook>],
+    })
   }
 )
 
@@ -63,7 +98,10 @@ export const quoteXcoverOfferWorkflow = createWorkflow(
  */
 let offerRequestHookRegistered = false
 const registerOfferRequestHook = quoteXcoverOfferWorkflow.hooks.setOfferRequest
-const registerAndNote: typeof registerOfferRequestHook = (invoke, compensate) => {
+const registerAndNote: typeof registerOfferRequestHook = (
+  invoke,
+  compensate
+) => {
   offerRequestHookRegistered = true
   return registerOfferRequestHook(invoke, compensate)
 }
@@ -72,13 +110,22 @@ export const hasOfferRequestHook = (): boolean => offerRequestHookRegistered
 
 function isOfferRequest(value: unknown): value is OfferRequest {
   const { customer, context } = (value ?? {}) as Record<string, unknown>
-  return !!customer && typeof customer === "object" && !!context && typeof context === "object"
+  return (
+    !!customer &&
+    typeof customer === "object" &&
+    !!context &&
+    typeof context === "object"
+  )
 }
 
 function offerRequestHook(prepared: ReturnType<typeof prepareOfferQuoteStep>) {
   return createHook(
     "setOfferRequest",
-    { cart_id: prepared.cart_id, line: prepared.line, request: prepared.request },
+    {
+      cart_id: prepared.cart_id,
+      line: prepared.line,
+      request: prepared.request,
+    },
     { resultValidator: offerRequestHookResult }
   )
 }

@@ -1,13 +1,30 @@
-import { createStep, createWorkflow, StepResponse, transform, when, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
+import {
+  createStep,
+  createWorkflow,
+  StepResponse,
+  transform,
+  when,
+  WorkflowResponse,
+} from "@medusajs/framework/workflows-sdk"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { XCOVER_MODULE } from "../modules/xcover"
 import type XcoverModuleService from "../modules/xcover/service"
 import { isValidXcoverId } from "../modules/xcover/xcover-id"
-import { reconcileOrders, type OrderFacts, type OrdersReconciled, type ReconcileDeps } from "../modules/xcover/recovery/reconcile-orders"
+import {
+  reconcileOrders,
+  type OrderFacts,
+  type OrdersReconciled,
+  type ReconcileDeps,
+} from "../modules/xcover/recovery/reconcile-orders"
 import { decideXcoverOrderOffersWorkflow } from "./decide-xcover-order-offers"
 import { dispatchCancellationsStep } from "./steps/dispatch-outbox"
-import { LINE_ITEM_METADATA_KEY, ORDER_OFFER_FIELDS, orderOffersInput, type OrderGraph } from "./order-graph"
+import {
+  LINE_ITEM_METADATA_KEY,
+  ORDER_OFFER_FIELDS,
+  orderOffersInput,
+  type OrderGraph,
+} from "./order-graph"
 
 export const reconcileXcoverOrdersWorkflowId = "reconcile-xcover-orders"
 
@@ -37,7 +54,8 @@ export function orderFactsOf(order: ReconcileGraph): OrderFacts {
     return [
       {
         offer_id: offerId,
-        quantity: quantity === undefined || quantity === null ? null : Number(quantity),
+        quantity:
+          quantity === undefined || quantity === null ? null : Number(quantity),
         returned_quantity: Number(item.detail?.return_received_quantity ?? 0),
       },
     ]
@@ -61,7 +79,12 @@ export async function loadOrderFacts(
   pagination?: { order: Record<string, "ASC" | "DESC">; take: number }
 ): Promise<OrderFacts[]> {
   const query = container.resolve(ContainerRegistrationKeys.QUERY)
-  const { data } = await query.graph({ entity: "order", fields: ORDER_RECONCILE_FIELDS, filters, ...(pagination ? { pagination } : {}) })
+  const { data } = await query.graph({
+    entity: "order",
+    fields: ORDER_RECONCILE_FIELDS,
+    filters,
+    ...(pagination ? { pagination } : {}),
+  })
   return (data as ReconcileGraph[]).map(orderFactsOf)
 }
 
@@ -70,17 +93,26 @@ export function reconcileDepsOf(container: MedusaContainer): ReconcileDeps {
   return {
     ledger: container.resolve<XcoverModuleService>(XCOVER_MODULE),
     decide: async (orderId) => {
-      await decideXcoverOrderOffersWorkflow(container).run({ input: { order_id: orderId } })
+      await decideXcoverOrderOffersWorkflow(container).run({
+        input: { order_id: orderId },
+      })
     },
     logger: container.resolve(ContainerRegistrationKeys.LOGGER),
   }
 }
 
 /** Compares the orders with their policies and writes what is missing to the outbox (see `reconcileOrders`). */
-export const reconcileXcoverOrdersStep = createStep("reconcile-xcover-orders", async (input: { order_ids: string[] }, { container }) => {
-  const orders = input.order_ids.length ? await loadOrderFacts(container, { id: input.order_ids }) : []
-  return new StepResponse<OrdersReconciled>(await reconcileOrders(reconcileDepsOf(container), orders))
-})
+export const reconcileXcoverOrdersStep = createStep(
+  "reconcile-xcover-orders",
+  async (input: { order_ids: string[] }, { container }) => {
+    const orders = input.order_ids.length
+      ? await loadOrderFacts(container, { id: input.order_ids })
+      : []
+    return new StepResponse<OrdersReconciled>(
+      await reconcileOrders(reconcileDepsOf(container), orders)
+    )
+  }
+)
 
 /**
  * Every order event the plugin listens to (placed, cancelled, return received, claim, exchange,
@@ -88,12 +120,23 @@ export const reconcileXcoverOrdersStep = createStep("reconcile-xcover-orders", a
  * says what XCover must hold, whatever event came or was lost. Cancellations asked for go out at
  * once; the decision sends its own bookings and opt-outs.
  */
-export const reconcileXcoverOrdersWorkflow = createWorkflow(reconcileXcoverOrdersWorkflowId, (input: { order_ids: string[] }) => {
-  const reconciled = reconcileXcoverOrdersStep(input)
-  const dispatch = when({ reconciled }, ({ reconciled }) => reconciled.repaired.length > 0).then(() =>
-    dispatchCancellationsStep(
-      transform({ reconciled }, ({ reconciled }) => ({ order_id: reconciled.repaired.length === 1 ? reconciled.repaired[0].order_id : undefined }))
+export const reconcileXcoverOrdersWorkflow = createWorkflow(
+  reconcileXcoverOrdersWorkflowId,
+  (input: { order_ids: string[] }) => {
+    const reconciled = reconcileXcoverOrdersStep(input)
+    const dispatch = when(
+      { reconciled },
+      ({ reconciled }) => reconciled.repaired.length > 0
+    ).then(() =>
+      dispatchCancellationsStep(
+        transform({ reconciled }, ({ reconciled }) => ({
+          order_id:
+            reconciled.repaired.length === 1
+              ? reconciled.repaired[0].order_id
+              : undefined,
+        }))
+      )
     )
-  )
-  return new WorkflowResponse({ reconciled, dispatch })
-})
+    return new WorkflowResponse({ reconciled, dispatch })
+  }
+)

@@ -1,5 +1,12 @@
 import { deleteLineItemsWorkflow } from "@medusajs/medusa/core-flows"
-import { createStep, createWorkflow, StepResponse, transform, when, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
+import {
+  createStep,
+  createWorkflow,
+  StepResponse,
+  transform,
+  when,
+  WorkflowResponse,
+} from "@medusajs/framework/workflows-sdk"
 import { MedusaError } from "@medusajs/framework/utils"
 import { XCOVER_MODULE } from "../modules/xcover"
 import type XcoverModuleService from "../modules/xcover/service"
@@ -12,24 +19,50 @@ export const prepareOfferRemovalStep = createStep(
   "prepare-xcover-offer-removal",
   async (input: { cart_id: string; offer_id: string }, { container }) => {
     const cart = await loadCoverCart(container, input.cart_id)
-    const offer = await container.resolve<XcoverModuleService>(XCOVER_MODULE).getQuotedOffer(input.offer_id)
+    const offer = await container
+      .resolve<XcoverModuleService>(XCOVER_MODULE)
+      .getQuotedOffer(input.offer_id)
     if (!offer) {
-      throw new MedusaError(MedusaError.Types.NOT_FOUND, `XCover offer ${input.offer_id} was not found`)
+      throw new MedusaError(
+        MedusaError.Types.NOT_FOUND,
+        `XCover offer ${input.offer_id} was not found`
+      )
     }
     if (offer.cart_id !== cart.id) {
-      throw new MedusaError(MedusaError.Types.CONFLICT, `XCover offer ${input.offer_id} belongs to another cart`)
+      throw new MedusaError(
+        MedusaError.Types.CONFLICT,
+        `XCover offer ${input.offer_id} belongs to another cart`
+      )
     }
-    return new StepResponse({ cart_id: cart.id, remove_ids: coverLinesFor(cart, { offer_id: offer.offer_id }).map((l) => l.id) })
+    return new StepResponse({
+      cart_id: cart.id,
+      remove_ids: coverLinesFor(cart, { offer_id: offer.offer_id }).map(
+        (l) => l.id
+      ),
+    })
   }
 )
 
 /** Store API: the shopper no longer wants the cover; the offer stays recorded (declined at order time). */
-export const removeXcoverOfferWorkflow = createWorkflow(removeXcoverOfferWorkflowId, (input: { cart_id: string; offer_id: string }) => {
-  const prepared = prepareOfferRemovalStep(input)
-  when("remove-xcover-cover", { prepared }, ({ prepared }) => prepared.remove_ids.length > 0).then(() => {
-    deleteLineItemsWorkflow.runAsStep({
-      input: transform({ prepared }, ({ prepared }) => ({ cart_id: prepared.cart_id, ids: prepared.remove_ids })),
+export const removeXcoverOfferWorkflow = createWorkflow(
+  removeXcoverOfferWorkflowId,
+  (input: { cart_id: string; offer_id: string }) => {
+    const prepared = prepareOfferRemovalStep(input)
+    when(
+      "remove-xcover-cover",
+      { prepared },
+      ({ prepared }) => prepared.remove_ids.length > 0
+    ).then(() => {
+      deleteLineItemsWorkflow.runAsStep({
+        input: transform({ prepared }, ({ prepared }) => ({
+          cart_id: prepared.cart_id,
+          ids: prepared.remove_ids,
+        })),
+      })
     })
-  })
-  return new WorkflowResponse({ cart_id: prepared.cart_id, removed: prepared.remove_ids })
-})
+    return new WorkflowResponse({
+      cart_id: prepared.cart_id,
+      removed: prepared.remove_ids,
+    })
+  }
+)

@@ -1,5 +1,11 @@
-import { createWorkflow, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
-import { requeueXcoverOffersStep, type RequeueOffersInput } from "./steps/requeue-xcover-offers"
+import {
+  createWorkflow,
+  WorkflowResponse,
+} from "@medusajs/framework/workflows-sdk"
+import {
+  requeueXcoverOffersStep,
+  type RequeueOffersInput,
+} from "./steps/requeue-xcover-offers"
 
 export const retryXcoverOffersWorkflowId = "retry-xcover-offers"
 
@@ -8,6 +14,8 @@ export const retryXcoverOffersWorkflowId = "retry-xcover-offers"
  * outbox and the dispatch job sends them at the account's rate (a bulk retry can be large, so
  * the request does not wait for the sending).
  */
-export const retryXcoverOffersWorkflow = createWorkflow(retryXcoverOffersWorkflowId, (input: RequeueOffersInput) =>
-  new WorkflowResponse(requeueXcoverOffersStep(input))
+export const retryXcoverOffersWorkflow = createWorkflow(
+  retryXcoverOffersWorkflowId,
+  (input: RequeueOffersInput) =>
+    new WorkflowResponse(requeueXcoverOffersStep(input))
 )

@@ -1,5 +1,15 @@
-import { acquireLockStep, addToCartWorkflow, deleteLineItemsWorkflow, releaseLockStep } from "@medusajs/medusa/core-flows"
-import { createWorkflow, transform, when, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
+import {
+  acquireLockStep,
+  addToCartWorkflow,
+  deleteLineItemsWorkflow,
+  releaseLockStep,
+} from "@medusajs/medusa/core-flows"
+import {
+  createWorkflow,
+  transform,
+  when,
+  WorkflowResponse,
+} from "@medusajs/framework/workflows-sdk"
 import { exemptCoverFromTaxStep } from "./steps/exempt-cover-from-tax"
 import { prepareOfferSelectionStep } from "./steps/prepare-offer-selection"
 
@@ -16,15 +26,28 @@ export const selectXcoverOfferWorkflow = createWorkflow(
     acquireLockStep({ key: input.cart_id, timeout: 5, ttl: 20 })
     const prepared = prepareOfferSelectionStep(input)
     exemptCoverFromTaxStep()
-    when("remove-previous-xcover-cover", { prepared }, ({ prepared }) => prepared.remove_ids.length > 0).then(() => {
+    when(
+      "remove-previous-xcover-cover",
+      { prepared },
+      ({ prepared }) => prepared.remove_ids.length > 0
+    ).then(() => {
       deleteLineItemsWorkflow.runAsStep({
-        input: transform({ prepared }, ({ prepared }) => ({ cart_id: prepared.cart_id, ids: prepared.remove_ids })),
+        input: transform({ prepared }, ({ prepared }) => ({
+          cart_id: prepared.cart_id,
+          ids: prepared.remove_ids,
+        })),
       })
     })
     addToCartWorkflow.runAsStep({
-      input: transform({ prepared }, ({ prepared }) => ({ cart_id: prepared.cart_id, items: [prepared.item] })),
+      input: transform({ prepared }, ({ prepared }) => ({
+        cart_id: prepared.cart_id,
+        items: [prepared.item],
+      })),
     })
     releaseLockStep({ key: input.cart_id })
-    return new WorkflowResponse({ cart_id: prepared.cart_id, offer_id: input.offer_id })
+    return new WorkflowResponse({
+      cart_id: prepared.cart_id,
+      offer_id: input.offer_id,
+    })
   }
 )

@@ -12,7 +12,13 @@ export default defineConfig({
   base: "/shop/",
   logLevel: "warn",
   esbuild: { jsx: "automatic" },
-  css: { postcss: { plugins: [tailwindcss({ config: path.join(here, "tailwind.config.cjs") })] } },
+  css: {
+    postcss: {
+      plugins: [
+        tailwindcss({ config: path.join(here, "tailwind.config.cjs") }),
+      ],
+    },
+  },
   build: {
     outDir: path.resolve(here, "../../../.medusa/shop"),
     emptyOutDir: true,

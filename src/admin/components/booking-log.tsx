@@ -1,15 +1,27 @@
 import { Button, Container, Heading, Table, Text } from "@medusajs/ui"
 import { useState } from "react"
 import { formatMoney } from "../lib/money"
-import { BOOKING_STATUSES, useXcoverBookings, type BookingStatus, type XcoverBooking } from "../lib/xcover-api"
+import {
+  BOOKING_STATUSES,
+  useXcoverBookings,
+  type BookingStatus,
+  type XcoverBooking,
+} from "../lib/xcover-api"
 import { BookingStatusBadge } from "./booking-status-badge"
-import { CancellationBadge, cancellationReason, cancellationState } from "./cancellation-badge"
+import {
+  CancellationBadge,
+  cancellationReason,
+  cancellationState,
+} from "./cancellation-badge"
 import { formatTime } from "./offer-status-badge"
 import { OrderLink } from "./order-link"
 import { planNames } from "./policy-card"
 import { PriceMismatchBadge } from "./price-mismatch-badge"
 import { ReportedDrift } from "./reported-drift"
-import { DeclineBookingButton, RetryBookingButton } from "./retry-booking-button"
+import {
+  DeclineBookingButton,
+  RetryBookingButton,
+} from "./retry-booking-button"
 import { RetryCancellationButton } from "./retry-cancellation-button"
 
 const PAGE_SIZE = 20
@@ -22,11 +34,17 @@ function CancellationCell({ booking }: { booking: XcoverBooking }) {
   }
   const c = booking.cancellation
   return (
-    <div className="flex flex-col items-start gap-1" data-testid="xcover-booking-cancellation" data-cancellation={state}>
+    <div
+      className="flex flex-col items-start gap-1"
+      data-testid="xcover-booking-cancellation"
+      data-cancellation={state}
+    >
       <CancellationBadge booking={booking} />
       <Text size="xsmall" className="whitespace-nowrap">
         {state === "cancelled" && booking.total_refund !== null ? (
-          <span className="font-medium">Refund {formatMoney(booking.total_refund, booking.currency)} · </span>
+          <span className="font-medium">
+            Refund {formatMoney(booking.total_refund, booking.currency)} ·{" "}
+          </span>
         ) : null}
         {cancellationReason(booking).short}
       </Text>
@@ -36,7 +54,11 @@ function CancellationCell({ booking }: { booking: XcoverBooking }) {
         </Text>
       )}
       {state !== "cancelled" && c?.last_error && (
-        <Text size="xsmall" className="text-ui-fg-subtle max-w-xs truncate" title={c.last_error}>
+        <Text
+          size="xsmall"
+          className="text-ui-fg-subtle max-w-xs truncate"
+          title={c.last_error}
+        >
           {c.last_error}
         </Text>
       )}
@@ -48,7 +70,11 @@ function CancellationCell({ booking }: { booking: XcoverBooking }) {
 export function BookingLog() {
   const [status, setStatus] = useState<BookingStatus | undefined>(undefined)
   const [offset, setOffset] = useState(0)
-  const { data, isLoading, error } = useXcoverBookings({ status, limit: PAGE_SIZE, offset })
+  const { data, isLoading, error } = useXcoverBookings({
+    status,
+    limit: PAGE_SIZE,
+    offset,
+  })
   const count = data?.count ?? 0
 
   const choose = (s: BookingStatus) => {
@@ -57,22 +83,40 @@ export function BookingLog() {
   }
 
   return (
-    <Container className="flex flex-col gap-y-4 p-0" data-testid="xcover-booking-section">
+    <Container
+      className="flex flex-col gap-y-4 p-0"
+      data-testid="xcover-booking-section"
+    >
       <div className="px-6 pt-4">
         <Heading level="h2">Bookings</Heading>
         <Text size="small" className="text-ui-fg-subtle">
-          Every offer a shopper took, the policy XCover booked for it and its cancellation, if any, with the refund XCover
-          computed (all dates: the days above do not apply).
+          Every offer a shopper took, the policy XCover booked for it and its
+          cancellation, if any, with the refund XCover computed (all dates: the
+          days above do not apply).
         </Text>
       </div>
-      <div className="flex flex-wrap gap-2 px-6" role="group" aria-label="Filter bookings by status">
+      <div
+        className="flex flex-wrap gap-2 px-6"
+        role="group"
+        aria-label="Filter bookings by status"
+      >
         {BOOKING_STATUSES.map((s) => (
-          <Button key={s} size="small" variant={status === s ? "primary" : "secondary"} aria-pressed={status === s} onClick={() => choose(s)}>
+          <Button
+            key={s}
+            size="small"
+            variant={status === s ? "primary" : "secondary"}
+            aria-pressed={status === s}
+            onClick={() => choose(s)}
+          >
             {s}
           </Button>
         ))}
       </div>
-      {error && <Text className="px-6">Could not load the bookings: {error.message}</Text>}
+      {error && (
+        <Text className="px-6">
+          Could not load the bookings: {error.message}
+        </Text>
+      )}
       <Table data-testid="xcover-booking-log">
         <Table.Header>
           <Table.Row>
@@ -92,8 +136,12 @@ export function BookingLog() {
           {(data?.bookings ?? []).map((b) => (
             <Table.Row key={b.id} data-booking-offer-id={b.offer_id}>
               <Table.Cell>
-                <div className="whitespace-nowrap font-mono text-xs">{b.booking_id ?? "–"}</div>
-                <div className="text-ui-fg-subtle font-mono text-xs">{b.offer_id}</div>
+                <div className="whitespace-nowrap font-mono text-xs">
+                  {b.booking_id ?? "–"}
+                </div>
+                <div className="text-ui-fg-subtle font-mono text-xs">
+                  {b.offer_id}
+                </div>
               </Table.Cell>
               <Table.Cell>
                 <div className="flex flex-col items-start gap-1">
@@ -107,7 +155,9 @@ export function BookingLog() {
               <Table.Cell>{planNames(b)}</Table.Cell>
               <Table.Cell>
                 <div className="flex flex-col items-start gap-1">
-                  {b.total_price !== null ? formatMoney(b.total_price, b.currency) : formatMoney(b.charged_amount, b.charged_currency)}
+                  {b.total_price !== null
+                    ? formatMoney(b.total_price, b.currency)
+                    : formatMoney(b.charged_amount, b.charged_currency)}
                   <PriceMismatchBadge booking={b} />
                 </div>
               </Table.Cell>
@@ -115,7 +165,10 @@ export function BookingLog() {
                 <CancellationCell booking={b} />
               </Table.Cell>
               <Table.Cell>{b.attempts}</Table.Cell>
-              <Table.Cell className="max-w-xs truncate" title={b.last_error ?? undefined}>
+              <Table.Cell
+                className="max-w-xs truncate"
+                title={b.last_error ?? undefined}
+              >
                 {b.last_error ?? "–"}
               </Table.Cell>
               <Table.Cell>{formatTime(b.decided_at)}</Table.Cell>
@@ -128,7 +181,9 @@ export function BookingLog() {
           ))}
         </Table.Body>
       </Table>
-      {!isLoading && count === 0 && <Text className="px-6 pb-4">No bookings match this filter.</Text>}
+      {!isLoading && count === 0 && (
+        <Text className="px-6 pb-4">No bookings match this filter.</Text>
+      )}
       <Table.Pagination
         count={count}
         pageSize={PAGE_SIZE}

@@ -1,7 +1,10 @@
 import { StatusBadge } from "@medusajs/ui"
 import type { BookingStatus } from "../lib/xcover-api"
 
-const LOOK: Record<BookingStatus, { color: "green" | "red" | "blue" | "orange" | "grey"; label: string }> = {
+const LOOK: Record<
+  BookingStatus,
+  { color: "green" | "red" | "blue" | "orange" | "grey"; label: string }
+> = {
   pending: { color: "blue", label: "Pending" },
   sending: { color: "blue", label: "Sending" },
   retrying: { color: "orange", label: "Retrying" },

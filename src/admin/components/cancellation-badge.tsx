@@ -5,10 +5,16 @@ import type { XcoverBooking } from "../lib/xcover-api"
  * Where a policy's cancellation stands: `cancelled` (XCover says CANCELLED, whoever cancelled
  * it), `cancelling` (asked for, not done yet), `failed` (XCover did not cancel it), or null.
  */
-export type CancellationState = "cancelled" | "cancelling" | "retrying" | "failed"
+export type CancellationState =
+  "cancelled" | "cancelling" | "retrying" | "failed"
 
-export function cancellationState(booking: XcoverBooking): CancellationState | null {
-  if (booking.booking_status === "CANCELLED" || booking.cancellation?.status === "cancelled") {
+export function cancellationState(
+  booking: XcoverBooking
+): CancellationState | null {
+  if (
+    booking.booking_status === "CANCELLED" ||
+    booking.cancellation?.status === "cancelled"
+  ) {
     return "cancelled"
   }
   switch (booking.cancellation?.status) {
@@ -25,9 +31,15 @@ export function cancellationState(booking: XcoverBooking): CancellationState | n
 }
 
 const REASONS: Record<string, { long: string; short: string }> = {
-  order_canceled: { long: "because the order was cancelled", short: "order cancelled" },
+  order_canceled: {
+    long: "because the order was cancelled",
+    short: "order cancelled",
+  },
   returned: { long: "because the cover was returned", short: "cover returned" },
-  order_edited: { long: "because an order edit removed the cover", short: "edited away" },
+  order_edited: {
+    long: "because an order edit removed the cover",
+    short: "edited away",
+  },
   admin: { long: "by hand in the admin", short: "by hand" },
 }
 
@@ -36,7 +48,10 @@ const REASONS: Record<string, { long: string; short: string }> = {
  * page, `short` in the log. No cancellation of the plugin's: XCover's webhook said it is
  * cancelled (the customer, through the policy's cancel link, or XCover).
  */
-export function cancellationReason(booking: XcoverBooking): { long: string; short: string } {
+export function cancellationReason(booking: XcoverBooking): {
+  long: string
+  short: string
+} {
   const reason = booking.cancellation?.reason
   if (!reason) {
     return { long: "at XCover (by the customer or XCover)", short: "at XCover" }
@@ -49,7 +64,10 @@ export function reasonLabel(reason: string): { long: string; short: string } {
   return REASONS[reason] ?? { long: reason, short: reason }
 }
 
-const LOOK: Record<CancellationState, { color: "grey" | "red" | "blue" | "orange"; label: string }> = {
+const LOOK: Record<
+  CancellationState,
+  { color: "grey" | "red" | "blue" | "orange"; label: string }
+> = {
   cancelled: { color: "grey", label: "Cancelled" },
   cancelling: { color: "blue", label: "Cancelling…" },
   retrying: { color: "orange", label: "Cancelling… (retrying)" },
@@ -63,7 +81,11 @@ export function CancellationBadge({ booking }: { booking: XcoverBooking }) {
   }
   const look = LOOK[state]
   return (
-    <StatusBadge color={look.color} data-testid="xcover-cancellation-badge" data-cancellation={state}>
+    <StatusBadge
+      color={look.color}
+      data-testid="xcover-cancellation-badge"
+      data-cancellation={state}
+    >
       {look.label}
     </StatusBadge>
   )

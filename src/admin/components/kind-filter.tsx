@@ -9,9 +9,19 @@ const KINDS: { kind: LogKind; label: string }[] = [
 ]
 
 /** Which lists the log page shows: declined offers' opt-outs, taken offers' bookings, or both. */
-export function KindFilter({ kind, onChange }: { kind: LogKind; onChange: (kind: LogKind) => void }) {
+export function KindFilter({
+  kind,
+  onChange,
+}: {
+  kind: LogKind
+  onChange: (kind: LogKind) => void
+}) {
   return (
-    <div className="flex flex-wrap gap-2" role="group" aria-label="Filter by kind">
+    <div
+      className="flex flex-wrap gap-2"
+      role="group"
+      aria-label="Filter by kind"
+    >
       {KINDS.map((k) => (
         <Button
           key={k.kind}

@@ -1,10 +1,18 @@
 import { Text } from "@medusajs/ui"
 import type { ReactNode } from "react"
 import { formatMoney } from "../lib/money"
-import { useXcoverBookingStats, useXcoverReconciler, useXcoverStats, type XcoverStats } from "../lib/xcover-api"
+import {
+  useXcoverBookingStats,
+  useXcoverReconciler,
+  useXcoverStats,
+  type XcoverStats,
+} from "../lib/xcover-api"
 import { formatTime } from "./offer-status-badge"
 
-const OFFER_FIGURES: { key: keyof Omit<XcoverStats, "attach_rate" | "undecided">; label: string }[] = [
+const OFFER_FIGURES: {
+  key: keyof Omit<XcoverStats, "attach_rate" | "undecided">
+  label: string
+}[] = [
   { key: "shown", label: "Shown" },
   { key: "taken", label: "Taken" },
   { key: "opted_out", label: "Opted out" },
@@ -14,7 +22,15 @@ const OFFER_FIGURES: { key: keyof Omit<XcoverStats, "attach_rate" | "undecided">
 ]
 
 /** One labelled figure of a figures row; `stat-<id>` is its test id. */
-export function Figure({ id, label, children }: { id: string; label: string; children: ReactNode }) {
+export function Figure({
+  id,
+  label,
+  children,
+}: {
+  id: string
+  label: string
+  children: ReactNode
+}) {
   return (
     <div className="flex flex-col" data-testid={`stat-${id}`}>
       <Text size="small" className="text-ui-fg-subtle">
@@ -28,7 +44,11 @@ export function Figure({ id, label, children }: { id: string; label: string; chi
 }
 
 /** Opt-out figures over the offers recorded in the chosen days. */
-export function OfferFigures({ range }: { range: { created_from?: string; created_to?: string } }) {
+export function OfferFigures({
+  range,
+}: {
+  range: { created_from?: string; created_to?: string }
+}) {
   const { data, error } = useXcoverStats(range)
   if (error) {
     return <Text>Could not load the figures: {error.message}</Text>
@@ -36,14 +56,21 @@ export function OfferFigures({ range }: { range: { created_from?: string; create
   const stats = data?.stats
   const rate = stats?.attach_rate
   return (
-    <div className="grid grid-cols-2 gap-4 md:grid-cols-7" data-testid="xcover-stats">
+    <div
+      className="grid grid-cols-2 gap-4 md:grid-cols-7"
+      data-testid="xcover-stats"
+    >
       {OFFER_FIGURES.map((f) => (
         <Figure key={f.key} id={f.key} label={f.label}>
           {stats ? stats[f.key] : "…"}
         </Figure>
       ))}
       <Figure id="attach_rate" label="Attach rate (taken / shown)">
-        {rate === undefined ? "…" : rate === null ? "–" : `${(rate * 100).toFixed(1)} %`}
+        {rate === undefined
+          ? "…"
+          : rate === null
+            ? "–"
+            : `${(rate * 100).toFixed(1)} %`}
       </Figure>
     </div>
   )
@@ -65,12 +92,21 @@ export function BookingFigures() {
       <Text size="small" weight="plus">
         Bookings, all dates
       </Text>
-      <div className="grid grid-cols-2 gap-4 md:grid-cols-8" data-testid="xcover-booking-stats">
+      <div
+        className="grid grid-cols-2 gap-4 md:grid-cols-8"
+        data-testid="xcover-booking-stats"
+      >
         <Figure id="policies_booked" label="Policies booked">
           {stats ? stats.booked : "…"}
         </Figure>
         <Figure id="premium_booked" label="Premium booked">
-          {!premium ? "…" : premium.length ? premium.map((p) => formatMoney(p.amount, p.currency)).join(" · ") : "–"}
+          {!premium
+            ? "…"
+            : premium.length
+              ? premium
+                  .map((p) => formatMoney(p.amount, p.currency))
+                  .join(" · ")
+              : "–"}
         </Figure>
         <Figure id="bookings_failed" label="Failed bookings">
           {stats ? stats.failed : "…"}
@@ -85,25 +121,73 @@ export function BookingFigures() {
           {stats ? stats.cancelled : "…"}
         </Figure>
         <Figure id="refunds" label="Refunds (computed by XCover)">
-          {!refunds ? "…" : refunds.length ? refunds.map((r) => formatMoney(r.amount, r.currency)).join(" · ") : "–"}
+          {!refunds
+            ? "…"
+            : refunds.length
+              ? refunds
+                  .map((r) => formatMoney(r.amount, r.currency))
+                  .join(" · ")
+              : "–"}
         </Figure>
       </div>
     </div>
   )
 }
 
-type ReconcilerData = NonNullable<ReturnType<typeof useXcoverReconciler>["data"]>
+type ReconcilerData = NonNullable<
+  ReturnType<typeof useXcoverReconciler>["data"]
+>
 
-const RECONCILER_FIGURES: { id: string; label: string; value: (r: ReconcilerData) => ReactNode }[] = [
-  { id: "orders_checked", label: "Orders checked", value: (r) => r.figures.orders_checked },
-  { id: "late_decisions", label: "Late decisions", value: (r) => r.figures.decided },
-  { id: "repaired_order_canceled", label: "Repaired: order cancelled", value: (r) => r.figures.repaired.order_canceled },
-  { id: "repaired_returned", label: "Repaired: cover returned", value: (r) => r.figures.repaired.returned },
-  { id: "repaired_order_edited", label: "Repaired: edited away", value: (r) => r.figures.repaired.order_edited },
-  { id: "retrying_orders", label: "Orders being retried", value: (r) => r.retrying_orders },
-  { id: "policies_read", label: "Policies read back (last 24 h)", value: (r) => `${r.readbacks.policies_read} (${r.readbacks.read_last_24h})` },
-  { id: "unreadable", label: "Read-backs unanswered or refused", value: (r) => r.readbacks.unreadable },
-  { id: "reported_differently", label: "Reported differently by XCover", value: (r) => r.readbacks.reported_differently },
+const RECONCILER_FIGURES: {
+  id: string
+  label: string
+  value: (r: ReconcilerData) => ReactNode
+}[] = [
+  {
+    id: "orders_checked",
+    label: "Orders checked",
+    value: (r) => r.figures.orders_checked,
+  },
+  {
+    id: "late_decisions",
+    label: "Late decisions",
+    value: (r) => r.figures.decided,
+  },
+  {
+    id: "repaired_order_canceled",
+    label: "Repaired: order cancelled",
+    value: (r) => r.figures.repaired.order_canceled,
+  },
+  {
+    id: "repaired_returned",
+    label: "Repaired: cover returned",
+    value: (r) => r.figures.repaired.returned,
+  },
+  {
+    id: "repaired_order_edited",
+    label: "Repaired: edited away",
+    value: (r) => r.figures.repaired.order_edited,
+  },
+  {
+    id: "retrying_orders",
+    label: "Orders being retried",
+    value: (r) => r.retrying_orders,
+  },
+  {
+    id: "policies_read",
+    label: "Policies read back (last 24 h)",
+    value: (r) => `${r.readbacks.policies_read} (${r.readbacks.read_last_24h})`,
+  },
+  {
+    id: "unreadable",
+    label: "Read-backs unanswered or refused",
+    value: (r) => r.readbacks.unreadable,
+  },
+  {
+    id: "reported_differently",
+    label: "Reported differently by XCover",
+    value: (r) => r.readbacks.reported_differently,
+  },
 ]
 
 /**
@@ -119,17 +203,26 @@ export function ReconcilerFigures() {
   return (
     <div className="flex flex-col gap-y-2">
       <Text size="small" weight="plus">
-        The books: orders reconciled with their policies, policies read back from XCover (since install)
+        The books: orders reconciled with their policies, policies read back
+        from XCover (since install)
       </Text>
-      <div className="grid grid-cols-2 gap-4 md:grid-cols-5" data-testid="xcover-reconciler-stats">
+      <div
+        className="grid grid-cols-2 gap-4 md:grid-cols-5"
+        data-testid="xcover-reconciler-stats"
+      >
         {RECONCILER_FIGURES.map((f) => (
           <Figure key={f.id} id={f.id} label={f.label}>
             {r ? f.value(r) : "…"}
           </Figure>
         ))}
       </div>
-      <Text size="small" className="text-ui-fg-subtle" data-testid="xcover-reconciler-runs">
-        Last run: {r ? formatTime(r.last_run_at) : "…"} · last full pass: {r ? formatTime(r.last_full_pass_at) : "…"}
+      <Text
+        size="small"
+        className="text-ui-fg-subtle"
+        data-testid="xcover-reconciler-runs"
+      >
+        Last run: {r ? formatTime(r.last_run_at) : "…"} · last full pass:{" "}
+        {r ? formatTime(r.last_full_pass_at) : "…"}
       </Text>
     </div>
   )

@@ -1,7 +1,13 @@
 import { StatusBadge } from "@medusajs/ui"
 import type { OfferStatus } from "../lib/xcover-api"
 
-const LOOK: Record<OfferStatus, { color: "green" | "red" | "blue" | "orange" | "grey" | "purple"; label: string }> = {
+const LOOK: Record<
+  OfferStatus,
+  {
+    color: "green" | "red" | "blue" | "orange" | "grey" | "purple"
+    label: string
+  }
+> = {
   shown: { color: "grey", label: "Shown" },
   selected: { color: "purple", label: "Taken" },
   pending: { color: "blue", label: "Pending" },

@@ -14,10 +14,19 @@ const PAGE_SIZE = 20
 const RETRYABLE: OfferStatus[] = ["failed", "rejected"]
 
 /** Every recorded offer, newest first, filtered by status and the page's days; retry by row or in bulk. */
-export function OptOutLog({ range }: { range: { created_from?: string; created_to?: string } }) {
+export function OptOutLog({
+  range,
+}: {
+  range: { created_from?: string; created_to?: string }
+}) {
   const [statuses, setStatuses] = useState<OfferStatus[]>([])
   const [offset, setOffset] = useState(0)
-  const { data, isLoading, error } = useXcoverOffers({ status: statuses, ...range, limit: PAGE_SIZE, offset })
+  const { data, isLoading, error } = useXcoverOffers({
+    status: statuses,
+    ...range,
+    limit: PAGE_SIZE,
+    offset,
+  })
   const retry = useRetryXcoverOffer()
   const retryAll = useRetryXcoverOffers()
   const filters = { status: statuses, ...range }
@@ -31,19 +40,29 @@ export function OptOutLog({ range }: { range: { created_from?: string; created_t
 
   const toggle = (s: OfferStatus) => {
     setOffset(0)
-    setStatuses(statuses.includes(s) ? statuses.filter((x) => x !== s) : [...statuses, s])
+    setStatuses(
+      statuses.includes(s) ? statuses.filter((x) => x !== s) : [...statuses, s]
+    )
   }
 
   return (
-    <Container className="flex flex-col gap-y-4 p-0" data-testid="xcover-opt-out-section">
+    <Container
+      className="flex flex-col gap-y-4 p-0"
+      data-testid="xcover-opt-out-section"
+    >
       <div className="px-6 pt-4">
         <Heading level="h2">Opt-outs</Heading>
         <Text size="small" className="text-ui-fg-subtle">
-          Every insurance offer the storefront showed, and whether XCover was told it was declined.
+          Every insurance offer the storefront showed, and whether XCover was
+          told it was declined.
         </Text>
       </div>
       <div className="flex flex-wrap items-center justify-between gap-2 px-6">
-        <div className="flex flex-wrap gap-2" role="group" aria-label="Filter by status">
+        <div
+          className="flex flex-wrap gap-2"
+          role="group"
+          aria-label="Filter by status"
+        >
           {OFFER_STATUSES.map((s) => (
             <Button
               key={s}
@@ -75,7 +94,9 @@ export function OptOutLog({ range }: { range: { created_from?: string; created_t
           Retry failed and rejected in this filter
         </Button>
       </div>
-      {error && <Text className="px-6">Could not load the log: {error.message}</Text>}
+      {error && (
+        <Text className="px-6">Could not load the log: {error.message}</Text>
+      )}
       <Table data-testid="xcover-log">
         <Table.Header>
           <Table.Row>
@@ -93,7 +114,9 @@ export function OptOutLog({ range }: { range: { created_from?: string; created_t
         <Table.Body>
           {(data?.offers ?? []).map((o) => (
             <Table.Row key={o.id} data-offer-id={o.offer_id}>
-              <Table.Cell className="font-mono text-xs">{o.offer_id}</Table.Cell>
+              <Table.Cell className="font-mono text-xs">
+                {o.offer_id}
+              </Table.Cell>
               <Table.Cell>
                 <OfferStatusBadge status={o.status} />
               </Table.Cell>
@@ -101,7 +124,10 @@ export function OptOutLog({ range }: { range: { created_from?: string; created_t
                 <OrderLink orderId={o.order_id} />
               </Table.Cell>
               <Table.Cell>{o.attempts}</Table.Cell>
-              <Table.Cell className="max-w-xs truncate" title={o.last_error ?? undefined}>
+              <Table.Cell
+                className="max-w-xs truncate"
+                title={o.last_error ?? undefined}
+              >
                 {o.last_error ?? "–"}
               </Table.Cell>
               <Table.Cell>{formatTime(o.created_at)}</Table.Cell>
@@ -115,7 +141,10 @@ export function OptOutLog({ range }: { range: { created_from?: string; created_t
                     isLoading={retry.isPending && retry.variables === o.id}
                     onClick={() =>
                       retry.mutate(o.id, {
-                        onSuccess: ({ offer }) => toast.success(`Offer ${offer.offer_id} is now ${offer.status.replace("_", " ")}.`),
+                        onSuccess: ({ offer }) =>
+                          toast.success(
+                            `Offer ${offer.offer_id} is now ${offer.status.replace("_", " ")}.`
+                          ),
                         onError: (e) => toast.error(e.message),
                       })
                     }
@@ -128,7 +157,9 @@ export function OptOutLog({ range }: { range: { created_from?: string; created_t
           ))}
         </Table.Body>
       </Table>
-      {!isLoading && count === 0 && <Text className="px-6 pb-4">No offers match these filters.</Text>}
+      {!isLoading && count === 0 && (
+        <Text className="px-6 pb-4">No offers match these filters.</Text>
+      )}
       <Table.Pagination
         count={count}
         pageSize={PAGE_SIZE}

@@ -6,7 +6,10 @@ export function OrderLink({ orderId }: { orderId: string | null }) {
     return <>–</>
   }
   return (
-    <a className="text-ui-fg-interactive hover:underline" href={orderPath(orderId)}>
+    <a
+      className="text-ui-fg-interactive hover:underline"
+      href={orderPath(orderId)}
+    >
       {orderId.slice(0, 16)}…
     </a>
   )

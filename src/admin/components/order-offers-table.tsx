@@ -25,12 +25,16 @@ export function OrderOffersTable({ offers }: { offers: XcoverOffer[] }) {
         <Table.Body>
           {offers.map((o) => (
             <Table.Row key={o.id} data-offer-id={o.offer_id}>
-              <Table.Cell className="font-mono text-xs">{o.offer_id}</Table.Cell>
+              <Table.Cell className="font-mono text-xs">
+                {o.offer_id}
+              </Table.Cell>
               <Table.Cell>
                 <OfferStatusBadge status={o.status} />
               </Table.Cell>
               <Table.Cell>{o.attempts}</Table.Cell>
-              <Table.Cell className="max-w-xs truncate">{o.last_error ?? "–"}</Table.Cell>
+              <Table.Cell className="max-w-xs truncate">
+                {o.last_error ?? "–"}
+              </Table.Cell>
               <Table.Cell>{formatTime(o.completed_at)}</Table.Cell>
             </Table.Row>
           ))}

@@ -9,7 +9,9 @@ function webUrl(value: string | null): string | null {
   }
   try {
     const url = new URL(value)
-    return url.protocol === "https:" || url.protocol === "http:" ? url.href : null
+    return url.protocol === "https:" || url.protocol === "http:"
+      ? url.href
+      : null
   } catch {
     return null
   }
@@ -19,13 +21,27 @@ function webUrl(value: string | null): string | null {
  * A link to XCover, in a new tab. These addresses carry the policy's security token: they
  * appear as links only, never as text or a tooltip, and send no referrer.
  */
-function XcoverLink({ href, kind, children }: { href: string | null; kind: string; children: ReactNode }) {
+function XcoverLink({
+  href,
+  kind,
+  children,
+}: {
+  href: string | null
+  kind: string
+  children: ReactNode
+}) {
   const url = webUrl(href)
   if (!url) {
     return null
   }
   return (
-    <a className="text-ui-fg-interactive hover:underline" href={url} target="_blank" rel="noopener noreferrer" data-link={kind}>
+    <a
+      className="text-ui-fg-interactive hover:underline"
+      href={url}
+      target="_blank"
+      rel="noopener noreferrer"
+      data-link={kind}
+    >
       {children}
     </a>
   )
@@ -49,7 +65,10 @@ export function PolicyLinks({ booking }: { booking: XcoverBooking }) {
     return null
   }
   return (
-    <div className="txt-small flex flex-wrap gap-x-4 gap-y-1" data-testid="xcover-policy-links">
+    <div
+      className="txt-small flex flex-wrap gap-x-4 gap-y-1"
+      data-testid="xcover-policy-links"
+    >
       {links.map((l) => (
         <XcoverLink key={l.kind} href={l.href} kind={l.kind}>
           {l.label}

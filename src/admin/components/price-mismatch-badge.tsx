@@ -8,9 +8,14 @@ export function PriceMismatchBadge({ booking }: { booking: XcoverBooking }) {
     return null
   }
   return (
-    <Badge size="2xsmall" color="orange" className="h-auto whitespace-normal py-0.5" data-testid="xcover-price-mismatch">
-      XCover booked {formatMoney(booking.total_price, booking.currency)}, order charged{" "}
-      {formatMoney(booking.charged_amount, booking.charged_currency)}
+    <Badge
+      size="2xsmall"
+      color="orange"
+      className="h-auto whitespace-normal py-0.5"
+      data-testid="xcover-price-mismatch"
+    >
+      XCover booked {formatMoney(booking.total_price, booking.currency)}, order
+      charged {formatMoney(booking.charged_amount, booking.charged_currency)}
     </Badge>
   )
 }

@@ -21,21 +21,38 @@ export function reportedDifferences(booking: XcoverBooking): string[] {
  * A policy XCover reports differently from the ledger (not applied: a person looks), with both
  * values and when XCover said so. `compact` for the log's table.
  */
-export function ReportedDrift({ booking, compact = false }: { booking: XcoverBooking; compact?: boolean }) {
+export function ReportedDrift({
+  booking,
+  compact = false,
+}: {
+  booking: XcoverBooking
+  compact?: boolean
+}) {
   const differences = reportedDifferences(booking)
   if (!differences.length || !booking.reported) {
     return null
   }
   const when = `read back ${formatTime(booking.reported.reported_at)}`
   return (
-    <div className="flex flex-col items-start gap-1" data-testid="xcover-reported" data-differs={booking.reported.differs.join(",")}>
+    <div
+      className="flex flex-col items-start gap-1"
+      data-testid="xcover-reported"
+      data-differs={booking.reported.differs.join(",")}
+    >
       {differences.map((d) => (
-        <Badge key={d} size="2xsmall" color="red" className="h-auto whitespace-normal py-0.5">
+        <Badge
+          key={d}
+          size="2xsmall"
+          color="red"
+          className="h-auto whitespace-normal py-0.5"
+        >
           {d}
         </Badge>
       ))}
       <Text size="xsmall" className="text-ui-fg-subtle">
-        {compact ? when : `XCover reports this policy differently from the store (${when}); nothing was changed here: check it with XCover.`}
+        {compact
+          ? when
+          : `XCover reports this policy differently from the store (${when}); nothing was changed here: check it with XCover.`}
       </Text>
     </div>
   )

@@ -1,5 +1,9 @@
 import { Button, toast } from "@medusajs/ui"
-import { useDeclineXcoverBooking, useRetryXcoverBooking, type XcoverBooking } from "../lib/xcover-api"
+import {
+  useDeclineXcoverBooking,
+  useRetryXcoverBooking,
+  type XcoverBooking,
+} from "../lib/xcover-api"
 
 const OUTCOME: Record<XcoverBooking["status"], string> = {
   booked: "booked",
@@ -57,7 +61,10 @@ export function DeclineBookingButton({ booking }: { booking: XcoverBooking }) {
       isLoading={decline.isPending}
       onClick={() =>
         decline.mutate(booking.id, {
-          onSuccess: ({ booking: after }) => toast.success(`Booking of offer ${after.offer_id} declined: the offer is opted out.`),
+          onSuccess: ({ booking: after }) =>
+            toast.success(
+              `Booking of offer ${after.offer_id} declined: the offer is opted out.`
+            ),
           onError: (e) => toast.error(e.message),
         })
       }

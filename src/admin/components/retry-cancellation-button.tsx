@@ -2,9 +2,16 @@ import { Button, toast } from "@medusajs/ui"
 import { useCancelXcoverBooking, type XcoverBooking } from "../lib/xcover-api"
 
 /** Asks XCover again to cancel a policy whose cancellation failed (it previews the refund again). */
-export function RetryCancellationButton({ booking }: { booking: XcoverBooking }) {
+export function RetryCancellationButton({
+  booking,
+}: {
+  booking: XcoverBooking
+}) {
   const cancel = useCancelXcoverBooking()
-  if (booking.cancellation?.status !== "failed" || booking.booking_status === "CANCELLED") {
+  if (
+    booking.cancellation?.status !== "failed" ||
+    booking.booking_status === "CANCELLED"
+  ) {
     return null
   }
   return (
@@ -21,7 +28,9 @@ export function RetryCancellationButton({ booking }: { booking: XcoverBooking })
               if (after.booking_status === "CANCELLED") {
                 toast.success(`Policy ${name} cancelled.`)
               } else if (after.cancellation?.status === "failed") {
-                toast.error(`XCover still did not cancel policy ${name}: ${after.cancellation.last_error ?? "no message"}`)
+                toast.error(
+                  `XCover still did not cancel policy ${name}: ${after.cancellation.last_error ?? "no message"}`
+                )
               } else {
                 toast.info(`Cancellation of policy ${name} queued again.`)
               }

@@ -1,6 +1,24 @@
-import { Button, Container, Heading, Input, Label, Table, Text } from "@medusajs/ui"
+import {
+  Button,
+  Container,
+  Heading,
+  Input,
+  Label,
+  Table,
+  Text,
+} from "@medusajs/ui"
 import { useState } from "react"
-import { Bar, CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts"
+import {
+  Bar,
+  CartesianGrid,
+  ComposedChart,
+  Legend,
+  Line,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from "recharts"
 import { formatMoney } from "../lib/money"
 import {
   RANGE_PRESETS,
@@ -11,25 +29,46 @@ import {
   reportCurrencies,
   type RangeChoice,
 } from "../lib/sales-chart"
-import { useXcoverSalesReport, type SalesReport as Report } from "../lib/xcover-api"
+import {
+  useXcoverSalesReport,
+  type SalesReport as Report,
+} from "../lib/xcover-api"
 import { Figure } from "./log-figures"
 
 type Amounts = Report["totals"]["premium_booked"]
 
 function money(amounts: Amounts): string {
-  return amounts.length ? amounts.map((a) => formatMoney(a.amount, a.currency)).join(" · ") : "–"
+  return amounts.length
+    ? amounts.map((a) => formatMoney(a.amount, a.currency)).join(" · ")
+    : "–"
 }
 
 /** Last 7/30/90 days (UTC, today included), or a custom from..to. */
-function RangePicker({ choice, onChange }: { choice: RangeChoice; onChange: (choice: RangeChoice) => void }) {
+function RangePicker({
+  choice,
+  onChange,
+}: {
+  choice: RangeChoice
+  onChange: (choice: RangeChoice) => void
+}) {
   const custom = "from" in choice
   return (
     <div className="flex flex-wrap items-end gap-4">
-      <div className="flex flex-wrap gap-2" role="group" aria-label="Sales range">
+      <div
+        className="flex flex-wrap gap-2"
+        role="group"
+        aria-label="Sales range"
+      >
         {RANGE_PRESETS.map((days) => {
           const active = !custom && choice.preset === days
           return (
-            <Button key={days} size="small" variant={active ? "primary" : "secondary"} aria-pressed={active} onClick={() => onChange({ preset: days })}>
+            <Button
+              key={days}
+              size="small"
+              variant={active ? "primary" : "secondary"}
+              aria-pressed={active}
+              onClick={() => onChange({ preset: days })}
+            >
               Last {days} days
             </Button>
           )
@@ -41,7 +80,9 @@ function RangePicker({ choice, onChange }: { choice: RangeChoice; onChange: (cho
           id="xcover-sales-from"
           type="date"
           value={custom ? choice.from : ""}
-          onChange={(e) => onChange({ from: e.target.value, to: custom ? choice.to : "" })}
+          onChange={(e) =>
+            onChange({ from: e.target.value, to: custom ? choice.to : "" })
+          }
         />
       </div>
       <div className="flex flex-col gap-y-1">
@@ -50,7 +91,9 @@ function RangePicker({ choice, onChange }: { choice: RangeChoice; onChange: (cho
           id="xcover-sales-to"
           type="date"
           value={custom ? choice.to : ""}
-          onChange={(e) => onChange({ from: custom ? choice.from : "", to: e.target.value })}
+          onChange={(e) =>
+            onChange({ from: custom ? choice.from : "", to: e.target.value })
+          }
         />
       </div>
     </div>
@@ -58,27 +101,81 @@ function RangePicker({ choice, onChange }: { choice: RangeChoice; onChange: (cho
 }
 
 /** Premium booked and refunds (bars, in the chosen currency) and the attach rate (line, %) per day. */
-function SalesChart({ report, currency }: { report: Report; currency: string | null }) {
+function SalesChart({
+  report,
+  currency,
+}: {
+  report: Report
+  currency: string | null
+}) {
   const points = chartPoints(report.days, currency)
   return (
     // A fixed height inline: ResponsiveContainer measures its parent, which must not depend on a utility class being generated.
-    <div style={{ width: "100%", height: 288 }} data-testid="xcover-sales-chart" data-currency={currency ?? ""} data-days={points.length}>
+    <div
+      style={{ width: "100%", height: 288 }}
+      data-testid="xcover-sales-chart"
+      data-currency={currency ?? ""}
+      data-days={points.length}
+    >
       <ResponsiveContainer width="100%" height="100%">
-        <ComposedChart data={points} margin={{ top: 8, right: 8, bottom: 8, left: 8 }}>
+        <ComposedChart
+          data={points}
+          margin={{ top: 8, right: 8, bottom: 8, left: 8 }}
+        >
           <CartesianGrid stroke="var(--border-base)" vertical={false} />
-          <XAxis dataKey="date" tickFormatter={(d: string) => dayLabel(d)} tick={{ fontSize: 12 }} minTickGap={16} />
-          <YAxis yAxisId="money" tick={{ fontSize: 12 }} allowDecimals width={56} />
-          <YAxis yAxisId="rate" orientation="right" domain={[0, 100]} unit=" %" tick={{ fontSize: 12 }} width={56} />
+          <XAxis
+            dataKey="date"
+            tickFormatter={(d: string) => dayLabel(d)}
+            tick={{ fontSize: 12 }}
+            minTickGap={16}
+          />
+          <YAxis
+            yAxisId="money"
+            tick={{ fontSize: 12 }}
+            allowDecimals
+            width={56}
+          />
+          <YAxis
+            yAxisId="rate"
+            orientation="right"
+            domain={[0, 100]}
+            unit=" %"
+            tick={{ fontSize: 12 }}
+            width={56}
+          />
           <Tooltip
             labelFormatter={(d) => dayLabel(String(d))}
             formatter={(value, name) =>
-              name === "Attach rate" ? `${value} %` : formatMoney(Number(value), currency)
+              name === "Attach rate"
+                ? `${value} %`
+                : formatMoney(Number(value), currency)
             }
           />
           <Legend />
-          <Bar yAxisId="money" dataKey="premium" name={`Premium booked${currency ? ` (${currency})` : ""}`} fill="var(--tag-blue-icon)" isAnimationActive={false} />
-          <Bar yAxisId="money" dataKey="refunds" name="Refunds" fill="var(--tag-orange-icon)" isAnimationActive={false} />
-          <Line yAxisId="rate" dataKey="attach_rate_pct" name="Attach rate" stroke="var(--tag-green-icon)" strokeWidth={2} dot={{ r: 2 }} connectNulls={false} isAnimationActive={false} />
+          <Bar
+            yAxisId="money"
+            dataKey="premium"
+            name={`Premium booked${currency ? ` (${currency})` : ""}`}
+            fill="var(--tag-blue-icon)"
+            isAnimationActive={false}
+          />
+          <Bar
+            yAxisId="money"
+            dataKey="refunds"
+            name="Refunds"
+            fill="var(--tag-orange-icon)"
+            isAnimationActive={false}
+          />
+          <Line
+            yAxisId="rate"
+            dataKey="attach_rate_pct"
+            name="Attach rate"
+            stroke="var(--tag-green-icon)"
+            strokeWidth={2}
+            dot={{ r: 2 }}
+            connectNulls={false}
+            isAnimationActive={false}
+          />
         </ComposedChart>
       </ResponsiveContainer>
     </div>
@@ -90,7 +187,11 @@ function PlanTable({ report }: { report: Report }) {
   const taken = report.totals.taken
   if (!report.plans.length) {
     return (
-      <Text size="small" className="text-ui-fg-subtle" data-testid="xcover-plan-table">
+      <Text
+        size="small"
+        className="text-ui-fg-subtle"
+        data-testid="xcover-plan-table"
+      >
         No plan was taken, booked or refunded in these days.
       </Text>
     )
@@ -111,8 +212,12 @@ function PlanTable({ report }: { report: Report }) {
           <Table.Row key={p.plan} data-plan={p.plan}>
             <Table.Cell>{p.plan}</Table.Cell>
             <Table.Cell data-column="taken">{p.taken}</Table.Cell>
-            <Table.Cell data-column="share">{formatRate(taken ? p.taken / taken : null)}</Table.Cell>
-            <Table.Cell data-column="premium_booked">{money(p.premium_booked)}</Table.Cell>
+            <Table.Cell data-column="share">
+              {formatRate(taken ? p.taken / taken : null)}
+            </Table.Cell>
+            <Table.Cell data-column="premium_booked">
+              {money(p.premium_booked)}
+            </Table.Cell>
             <Table.Cell data-column="refunds">{money(p.refunds)}</Table.Cell>
           </Table.Row>
         ))}
@@ -132,30 +237,51 @@ export function SalesReport() {
   const range = "problem" in query ? null : query
   const { data: report, error, isFetching } = useXcoverSalesReport(range)
   const currencies = report ? reportCurrencies(report) : []
-  const currency = chosenCurrency && currencies.includes(chosenCurrency) ? chosenCurrency : currencies[0] ?? null
+  const currency =
+    chosenCurrency && currencies.includes(chosenCurrency)
+      ? chosenCurrency
+      : (currencies[0] ?? null)
 
   return (
     <Container className="flex flex-col gap-y-4" data-testid="xcover-sales">
       <div>
         <Heading level="h2">What sells</Heading>
         <Text size="small" className="text-ui-fg-subtle">
-          Offers are counted on the day they were shown, premium on the day the order was placed, refunds on the day the policy
-          was cancelled. Days are UTC days.
+          Offers are counted on the day they were shown, premium on the day the
+          order was placed, refunds on the day the policy was cancelled. Days
+          are UTC days.
         </Text>
       </div>
       <RangePicker choice={choice} onChange={setChoice} />
       {"problem" in query && "from" in choice && choice.from && choice.to && (
-        <Text size="small" className="text-ui-fg-error" data-testid="xcover-sales-range-problem">
+        <Text
+          size="small"
+          className="text-ui-fg-error"
+          data-testid="xcover-sales-range-problem"
+        >
           {query.problem}
         </Text>
       )}
       {error && <Text>Could not load the sales figures: {error.message}</Text>}
       {report && (
-        <div className="flex flex-col gap-y-4" data-testid="xcover-sales-report" data-from={report.from} data-to={report.to} aria-busy={isFetching}>
-          <Text size="small" className="text-ui-fg-subtle" data-testid="xcover-sales-range">
+        <div
+          className="flex flex-col gap-y-4"
+          data-testid="xcover-sales-report"
+          data-from={report.from}
+          data-to={report.to}
+          aria-busy={isFetching}
+        >
+          <Text
+            size="small"
+            className="text-ui-fg-subtle"
+            data-testid="xcover-sales-range"
+          >
             {report.from} to {report.to} (UTC)
           </Text>
-          <div className="grid grid-cols-2 gap-4 md:grid-cols-5" data-testid="xcover-sales-totals">
+          <div
+            className="grid grid-cols-2 gap-4 md:grid-cols-5"
+            data-testid="xcover-sales-totals"
+          >
             <Figure id="sales_shown" label="Offers shown">
               {report.totals.shown}
             </Figure>
@@ -165,7 +291,10 @@ export function SalesReport() {
             <Figure id="sales_attach_rate" label="Attach rate (taken / shown)">
               {formatRate(report.totals.attach_rate)}
             </Figure>
-            <Figure id="sales_premium_booked" label="Premium booked (incl. tax)">
+            <Figure
+              id="sales_premium_booked"
+              label="Premium booked (incl. tax)"
+            >
               {money(report.totals.premium_booked)}
             </Figure>
             <Figure id="sales_refunds" label="Refunds">
@@ -173,9 +302,19 @@ export function SalesReport() {
             </Figure>
           </div>
           {currencies.length > 1 && (
-            <div className="flex flex-wrap gap-2" role="group" aria-label="Chart currency">
+            <div
+              className="flex flex-wrap gap-2"
+              role="group"
+              aria-label="Chart currency"
+            >
               {currencies.map((c) => (
-                <Button key={c} size="small" variant={c === currency ? "primary" : "secondary"} aria-pressed={c === currency} onClick={() => setCurrency(c)}>
+                <Button
+                  key={c}
+                  size="small"
+                  variant={c === currency ? "primary" : "secondary"}
+                  aria-pressed={c === currency}
+                  onClick={() => setCurrency(c)}
+                >
                   {c}
                 </Button>
               ))}

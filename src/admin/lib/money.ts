@@ -1,5 +1,8 @@
 /** An amount in major units (as XCover and Medusa give them) with its currency, in the browser's locale. */
-export function formatMoney(amount: number | null, currency: string | null): string {
+export function formatMoney(
+  amount: number | null,
+  currency: string | null
+): string {
   if (amount === null || amount === undefined) {
     return "–"
   }
@@ -7,7 +10,10 @@ export function formatMoney(amount: number | null, currency: string | null): str
     return amount.toFixed(2)
   }
   try {
-    return new Intl.NumberFormat(undefined, { style: "currency", currency: currency.toUpperCase() }).format(amount)
+    return new Intl.NumberFormat(undefined, {
+      style: "currency",
+      currency: currency.toUpperCase(),
+    }).format(amount)
   } catch {
     // Not an ISO 4217 code Intl knows: the number and the code as given.
     return `${amount.toFixed(2)} ${currency}`

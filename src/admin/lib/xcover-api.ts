@@ -1,16 +1,32 @@
 import Medusa from "@medusajs/js-sdk"
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query"
+import {
+  keepPreviousData,
+  useMutation,
+  useQuery,
+  useQueryClient,
+} from "@tanstack/react-query"
 // The status list has no imports, so the bundle can share it with the server.
-import { BOOKING_STATUSES, OFFER_STATUSES, type BookingStatus, type OfferStatus } from "../../modules/xcover/statuses"
+import {
+  BOOKING_STATUSES,
+  OFFER_STATUSES,
+  type BookingStatus,
+  type OfferStatus,
+} from "../../modules/xcover/statuses"
 // Response shapes are the server's own types (type-only imports: nothing of the server is bundled).
 import type { BookingView } from "../../modules/xcover/ledger/bookings"
 import type { CancellationReason } from "../../modules/xcover/models/xcover-cancellation"
-import type { OfferLogEntry, OfferStats } from "../../modules/xcover/reporting/offer-log"
+import type {
+  OfferLogEntry,
+  OfferStats,
+} from "../../modules/xcover/reporting/offer-log"
 import type { SalesReport } from "../../modules/xcover/reporting/sales-report"
 import type { ReconcilerView } from "../../modules/xcover/recovery/order-cursor"
 import type { OrdersReconciled } from "../../modules/xcover/recovery/reconcile-orders"
 import type { ConnectionTestResult } from "../../modules/xcover/settings/connection-test"
-import type { SettingSource, SettingsView } from "../../modules/xcover/settings/resolve-settings"
+import type {
+  SettingSource,
+  SettingsView,
+} from "../../modules/xcover/settings/resolve-settings"
 import type { SaveSettingsInput } from "../../modules/xcover/settings/settings-store"
 import type XcoverModuleService from "../../modules/xcover/service"
 import type { DeliveryHealth as ServerDeliveryHealth } from "../../modules/xcover/service"
@@ -20,7 +36,10 @@ declare const __BASE__: string | undefined
 
 /** The admin's own session (cookie) talks to the same backend that serves the dashboard. */
 export const sdk = new Medusa({
-  baseUrl: typeof __BACKEND_URL__ !== "undefined" && __BACKEND_URL__ ? __BACKEND_URL__ : "/",
+  baseUrl:
+    typeof __BACKEND_URL__ !== "undefined" && __BACKEND_URL__
+      ? __BACKEND_URL__
+      : "/",
   auth: { type: "session" },
 })
 
@@ -30,36 +49,61 @@ export function orderPath(orderId: string): string {
   return `${base.replace(/\/$/, "")}/orders/${encodeURIComponent(orderId)}`
 }
 
-
 export type { BookingStatus, OfferStatus, SettingSource }
 export type XcoverSettings = SettingsView
 export type Environment = SettingsView["environment"]["value"]
 export type AdminEnvironment = Exclude<Environment, "custom">
 export type SignatureAlgorithm = SettingsView["signature_algorithm"]["value"]
-export type SaveSettings = Omit<SaveSettingsInput, "api_secret_sealed"> & { api_secret?: string | null }
+export type SaveSettings = Omit<SaveSettingsInput, "api_secret_sealed"> & {
+  api_secret?: string | null
+}
 export type ConnectionTest = ConnectionTestResult
 export type XcoverStats = OfferStats
 
 /** What JSON makes of a server type: dates arrive as ISO strings. */
-type Json<T> = { [K in keyof T]: T[K] extends Date ? string : T[K] extends Date | null ? string | null : T[K] }
+type Json<T> = {
+  [K in keyof T]: T[K] extends Date
+    ? string
+    : T[K] extends Date | null
+      ? string | null
+      : T[K]
+}
 export type XcoverOffer = Json<OfferLogEntry>
-export type DeliveryHealth = Json<Omit<ServerDeliveryHealth, "circuit">> & { circuit: Json<ServerDeliveryHealth["circuit"]> }
+export type DeliveryHealth = Json<Omit<ServerDeliveryHealth, "circuit">> & {
+  circuit: Json<ServerDeliveryHealth["circuit"]>
+}
 type Cancellation = NonNullable<BookingView["cancellation"]>
-export type XcoverCancellation = Omit<Json<Cancellation>, "reason"> & { reason: CancellationReason | (string & {}) }
-export type XcoverBooking = Omit<Json<BookingView>, "cancellation"> & { cancellation: XcoverCancellation | null }
+export type XcoverCancellation = Omit<Json<Cancellation>, "reason"> & {
+  reason: CancellationReason | (string & {})
+}
+export type XcoverBooking = Omit<Json<BookingView>, "cancellation"> & {
+  cancellation: XcoverCancellation | null
+}
 /** XCover's preview of cancelling a policy (nothing changed yet): what it would refund, per quote. */
 export type CancellationPreview = {
   total_refund: number | null
   currency: string | null
-  quotes: { id: string; refund_value: number | null; adjustment_fee: number | null }[]
+  quotes: {
+    id: string
+    refund_value: number | null
+    adjustment_fee: number | null
+  }[]
   confirm_before: string | null
 }
-export type BookingStats = Awaited<ReturnType<XcoverModuleService["getBookingStats"]>>
+export type BookingStats = Awaited<
+  ReturnType<XcoverModuleService["getBookingStats"]>
+>
 /** What "Reconcile now" found and did for one order. */
 export type Reconciliation = OrdersReconciled
 export type Reconciler = Json<ReconcilerView>
 type SettingsResponse = { settings: XcoverSettings; delivery: DeliveryHealth }
-type BookingsResponse = { bookings: XcoverBooking[]; count: number; limit: number; offset: number; stats: BookingStats }
+type BookingsResponse = {
+  bookings: XcoverBooking[]
+  count: number
+  limit: number
+  offset: number
+  stats: BookingStats
+}
 
 export { BOOKING_STATUSES, OFFER_STATUSES }
 
@@ -82,11 +126,17 @@ export type BookingFilters = {
 const KEY = ["xcover"] as const
 
 /** Query-string form of filters, leaving out empty ones. */
-function toQuery(filters: Record<string, string | number | string[] | undefined>): Record<string, string | number> {
+function toQuery(
+  filters: Record<string, string | number | string[] | undefined>
+): Record<string, string | number> {
   const query: Record<string, string | number> = {}
   for (const [key, value] of Object.entries(filters)) {
-    if (Array.isArray(value) ? value.length : value !== undefined && value !== "") {
-      query[key] = Array.isArray(value) ? value.join(",") : (value as string | number)
+    if (
+      Array.isArray(value) ? value.length : value !== undefined && value !== ""
+    ) {
+      query[key] = Array.isArray(value)
+        ? value.join(",")
+        : (value as string | number)
     }
   }
   return query
@@ -103,7 +153,10 @@ export function useSaveXcoverSettings() {
   const client = useQueryClient()
   return useMutation({
     mutationFn: (body: SaveSettings) =>
-      sdk.client.fetch<SettingsResponse>("/admin/xcover/settings", { method: "POST", body }),
+      sdk.client.fetch<SettingsResponse>("/admin/xcover/settings", {
+        method: "POST",
+        body,
+      }),
     onSuccess: (data) => client.setQueryData([...KEY, "settings"], data),
   })
 }
@@ -111,7 +164,10 @@ export function useSaveXcoverSettings() {
 export function useTestXcoverConnection() {
   return useMutation({
     mutationFn: () =>
-      sdk.client.fetch<{ connection: ConnectionTest }>("/admin/xcover/settings/test-connection", { method: "POST", body: {} }),
+      sdk.client.fetch<{ connection: ConnectionTest }>(
+        "/admin/xcover/settings/test-connection",
+        { method: "POST", body: {} }
+      ),
   })
 }
 
@@ -119,16 +175,27 @@ export function useXcoverOffers(filters: OfferFilters) {
   return useQuery({
     queryKey: [...KEY, "offers", filters],
     queryFn: () =>
-      sdk.client.fetch<{ offers: XcoverOffer[]; count: number; limit: number; offset: number }>("/admin/xcover/offers", {
+      sdk.client.fetch<{
+        offers: XcoverOffer[]
+        count: number
+        limit: number
+        offset: number
+      }>("/admin/xcover/offers", {
         query: toQuery(filters),
       }),
   })
 }
 
-export function useXcoverStats(range: { created_from?: string; created_to?: string }) {
+export function useXcoverStats(range: {
+  created_from?: string
+  created_to?: string
+}) {
   return useQuery({
     queryKey: [...KEY, "stats", range],
-    queryFn: () => sdk.client.fetch<{ stats: XcoverStats }>("/admin/xcover/stats", { query: toQuery(range) }),
+    queryFn: () =>
+      sdk.client.fetch<{ stats: XcoverStats }>("/admin/xcover/stats", {
+        query: toQuery(range),
+      }),
   })
 }
 
@@ -138,10 +205,15 @@ export type { SalesReport }
  * What sells, per UTC day of `from`..`to` (YYYY-MM-DD) and per plan; nothing is asked while
  * `range` is null (a custom range half typed), and the last report stays shown meanwhile.
  */
-export function useXcoverSalesReport(range: { from: string; to: string } | null) {
+export function useXcoverSalesReport(
+  range: { from: string; to: string } | null
+) {
   return useQuery({
     queryKey: [...KEY, "stats", "daily", range],
-    queryFn: () => sdk.client.fetch<{ report: SalesReport }>("/admin/xcover/stats/daily", { query: range ?? {} }),
+    queryFn: () =>
+      sdk.client.fetch<{ report: SalesReport }>("/admin/xcover/stats/daily", {
+        query: range ?? {},
+      }),
     enabled: range !== null,
     placeholderData: keepPreviousData,
     select: (data) => data.report,
@@ -152,7 +224,10 @@ export function useRetryXcoverOffer() {
   const client = useQueryClient()
   return useMutation({
     mutationFn: (id: string) =>
-      sdk.client.fetch<{ offer: XcoverOffer }>(`/admin/xcover/offers/${encodeURIComponent(id)}/retry`, { method: "POST", body: {} }),
+      sdk.client.fetch<{ offer: XcoverOffer }>(
+        `/admin/xcover/offers/${encodeURIComponent(id)}/retry`,
+        { method: "POST", body: {} }
+      ),
     onSettled: () => client.invalidateQueries({ queryKey: KEY }),
   })
 }
@@ -162,7 +237,10 @@ export function useRetryXcoverOffers() {
   const client = useQueryClient()
   return useMutation({
     mutationFn: (filters: Omit<OfferFilters, "limit" | "offset">) =>
-      sdk.client.fetch<{ requeued: number }>("/admin/xcover/offers/retry", { method: "POST", body: filters }),
+      sdk.client.fetch<{ requeued: number }>("/admin/xcover/offers/retry", {
+        method: "POST",
+        body: filters,
+      }),
     onSettled: () => client.invalidateQueries({ queryKey: KEY }),
   })
 }
@@ -171,7 +249,10 @@ export function useRetryXcoverOffers() {
 export function useXcoverBookings(filters: BookingFilters) {
   return useQuery({
     queryKey: [...KEY, "bookings", filters],
-    queryFn: () => sdk.client.fetch<BookingsResponse>("/admin/xcover/bookings", { query: toQuery(filters) }),
+    queryFn: () =>
+      sdk.client.fetch<BookingsResponse>("/admin/xcover/bookings", {
+        query: toQuery(filters),
+      }),
   })
 }
 
@@ -179,7 +260,10 @@ export function useXcoverBookings(filters: BookingFilters) {
 export function useXcoverBookingStats() {
   return useQuery({
     queryKey: [...KEY, "bookings", "stats"],
-    queryFn: () => sdk.client.fetch<BookingsResponse>("/admin/xcover/bookings", { query: { limit: 1, offset: 0 } }),
+    queryFn: () =>
+      sdk.client.fetch<BookingsResponse>("/admin/xcover/bookings", {
+        query: { limit: 1, offset: 0 },
+      }),
     select: (data) => data.stats,
   })
 }
@@ -189,7 +273,10 @@ export function useRetryXcoverBooking() {
   const client = useQueryClient()
   return useMutation({
     mutationFn: (id: string) =>
-      sdk.client.fetch<{ booking: XcoverBooking }>(`/admin/xcover/bookings/${encodeURIComponent(id)}/retry`, { method: "POST", body: {} }),
+      sdk.client.fetch<{ booking: XcoverBooking }>(
+        `/admin/xcover/bookings/${encodeURIComponent(id)}/retry`,
+        { method: "POST", body: {} }
+      ),
     onSettled: () => client.invalidateQueries({ queryKey: KEY }),
   })
 }
@@ -199,7 +286,10 @@ export function useDeclineXcoverBooking() {
   const client = useQueryClient()
   return useMutation({
     mutationFn: (id: string) =>
-      sdk.client.fetch<{ booking: XcoverBooking }>(`/admin/xcover/bookings/${encodeURIComponent(id)}/decline`, { method: "POST", body: {} }),
+      sdk.client.fetch<{ booking: XcoverBooking }>(
+        `/admin/xcover/bookings/${encodeURIComponent(id)}/decline`,
+        { method: "POST", body: {} }
+      ),
     onSettled: () => client.invalidateQueries({ queryKey: KEY }),
   })
 }
@@ -208,10 +298,13 @@ export function useDeclineXcoverBooking() {
 export function usePreviewXcoverCancellation() {
   return useMutation({
     mutationFn: (id: string) =>
-      sdk.client.fetch<{ preview: CancellationPreview }>(`/admin/xcover/bookings/${encodeURIComponent(id)}/cancel-preview`, {
-        method: "POST",
-        body: {},
-      }),
+      sdk.client.fetch<{ preview: CancellationPreview }>(
+        `/admin/xcover/bookings/${encodeURIComponent(id)}/cancel-preview`,
+        {
+          method: "POST",
+          body: {},
+        }
+      ),
   })
 }
 
@@ -223,10 +316,13 @@ export function useCancelXcoverBooking() {
   const client = useQueryClient()
   return useMutation({
     mutationFn: ({ id, retry }: { id: string; retry?: boolean }) =>
-      sdk.client.fetch<{ booking: XcoverBooking }>(`/admin/xcover/bookings/${encodeURIComponent(id)}/cancel`, {
-        method: "POST",
-        body: retry ? { retry: true } : {},
-      }),
+      sdk.client.fetch<{ booking: XcoverBooking }>(
+        `/admin/xcover/bookings/${encodeURIComponent(id)}/cancel`,
+        {
+          method: "POST",
+          body: retry ? { retry: true } : {},
+        }
+      ),
     onSettled: () => client.invalidateQueries({ queryKey: KEY }),
   })
 }
@@ -239,10 +335,13 @@ export function useReconcileXcoverOrder() {
   const client = useQueryClient()
   return useMutation({
     mutationFn: (orderId: string) =>
-      sdk.client.fetch<{ reconciliation: Reconciliation; bookings: XcoverBooking[] }>(
-        `/admin/xcover/orders/${encodeURIComponent(orderId)}/reconcile`,
-        { method: "POST", body: {} }
-      ),
+      sdk.client.fetch<{
+        reconciliation: Reconciliation
+        bookings: XcoverBooking[]
+      }>(`/admin/xcover/orders/${encodeURIComponent(orderId)}/reconcile`, {
+        method: "POST",
+        body: {},
+      }),
     onSettled: () => client.invalidateQueries({ queryKey: KEY }),
   })
 }
@@ -251,13 +350,17 @@ export function useReconcileXcoverOrder() {
 export function useXcoverReconciler() {
   return useQuery({
     queryKey: [...KEY, "reconciler"],
-    queryFn: () => sdk.client.fetch<{ reconciler: Reconciler }>("/admin/xcover/reconciler"),
+    queryFn: () =>
+      sdk.client.fetch<{ reconciler: Reconciler }>("/admin/xcover/reconciler"),
     select: (data) => data.reconciler,
   })
 }
 
 /** Start and end of local calendar days (from `<input type="date">`) as ISO instants. */
-export function dayRange(from: string, to: string): { created_from?: string; created_to?: string } {
+export function dayRange(
+  from: string,
+  to: string
+): { created_from?: string; created_to?: string } {
   return {
     created_from: from ? new Date(`${from}T00:00:00`).toISOString() : undefined,
     created_to: to ? new Date(`${to}T23:59:59.999`).toISOString() : undefined,

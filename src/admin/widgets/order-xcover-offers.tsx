@@ -9,9 +9,18 @@ import { useXcoverBookings, useXcoverOffers } from "../lib/xcover-api"
 const OrderXcoverOffersWidget = ({ data: order }: { data: { id: string } }) => {
   const offers = useXcoverOffers({ order_id: order.id, limit: 100, offset: 0 })
   // The same query as OrderPolicies' (TanStack Query shares it): here only to know whether there is anything to show.
-  const bookings = useXcoverBookings({ order_id: order.id, limit: 100, offset: 0 })
-  const settled = !offers.isLoading && !bookings.isLoading && !offers.error && !bookings.error
-  if (settled && !offers.data?.offers.length && !bookings.data?.bookings.length) {
+  const bookings = useXcoverBookings({
+    order_id: order.id,
+    limit: 100,
+    offset: 0,
+  })
+  const settled =
+    !offers.isLoading && !bookings.isLoading && !offers.error && !bookings.error
+  if (
+    settled &&
+    !offers.data?.offers.length &&
+    !bookings.data?.bookings.length
+  ) {
     return null
   }
   return (
@@ -19,7 +28,9 @@ const OrderXcoverOffersWidget = ({ data: order }: { data: { id: string } }) => {
       <ReconcileOrderHeader orderId={order.id} />
       <OrderPolicies orderId={order.id} />
       {offers.error ? (
-        <Text className="px-6 py-4">Could not load the XCover offers: {offers.error.message}</Text>
+        <Text className="px-6 py-4">
+          Could not load the XCover offers: {offers.error.message}
+        </Text>
       ) : (
         <OrderOffersTable offers={offers.data?.offers ?? []} />
       )}

@@ -1,7 +1,11 @@
 import { z } from "@medusajs/framework/zod"
 
 /** Signature algorithms XCover accepts (SHA-1 is deprecated upstream, so not offered). */
-export const SIGNATURE_ALGORITHMS = ["hmac-sha512", "hmac-sha384", "hmac-sha256"] as const
+export const SIGNATURE_ALGORITHMS = [
+  "hmac-sha512",
+  "hmac-sha384",
+  "hmac-sha256",
+] as const
 export type SignatureAlgorithm = (typeof SIGNATURE_ALGORITHMS)[number]
 
 /** Which headers go into the string to sign: `date` alone, or the request target first. */
@@ -24,7 +28,8 @@ const optionalText = z
   .optional()
   .transform((v) => (v ? v : undefined))
 
-const positiveInt = (min: number, max: number) => z.number().int().min(min).max(max)
+const positiveInt = (min: number, max: number) =>
+  z.number().int().min(min).max(max)
 
 /**
  * Plugin options as a store writes them in `medusa-config.ts`. Empty strings count as
@@ -35,9 +40,12 @@ export const xcoverOptionsSchema = z.object({
   apiKey: optionalText,
   apiSecret: optionalText,
   /** Key for the API secret saved in the admin (AES-256-GCM at rest); env XCOVER_ENCRYPTION_KEY. */
-  encryptionKey: optionalText.refine((v) => v === undefined || v.length >= MIN_ENCRYPTION_KEY_LENGTH, {
-    error: `must be at least ${MIN_ENCRYPTION_KEY_LENGTH} characters (for example the output of \`openssl rand -base64 32\`)`,
-  }),
+  encryptionKey: optionalText.refine(
+    (v) => v === undefined || v.length >= MIN_ENCRYPTION_KEY_LENGTH,
+    {
+      error: `must be at least ${MIN_ENCRYPTION_KEY_LENGTH} characters (for example the output of \`openssl rand -base64 32\`)`,
+    }
+  ),
   /** The only way to send calls elsewhere than production or sandbox (the admin offers just those). */
   baseUrl: z
     .string()
@@ -60,12 +68,16 @@ export const xcoverOptionsSchema = z.object({
    * `hold_for_review` holds its booking until the merchant books or declines it in the admin.
    * Offers the plugin quoted are priced from XCover's quote and always booked at once.
    */
-  storefrontOfferBooking: z.enum(["book_and_flag", "hold_for_review"]).default("book_and_flag"),
+  storefrontOfferBooking: z
+    .enum(["book_and_flag", "hold_for_review"])
+    .default("book_and_flag"),
   /** `customer.language` of the quotes the plugin asks for: the language of XCover's copy. */
   language: z
     .string()
     .trim()
-    .regex(/^[a-z]{2}(-[A-Za-z]{2})?$/, { error: "must be a language code such as en or fr" })
+    .regex(/^[a-z]{2}(-[A-Za-z]{2})?$/, {
+      error: "must be a language code such as en or fr",
+    })
     .default("en"),
   /**
    * Calls per second to the XCover account, all processes together, for every route but Confirm
@@ -82,7 +94,11 @@ export const xcoverOptionsSchema = z.object({
       baseDelayMs: positiveInt(10, 3600_000).default(30_000),
       maxDelayMs: positiveInt(10, 24 * 3600_000).default(2 * 3600_000),
     })
-    .default({ maxAgeMs: 24 * 3600_000, baseDelayMs: 30_000, maxDelayMs: 2 * 3600_000 }),
+    .default({
+      maxAgeMs: 24 * 3600_000,
+      baseDelayMs: 30_000,
+      maxDelayMs: 2 * 3600_000,
+    }),
 })
 
 export type XcoverPluginOptions = z.input<typeof xcoverOptionsSchema>
@@ -96,8 +112,7 @@ export type XcoverCredentials = {
 }
 
 export type ParsedOptions =
-  | { ok: true; options: XcoverOptions }
-  | { ok: false; message: string }
+  { ok: true; options: XcoverOptions } | { ok: false; message: string }
 
 /**
  * Validates plugin options. The message names each failing option by its path (for example
@@ -109,7 +124,10 @@ export function parseXcoverOptions(raw: unknown): ParsedOptions {
     return { ok: true, options: result.data }
   }
   const message = result.error.issues
-    .map((issue) => `xcover option "${issue.path.join(".") || "(root)"}": ${issue.message}`)
+    .map(
+      (issue) =>
+        `xcover option "${issue.path.join(".") || "(root)"}": ${issue.message}`
+    )
     .join("; ")
   return { ok: false, message }
 }
@@ -117,11 +135,15 @@ export function parseXcoverOptions(raw: unknown): ParsedOptions {
 /** The credentials, or the names of those that are missing. */
 export function credentialsOf(
   options: Pick<XcoverOptions, "partnerCode" | "apiKey" | "apiSecret">
-): { ok: true; credentials: XcoverCredentials } | { ok: false; missing: string[] } {
+):
+  | { ok: true; credentials: XcoverCredentials }
+  | { ok: false; missing: string[] } {
   const { partnerCode, apiKey, apiSecret } = options
   if (partnerCode && apiKey && apiSecret) {
     return { ok: true, credentials: { partnerCode, apiKey, apiSecret } }
   }
-  const missing = (["partnerCode", "apiKey", "apiSecret"] as const).filter((k) => !options[k])
+  const missing = (["partnerCode", "apiKey", "apiSecret"] as const).filter(
+    (k) => !options[k]
+  )
   return { ok: false, missing }
 }

@@ -2,8 +2,19 @@ import type { IEventBusModuleService, Logger } from "@medusajs/framework/types"
 import { MedusaService } from "@medusajs/framework/utils"
 import { XcoverClient, type XcoverCallLog } from "./client/xcover-client"
 import { describeOutcome } from "./client/outcome"
-import { createOfferResult, type CreateOfferResult, type CreatedOffer, type OfferRequest } from "./client/create-offer"
-import { getQuotedOffer, readQuoteState, recordQuotedOffer, type QuoteLedgerState, type QuotedOffer } from "./ledger/quoted-offers"
+import {
+  createOfferResult,
+  type CreateOfferResult,
+  type CreatedOffer,
+  type OfferRequest,
+} from "./client/create-offer"
+import {
+  getQuotedOffer,
+  readQuoteState,
+  recordQuotedOffer,
+  type QuoteLedgerState,
+  type QuotedOffer,
+} from "./ledger/quoted-offers"
 import { XCOVER_OPTIONS_KEY } from "./loaders/validate-options"
 import {
   listCartOffers,
@@ -33,32 +44,88 @@ import {
 import type { RecoveryLedger } from "./recovery/recover-missed-orders"
 import type { ReconcileLedger } from "./recovery/reconcile-orders"
 import type { LivePolicy } from "./recovery/order-drift"
-import { findUndecidedOrders, type OrderToCheck } from "./recovery/undecided-orders"
+import {
+  findUndecidedOrders,
+  type OrderToCheck,
+} from "./recovery/undecided-orders"
 import type { SqlManager } from "./sql"
-import { listOfferLog, offerStats, requeueOffer, requeueOffers, type OfferLogEntry, type OfferLogFilters, type OfferStats } from "./reporting/offer-log"
+import {
+  listOfferLog,
+  offerStats,
+  requeueOffer,
+  requeueOffers,
+  type OfferLogEntry,
+  type OfferLogFilters,
+  type OfferStats,
+} from "./reporting/offer-log"
 import { salesReport, type SalesReport } from "./reporting/sales-report"
-import { BudgetRefusal, Dispatcher, type DispatchResult } from "./outbox/dispatcher"
+import {
+  BudgetRefusal,
+  Dispatcher,
+  type DispatchResult,
+} from "./outbox/dispatcher"
 import type { CircuitView } from "./outbox/dispatch-state"
 import { optOutKind } from "./outbox/opt-out"
 import { bookingKind, type ClaimedBooking } from "./outbox/booking"
-import { cancelQuotes, cancellationKind, type ClaimedCancellation } from "./outbox/cancellation"
-import { requestBookingCancellation, requestCancellations, requeueCancellation, wakeWaitingCancellations } from "./ledger/cancellations"
-import { listBookingEvents, type BookingEventView } from "./ledger/booking-events"
+import {
+  cancelQuotes,
+  cancellationKind,
+  type ClaimedCancellation,
+} from "./outbox/cancellation"
+import {
+  requestBookingCancellation,
+  requestCancellations,
+  requeueCancellation,
+  wakeWaitingCancellations,
+} from "./ledger/cancellations"
+import {
+  listBookingEvents,
+  type BookingEventView,
+} from "./ledger/booking-events"
 import { receiveWebhook, type WebhookAnswer } from "./webhooks/receive-webhook"
-import { claimUnpublishedEvents, countUnpublishedEvents, markEventPublished, markEventUnpublished } from "./ledger/durable-events"
+import {
+  claimUnpublishedEvents,
+  countUnpublishedEvents,
+  markEventPublished,
+  markEventUnpublished,
+} from "./ledger/durable-events"
 import type { WebhookHeaders } from "./webhooks/verify"
-import { reportBookingSettled, reportCancellationSettled, reportReadbackSettled, type SettledReport } from "./outbox/settled"
+import {
+  reportBookingSettled,
+  reportCancellationSettled,
+  reportReadbackSettled,
+  type SettledReport,
+} from "./outbox/settled"
 import { readbackKind, type ClaimedReadback } from "./outbox/readback"
 import { parseRefund, type XcoverRefund } from "./client/booking"
 import type { CancellationReason } from "./models/xcover-cancellation"
 import { MedusaError } from "@medusajs/framework/utils"
 import type { OutboxKind } from "./outbox/kind"
 import type { Policyholder } from "./ledger/bookings"
-import { NO_QUOTE_IDS_REASON, bookingStats, declineHeldBooking, getBooking, listBookings, listOrderBookings, livePolicies, ordersWithLivePoliciesAfter, requeueBooking, type BookingFilters, type BookingStats, type BookingView } from "./ledger/bookings"
-import { describeProbe, NOT_CONFIGURED_RESULT, type ConnectionTestResult } from "./settings/connection-test"
+import {
+  NO_QUOTE_IDS_REASON,
+  bookingStats,
+  declineHeldBooking,
+  getBooking,
+  listBookings,
+  listOrderBookings,
+  livePolicies,
+  ordersWithLivePoliciesAfter,
+  requeueBooking,
+  type BookingFilters,
+  type BookingStats,
+  type BookingView,
+} from "./ledger/bookings"
+import {
+  describeProbe,
+  NOT_CONFIGURED_RESULT,
+  type ConnectionTestResult,
+} from "./settings/connection-test"
 import type { SettingsView, StoredSettings } from "./settings/resolve-settings"
-import { XcoverSettingsStore, type SaveSettingsInput } from "./settings/settings-store"
-
+import {
+  XcoverSettingsStore,
+  type SaveSettingsInput,
+} from "./settings/settings-store"
 
 /** How long the admin's preview waits for its slot (a 429 pause) before answering that it cannot now. */
 const PREVIEW_MAX_WAIT_MS = 15_000
@@ -71,11 +138,21 @@ type InjectedDependencies = {
   [XCOVER_OPTIONS_KEY]: XcoverOptions
 }
 
-export type { CoverLine, OrderOffersInput, OrderOffersResult, RecordedOffer } from "./ledger/offers"
+export type {
+  CoverLine,
+  OrderOffersInput,
+  OrderOffersResult,
+  RecordedOffer,
+} from "./ledger/offers"
 export type { BookingInput, BookingView, Policyholder } from "./ledger/bookings"
 export { idempotencyKeyFor } from "./ledger/offers"
 export type { QuoteLedgerState, QuotedOffer } from "./ledger/quoted-offers"
-export type { CreateOfferResult, CreatedOffer, OfferContent, OfferQuote } from "./client/create-offer"
+export type {
+  CreateOfferResult,
+  CreatedOffer,
+  OfferContent,
+  OfferQuote,
+} from "./client/create-offer"
 
 export type { DispatchResult }
 
@@ -95,7 +172,10 @@ export type DeliveryHealth = {
  * XCover. State changes that several processes may race on are single SQL statements with
  * conditions, so they stay atomic across server instances.
  */
-export default class XcoverModuleService extends MedusaService({ XcoverOffer, XcoverBooking }) implements RecoveryLedger, ReconcileLedger {
+export default class XcoverModuleService
+  extends MedusaService({ XcoverOffer, XcoverBooking })
+  implements RecoveryLedger, ReconcileLedger
+{
   protected readonly logger_: Logger
   protected readonly manager_: SqlManager
   protected readonly options_: XcoverOptions
@@ -123,22 +203,39 @@ export default class XcoverModuleService extends MedusaService({ XcoverOffer, Xc
     this.manager_ = deps.manager
     this.options_ = deps[XCOVER_OPTIONS_KEY]
     this.eventBus_ = deps.event_bus
-    this.client_ = new XcoverClient({ timeoutMs: this.options_.timeoutMs }, (log) => this.logCall(log))
+    this.client_ = new XcoverClient(
+      { timeoutMs: this.options_.timeoutMs },
+      (log) => this.logCall(log)
+    )
     const report = (this.report_ = {
       logger: this.logger_,
       publishEvents: () => void this.publishEvents(),
-      dispatchCancellations: (orderId: string) => void this.dispatchDueCancellations({ order_id: orderId }).catch(() => undefined),
+      dispatchCancellations: (orderId: string) =>
+        void this.dispatchDueCancellations({ order_id: orderId }).catch(
+          () => undefined
+        ),
     })
-    this.bookingKind_ = bookingKind((event) => reportBookingSettled(event, report))
-    this.cancellationKind_ = cancellationKind((event) => reportCancellationSettled(event, report))
-    this.readbackKind_ = readbackKind((event) => reportReadbackSettled(event, report))
+    this.bookingKind_ = bookingKind((event) =>
+      reportBookingSettled(event, report)
+    )
+    this.cancellationKind_ = cancellationKind((event) =>
+      reportCancellationSettled(event, report)
+    )
+    this.readbackKind_ = readbackKind((event) =>
+      reportReadbackSettled(event, report)
+    )
     this.dispatcher_ = new Dispatcher(
       this.manager_,
       this.client_,
       this.options_,
       this.logger_,
       () => this.settingsStore().resolve(),
-      [optOutKind, this.bookingKind_, this.cancellationKind_, this.readbackKind_]
+      [
+        optOutKind,
+        this.bookingKind_,
+        this.cancellationKind_,
+        this.readbackKind_,
+      ]
     )
   }
 
@@ -149,11 +246,17 @@ export default class XcoverModuleService extends MedusaService({ XcoverOffer, Xc
 
   // ---- Ledger and recovery (ledger/, recovery/): the order-placement side ----
 
-  async recordShownOffer(input: { cart_id: string; offer_id: string }): Promise<{ offer: RecordedOffer; created: boolean }> {
+  async recordShownOffer(input: {
+    cart_id: string
+    offer_id: string
+  }): Promise<{ offer: RecordedOffer; created: boolean }> {
     return recordShownOffer(this.manager_, input)
   }
 
-  async recordMetadataOffers(cartId: string, offerIds: string[]): Promise<string[]> {
+  async recordMetadataOffers(
+    cartId: string,
+    offerIds: string[]
+  ): Promise<string[]> {
     return recordMetadataOffers(this.manager_, cartId, offerIds)
   }
 
@@ -163,13 +266,31 @@ export default class XcoverModuleService extends MedusaService({ XcoverOffer, Xc
 
   async recordOrderOffers(input: OrderOffersInput): Promise<OrderOffersResult> {
     const hold = this.options_.storefrontOfferBooking === "hold_for_review"
-    const result = await recordOrderOffers(this.manager_, input.booking ? { ...input, booking: { ...input.booking, hold_storefront_offers: hold } } : input)
+    const result = await recordOrderOffers(
+      this.manager_,
+      input.booking
+        ? {
+            ...input,
+            booking: { ...input.booking, hold_storefront_offers: hold },
+          }
+        : input
+    )
     for (const offerId of result.bookings_failed ?? []) {
       // Nothing to send, so no dispatcher reports it: said here, as loudly as any failed booking.
-      reportBookingSettled({ status: "failed", offer_id: offerId, order_id: input.order_id, reason: NO_QUOTE_IDS_REASON }, this.report_)
+      reportBookingSettled(
+        {
+          status: "failed",
+          offer_id: offerId,
+          order_id: input.order_id,
+          reason: NO_QUOTE_IDS_REASON,
+        },
+        this.report_
+      )
     }
     for (const offerId of result.bookings_held ?? []) {
-      this.logger_.warn(`xcover: booking of offer ${offerId} (order ${input.order_id}) is held for review: book or decline it on the order page`)
+      this.logger_.warn(
+        `xcover: booking of offer ${offerId} (order ${input.order_id}) is held for review: book or decline it on the order page`
+      )
     }
     return result
   }
@@ -188,15 +309,26 @@ export default class XcoverModuleService extends MedusaService({ XcoverOffer, Xc
 
   // ---- The reconciler (recovery/reconcile-orders): orders and their policies kept in line ----
 
-  async claimReconcileCursor(name: ReconcileCursorName, owner: string): Promise<ClaimedCursor | null> {
+  async claimReconcileCursor(
+    name: ReconcileCursorName,
+    owner: string
+  ): Promise<ClaimedCursor | null> {
     return claimOrderCursor(this.manager_, owner, name)
   }
 
-  async advanceReconcileCursor(name: ReconcileCursorName, owner: string, to: OrderPosition): Promise<boolean> {
+  async advanceReconcileCursor(
+    name: ReconcileCursorName,
+    owner: string,
+    to: OrderPosition
+  ): Promise<boolean> {
     return advanceOrderCursor(this.manager_, owner, to, name)
   }
 
-  async finishReconcileRun(name: ReconcileCursorName, owner: string, run: { figures: ReconcileFiguresRow; completed: boolean; retry: string[] }): Promise<void> {
+  async finishReconcileRun(
+    name: ReconcileCursorName,
+    owner: string,
+    run: { figures: ReconcileFiguresRow; completed: boolean; retry: string[] }
+  ): Promise<void> {
     return finishReconcileRun(this.manager_, owner, name, run)
   }
 
@@ -208,7 +340,10 @@ export default class XcoverModuleService extends MedusaService({ XcoverOffer, Xc
     return livePolicies(this.manager_, orderIds)
   }
 
-  async ordersWithLivePoliciesAfter(afterId: string, take: number): Promise<string[]> {
+  async ordersWithLivePoliciesAfter(
+    afterId: string,
+    take: number
+  ): Promise<string[]> {
     return ordersWithLivePoliciesAfter(this.manager_, afterId, take)
   }
 
@@ -217,7 +352,9 @@ export default class XcoverModuleService extends MedusaService({ XcoverOffer, Xc
     return reconcilerView(this.manager_)
   }
 
-  async findUndecidedOrders(orders: OrderToCheck[]): Promise<{ order_ids: string[]; ledger_rows_read: number }> {
+  async findUndecidedOrders(
+    orders: OrderToCheck[]
+  ): Promise<{ order_ids: string[]; ledger_rows_read: number }> {
     return findUndecidedOrders(this.manager_, orders)
   }
 
@@ -225,7 +362,9 @@ export default class XcoverModuleService extends MedusaService({ XcoverOffer, Xc
    * Sends every due opt-out (optionally only one order's) through the dispatcher: shared rate
    * budget, claims checked before each request, 429 pause and credential circuit.
    */
-  async dispatchDueOptOuts(filter: { order_id?: string } = {}): Promise<DispatchResult> {
+  async dispatchDueOptOuts(
+    filter: { order_id?: string } = {}
+  ): Promise<DispatchResult> {
     return this.dispatcher_.dispatch(optOutKind, filter)
   }
 
@@ -241,7 +380,9 @@ export default class XcoverModuleService extends MedusaService({ XcoverOffer, Xc
   }
 
   /** Sends every due confirm (optionally one order's), through the same dispatcher and budget as opt-outs. */
-  async dispatchDueBookings(filter: { order_id?: string } = {}): Promise<DispatchResult> {
+  async dispatchDueBookings(
+    filter: { order_id?: string } = {}
+  ): Promise<DispatchResult> {
     return this.dispatcher_.dispatch(this.bookingKind_, filter)
   }
 
@@ -253,7 +394,9 @@ export default class XcoverModuleService extends MedusaService({ XcoverOffer, Xc
     return listOrderBookings(this.manager_, orderId)
   }
 
-  async listBookings(filters: BookingFilters): Promise<{ bookings: BookingView[]; count: number }> {
+  async listBookings(
+    filters: BookingFilters
+  ): Promise<{ bookings: BookingView[]; count: number }> {
     return listBookings(this.manager_, filters)
   }
 
@@ -270,19 +413,32 @@ export default class XcoverModuleService extends MedusaService({ XcoverOffer, Xc
   }
 
   /** Moves a failed booking back to pending, due now; the caller dispatches it. */
-  async requeueBooking(id: string, now?: { policyholder: Policyholder | null; quote_ids: string[] }): Promise<BookingView> {
+  async requeueBooking(
+    id: string,
+    now?: { policyholder: Policyholder | null; quote_ids: string[] }
+  ): Promise<BookingView> {
     return requeueBooking(this.manager_, id, this.options_.retry.maxAgeMs, now)
   }
 
   /** Declines a booking held for review: never sent; its offer is opted out instead. */
   async declineHeldBooking(id: string): Promise<BookingView> {
-    const declined = await declineHeldBooking(this.manager_, id, "Declined by the merchant: the offer is opted out, no policy is booked")
+    const declined = await declineHeldBooking(
+      this.manager_,
+      id,
+      "Declined by the merchant: the offer is opted out, no policy is booked"
+    )
     const booking = await getBooking(this.manager_, id)
     if (!booking) {
-      throw new MedusaError(MedusaError.Types.NOT_FOUND, `XCover booking ${id} was not found`)
+      throw new MedusaError(
+        MedusaError.Types.NOT_FOUND,
+        `XCover booking ${id} was not found`
+      )
     }
     if (!declined) {
-      throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `Only a booking held for review can be declined; this one is ${booking.status}`)
+      throw new MedusaError(
+        MedusaError.Types.NOT_ALLOWED,
+        `Only a booking held for review can be declined; this one is ${booking.status}`
+      )
     }
     return booking
   }
@@ -290,11 +446,17 @@ export default class XcoverModuleService extends MedusaService({ XcoverOffer, Xc
   // ---- Cancellations (ledger/cancellations, outbox/cancellation) and webhooks ----
 
   /** Asks XCover to cancel an order's bookings (all, or those of these offers); once per booking. */
-  async requestCancellations(input: { order_id: string; offer_ids?: string[]; reason: CancellationReason }): Promise<string[]> {
+  async requestCancellations(input: {
+    order_id: string
+    offer_ids?: string[]
+    reason: CancellationReason
+  }): Promise<string[]> {
     return requestCancellations(this.manager_, input)
   }
 
-  async dispatchDueCancellations(filter: { order_id?: string } = {}): Promise<DispatchResult> {
+  async dispatchDueCancellations(
+    filter: { order_id?: string } = {}
+  ): Promise<DispatchResult> {
     return this.dispatcher_.dispatch(this.cancellationKind_, filter)
   }
 
@@ -316,53 +478,98 @@ export default class XcoverModuleService extends MedusaService({ XcoverOffer, Xc
   async previewCancellation(bookingRowId: string): Promise<XcoverRefund> {
     const booking = await getBooking(this.manager_, bookingRowId)
     if (!booking) {
-      throw new MedusaError(MedusaError.Types.NOT_FOUND, `XCover booking ${bookingRowId} was not found`)
+      throw new MedusaError(
+        MedusaError.Types.NOT_FOUND,
+        `XCover booking ${bookingRowId} was not found`
+      )
     }
-    if (booking.status !== "booked" || !booking.booking_id || booking.booking_status === "CANCELLED") {
-      throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `Only a booked policy can be cancelled; this one is ${booking.booking_status ?? booking.status}`)
+    if (
+      booking.status !== "booked" ||
+      !booking.booking_id ||
+      booking.booking_status === "CANCELLED"
+    ) {
+      throw new MedusaError(
+        MedusaError.Types.NOT_ALLOWED,
+        `Only a booked policy can be cancelled; this one is ${booking.booking_status ?? booking.status}`
+      )
     }
     const { call, view } = await this.settingsStore().resolve()
     if (!call) {
-      throw new MedusaError(MedusaError.Types.NOT_ALLOWED, view.problems[0] ?? "XCover is not configured")
+      throw new MedusaError(
+        MedusaError.Types.NOT_ALLOWED,
+        view.problems[0] ?? "XCover is not configured"
+      )
     }
-    const quotes = cancelQuotes(booking.quotes.map((q) => q.id), "admin")
+    const quotes = cancelQuotes(
+      booking.quotes.map((q) => q.id),
+      "admin"
+    )
     const bookingId = booking.booking_id
     const answer = await this.dispatcher_
-      .callWithinBudget(call, (client) => client.cancelBooking(call, bookingId, { preview: true, quotes }), { maxWaitMs: PREVIEW_MAX_WAIT_MS })
+      .callWithinBudget(
+        call,
+        (client) =>
+          client.cancelBooking(call, bookingId, { preview: true, quotes }),
+        { maxWaitMs: PREVIEW_MAX_WAIT_MS }
+      )
       .catch((err: unknown) => {
         if (err instanceof BudgetRefusal) {
-          const when = err.retryInMs === null ? "" : `; try again in ${Math.max(1, Math.ceil(err.retryInMs / 1000))} s`
-          throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `XCover's cancellation preview was not asked for: ${err.message}${when}`)
+          const when =
+            err.retryInMs === null
+              ? ""
+              : `; try again in ${Math.max(1, Math.ceil(err.retryInMs / 1000))} s`
+          throw new MedusaError(
+            MedusaError.Types.NOT_ALLOWED,
+            `XCover's cancellation preview was not asked for: ${err.message}${when}`
+          )
         }
         throw err
       })
-    const refund = answer.outcome.kind === "done" ? parseRefund(answer.body) : null
+    const refund =
+      answer.outcome.kind === "done" ? parseRefund(answer.body) : null
     if (!refund) {
-      throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `XCover gave no cancellation preview: ${describeOutcome(answer.outcome)}`)
+      throw new MedusaError(
+        MedusaError.Types.NOT_ALLOWED,
+        `XCover gave no cancellation preview: ${describeOutcome(answer.outcome)}`
+      )
     }
     return refund
   }
 
   /** Cancels one booking by hand (admin), through the outbox; the caller dispatches it. */
-  async requestBookingCancellation(bookingRowId: string): Promise<{ order_id: string; offer_id: string }> {
+  async requestBookingCancellation(
+    bookingRowId: string
+  ): Promise<{ order_id: string; offer_id: string }> {
     return requestBookingCancellation(this.manager_, bookingRowId)
   }
 
-  async requeueCancellation(bookingRowId: string): Promise<{ order_id: string }> {
-    return requeueCancellation(this.manager_, bookingRowId, this.options_.retry.maxAgeMs)
+  async requeueCancellation(
+    bookingRowId: string
+  ): Promise<{ order_id: string }> {
+    return requeueCancellation(
+      this.manager_,
+      bookingRowId,
+      this.options_.retry.maxAgeMs
+    )
   }
 
   /**
    * An incoming webhook: verified with the account's key and secret, then applied (see
    * webhooks/receive-webhook). Answers what the route sends.
    */
-  async receiveWebhook(headers: WebhookHeaders, rawBody: string): Promise<WebhookAnswer> {
+  async receiveWebhook(
+    headers: WebhookHeaders,
+    rawBody: string
+  ): Promise<WebhookAnswer> {
     const { credentials } = await this.settingsStore().resolve()
     return receiveWebhook(
       {
         manager: this.manager_,
         logger: this.logger_,
-        readBack: (orderId) => void this.dispatchDueReadbacks({ order_id: orderId }).catch(() => undefined),
+        readBack: (orderId) =>
+          void this.dispatchDueReadbacks({ order_id: orderId }).catch(
+            () => undefined
+          ),
         retryMaxAgeMs: this.options_.retry.maxAgeMs,
       },
       credentials,
@@ -372,7 +579,9 @@ export default class XcoverModuleService extends MedusaService({ XcoverOffer, Xc
   }
 
   /** Sends due read-backs of booked policies (optionally one order's), through the dispatcher and its budget. */
-  async dispatchDueReadbacks(filter: { order_id?: string } = {}): Promise<DispatchResult> {
+  async dispatchDueReadbacks(
+    filter: { order_id?: string } = {}
+  ): Promise<DispatchResult> {
     return this.dispatcher_.dispatch(this.readbackKind_, filter)
   }
 
@@ -404,16 +613,26 @@ export default class XcoverModuleService extends MedusaService({ XcoverOffer, Xc
       do {
         this.publishAgain = false
         for (;;) {
-          const batch = this.eventBus_ && !this.isShutDown ? await claimUnpublishedEvents(this.manager_, 100) : []
+          const batch =
+            this.eventBus_ && !this.isShutDown
+              ? await claimUnpublishedEvents(this.manager_, 100)
+              : []
           for (const event of batch) {
             try {
-              await this.eventBus_?.emit({ name: event.name, data: { ...event.data, id: event.id } })
+              await this.eventBus_?.emit({
+                name: event.name,
+                data: { ...event.data, id: event.id },
+              })
               await markEventPublished(this.manager_, event.id)
               result.published++
             } catch (err) {
               const why = err instanceof Error ? err.message : String(err)
-              await markEventUnpublished(this.manager_, event.id, why).catch(() => undefined)
-              this.logger_.warn(`xcover: could not publish ${event.name} ${event.id} (${why}); it is published again later`)
+              await markEventUnpublished(this.manager_, event.id, why).catch(
+                () => undefined
+              )
+              this.logger_.warn(
+                `xcover: could not publish ${event.name} ${event.id} (${why}); it is published again later`
+              )
               result.failed++
             }
           }
@@ -426,7 +645,9 @@ export default class XcoverModuleService extends MedusaService({ XcoverOffer, Xc
     }
     this.publishing = run()
       .catch((err: unknown) => {
-        this.logger_.warn(`xcover: publishing events failed this time: ${err instanceof Error ? err.message : String(err)}`)
+        this.logger_.warn(
+          `xcover: publishing events failed this time: ${err instanceof Error ? err.message : String(err)}`
+        )
         return { published: 0, failed: 0 }
       })
       .finally(() => {
@@ -437,7 +658,11 @@ export default class XcoverModuleService extends MedusaService({ XcoverOffer, Xc
 
   async getDeliveryHealth(): Promise<DeliveryHealth> {
     const state = await this.dispatcher_.state.read()
-    return { circuit: state.circuit, clock_skew_ms: state.clock_skew_ms, clock_skew_at: state.clock_skew_at }
+    return {
+      circuit: state.circuit,
+      clock_skew_ms: state.clock_skew_ms,
+      clock_skew_at: state.clock_skew_at,
+    }
   }
 
   private logCall(log: XcoverCallLog): void {
@@ -462,9 +687,14 @@ export default class XcoverModuleService extends MedusaService({ XcoverOffer, Xc
    * settings' version (from `readQuoteState`), settings already resolved at that version are
    * used without reading them again.
    */
-  async createOffer(request: OfferRequest, options: { settings_version?: string | null } = {}): Promise<CreateOfferResult> {
+  async createOffer(
+    request: OfferRequest,
+    options: { settings_version?: string | null } = {}
+  ): Promise<CreateOfferResult> {
     const store = this.settingsStore()
-    const { call, view } = await (options.settings_version === undefined ? store.resolve() : store.resolveAt(options.settings_version))
+    const { call, view } = await (options.settings_version === undefined
+      ? store.resolve()
+      : store.resolveAt(options.settings_version))
     if (!call) {
       const reason = view.problems[0] ?? "XCover is not configured"
       return { kind: "unavailable", reason, retry_after_ms: null }
@@ -477,15 +707,28 @@ export default class XcoverModuleService extends MedusaService({ XcoverOffer, Xc
    * statement; when XCover will be asked (`may_ask` and nothing to reuse), the call is counted
    * in it against `maxQuotesPerCartPerMinute` (no count when 0).
    */
-  async readQuoteState(key: { cart_id: string; line_item_id: string; line_fingerprint: string }, ask: { may_ask: boolean }): Promise<QuoteLedgerState> {
-    return readQuoteState(this.manager_, key, { may_ask: ask.may_ask, limit_per_minute: this.options_.maxQuotesPerCartPerMinute })
+  async readQuoteState(
+    key: { cart_id: string; line_item_id: string; line_fingerprint: string },
+    ask: { may_ask: boolean }
+  ): Promise<QuoteLedgerState> {
+    return readQuoteState(this.manager_, key, {
+      may_ask: ask.may_ask,
+      limit_per_minute: this.options_.maxQuotesPerCartPerMinute,
+    })
   }
 
-  async recordQuotedOffer(input: { cart_id: string; line_item_id: string; line_fingerprint: string; offer: CreatedOffer }): Promise<QuotedOffer> {
+  async recordQuotedOffer(input: {
+    cart_id: string
+    line_item_id: string
+    line_fingerprint: string
+    offer: CreatedOffer
+  }): Promise<QuotedOffer> {
     return recordQuotedOffer(this.manager_, input)
   }
 
-  async getQuotedOffer(offerId: string): Promise<(QuotedOffer & { source: string }) | null> {
+  async getQuotedOffer(
+    offerId: string
+  ): Promise<(QuotedOffer & { source: string }) | null> {
     return getQuotedOffer(this.manager_, offerId)
   }
 
@@ -503,7 +746,11 @@ export default class XcoverModuleService extends MedusaService({ XcoverOffer, Xc
   private settingsStore_?: XcoverSettingsStore
 
   protected settingsStore(): XcoverSettingsStore {
-    return (this.settingsStore_ ??= new XcoverSettingsStore(this.manager_, this.options_, this.logger_))
+    return (this.settingsStore_ ??= new XcoverSettingsStore(
+      this.manager_,
+      this.options_,
+      this.logger_
+    ))
   }
 
   /** The settings in effect and where each value comes from; never the API secret. */
@@ -517,7 +764,9 @@ export default class XcoverModuleService extends MedusaService({ XcoverOffer, Xc
   }
 
   /** Saves admin overrides; returns the previous row for compensation. */
-  async saveAdminSettings(input: SaveSettingsInput): Promise<{ previous: StoredSettings | null }> {
+  async saveAdminSettings(
+    input: SaveSettingsInput
+  ): Promise<{ previous: StoredSettings | null }> {
     const saved = await this.settingsStore().save(input)
     // New settings may fix refused credentials: probe them on the next dispatch, not in 15 min.
     await this.dispatcher_.state.probeSoon()
@@ -534,28 +783,44 @@ export default class XcoverModuleService extends MedusaService({ XcoverOffer, Xc
     if (!credentials) {
       return NOT_CONFIGURED_RESULT(view.problems)
     }
-    const result = describeProbe(await this.dispatcher_.probe(credentials), credentials.baseUrl)
-    if (result.result === "accepted" && (await this.dispatcher_.state.closeCircuit())) {
+    const result = describeProbe(
+      await this.dispatcher_.probe(credentials),
+      credentials.baseUrl
+    )
+    if (
+      result.result === "accepted" &&
+      (await this.dispatcher_.state.closeCircuit())
+    ) {
       this.logger_.info("xcover: the connection test passed; sending resumed")
     }
     return result
   }
 
-  async listOfferLog(filters: OfferLogFilters): Promise<{ offers: OfferLogEntry[]; count: number }> {
+  async listOfferLog(
+    filters: OfferLogFilters
+  ): Promise<{ offers: OfferLogEntry[]; count: number }> {
     return listOfferLog(this.manager_, filters)
   }
 
-  async getOfferStats(range: { created_from?: Date; created_to?: Date }): Promise<OfferStats> {
+  async getOfferStats(range: {
+    created_from?: Date
+    created_to?: Date
+  }): Promise<OfferStats> {
     return offerStats(this.manager_, range)
   }
 
   /** Attach rate, premium booked and refunds per UTC day from `from` to `to` (`YYYY-MM-DD`) and per plan: one SQL statement. */
-  async getSalesReport(range: { from: string; to: string }): Promise<SalesReport> {
+  async getSalesReport(range: {
+    from: string
+    to: string
+  }): Promise<SalesReport> {
     return salesReport(this.manager_, range)
   }
 
   /** Moves every failed or rejected offer matching the filters back to pending, due now. */
-  async requeueOffers(filters: Omit<OfferLogFilters, "limit" | "offset">): Promise<OfferLogEntry[]> {
+  async requeueOffers(
+    filters: Omit<OfferLogFilters, "limit" | "offset">
+  ): Promise<OfferLogEntry[]> {
     return requeueOffers(this.manager_, filters, this.options_.retry.maxAgeMs)
   }
 

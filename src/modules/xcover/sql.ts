@@ -1,5 +1,7 @@
 /** The part of MikroORM's entity manager the module uses for its atomic SQL. */
-export type SqlExecutor = { execute(sql: string, params?: unknown[]): Promise<Record<string, unknown>[]> }
+export type SqlExecutor = {
+  execute(sql: string, params?: unknown[]): Promise<Record<string, unknown>[]>
+}
 
 export type SqlManager = SqlExecutor & {
   transactional<T>(work: (em: SqlManager) => Promise<T>): Promise<T>
@@ -9,6 +11,11 @@ export type SqlManager = SqlExecutor & {
  * Serialises, until the transaction ends, everything that changes one cart's offers: the
  * per-cart limit of the store route and the order-placement decision.
  */
-export async function lockCartOffers(em: SqlExecutor, cartId: string): Promise<void> {
-  await em.execute("SELECT pg_advisory_xact_lock(hashtext(?))", [`xcover:${cartId}`])
+export async function lockCartOffers(
+  em: SqlExecutor,
+  cartId: string
+): Promise<void> {
+  await em.execute("SELECT pg_advisory_xact_lock(hashtext(?))", [
+    `xcover:${cartId}`,
+  ])
 }

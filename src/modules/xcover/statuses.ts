@@ -41,7 +41,14 @@ export const OFFER_TRANSITIONS: Record<OfferStatus, readonly OfferStatus[]> = {
   shown: ["selected", "pending"],
   selected: ["pending"],
   pending: ["sending", "selected"],
-  sending: ["sending", "opted_out", "retrying", "rejected", "failed", "pending"],
+  sending: [
+    "sending",
+    "opted_out",
+    "retrying",
+    "rejected",
+    "failed",
+    "pending",
+  ],
   retrying: ["sending", "selected"],
   opted_out: [],
   rejected: ["pending", "selected"],
@@ -68,12 +75,23 @@ export function statusesInto(to: OfferStatus): OfferStatus[] {
  * - `declined`  a held booking the merchant declined, or whose order no longer pays for it: the
  *               offer is opted out instead (final)
  */
-export const BOOKING_STATUSES = ["pending", "sending", "retrying", "booked", "failed", "held", "declined"] as const
+export const BOOKING_STATUSES = [
+  "pending",
+  "sending",
+  "retrying",
+  "booked",
+  "failed",
+  "held",
+  "declined",
+] as const
 export type BookingStatus = (typeof BOOKING_STATUSES)[number]
 
 /** - dispatcher: pending | retrying | sending (lease over) → sending → booked | retrying | failed, or back
  *  - by hand: failed | held → pending; held → declined (also by the reconciler) */
-export const BOOKING_TRANSITIONS: Record<BookingStatus, readonly BookingStatus[]> = {
+export const BOOKING_TRANSITIONS: Record<
+  BookingStatus,
+  readonly BookingStatus[]
+> = {
   pending: ["sending"],
   sending: ["sending", "booked", "retrying", "failed", "pending"],
   retrying: ["sending"],
@@ -92,13 +110,22 @@ export const BOOKING_TRANSITIONS: Record<BookingStatus, readonly BookingStatus[]
  * - `cancelled` XCover cancelled it (or had already): the refund it computed is on the booking
  * - `failed`    XCover refused it, or retries ran out; retried by hand
  */
-export const CANCELLATION_STATUSES = ["pending", "sending", "retrying", "cancelled", "failed"] as const
+export const CANCELLATION_STATUSES = [
+  "pending",
+  "sending",
+  "retrying",
+  "cancelled",
+  "failed",
+] as const
 export type CancellationStatus = (typeof CANCELLATION_STATUSES)[number]
 
 /** - dispatcher: pending | retrying | sending (lease over) → sending → pending (previewed) | cancelled | retrying | failed
  *  - webhook: pending | retrying → cancelled (XCover says it is cancelled already)
  *  - by hand: failed → pending */
-export const CANCELLATION_TRANSITIONS: Record<CancellationStatus, readonly CancellationStatus[]> = {
+export const CANCELLATION_TRANSITIONS: Record<
+  CancellationStatus,
+  readonly CancellationStatus[]
+> = {
   pending: ["sending", "cancelled"],
   sending: ["sending", "pending", "cancelled", "retrying", "failed"],
   retrying: ["sending", "cancelled"],
@@ -115,5 +142,11 @@ export const CANCELLATION_TRANSITIONS: Record<CancellationStatus, readonly Cance
  * - `done`      nothing more to read: the policy is cancelled, or past the schedule's end
  * - `failed`    XCover refused the read (404: it does not know the policy): drift, shown in the admin
  */
-export const READBACK_STATUSES = ["pending", "sending", "retrying", "done", "failed"] as const
+export const READBACK_STATUSES = [
+  "pending",
+  "sending",
+  "retrying",
+  "done",
+  "failed",
+] as const
 export type ReadbackStatus = (typeof READBACK_STATUSES)[number]

@@ -1,18 +1,29 @@
 import { completeCartWorkflow } from "@medusajs/medusa/core-flows"
-import { ContainerRegistrationKeys, MedusaError } from "@medusajs/framework/utils"
+import {
+  ContainerRegistrationKeys,
+  MedusaError,
+} from "@medusajs/framework/utils"
 import { XCOVER_MODULE } from "../../modules/xcover"
 import type XcoverModuleService from "../../modules/xcover/service"
 import { findCoverRepairs, syncCartCovers } from "../sync-xcover-covers"
 import { loadCoverCart } from "../steps/cart-cover"
 
 /** Tries to bring the cart's covers in line again a few times once the completion let go of the cart's lock. */
-function repairSoon(container: Parameters<typeof syncCartCovers>[0], cartId: string, tries = 3): void {
+function repairSoon(
+  container: Parameters<typeof syncCartCovers>[0],
+  cartId: string,
+  tries = 3
+): void {
   setTimeout(() => {
     syncCartCovers(container, cartId).catch((err: unknown) => {
       if (tries > 1) {
         repairSoon(container, cartId, tries - 1)
       } else {
-        container.resolve(ContainerRegistrationKeys.LOGGER).warn(`xcover: cart ${cartId}: covers not brought in line: ${err instanceof Error ? err.message : String(err)}`)
+        container
+          .resolve(ContainerRegistrationKeys.LOGGER)
+          .warn(
+            `xcover: cart ${cartId}: covers not brought in line: ${err instanceof Error ? err.message : String(err)}`
+          )
       }
     })
   }, 500).unref()

@@ -1,7 +1,14 @@
 import type { MedusaContainer } from "@medusajs/framework/types"
-import { ContainerRegistrationKeys, MedusaError } from "@medusajs/framework/utils"
+import {
+  ContainerRegistrationKeys,
+  MedusaError,
+} from "@medusajs/framework/utils"
 import type { QuotedOffer } from "../../modules/xcover/service"
-import { COVERED_ITEM_METADATA_KEY, COVER_QUOTE_METADATA_KEY, LINE_ITEM_METADATA_KEY } from "../order-graph"
+import {
+  COVERED_ITEM_METADATA_KEY,
+  COVER_QUOTE_METADATA_KEY,
+  LINE_ITEM_METADATA_KEY,
+} from "../order-graph"
 
 /** A cart line as quoting and selecting read it. */
 export type CartLine = {
@@ -57,16 +64,31 @@ type CartGraph = Omit<CoverCart, "country_code" | "items"> & {
  * `region: false` leaves out the region's countries (another module's read): the quote reads
  * them only when the cart has no shipping country and XCover is to be asked (`regionCountry`).
  */
-export async function loadCoverCart(container: MedusaContainer, cartId: string, options: { open?: boolean; region?: boolean } = {}): Promise<CoverCart> {
+export async function loadCoverCart(
+  container: MedusaContainer,
+  cartId: string,
+  options: { open?: boolean; region?: boolean } = {}
+): Promise<CoverCart> {
   const query = container.resolve(ContainerRegistrationKeys.QUERY)
-  const fields = options.region === false ? CART_FIELDS : [...CART_FIELDS, ...REGION_FIELDS]
-  const { data } = await query.graph({ entity: "cart", fields, filters: { id: cartId } })
+  const fields =
+    options.region === false ? CART_FIELDS : [...CART_FIELDS, ...REGION_FIELDS]
+  const { data } = await query.graph({
+    entity: "cart",
+    fields,
+    filters: { id: cartId },
+  })
   const cart = data[0] as CartGraph | undefined
   if (!cart) {
-    throw new MedusaError(MedusaError.Types.NOT_FOUND, `Cart with id: ${cartId} was not found`)
+    throw new MedusaError(
+      MedusaError.Types.NOT_FOUND,
+      `Cart with id: ${cartId} was not found`
+    )
   }
   if (options.open !== false && cart.completed_at) {
-    throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `Cart ${cartId} is already completed`)
+    throw new MedusaError(
+      MedusaError.Types.NOT_ALLOWED,
+      `Cart ${cartId} is already completed`
+    )
   }
   return {
     id: cart.id,
@@ -74,17 +96,29 @@ export async function loadCoverCart(container: MedusaContainer, cartId: string, 
     completed_at: cart.completed_at,
     region_id: cart.region_id ?? null,
     // The shipping address's country, else the region's (the first, when it has several).
-    country_code: cart.shipping_address?.country_code ?? firstCountry(cart.region),
+    country_code:
+      cart.shipping_address?.country_code ?? firstCountry(cart.region),
     items: (cart.items ?? [])
       .filter((i): i is CartLine => !!i)
-      .map((i) => ({ ...i, quantity: Number(i.quantity), unit_price: Number(i.unit_price) })),
+      .map((i) => ({
+        ...i,
+        quantity: Number(i.quantity),
+        unit_price: Number(i.unit_price),
+      })),
   }
 }
 
 /** The first country of a region (a cart without a shipping country is quoted for it), if any. */
-export async function regionCountry(container: MedusaContainer, regionId: string): Promise<string | null> {
+export async function regionCountry(
+  container: MedusaContainer,
+  regionId: string
+): Promise<string | null> {
   const query = container.resolve(ContainerRegistrationKeys.QUERY)
-  const { data } = await query.graph({ entity: "region", fields: ["countries.iso_2"], filters: { id: regionId } })
+  const { data } = await query.graph({
+    entity: "region",
+    fields: ["countries.iso_2"],
+    filters: { id: regionId },
+  })
   return firstCountry(data[0] as RegionGraph | undefined)
 }
 
@@ -94,16 +128,25 @@ function firstCountry(region: RegionGraph | null | undefined): string | null {
 
 /** Whether a line is one of the plugin's cover lines (no variant, names an offer and a quote). */
 export function isCoverLine(line: CartLine): boolean {
-  return !line.variant_id && typeof line.metadata?.[LINE_ITEM_METADATA_KEY] === "string" && typeof line.metadata?.[COVER_QUOTE_METADATA_KEY] === "string"
+  return (
+    !line.variant_id &&
+    typeof line.metadata?.[LINE_ITEM_METADATA_KEY] === "string" &&
+    typeof line.metadata?.[COVER_QUOTE_METADATA_KEY] === "string"
+  )
 }
 
 /** The cover lines of a cart that protect `lineItemId` or stand for `offerId`. */
-export function coverLinesFor(cart: CoverCart, match: { line_item_id?: string; offer_id?: string }): CartLine[] {
+export function coverLinesFor(
+  cart: CoverCart,
+  match: { line_item_id?: string; offer_id?: string }
+): CartLine[] {
   return cart.items.filter(
     (line) =>
       isCoverLine(line) &&
-      ((match.line_item_id !== undefined && line.metadata?.[COVERED_ITEM_METADATA_KEY] === match.line_item_id) ||
-        (match.offer_id !== undefined && line.metadata?.[LINE_ITEM_METADATA_KEY] === match.offer_id))
+      ((match.line_item_id !== undefined &&
+        line.metadata?.[COVERED_ITEM_METADATA_KEY] === match.line_item_id) ||
+        (match.offer_id !== undefined &&
+          line.metadata?.[LINE_ITEM_METADATA_KEY] === match.offer_id))
   )
 }
 
@@ -125,8 +168,13 @@ export type StoreOfferView = {
   selected_quote_id: string | null
 }
 
-export function storeOfferView(offer: QuotedOffer, cart: CoverCart | null): StoreOfferView {
-  const line = cart ? coverLinesFor(cart, { offer_id: offer.offer_id })[0] : undefined
+export function storeOfferView(
+  offer: QuotedOffer,
+  cart: CoverCart | null
+): StoreOfferView {
+  const line = cart
+    ? coverLinesFor(cart, { offer_id: offer.offer_id })[0]
+    : undefined
   return {
     offer_id: offer.offer_id,
     line_item_id: offer.line_item_id,
@@ -136,10 +184,16 @@ export function storeOfferView(offer: QuotedOffer, cart: CoverCart | null): Stor
       product_config_id: q.product_config_id,
       title: q.title,
       description: q.description,
-      price: { amount: q.price, formatted: q.price_formatted, currency: offer.currency },
+      price: {
+        amount: q.price,
+        formatted: q.price_formatted,
+        currency: offer.currency,
+      },
       pds_url: q.pds_url,
     })),
     content: offer.content,
-    selected_quote_id: (line?.metadata?.[COVER_QUOTE_METADATA_KEY] as string | undefined) ?? null,
+    selected_quote_id:
+      (line?.metadata?.[COVER_QUOTE_METADATA_KEY] as string | undefined) ??
+      null,
   }
 }

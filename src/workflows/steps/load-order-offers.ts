@@ -3,7 +3,12 @@ import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { XCOVER_MODULE } from "../../modules/xcover"
 import type XcoverModuleService from "../../modules/xcover/service"
 import type { OrderOffersInput } from "../../modules/xcover/service"
-import { isCancelledOrder, ORDER_DECISION_FIELDS, orderOffersInput, type OrderGraph } from "../order-graph"
+import {
+  isCancelledOrder,
+  ORDER_DECISION_FIELDS,
+  orderOffersInput,
+  type OrderGraph,
+} from "../order-graph"
 
 /**
  * Loads what the decision needs: the order's cart, its metadata offers and the bought ones.
@@ -14,18 +19,32 @@ export const loadOrderOffersStep = createStep(
   async (input: { order_id: string }, { container }) => {
     const query = container.resolve(ContainerRegistrationKeys.QUERY)
     const logger = container.resolve(ContainerRegistrationKeys.LOGGER)
-    const { data } = await query.graph({ entity: "order", fields: ORDER_DECISION_FIELDS, filters: { id: input.order_id } })
+    const { data } = await query.graph({
+      entity: "order",
+      fields: ORDER_DECISION_FIELDS,
+      filters: { id: input.order_id },
+    })
     const order = data[0] as OrderGraph | undefined
     if (!order) {
       return new StepResponse<OrderOffersInput | null>(null)
     }
     const xcover = container.resolve<XcoverModuleService>(XCOVER_MODULE)
-    const { input: decision, problems } = orderOffersInput(order, { booking: xcover.bookingEnabled })
+    const { input: decision, problems } = orderOffersInput(order, {
+      booking: xcover.bookingEnabled,
+    })
     for (const problem of problems) {
       logger.warn(`xcover: order ${order.id}: ${problem}; skipped`)
     }
-    if (decision && xcover.bookingEnabled && isCancelledOrder(order) && decision.selected_offer_ids.length + (decision.cover_lines?.length ?? 0) > 0) {
-      logger.warn(`xcover: order ${order.id} was cancelled before its offers were decided: its taken offers are not booked`)
+    if (
+      decision &&
+      xcover.bookingEnabled &&
+      isCancelledOrder(order) &&
+      decision.selected_offer_ids.length + (decision.cover_lines?.length ?? 0) >
+        0
+    ) {
+      logger.warn(
+        `xcover: order ${order.id} was cancelled before its offers were decided: its taken offers are not booked`
+      )
     }
     return new StepResponse<OrderOffersInput | null>(decision)
   }

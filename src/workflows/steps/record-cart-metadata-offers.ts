@@ -19,7 +19,13 @@ export const recordCartMetadataOffersStep = createStep(
       fields: ["id", "completed_at", "metadata"],
       filters: { id: input.cart_id },
     })
-    const cart = data[0] as { id: string; completed_at?: Date | string | null; metadata?: Record<string, unknown> | null } | undefined
+    const cart = data[0] as
+      | {
+          id: string
+          completed_at?: Date | string | null
+          metadata?: Record<string, unknown> | null
+        }
+      | undefined
     const { ids } = offerIdsFromCartMetadata(cart?.metadata)
     if (!cart || cart.completed_at || !ids.length) {
       return new StepResponse<string[]>([])

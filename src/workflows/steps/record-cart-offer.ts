@@ -1,5 +1,8 @@
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
-import { ContainerRegistrationKeys, MedusaError } from "@medusajs/framework/utils"
+import {
+  ContainerRegistrationKeys,
+  MedusaError,
+} from "@medusajs/framework/utils"
 import { XCOVER_MODULE } from "../../modules/xcover"
 import type XcoverModuleService from "../../modules/xcover/service"
 
@@ -16,12 +19,19 @@ export const recordCartOfferStep = createStep(
       fields: ["id", "completed_at"],
       filters: { id: input.cart_id },
     })
-    const cart = data[0] as { id: string; completed_at?: Date | string | null } | undefined
+    const cart = data[0] as
+      { id: string; completed_at?: Date | string | null } | undefined
     if (!cart) {
-      throw new MedusaError(MedusaError.Types.NOT_FOUND, `Cart with id: ${input.cart_id} was not found`)
+      throw new MedusaError(
+        MedusaError.Types.NOT_FOUND,
+        `Cart with id: ${input.cart_id} was not found`
+      )
     }
     if (cart.completed_at) {
-      throw new MedusaError(MedusaError.Types.CONFLICT, "Cart is already completed; offers can no longer be recorded")
+      throw new MedusaError(
+        MedusaError.Types.CONFLICT,
+        "Cart is already completed; offers can no longer be recorded"
+      )
     }
     const xcover = container.resolve<XcoverModuleService>(XCOVER_MODULE)
     return new StepResponse(await xcover.recordShownOffer(input))

@@ -2,7 +2,10 @@ import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { XCOVER_MODULE } from "../../modules/xcover"
 import type XcoverModuleService from "../../modules/xcover/service"
-import type { OrderOffersInput, OrderOffersResult } from "../../modules/xcover/service"
+import type {
+  OrderOffersInput,
+  OrderOffersResult,
+} from "../../modules/xcover/service"
 
 /**
  * Writes the decision to the ledger before any call is made (the outbox): declined offers become
@@ -12,13 +15,20 @@ export const recordOrderOffersStep = createStep(
   "record-xcover-order-offers",
   async (input: OrderOffersInput | null, { container }) => {
     if (!input) {
-      return new StepResponse<OrderOffersResult>({ declined: [], selected: [], foreign: [], already_sent: [] })
+      return new StepResponse<OrderOffersResult>({
+        declined: [],
+        selected: [],
+        foreign: [],
+        already_sent: [],
+      })
     }
     const xcover = container.resolve<XcoverModuleService>(XCOVER_MODULE)
     const result = await xcover.recordOrderOffers(input)
     const logger = container.resolve(ContainerRegistrationKeys.LOGGER)
     if (result.foreign.length) {
-      logger.warn(`xcover: order ${input.order_id}: offers ${result.foreign.join(", ")} belong to another cart; skipped`)
+      logger.warn(
+        `xcover: order ${input.order_id}: offers ${result.foreign.join(", ")} belong to another cart; skipped`
+      )
     }
     if (result.not_taken?.length) {
       logger.warn(

@@ -27,7 +27,10 @@ export type OfferRequestInput = {
 }
 
 /** The input of the request for a prepared quote, with the request to send (the hook's, or the default). */
-export function offerRequestInput(prepared: PreparedQuote, request: OfferRequest): OfferRequestInput {
+export function offerRequestInput(
+  prepared: PreparedQuote,
+  request: OfferRequest
+): OfferRequestInput {
   return {
     cart_id: prepared.cart_id,
     line_item_id: prepared.line.id,
@@ -43,13 +46,21 @@ export function offerRequestInput(prepared: PreparedQuote, request: OfferRequest
  * always in the ledger (and opted out unless the order takes it). Failures are logged with
  * XCover's reason; the shopper gets a plain message and the cart is not touched.
  */
-export async function requestXcoverOffer(container: MedusaContainer, input: OfferRequestInput): Promise<QuoteResult> {
+export async function requestXcoverOffer(
+  container: MedusaContainer,
+  input: OfferRequestInput
+): Promise<QuoteResult> {
   const xcover = container.resolve<XcoverModuleService>(XCOVER_MODULE)
   const logger = container.resolve(ContainerRegistrationKeys.LOGGER)
   if (input.rate_limited) {
-    return { kind: "rate_limited", retry_after_ms: input.rate_limited.retry_after_ms }
+    return {
+      kind: "rate_limited",
+      retry_after_ms: input.rate_limited.retry_after_ms,
+    }
   }
-  const result = await xcover.createOffer(input.request, { settings_version: input.settings_version })
+  const result = await xcover.createOffer(input.request, {
+    settings_version: input.settings_version,
+  })
   switch (result.kind) {
     case "offer": {
       const recorded = await xcover.recordQuotedOffer({
@@ -59,12 +70,18 @@ export async function requestXcoverOffer(container: MedusaContainer, input: Offe
         offer: result.offer,
       })
       // A fresh offer has no cover line in the cart yet.
-      return { kind: "offer", offer: storeOfferView(recorded, null), reused: false }
+      return {
+        kind: "offer",
+        offer: storeOfferView(recorded, null),
+        reused: false,
+      }
     }
     case "no_cover":
       return { kind: "no_cover" }
     case "unavailable":
-      logger.warn(`xcover: no quote for cart ${input.cart_id}: XCover unavailable (${result.reason})`)
+      logger.warn(
+        `xcover: no quote for cart ${input.cart_id}: XCover unavailable (${result.reason})`
+      )
       return { kind: "unavailable", retry_after_ms: result.retry_after_ms }
     case "refused":
       logger.error(
@@ -76,5 +93,6 @@ export async function requestXcoverOffer(container: MedusaContainer, input: Offe
 
 export const requestXcoverOfferStep = createStep(
   "request-xcover-offer",
-  async (input: OfferRequestInput, { container }) => new StepResponse<QuoteResult>(await requestXcoverOffer(container, input))
+  async (input: OfferRequestInput, { container }) =>
+    new StepResponse<QuoteResult>(await requestXcoverOffer(container, input))
 )

@@ -12,10 +12,15 @@ export const saveXcoverSettingsStep = createStep(
     const { previous } = await xcover.saveAdminSettings(input)
     return new StepResponse(undefined, { previous })
   },
-  async (undo: { previous: StoredSettings | null } | undefined, { container }) => {
+  async (
+    undo: { previous: StoredSettings | null } | undefined,
+    { container }
+  ) => {
     if (!undo) {
       return
     }
-    await container.resolve<XcoverModuleService>(XCOVER_MODULE).restoreAdminSettings(undo.previous)
+    await container
+      .resolve<XcoverModuleService>(XCOVER_MODULE)
+      .restoreAdminSettings(undo.previous)
   }
 )

@@ -15,9 +15,17 @@ export async function POST(req: MedusaRequest, res: MedusaResponse) {
     return Array.isArray(v) ? v[0] : v
   }
   const raw = (req as MedusaRequest & { rawBody?: Buffer | string }).rawBody
-  const body = Buffer.isBuffer(raw) ? raw.toString("utf8") : typeof raw === "string" ? raw : JSON.stringify(req.body ?? {})
+  const body = Buffer.isBuffer(raw)
+    ? raw.toString("utf8")
+    : typeof raw === "string"
+      ? raw
+      : JSON.stringify(req.body ?? {})
   const { status, message } = await xcover.receiveWebhook(
-    { date: header("date"), "x-api-key": header("x-api-key"), authorization: header("authorization") },
+    {
+      date: header("date"),
+      "x-api-key": header("x-api-key"),
+      authorization: header("authorization"),
+    },
     body
   )
   res.status(status).json({ message })

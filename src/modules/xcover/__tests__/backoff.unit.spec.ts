@@ -17,8 +17,23 @@ describe("retry backoff", () => {
 
   it("gives up once the deadline has passed, and never schedules past it", () => {
     const deadline = new Date(3600_000)
-    expect(decideRetry({ attempt: 2, deadline, now: new Date(3600_000), policy, retryAfterMs: null })).toEqual({ giveUp: true })
-    const late = decideRetry({ attempt: 20, deadline, now: new Date(3590_000), policy, retryAfterMs: null, random: () => 0.5 })
+    expect(
+      decideRetry({
+        attempt: 2,
+        deadline,
+        now: new Date(3600_000),
+        policy,
+        retryAfterMs: null,
+      })
+    ).toEqual({ giveUp: true })
+    const late = decideRetry({
+      attempt: 20,
+      deadline,
+      now: new Date(3590_000),
+      policy,
+      retryAfterMs: null,
+      random: () => 0.5,
+    })
     expect(late).toEqual({ giveUp: false, nextAttemptAt: new Date(3600_000) })
   })
 })

@@ -2,14 +2,23 @@ import { XcoverStandIn } from "../../../../integration-tests/xcover-stand-in/ser
 import { XcoverClient, type XcoverCallSettings } from "../client/xcover-client"
 import { describeProbe } from "../settings/connection-test"
 
-const creds = { partnerCode: "PARTNER_1", apiKey: "key_123", apiSecret: "s3cr3t/+=" }
+const creds = {
+  partnerCode: "PARTNER_1",
+  apiKey: "key_123",
+  apiSecret: "s3cr3t/+=",
+}
 const standIn = new XcoverStandIn(creds)
 let settings: XcoverCallSettings
 let client: XcoverClient
 
 beforeAll(async () => {
   await standIn.start(0)
-  settings = { ...creds, baseUrl: standIn.baseUrl, signatureAlgorithm: "hmac-sha512", signedHeaders: "date" }
+  settings = {
+    ...creds,
+    baseUrl: standIn.baseUrl,
+    signatureAlgorithm: "hmac-sha512",
+    signedHeaders: "date",
+  }
 })
 afterAll(() => standIn.stop())
 beforeEach(() => {
@@ -19,24 +28,35 @@ beforeEach(() => {
 afterEach(() => client.close())
 
 const optOut = (offerId: string, s: Partial<XcoverCallSettings> = {}) =>
-  client.optOut({ settings: { ...settings, ...s }, offerId, idempotencyKey: `k-${offerId}` }).then((answer) => answer.outcome)
+  client
+    .optOut({
+      settings: { ...settings, ...s },
+      offerId,
+      idempotencyKey: `k-${offerId}`,
+    })
+    .then((answer) => answer.outcome)
 
 describe("XcoverClient against the stand-in", () => {
-  it.each(["hmac-sha512", "hmac-sha384", "hmac-sha256"] as const)("opts out with a valid %s signature", async (alg) => {
-    const outcome = await optOut("offer-1", { signatureAlgorithm: alg })
-    expect(outcome).toMatchObject({ kind: "done", status: 204 })
-    expect(standIn.received).toHaveLength(1)
-    expect(standIn.received[0]).toMatchObject({
-      method: "POST",
-      path: "/x/partners/PARTNER_1/offers/offer-1/opt_out/",
-      idempotencyKey: "k-offer-1",
-      algorithm: alg,
-      answer: 204,
-    })
-  })
+  it.each(["hmac-sha512", "hmac-sha384", "hmac-sha256"] as const)(
+    "opts out with a valid %s signature",
+    async (alg) => {
+      const outcome = await optOut("offer-1", { signatureAlgorithm: alg })
+      expect(outcome).toMatchObject({ kind: "done", status: 204 })
+      expect(standIn.received).toHaveLength(1)
+      expect(standIn.received[0]).toMatchObject({
+        method: "POST",
+        path: "/x/partners/PARTNER_1/offers/offer-1/opt_out/",
+        idempotencyKey: "k-offer-1",
+        algorithm: alg,
+        answer: 204,
+      })
+    }
+  )
 
   it("signs the request target when configured", async () => {
-    expect(await optOut("offer-2", { signedHeaders: "(request-target) date" })).toMatchObject({ kind: "done" })
+    expect(
+      await optOut("offer-2", { signedHeaders: "(request-target) date" })
+    ).toMatchObject({ kind: "done" })
     expect(standIn.received[0].signedHeaders).toBe("(request-target) date")
   })
 
@@ -67,36 +87,74 @@ describe("XcoverClient against the stand-in", () => {
     standIn.script("o423", { status: 423 })
     standIn.script("o429", { status: 429, headers: { "retry-after": "2" } })
     standIn.script("o503", { status: 503 })
-    expect(await optOut("o404")).toMatchObject({ kind: "rejected", status: 404, message: "Quote package does not exist" })
-    expect(await optOut("o422")).toMatchObject({ kind: "rejected", status: 422, type: "validation_error" })
-    expect(await optOut("o423")).toMatchObject({ kind: "retryable", status: 423 })
-    expect(await optOut("o429")).toMatchObject({ kind: "retryable", status: 429, retryAfterMs: 2000 })
-    expect(await optOut("o503")).toMatchObject({ kind: "retryable", status: 503 })
+    expect(await optOut("o404")).toMatchObject({
+      kind: "rejected",
+      status: 404,
+      message: "Quote package does not exist",
+    })
+    expect(await optOut("o422")).toMatchObject({
+      kind: "rejected",
+      status: 422,
+      type: "validation_error",
+    })
+    expect(await optOut("o423")).toMatchObject({
+      kind: "retryable",
+      status: 423,
+    })
+    expect(await optOut("o429")).toMatchObject({
+      kind: "retryable",
+      status: 429,
+      retryAfterMs: 2000,
+    })
+    expect(await optOut("o503")).toMatchObject({
+      kind: "retryable",
+      status: 503,
+    })
   })
 
   it("abandons a hanging request after the timeout, as retryable", async () => {
     standIn.script("slow", { hang: true })
     const outcome = await optOut("slow")
-    expect(outcome).toMatchObject({ kind: "retryable", status: null, type: "timeout" })
+    expect(outcome).toMatchObject({
+      kind: "retryable",
+      status: null,
+      type: "timeout",
+    })
   })
 
   it("treats a connection reset as retryable", async () => {
     standIn.script("reset", { reset: true })
-    expect(await optOut("reset")).toMatchObject({ kind: "retryable", status: null, type: "network_error" })
+    expect(await optOut("reset")).toMatchObject({
+      kind: "retryable",
+      status: null,
+      type: "network_error",
+    })
   })
 
   it("answers an unknown offer with XCover's JSON 404 and a wrong base path with a plain 404 page", async () => {
     standIn.setDefault({ status: 404 })
     const unknownOffer = await client.probe(settings)
-    expect(unknownOffer).toMatchObject({ status: 404, type: "api_error", message: "Quote package does not exist" })
-    expect(describeProbe(unknownOffer, settings.baseUrl).result).toBe("accepted")
+    expect(unknownOffer).toMatchObject({
+      status: 404,
+      type: "api_error",
+      message: "Quote package does not exist",
+    })
+    expect(describeProbe(unknownOffer, settings.baseUrl).result).toBe(
+      "accepted"
+    )
 
     const wrongBase = settings.baseUrl.replace(/\/x$/, "/xcover")
     const wrongPath = await client.probe({ ...settings, baseUrl: wrongBase })
     expect(wrongPath).toMatchObject({ status: 404, type: null })
     expect(wrongPath.message).toMatch(/^<html>/)
-    expect(describeProbe(wrongPath, wrongBase)).toMatchObject({ result: "unexpected", http_status: 404 })
-    expect(standIn.received.map((r) => r.reason)).toEqual([null, "no such path (the trailing slash is required)"])
+    expect(describeProbe(wrongPath, wrongBase)).toMatchObject({
+      result: "unexpected",
+      http_status: 404,
+    })
+    expect(standIn.received.map((r) => r.reason)).toEqual([
+      null,
+      "no such path (the trailing slash is required)",
+    ])
   })
 
   it("treats an unreachable server as retryable", async () => {
@@ -106,7 +164,9 @@ describe("XcoverClient against the stand-in", () => {
 
   it("percent-encodes ids in the path and refuses ids that could change it", async () => {
     await optOut("ok", { partnerCode: "P 1" })
-    expect(standIn.received[0].path).toBe("/x/partners/P%201/offers/ok/opt_out/")
+    expect(standIn.received[0].path).toBe(
+      "/x/partners/P%201/offers/ok/opt_out/"
+    )
     const bad = await optOut("../../admin")
     expect(bad).toMatchObject({ kind: "rejected", type: "invalid_offer_id" })
     expect(standIn.received).toHaveLength(1)
@@ -124,9 +184,15 @@ describe("XcoverClient against the stand-in", () => {
   it("gives an answer one deadline in all: headers just in time, then a body trickling for twice the timeout, is a timeout", async () => {
     // Each phase alone stays under the 500 ms timeout; together they take three times as long.
     // A send's lease (timeout + 5 s) outlasts this deadline, so no other process sends it meanwhile.
-    standIn.scriptNext({ trickle: { status: 200, headersAfterMs: 400, bodyMs: 1000 } })
+    standIn.scriptNext({
+      trickle: { status: 200, headersAfterMs: 400, bodyMs: 1000 },
+    })
     const answer = await client.getBooking(settings, "SLOWW-ANSWR-INS")
-    expect(answer.outcome).toMatchObject({ kind: "retryable", status: null, type: "timeout" })
+    expect(answer.outcome).toMatchObject({
+      kind: "retryable",
+      status: null,
+      type: "timeout",
+    })
     expect(answer.body).toBeNull()
   })
 
@@ -139,6 +205,8 @@ describe("XcoverClient against the stand-in", () => {
     } finally {
       standIn.setClockOffset(0)
     }
-    expect(Math.abs((await optOut("in-time-1")).clockSkewMs ?? Infinity)).toBeLessThan(2_000)
+    expect(
+      Math.abs((await optOut("in-time-1")).clockSkewMs ?? Infinity)
+    ).toBeLessThan(2_000)
   })
 })

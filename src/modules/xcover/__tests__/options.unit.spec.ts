@@ -1,5 +1,7 @@
 import { createMedusaContainer } from "@medusajs/framework/utils"
-import validateOptionsLoader, { XCOVER_OPTIONS_KEY } from "../loaders/validate-options"
+import validateOptionsLoader, {
+  XCOVER_OPTIONS_KEY,
+} from "../loaders/validate-options"
 import { parseXcoverOptions, type XcoverOptions } from "../options"
 
 const creds = { partnerCode: "P", apiKey: "k", apiSecret: "very-secret-value" }
@@ -21,14 +23,26 @@ describe("plugin options", () => {
         maxRequestsPerSecond: 20,
         maxOfferRequestsPerSecond: 50,
         maxQuotesPerCartPerMinute: 10,
-        retry: { maxAgeMs: 86_400_000, baseDelayMs: 30_000, maxDelayMs: 7_200_000 },
+        retry: {
+          maxAgeMs: 86_400_000,
+          baseDelayMs: 30_000,
+          maxDelayMs: 7_200_000,
+        },
       },
     })
   })
 
   it("treats empty strings as not set", () => {
-    const parsed = parseXcoverOptions({ partnerCode: "", apiKey: " ", baseUrl: "" })
-    expect(parsed.ok && parsed.options).toMatchObject({ partnerCode: undefined, apiKey: undefined, baseUrl: "https://api.xcover.com/x" })
+    const parsed = parseXcoverOptions({
+      partnerCode: "",
+      apiKey: " ",
+      baseUrl: "",
+    })
+    expect(parsed.ok && parsed.options).toMatchObject({
+      partnerCode: undefined,
+      apiKey: undefined,
+      baseUrl: "https://api.xcover.com/x",
+    })
   })
 
   it.each([
@@ -58,28 +72,45 @@ describe("options loader", () => {
   const logger = () => {
     const lines: string[] = []
     const log = (m: string) => lines.push(m)
-    return { lines, logger: { warn: log, info: log, error: log, debug: log } as never }
+    return {
+      lines,
+      logger: { warn: log, info: log, error: log, debug: log } as never,
+    }
   }
 
   it("stops the boot on an invalid value, naming it", async () => {
     const { logger: l } = logger()
     await expect(
-      validateOptionsLoader({ container: createMedusaContainer(), options: { ...creds, timeoutMs: "fast" }, logger: l })
+      validateOptionsLoader({
+        container: createMedusaContainer(),
+        options: { ...creds, timeoutMs: "fast" },
+        logger: l,
+      })
     ).rejects.toThrow(/xcover option "timeoutMs"/)
   })
 
   it("boots idle with one warning when credentials are missing", async () => {
     const { lines, logger: l } = logger()
     const container = createMedusaContainer()
-    await validateOptionsLoader({ container, options: { partnerCode: "P" }, logger: l })
+    await validateOptionsLoader({
+      container,
+      options: { partnerCode: "P" },
+      logger: l,
+    })
     expect(lines).toHaveLength(1)
     expect(lines[0]).toMatch(/idle: apiKey, apiSecret not set/)
-    expect(container.resolve<XcoverOptions>(XCOVER_OPTIONS_KEY).partnerCode).toBe("P")
+    expect(
+      container.resolve<XcoverOptions>(XCOVER_OPTIONS_KEY).partnerCode
+    ).toBe("P")
   })
 
   it("is silent with full credentials and keeps the secret out of every line", async () => {
     const { lines, logger: l } = logger()
-    await validateOptionsLoader({ container: createMedusaContainer(), options: creds, logger: l })
+    await validateOptionsLoader({
+      container: createMedusaContainer(),
+      options: creds,
+      logger: l,
+    })
     expect(lines).toEqual([])
   })
 })

@@ -24,7 +24,12 @@ describe("SecretBox (AES-256-GCM)", () => {
     const parts = sealed.split(".")
     const flipped = Buffer.from(parts[3], "base64url")
     flipped[0] ^= 1
-    expect(new SecretBox(KEY).decrypt([...parts.slice(0, 3), flipped.toString("base64url")].join("."), AAD)).toBeNull()
+    expect(
+      new SecretBox(KEY).decrypt(
+        [...parts.slice(0, 3), flipped.toString("base64url")].join("."),
+        AAD
+      )
+    ).toBeNull()
     expect(new SecretBox(KEY).decrypt("not-sealed", AAD)).toBeNull()
   })
 })

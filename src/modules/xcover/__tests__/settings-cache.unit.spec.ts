@@ -4,11 +4,20 @@ import type { StoredSettings } from "../settings/resolve-settings"
 import { NO_OVERRIDES, XcoverSettingsStore } from "../settings/settings-store"
 import type { SqlExecutor } from "../sql"
 
-const parsed = parseXcoverOptions({ partnerCode: "OPT", apiKey: "opt-key", apiSecret: "opt-secret", baseUrl: "https://xcover.test/x" })
+const parsed = parseXcoverOptions({
+  partnerCode: "OPT",
+  apiKey: "opt-key",
+  apiSecret: "opt-secret",
+  baseUrl: "https://xcover.test/x",
+})
 if (!parsed.ok) {
   throw new Error(parsed.message)
 }
-const logger = { warn: () => undefined, error: () => undefined, info: () => undefined } as unknown as Logger
+const logger = {
+  warn: () => undefined,
+  error: () => undefined,
+  info: () => undefined,
+} as unknown as Logger
 
 /** One settings row in memory; every statement is counted, and a write gives the row a new version. */
 function fakeDb() {
@@ -16,7 +25,10 @@ function fakeDb() {
     row: null as (StoredSettings & { version_: string }) | null,
     reads: 0,
     writes: 0,
-    execute: async (sql: string, params: unknown[] = []): Promise<Record<string, unknown>[]> => {
+    execute: async (
+      sql: string,
+      params: unknown[] = []
+    ): Promise<Record<string, unknown>[]> => {
       if (sql.startsWith("SELECT")) {
         db.reads++
         return db.row ? [{ ...db.row }] : []
@@ -25,8 +37,27 @@ function fakeDb() {
       if (sql.startsWith("DELETE")) {
         db.row = null
       } else {
-        const [, , partner_code, api_key, api_secret_encrypted, environment, base_url, signature_algorithm, enabled] = params as never[]
-        db.row = { partner_code, api_key, api_secret_encrypted, environment, base_url, signature_algorithm, enabled, version_: `v${db.writes}` }
+        const [
+          ,
+          ,
+          partner_code,
+          api_key,
+          api_secret_encrypted,
+          environment,
+          base_url,
+          signature_algorithm,
+          enabled,
+        ] = params as never[]
+        db.row = {
+          partner_code,
+          api_key,
+          api_secret_encrypted,
+          environment,
+          base_url,
+          signature_algorithm,
+          enabled,
+          version_: `v${db.writes}`,
+        }
       }
       return []
     },
@@ -37,7 +68,11 @@ function fakeDb() {
 describe("the settings cache of the quote path (resolveAt)", () => {
   it("reads the row once per version, and a save in this process takes effect for the next call at once", async () => {
     const db = fakeDb()
-    const store = new XcoverSettingsStore(db as SqlExecutor, parsed.options, logger)
+    const store = new XcoverSettingsStore(
+      db as SqlExecutor,
+      parsed.options,
+      logger
+    )
 
     expect((await store.resolveAt(null)).call?.partnerCode).toBe("OPT")
     expect((await store.resolveAt(null)).call?.partnerCode).toBe("OPT")
@@ -54,7 +89,11 @@ describe("the settings cache of the quote path (resolveAt)", () => {
 
   it("reads again when another process saved (the version changed)", async () => {
     const db = fakeDb()
-    const store = new XcoverSettingsStore(db as SqlExecutor, parsed.options, logger)
+    const store = new XcoverSettingsStore(
+      db as SqlExecutor,
+      parsed.options,
+      logger
+    )
     await store.resolveAt(null)
     // Another process's save: only the row changes.
     db.row = { ...NO_OVERRIDES, partner_code: "ELSEWHERE", version_: "v9" }

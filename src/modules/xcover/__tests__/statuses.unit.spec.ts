@@ -11,7 +11,13 @@ describe("offer status transitions", () => {
   it("never lets an offer in flight or already opted out become taken", () => {
     expect(BINDABLE_STATUSES).not.toContain("sending")
     expect(BINDABLE_STATUSES).not.toContain("opted_out")
-    expect([...BINDABLE_STATUSES].sort()).toEqual(["failed", "pending", "rejected", "retrying", "shown"])
+    expect([...BINDABLE_STATUSES].sort()).toEqual([
+      "failed",
+      "pending",
+      "rejected",
+      "retrying",
+      "shown",
+    ])
   })
 
   it("lets a person retry only what the table allows back to pending", () => {
@@ -24,6 +30,10 @@ describe("offer status transitions", () => {
     for (const to of Object.values(OFFER_TRANSITIONS).flat()) {
       expect(OFFER_STATUSES).toContain(to)
     }
-    expect(statusesInto("sending").sort()).toEqual(["pending", "retrying", "sending"])
+    expect(statusesInto("sending").sort()).toEqual([
+      "pending",
+      "retrying",
+      "sending",
+    ])
   })
 })

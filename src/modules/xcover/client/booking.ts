@@ -9,7 +9,12 @@ export type XcoverBooking = {
   total_price: number | null
   total_premium: number | null
   total_tax: number | null
-  quotes: { id: string; status: string | null; price: number | null; policy_name: string | null }[]
+  quotes: {
+    id: string
+    status: string | null
+    price: number | null
+    policy_name: string | null
+  }[]
   coi_url: string | null
   coi_pdf: string | null
   pds_url: string | null
@@ -34,7 +39,14 @@ export function parseBooking(body: unknown): XcoverBooking | null {
     quotes: (Array.isArray(b.quotes) ? b.quotes : []).flatMap((q) => {
       const quote = record(q)
       return quote && typeof quote.id === "string"
-        ? [{ id: quote.id, status: text(quote.status), price: num(quote.price), policy_name: text(record(quote.policy)?.policy_name) }]
+        ? [
+            {
+              id: quote.id,
+              status: text(quote.status),
+              price: num(quote.price),
+              policy_name: text(record(quote.policy)?.policy_name),
+            },
+          ]
         : []
     }),
     coi_url: text(coi?.url),
@@ -55,7 +67,12 @@ export function existingBookingId(outcome: XcoverOutcome): string | null {
   if (outcome.status !== 422 && outcome.status !== 409) {
     return null
   }
-  return hasReason(outcome, /Booking already exists\b.*INS number:\s*([A-Za-z0-9_-]+)/)?.[1] ?? null
+  return (
+    hasReason(
+      outcome,
+      /Booking already exists\b.*INS number:\s*([A-Za-z0-9_-]+)/
+    )?.[1] ?? null
+  )
 }
 
 /**
@@ -68,7 +85,11 @@ export type XcoverRefund = {
   confirm_before: string | null
   currency: string | null
   total_refund: number | null
-  quotes: { id: string; refund_value: number | null; adjustment_fee: number | null }[]
+  quotes: {
+    id: string
+    refund_value: number | null
+    adjustment_fee: number | null
+  }[]
 }
 
 export function parseRefund(body: unknown): XcoverRefund | null {
@@ -83,7 +104,15 @@ export function parseRefund(body: unknown): XcoverRefund | null {
     total_refund: num(b.total_refund) ?? num(b.refund_amount),
     quotes: (Array.isArray(b.quotes) ? b.quotes : []).flatMap((q) => {
       const quote = record(q)
-      return quote && typeof quote.id === "string" ? [{ id: quote.id, refund_value: num(quote.refund_value), adjustment_fee: num(quote.adjustment_fee) }] : []
+      return quote && typeof quote.id === "string"
+        ? [
+            {
+              id: quote.id,
+              refund_value: num(quote.refund_value),
+              adjustment_fee: num(quote.adjustment_fee),
+            },
+          ]
+        : []
     }),
   }
 }
@@ -94,5 +123,9 @@ export function parseRefund(body: unknown): XcoverRefund | null {
  * so the cancellation is done (our lost answer, or the customer through XCover's cancel link).
  */
 export function alreadyCancelled(outcome: XcoverOutcome): boolean {
-  return (outcome.status === 422 || outcome.status === 409) && hasReason(outcome, /Status change not allowed\b.*\bstatus CANCELLED\b/i) !== null
+  return (
+    (outcome.status === 422 || outcome.status === 409) &&
+    hasReason(outcome, /Status change not allowed\b.*\bstatus CANCELLED\b/i) !==
+      null
+  )
 }

@@ -61,7 +61,12 @@ export type OfferRequestInput = {
   currency_code: string
   country_code: string
   language: string
-  line: { quantity: number; unit_price: number; sku: string | null; title: string }
+  line: {
+    quantity: number
+    unit_price: number
+    sku: string | null
+    title: string
+  }
   today: Date
 }
 
@@ -94,17 +99,27 @@ export function createOfferResult(answer: XcoverAnswer): CreateOfferResult {
   if (outcome.kind === "done") {
     const offer = parseCreatedOffer(body)
     if (!offer) {
-      return { kind: "refused", reason: "XCover's answer had no offer with priced quotes" }
+      return {
+        kind: "refused",
+        reason: "XCover's answer had no offer with priced quotes",
+      }
     }
     // An offer without a quote offers nothing to buy: the same as no cover for this item.
     return offer.quotes.length ? { kind: "offer", offer } : { kind: "no_cover" }
   }
   // Captured live (err-missing-field): 422 with `code`, and the reasons in `errors`.
-  if (outcome.status === 422 && outcome.code === "offer_quote_generation_failed") {
+  if (
+    outcome.status === 422 &&
+    outcome.code === "offer_quote_generation_failed"
+  ) {
     return { kind: "no_cover" }
   }
   if (outcome.kind === "retryable" || outcome.kind === "unauthorized") {
-    return { kind: "unavailable", reason: describeOutcome(outcome), retry_after_ms: outcome.retryAfterMs }
+    return {
+      kind: "unavailable",
+      reason: describeOutcome(outcome),
+      retry_after_ms: outcome.retryAfterMs,
+    }
   }
   return { kind: "refused", reason: describeOutcome(outcome) }
 }
@@ -113,17 +128,29 @@ export function createOfferResult(answer: XcoverAnswer): CreateOfferResult {
 export function parseCreatedOffer(body: unknown): CreatedOffer | null {
   const offer = record(body)
   const products = offer?.products
-  if (!offer || !isValidXcoverId(offer.id) || !Array.isArray(products) || typeof offer.currency !== "string") {
+  if (
+    !offer ||
+    !isValidXcoverId(offer.id) ||
+    !Array.isArray(products) ||
+    typeof offer.currency !== "string"
+  ) {
     return null
   }
   const content = record(offer.content)
   const copy = new Map(
-    (Array.isArray(content?.products) ? content.products : []).map((p) => [record(p)?.id, record(p)] as const)
+    (Array.isArray(content?.products) ? content.products : []).map(
+      (p) => [record(p)?.id, record(p)] as const
+    )
   )
   const quotes: OfferQuote[] = []
   for (const product of products.map(record)) {
     const price = record(record(record(product?.details)?.finance)?.price)
-    if (!product || !isValidXcoverId(product.id) || typeof price?.total_amount !== "number" || !(price.total_amount >= 0)) {
+    if (
+      !product ||
+      !isValidXcoverId(product.id) ||
+      typeof price?.total_amount !== "number" ||
+      !(price.total_amount >= 0)
+    ) {
       return null
     }
     const display = copy.get(product.id)
@@ -149,7 +176,9 @@ export function parseCreatedOffer(body: unknown): CreatedOffer | null {
           negative_cta: text(content.negative_cta),
           disclaimer: text(content.disclaimer),
           extras: Object.fromEntries(
-            Object.entries(record(content.extras) ?? {}).filter((e): e is [string, string] => typeof e[1] === "string")
+            Object.entries(record(content.extras) ?? {}).filter(
+              (e): e is [string, string] => typeof e[1] === "string"
+            )
           ),
         }
       : null,

@@ -11,7 +11,8 @@ import { record } from "./json"
  *   answer about the offer, so the offer waits for the configuration to be fixed
  * - `rejected`: XCover said no and will say no again; 404, 422 and every other 4xx
  */
-export type OutcomeKind = "done" | "replayed" | "retryable" | "unauthorized" | "rejected"
+export type OutcomeKind =
+  "done" | "replayed" | "retryable" | "unauthorized" | "rejected"
 
 export type XcoverOutcome = {
   kind: OutcomeKind
@@ -36,7 +37,12 @@ const CREDENTIAL_STATUSES = new Set([401, 403])
 const MAX_MESSAGE_LENGTH = 500
 
 /** XCover's error body as the plugin reads it. */
-export type XcoverErrorBody = { type: string | null; message: string | null; code: string | null; reasons: string[] }
+export type XcoverErrorBody = {
+  type: string | null
+  message: string | null
+  code: string | null
+  reasons: string[]
+}
 
 /**
  * The one reader of XCover's error bodies. XCover's `message` is often generic ("An API error
@@ -63,7 +69,11 @@ export function parseErrorBody(text: string): XcoverErrorBody {
     return { type: null, message: text.slice(0, 200), code: null, reasons: [] }
   }
   const reasons = errorReasons(b.errors)
-  const message = reasons.length ? reasons.join("; ") : typeof b.message === "string" ? b.message : null
+  const message = reasons.length
+    ? reasons.join("; ")
+    : typeof b.message === "string"
+      ? b.message
+      : null
   return {
     type: typeof b.type === "string" ? b.type.slice(0, 100) : null,
     message: message === null ? null : message.slice(0, MAX_MESSAGE_LENGTH),
@@ -101,8 +111,13 @@ export function errorReasons(errors: unknown): string[] {
 }
 
 /** One of XCover's reasons matches (`errors` as parsed, else the message of an answer without them). */
-export function hasReason(outcome: XcoverOutcome, pattern: RegExp): RegExpExecArray | null {
-  for (const reason of outcome.reasons?.length ? outcome.reasons : [outcome.message ?? ""]) {
+export function hasReason(
+  outcome: XcoverOutcome,
+  pattern: RegExp
+): RegExpExecArray | null {
+  for (const reason of outcome.reasons?.length
+    ? outcome.reasons
+    : [outcome.message ?? ""]) {
     const m = pattern.exec(reason)
     if (m) {
       return m
@@ -116,11 +131,16 @@ export function hasReason(outcome: XcoverOutcome, pattern: RegExp): RegExpExecAr
  * Only such a body sets `type`: a proxy's or web server's page never does.
  */
 export function isXcoverErrorBody(outcome: XcoverOutcome): boolean {
-  return outcome.status !== null && outcome.type !== null && outcome.message !== null
+  return (
+    outcome.status !== null && outcome.type !== null && outcome.message !== null
+  )
 }
 
 /** `Retry-After` as seconds or as an HTTP date, in ms from `now`; null when absent or invalid. */
-export function parseRetryAfter(value: string | null | undefined, now = Date.now()): number | null {
+export function parseRetryAfter(
+  value: string | null | undefined,
+  now = Date.now()
+): number | null {
   if (!value) {
     return null
   }
@@ -164,7 +184,8 @@ export function responseOutcome(
     message: error?.message ?? null,
     code: error?.code ?? null,
     reasons: error?.reasons ?? [],
-    retryAfterMs: kind === "retryable" ? parseRetryAfter(retryAfterHeader) : null,
+    retryAfterMs:
+      kind === "retryable" ? parseRetryAfter(retryAfterHeader) : null,
   }
 }
 
@@ -174,20 +195,41 @@ export function responseOutcome(
  * with an id for a confirm); otherwise the first answer was a refusal and the key is spent: the
  * operation is refused with that reason, and retrying it by hand sends a new key.
  */
-export function resolveReplay<A extends { outcome: XcoverOutcome; body: unknown }>(answer: A, isResult: (body: unknown) => boolean): A {
+export function resolveReplay<
+  A extends { outcome: XcoverOutcome; body: unknown },
+>(answer: A, isResult: (body: unknown) => boolean): A {
   const { outcome } = answer
   if (outcome.kind !== "replayed") {
     return answer
   }
   if (isResult(answer.body)) {
-    return { ...answer, outcome: { ...outcome, kind: "done", type: null, message: null, reasons: [] } }
+    return {
+      ...answer,
+      outcome: {
+        ...outcome,
+        kind: "done",
+        type: null,
+        message: null,
+        reasons: [],
+      },
+    }
   }
   const first = outcome.message ?? "no reason given"
-  return { ...answer, outcome: { ...outcome, kind: "rejected", message: `this idempotency key was answered before, and refused: ${first}` } }
+  return {
+    ...answer,
+    outcome: {
+      ...outcome,
+      kind: "rejected",
+      message: `this idempotency key was answered before, and refused: ${first}`,
+    },
+  }
 }
 
 /** A request that got no response: always worth another try. */
-export function networkOutcome(type: "timeout" | "network_error", message: string): XcoverOutcome {
+export function networkOutcome(
+  type: "timeout" | "network_error",
+  message: string
+): XcoverOutcome {
   return { kind: "retryable", status: null, type, message, retryAfterMs: null }
 }
 

@@ -52,7 +52,9 @@ export function computeSignature(
   secret: string,
   message: string
 ): string {
-  const digest = createHmac(DIGESTS[algorithm], secret).update(message, "utf8").digest("base64")
+  const digest = createHmac(DIGESTS[algorithm], secret)
+    .update(message, "utf8")
+    .digest("base64")
   return encodeURIComponent(digest)
 }
 
@@ -62,7 +64,11 @@ export function computeSignature(
  */
 export function signRequest(input: SignInput): SignedRequestHeaders {
   const date = httpDate(input.now)
-  const signature = computeSignature(input.algorithm, input.apiSecret, stringToSign(input, date))
+  const signature = computeSignature(
+    input.algorithm,
+    input.apiSecret,
+    stringToSign(input, date)
+  )
   const params = [`keyId="${input.apiKey}"`, `algorithm="${input.algorithm}"`]
   if (input.signedHeaders !== "date") {
     params.push(`headers="${input.signedHeaders}"`)
@@ -82,7 +88,13 @@ export function signRequest(input: SignInput): SignedRequestHeaders {
  * read for every request; nothing stale is ever sent.
  */
 export function createSigner(): (input: SignInput) => SignedRequestHeaders {
-  let last: { second: number; algorithm: SignatureAlgorithm; apiKey: string; apiSecret: string; headers: SignedRequestHeaders } | null = null
+  let last: {
+    second: number
+    algorithm: SignatureAlgorithm
+    apiKey: string
+    apiSecret: string
+    headers: SignedRequestHeaders
+  } | null = null
   return (input) => {
     if (input.signedHeaders !== "date") {
       return signRequest(input)
@@ -95,7 +107,13 @@ export function createSigner(): (input: SignInput) => SignedRequestHeaders {
       last.apiKey !== input.apiKey ||
       last.algorithm !== input.algorithm
     ) {
-      last = { second, algorithm: input.algorithm, apiKey: input.apiKey, apiSecret: input.apiSecret, headers: signRequest(input) }
+      last = {
+        second,
+        algorithm: input.algorithm,
+        apiKey: input.apiKey,
+        apiSecret: input.apiSecret,
+        headers: signRequest(input),
+      }
     }
     return last.headers
   }

@@ -1,6 +1,10 @@
 import { randomUUID } from "node:crypto"
 import { Pool, errors as undiciErrors } from "undici"
-import type { XcoverCredentials, SignatureAlgorithm, SignedHeaders } from "../options"
+import type {
+  XcoverCredentials,
+  SignatureAlgorithm,
+  SignedHeaders,
+} from "../options"
 import { isValidXcoverId } from "../xcover-id"
 import { networkOutcome, responseOutcome, type XcoverOutcome } from "./outcome"
 import { createSigner } from "./sign"
@@ -61,9 +65,15 @@ export type XcoverCallLog = {
  * Pacing is not its business: the dispatcher sends only at slots of the account's shared budget.
  */
 export class XcoverClient {
-  private readonly endpoints = new Map<string, { pool: Pool; basePath: string }>()
+  private readonly endpoints = new Map<
+    string,
+    { pool: Pool; basePath: string }
+  >()
   private readonly sign = createSigner()
-  private lastServerDate: { text: string | undefined; ms: number | null } = { text: undefined, ms: null }
+  private lastServerDate: { text: string | undefined; ms: number | null } = {
+    text: undefined,
+    ms: null,
+  }
 
   constructor(
     private readonly options: XcoverClientOptions,
@@ -77,35 +87,68 @@ export class XcoverClient {
       return Promise.resolve({ outcome: invalidId("offer"), body: null })
     }
     const path = `/offers/${encodeURIComponent(request.offerId)}/opt_out/`
-    return this.call({ settings: request.settings, path, body: {}, idempotencyKey: request.idempotencyKey })
+    return this.call({
+      settings: request.settings,
+      path,
+      body: {},
+      idempotencyKey: request.idempotencyKey,
+    })
   }
 
   /**
    * Create Offer (`POST offers/?include_content=true`): XCover prices the context and answers an
    * offer with its quotes and display copy. `body` is the parsed JSON answer of a 2xx.
    */
-  createOffer(settings: XcoverCallSettings, request: OfferRequest): Promise<XcoverAnswer> {
-    return this.call({ settings, path: "/offers/", query: "include_content=true", body: request, readBody: true })
+  createOffer(
+    settings: XcoverCallSettings,
+    request: OfferRequest
+  ): Promise<XcoverAnswer> {
+    return this.call({
+      settings,
+      path: "/offers/",
+      query: "include_content=true",
+      body: request,
+      readBody: true,
+    })
   }
 
   /**
    * Confirm Offer (`POST offers/{offer_id}/confirm/`): books the taken quotes. The same key on
    * every try: a repeat of a processed key answers 409 with the same booking.
    */
-  confirmOffer(settings: XcoverCallSettings, offerId: string, request: Record<string, unknown>, idempotencyKey: string): Promise<XcoverAnswer> {
+  confirmOffer(
+    settings: XcoverCallSettings,
+    offerId: string,
+    request: Record<string, unknown>,
+    idempotencyKey: string
+  ): Promise<XcoverAnswer> {
     if (!isValidXcoverId(offerId)) {
       return Promise.resolve({ outcome: invalidId("offer"), body: null })
     }
     const path = `/offers/${encodeURIComponent(offerId)}/confirm/`
-    return this.call({ settings, path, body: request, idempotencyKey, readBody: true })
+    return this.call({
+      settings,
+      path,
+      body: request,
+      idempotencyKey,
+      readBody: true,
+    })
   }
 
   /** Get Booking (`GET bookings/{booking_id}/`). */
-  getBooking(settings: XcoverCallSettings, bookingId: string): Promise<XcoverAnswer> {
+  getBooking(
+    settings: XcoverCallSettings,
+    bookingId: string
+  ): Promise<XcoverAnswer> {
     if (!isValidXcoverId(bookingId)) {
       return Promise.resolve({ outcome: invalidId("booking"), body: null })
     }
-    return this.call({ settings, method: "GET", path: `/bookings/${encodeURIComponent(bookingId)}/`, readBody: true })
+    return this.call({
+      settings,
+      method: "GET",
+      path: `/bookings/${encodeURIComponent(bookingId)}/`,
+      readBody: true,
+    })
   }
 
   /**
@@ -114,16 +157,32 @@ export class XcoverClient {
    * The quotes to cancel go with it, each with its reason, as the captured requests send them
    * (cancel-preview: `{ preview, quotes: [{ id }] }`; cancel-confirm-1: `quotes: [{ id, reason_for_cancellation }]`).
    */
-  cancelBooking(settings: XcoverCallSettings, bookingId: string, request: CancelRequest): Promise<XcoverAnswer> {
+  cancelBooking(
+    settings: XcoverCallSettings,
+    bookingId: string,
+    request: CancelRequest
+  ): Promise<XcoverAnswer> {
     if (!isValidXcoverId(bookingId)) {
       return Promise.resolve({ outcome: invalidId("booking"), body: null })
     }
-    const body = { ...(request.preview ? { preview: true } : {}), ...(request.quotes.length ? { quotes: request.quotes } : {}) }
-    return this.call({ settings, path: `/bookings/${encodeURIComponent(bookingId)}/cancel`, body, readBody: true })
+    const body = {
+      ...(request.preview ? { preview: true } : {}),
+      ...(request.quotes.length ? { quotes: request.quotes } : {}),
+    }
+    return this.call({
+      settings,
+      path: `/bookings/${encodeURIComponent(bookingId)}/cancel`,
+      body,
+      readBody: true,
+    })
   }
 
   /** Confirms a previewed cancellation (irreversible). */
-  confirmCancellation(settings: XcoverCallSettings, bookingId: string, cancellationId: string): Promise<XcoverAnswer> {
+  confirmCancellation(
+    settings: XcoverCallSettings,
+    bookingId: string,
+    cancellationId: string
+  ): Promise<XcoverAnswer> {
     if (!isValidXcoverId(bookingId) || !isValidXcoverId(cancellationId)) {
       return Promise.resolve({ outcome: invalidId("booking"), body: null })
     }
@@ -136,14 +195,20 @@ export class XcoverClient {
    * they are not. Callers take a slot of the rate budget first, as for any call.
    */
   async probe(settings: XcoverCallSettings): Promise<XcoverOutcome> {
-    const answer = await this.optOut({ settings, offerId: `connection-test-${randomUUID()}`, idempotencyKey: randomUUID() })
+    const answer = await this.optOut({
+      settings,
+      offerId: `connection-test-${randomUUID()}`,
+      idempotencyKey: randomUUID(),
+    })
     return answer.outcome
   }
 
   async close(): Promise<void> {
     const pools = new Set([...this.endpoints.values()].map((e) => e.pool))
     this.endpoints.clear()
-    await Promise.all([...pools].map((pool) => pool.close().catch(() => undefined)))
+    await Promise.all(
+      [...pools].map((pool) => pool.close().catch(() => undefined))
+    )
   }
 
   /**
@@ -190,7 +255,8 @@ export class XcoverClient {
         method,
         path: request.query ? `${path}?${request.query}` : path,
         headers,
-        body: request.body === undefined ? undefined : JSON.stringify(request.body),
+        body:
+          request.body === undefined ? undefined : JSON.stringify(request.body),
         signal,
       })
       const { statusCode } = res
@@ -201,7 +267,11 @@ export class XcoverClient {
       } else {
         text = await res.body.text()
       }
-      outcome = responseOutcome(statusCode, text, firstHeader(res.headers["retry-after"]))
+      outcome = responseOutcome(
+        statusCode,
+        text,
+        firstHeader(res.headers["retry-after"])
+      )
       outcome.clockSkewMs = this.clockSkew(firstHeader(res.headers.date))
       body = parseJson(text)
     } catch (err) {
@@ -215,7 +285,10 @@ export class XcoverClient {
   private clockSkew(dateHeader: string | undefined): number | null {
     if (dateHeader !== this.lastServerDate.text) {
       const ms = Date.parse(dateHeader ?? "")
-      this.lastServerDate = { text: dateHeader, ms: Number.isNaN(ms) ? null : ms }
+      this.lastServerDate = {
+        text: dateHeader,
+        ms: Number.isNaN(ms) ? null : ms,
+      }
     }
     const { ms } = this.lastServerDate
     return ms === null ? null : ms - Date.now()
@@ -226,7 +299,9 @@ export class XcoverClient {
     let endpoint = this.endpoints.get(baseUrl)
     if (!endpoint) {
       const url = new URL(baseUrl)
-      const samePool = [...this.endpoints.entries()].find(([other]) => new URL(other).origin === url.origin)
+      const samePool = [...this.endpoints.entries()].find(
+        ([other]) => new URL(other).origin === url.origin
+      )
       const pool =
         samePool?.[1].pool ??
         new Pool(url.origin, {
@@ -244,7 +319,13 @@ export class XcoverClient {
 }
 
 function invalidId(what: "offer" | "booking"): XcoverOutcome {
-  return { kind: "rejected", status: null, type: `invalid_${what}_id`, message: `${what} id has characters XCover ids never have`, retryAfterMs: null }
+  return {
+    kind: "rejected",
+    status: null,
+    type: `invalid_${what}_id`,
+    message: `${what} id has characters XCover ids never have`,
+    retryAfterMs: null,
+  }
 }
 
 function parseJson(text: string): unknown {
@@ -269,7 +350,11 @@ export function basePath(baseUrl: string): string {
 
 function errorOutcome(err: unknown, timeoutMs: number): XcoverOutcome {
   // Duck-typed: the AbortSignal's DOMException may come from another realm (jest, vm).
-  const { name, code, message } = (err ?? {}) as { name?: unknown; code?: unknown; message?: unknown }
+  const { name, code, message } = (err ?? {}) as {
+    name?: unknown
+    code?: unknown
+    message?: unknown
+  }
   const timedOut =
     err instanceof undiciErrors.HeadersTimeoutError ||
     err instanceof undiciErrors.BodyTimeoutError ||
@@ -280,5 +365,8 @@ function errorOutcome(err: unknown, timeoutMs: number): XcoverOutcome {
     return networkOutcome("timeout", `no answer within ${timeoutMs} ms`)
   }
   const text = typeof message === "string" ? message : String(err)
-  return networkOutcome("network_error", typeof code === "string" ? `${code}: ${text}` : text)
+  return networkOutcome(
+    "network_error",
+    typeof code === "string" ? `${code}: ${text}` : text
+  )
 }

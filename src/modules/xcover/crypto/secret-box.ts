@@ -1,4 +1,9 @@
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from "node:crypto"
+import {
+  createCipheriv,
+  createDecipheriv,
+  hkdfSync,
+  randomBytes,
+} from "node:crypto"
 
 /**
  * AES-256-GCM for the API secret saved in the admin. The stored form is
@@ -16,28 +21,48 @@ export class SecretBox {
 
   /** `passphrase` is the `encryptionKey` option; HKDF turns any length of it into 32 bytes. */
   constructor(passphrase: string) {
-    this.key = Buffer.from(hkdfSync("sha256", passphrase, KEY_SALT, "xcover-settings-secret-v1", 32))
+    this.key = Buffer.from(
+      hkdfSync("sha256", passphrase, KEY_SALT, "xcover-settings-secret-v1", 32)
+    )
   }
 
   encrypt(plaintext: string, aad: string): string {
     const iv = randomBytes(IV_BYTES)
     const cipher = createCipheriv("aes-256-gcm", this.key, iv)
     cipher.setAAD(Buffer.from(aad, "utf8"))
-    const data = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()])
-    return [VERSION, iv, cipher.getAuthTag(), data].map((p) => (typeof p === "string" ? p : p.toString("base64url"))).join(".")
+    const data = Buffer.concat([
+      cipher.update(plaintext, "utf8"),
+      cipher.final(),
+    ])
+    return [VERSION, iv, cipher.getAuthTag(), data]
+      .map((p) => (typeof p === "string" ? p : p.toString("base64url")))
+      .join(".")
   }
 
   /** The plaintext, or null when the value was sealed under another key, or altered. */
   decrypt(sealed: string, aad: string): string | null {
     const [version, iv, tag, data, ...rest] = sealed.split(".")
-    if (version !== VERSION || !iv || !tag || data === undefined || rest.length) {
+    if (
+      version !== VERSION ||
+      !iv ||
+      !tag ||
+      data === undefined ||
+      rest.length
+    ) {
       return null
     }
     try {
-      const decipher = createDecipheriv("aes-256-gcm", this.key, Buffer.from(iv, "base64url"))
+      const decipher = createDecipheriv(
+        "aes-256-gcm",
+        this.key,
+        Buffer.from(iv, "base64url")
+      )
       decipher.setAAD(Buffer.from(aad, "utf8"))
       decipher.setAuthTag(Buffer.from(tag, "base64url"))
-      return Buffer.concat([decipher.update(Buffer.from(data, "base64url")), decipher.final()]).toString("utf8")
+      return Buffer.concat([
+        decipher.update(Buffer.from(data, "base64url")),
+        decipher.final(),
+      ]).toString("utf8")
     } catch {
       return null
     }

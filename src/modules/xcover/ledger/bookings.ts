@@ -8,21 +8,30 @@ import type { LivePolicy } from "../recovery/order-drift"
 import type { ReportedView } from "./reported-drift"
 
 /** Who the policy is for, as the order has it; absent fields are left out, never invented. */
-export type Policyholder = Partial<Record<"first_name" | "last_name" | "email" | "phone" | "country", string>>
+export type Policyholder = Partial<
+  Record<"first_name" | "last_name" | "email" | "phone" | "country", string>
+>
 
 /** What the decision needs to book the offers an order took. */
 export type BookingInput = {
   policyholder: Policyholder
   currency: string
   /** Per offer a line names: the quote ids a storefront put in its metadata, and what it charged. */
-  lines: { offer_id: string; quote_ids: string[] | null; charged_amount: number; cover: boolean }[]
+  lines: {
+    offer_id: string
+    quote_ids: string[] | null
+    charged_amount: number
+    cover: boolean
+  }[]
   /** Hold the bookings of storefront offers for the merchant's review (`storefrontOfferBooking`). */
   hold_storefront_offers?: boolean
 }
 
-export const HELD_REASON = "Held for review: a storefront's offer, whose price XCover tells only once it is booked. Book or decline it"
+export const HELD_REASON =
+  "Held for review: a storefront's offer, whose price XCover tells only once it is booked. Book or decline it"
 
-export const NO_QUOTE_IDS_REASON = "No quote id to confirm: the line item that takes this offer needs metadata.xcover_quote_ids"
+export const NO_QUOTE_IDS_REASON =
+  "No quote id to confirm: the line item that takes this offer needs metadata.xcover_quote_ids"
 
 /** One stable idempotency key per taken offer: every try of its confirm sends the same. */
 export function bookingIdempotencyKey(offerId: string): string {
@@ -38,7 +47,12 @@ export function bookingIdempotencyKey(offerId: string): string {
  */
 export async function insertBookings(
   em: SqlExecutor,
-  input: { order_id: string; cart_id: string; placed_at: Date; booking: BookingInput },
+  input: {
+    order_id: string
+    cart_id: string
+    placed_at: Date
+    booking: BookingInput
+  },
   taken: { offer_id: string; quote_id: string | null }[]
 ): Promise<{ written: string[]; failed: string[]; held: string[] }> {
   const written: string[] = []
@@ -46,9 +60,15 @@ export async function insertBookings(
   const held: string[] = []
   for (const offer of taken) {
     // A plugin-quoted offer is paid by its cover line only (another line naming it buys nothing).
-    const lines = input.booking.lines.filter((l) => l.offer_id === offer.offer_id && (!offer.quote_id || l.cover))
-    const quoteIds = offer.quote_id ? [offer.quote_id] : [...new Set(lines.flatMap((l) => l.quote_ids ?? []))]
-    const charged = lines.length ? lines.reduce((sum, l) => sum + l.charged_amount, 0) : null
+    const lines = input.booking.lines.filter(
+      (l) => l.offer_id === offer.offer_id && (!offer.quote_id || l.cover)
+    )
+    const quoteIds = offer.quote_id
+      ? [offer.quote_id]
+      : [...new Set(lines.flatMap((l) => l.quote_ids ?? []))]
+    const charged = lines.length
+      ? lines.reduce((sum, l) => sum + l.charged_amount, 0)
+      : null
     const request = {
       quotes: quoteIds.map((id) => ({ id })),
       policyholder: input.booking.policyholder,
@@ -56,7 +76,8 @@ export async function insertBookings(
     }
     const noQuote = quoteIds.length === 0
     // A plugin-quoted offer is priced by the quote it recorded: never held.
-    const hold = !noQuote && !offer.quote_id && !!input.booking.hold_storefront_offers
+    const hold =
+      !noQuote && !offer.quote_id && !!input.booking.hold_storefront_offers
     const status = noQuote ? "failed" : hold ? "held" : "pending"
     const rows = await em.execute(
       `INSERT INTO xcover_booking (id, offer_id, order_id, cart_id, status, request, idempotency_key, charged_amount, charged_currency,
@@ -82,11 +103,19 @@ export async function insertBookings(
     if (noQuote && rows.length) {
       failed.push(offer.offer_id)
       // Failed at once, in the decision's transaction: announced like any failed booking.
-      await recordEvent(em, "xcover.booking.failed", { order_id: input.order_id, offer_id: offer.offer_id, reason: NO_QUOTE_IDS_REASON })
+      await recordEvent(em, "xcover.booking.failed", {
+        order_id: input.order_id,
+        offer_id: offer.offer_id,
+        reason: NO_QUOTE_IDS_REASON,
+      })
     }
     if (hold && rows.length) {
       held.push(offer.offer_id)
-      await recordEvent(em, "xcover.booking.held", { order_id: input.order_id, offer_id: offer.offer_id, charged_amount: charged })
+      await recordEvent(em, "xcover.booking.held", {
+        order_id: input.order_id,
+        offer_id: offer.offer_id,
+        charged_amount: charged,
+      })
     }
   }
   return { written, failed, held }
@@ -113,9 +142,21 @@ export type BookingView = Omit<XcoverBooking, "booking_id"> & {
   cancelled_at: Date | null
   /** What XCover computed to refund (previewed, then confirmed by the cancellation). */
   total_refund: number | null
-  refund: { id: string; refund_value: number | null; adjustment_fee: number | null }[] | null
+  refund:
+    | {
+        id: string
+        refund_value: number | null
+        adjustment_fee: number | null
+      }[]
+    | null
   /** The plugin's cancellation of this booking, if one was asked for. */
-  cancellation: { status: CancellationStatus; reason: string; last_error: string | null; requested_at: Date; attempts: number } | null
+  cancellation: {
+    status: CancellationStatus
+    reason: string
+    last_error: string | null
+    requested_at: Date
+    attempts: number
+  } | null
   /** What XCover's last read-back reported differently from the fields above (not applied), or null while they agree. */
   reported: ReportedView | null
 }
@@ -128,9 +169,13 @@ const VIEW_COLUMNS = `b.id, b.offer_id, b.order_id, b.status, b.attempts, b.last
   CASE WHEN c.id IS NULL THEN NULL ELSE json_build_object('status', c.status, 'reason', c.reason, 'last_error', c.last_error,
     'requested_at', c.requested_at, 'attempts', c.attempts) END AS cancellation`
 
-const VIEW_FROM = "xcover_booking b LEFT JOIN xcover_cancellation c ON c.booking_row_id = b.id AND c.deleted_at IS NULL"
+const VIEW_FROM =
+  "xcover_booking b LEFT JOIN xcover_cancellation c ON c.booking_row_id = b.id AND c.deleted_at IS NULL"
 
-export async function listOrderBookings(em: SqlExecutor, orderId: string): Promise<BookingView[]> {
+export async function listOrderBookings(
+  em: SqlExecutor,
+  orderId: string
+): Promise<BookingView[]> {
   const rows = await em.execute(
     `SELECT ${VIEW_COLUMNS} FROM ${VIEW_FROM} WHERE b.order_id = ? AND b.deleted_at IS NULL ORDER BY b.decided_at, b.offer_id`,
     [orderId]
@@ -138,9 +183,17 @@ export async function listOrderBookings(em: SqlExecutor, orderId: string): Promi
   return rows as BookingView[]
 }
 
-export type BookingFilters = { status?: BookingStatus; order_id?: string; limit: number; offset: number }
+export type BookingFilters = {
+  status?: BookingStatus
+  order_id?: string
+  limit: number
+  offset: number
+}
 
-export async function listBookings(em: SqlExecutor, filters: BookingFilters): Promise<{ bookings: BookingView[]; count: number }> {
+export async function listBookings(
+  em: SqlExecutor,
+  filters: BookingFilters
+): Promise<{ bookings: BookingView[]; count: number }> {
   const where = ["b.deleted_at IS NULL"]
   const params: unknown[] = []
   if (filters.status) {
@@ -151,7 +204,10 @@ export async function listBookings(em: SqlExecutor, filters: BookingFilters): Pr
     where.push("b.order_id = ?")
     params.push(filters.order_id)
   }
-  const [{ count }] = await em.execute(`SELECT count(*)::int AS count FROM xcover_booking b WHERE ${where.join(" AND ")}`, params)
+  const [{ count }] = await em.execute(
+    `SELECT count(*)::int AS count FROM xcover_booking b WHERE ${where.join(" AND ")}`,
+    params
+  )
   const rows = await em.execute(
     `SELECT ${VIEW_COLUMNS} FROM ${VIEW_FROM} WHERE ${where.join(" AND ")} ORDER BY b.decided_at DESC, b.id LIMIT ? OFFSET ?`,
     [...params, filters.limit, filters.offset]
@@ -159,8 +215,14 @@ export async function listBookings(em: SqlExecutor, filters: BookingFilters): Pr
   return { bookings: rows as BookingView[], count: Number(count) }
 }
 
-export async function getBooking(em: SqlExecutor, id: string): Promise<BookingView | null> {
-  const [view] = await em.execute(`SELECT ${VIEW_COLUMNS} FROM ${VIEW_FROM} WHERE b.id = ? AND b.deleted_at IS NULL`, [id])
+export async function getBooking(
+  em: SqlExecutor,
+  id: string
+): Promise<BookingView | null> {
+  const [view] = await em.execute(
+    `SELECT ${VIEW_COLUMNS} FROM ${VIEW_FROM} WHERE b.id = ? AND b.deleted_at IS NULL`,
+    [id]
+  )
   return (view as BookingView | undefined) ?? null
 }
 
@@ -194,8 +256,16 @@ export async function bookingStats(em: SqlExecutor): Promise<BookingStats> {
     pending: Number(counts.pending),
     held: Number(counts.held),
     cancelled: Number(counts.cancelled),
-    premium_booked: sums.map((r) => ({ currency: String(r.currency), amount: Number(r.premium ?? 0) })),
-    refunds: sums.filter((r) => r.refunds !== null).map((r) => ({ currency: String(r.currency), amount: Number(r.refunds) })),
+    premium_booked: sums.map((r) => ({
+      currency: String(r.currency),
+      amount: Number(r.premium ?? 0),
+    })),
+    refunds: sums
+      .filter((r) => r.refunds !== null)
+      .map((r) => ({
+        currency: String(r.currency),
+        amount: Number(r.refunds),
+      })),
   }
 }
 
@@ -208,7 +278,10 @@ export async function requeueBooking(
   manager: SqlManager,
   id: string,
   maxAgeMs: number,
-  now: { policyholder: Policyholder | null; quote_ids: string[] } = { policyholder: null, quote_ids: [] }
+  now: { policyholder: Policyholder | null; quote_ids: string[] } = {
+    policyholder: null,
+    quote_ids: [],
+  }
 ): Promise<BookingView> {
   const quotes = now.quote_ids.map((q) => ({ id: q }))
   const [row] = await manager.execute(
@@ -231,10 +304,19 @@ export async function requeueBooking(
     ]
   )
   if (!row) {
-    const [exists] = await manager.execute("SELECT status FROM xcover_booking WHERE id = ? AND deleted_at IS NULL", [id])
+    const [exists] = await manager.execute(
+      "SELECT status FROM xcover_booking WHERE id = ? AND deleted_at IS NULL",
+      [id]
+    )
     throw exists
-      ? new MedusaError(MedusaError.Types.NOT_ALLOWED, `Only a failed or held booking can be sent again; this one is ${String(exists.status)}`)
-      : new MedusaError(MedusaError.Types.NOT_FOUND, `XCover booking ${id} was not found`)
+      ? new MedusaError(
+          MedusaError.Types.NOT_ALLOWED,
+          `Only a failed or held booking can be sent again; this one is ${String(exists.status)}`
+        )
+      : new MedusaError(
+          MedusaError.Types.NOT_FOUND,
+          `XCover booking ${id} was not found`
+        )
   }
   return (await getBooking(manager, id)) as BookingView
 }
@@ -243,7 +325,8 @@ export async function requeueBooking(
  * Where a policy is live: booked, being booked or held for review, and not cancelled at XCover
  * (a held one, so that the reconciler declines it when its order no longer pays for it).
  */
-const LIVE_POLICY_SQL = "b.deleted_at IS NULL AND b.status NOT IN ('failed', 'declined') AND b.booking_status IS DISTINCT FROM 'CANCELLED'"
+const LIVE_POLICY_SQL =
+  "b.deleted_at IS NULL AND b.status NOT IN ('failed', 'declined') AND b.booking_status IS DISTINCT FROM 'CANCELLED'"
 
 /**
  * The CTEs that decline held bookings (those of `where`, on `b`) and opt their offers out: the
@@ -267,13 +350,23 @@ export function declineHeldSql(where: string): string {
 }
 
 /** Declines one held booking by hand (see `declineHeldSql`); false when it is not held. */
-export async function declineHeldBooking(em: SqlExecutor, id: string, reason: string): Promise<boolean> {
-  const rows = await em.execute(`WITH ${declineHeldSql("b.id = ?")} SELECT offer_id FROM declined`, [reason, id])
+export async function declineHeldBooking(
+  em: SqlExecutor,
+  id: string,
+  reason: string
+): Promise<boolean> {
+  const rows = await em.execute(
+    `WITH ${declineHeldSql("b.id = ?")} SELECT offer_id FROM declined`,
+    [reason, id]
+  )
   return rows.length > 0
 }
 
 /** The live policies of these orders, and whether each one's cancellation was asked for already. One statement. */
-export async function livePolicies(db: SqlExecutor, orderIds: string[]): Promise<LivePolicy[]> {
+export async function livePolicies(
+  db: SqlExecutor,
+  orderIds: string[]
+): Promise<LivePolicy[]> {
   if (!orderIds.length) {
     return []
   }
@@ -283,11 +376,19 @@ export async function livePolicies(db: SqlExecutor, orderIds: string[]): Promise
      WHERE ${LIVE_POLICY_SQL} AND b.order_id IN (${orderIds.map(() => "?").join(",")})`,
     orderIds
   )
-  return rows.map((r) => ({ order_id: String(r.order_id), offer_id: String(r.offer_id), cancellation_asked: Boolean(r.cancellation_asked) }))
+  return rows.map((r) => ({
+    order_id: String(r.order_id),
+    offer_id: String(r.offer_id),
+    cancellation_asked: Boolean(r.cancellation_asked),
+  }))
 }
 
 /** The next page of orders with a live policy, in id order (the reconciler's full pass). */
-export async function ordersWithLivePoliciesAfter(db: SqlExecutor, afterId: string, take: number): Promise<string[]> {
+export async function ordersWithLivePoliciesAfter(
+  db: SqlExecutor,
+  afterId: string,
+  take: number
+): Promise<string[]> {
   const rows = await db.execute(
     `SELECT DISTINCT b.order_id FROM xcover_booking b WHERE ${LIVE_POLICY_SQL} AND b.order_id > ? ORDER BY b.order_id LIMIT ?`,
     [afterId, take]

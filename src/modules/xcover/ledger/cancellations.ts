@@ -17,7 +17,9 @@ export async function requestCancellations(
   if (input.offer_ids && !input.offer_ids.length) {
     return []
   }
-  const offers = input.offer_ids ? `AND b.offer_id IN (${input.offer_ids.map(() => "?").join(",")})` : ""
+  const offers = input.offer_ids
+    ? `AND b.offer_id IN (${input.offer_ids.map(() => "?").join(",")})`
+    : ""
   const rows = await manager.execute(
     `WITH ${declineHeldSql(`b.order_id = ? ${offers}`)},
      asked AS (
@@ -30,7 +32,14 @@ export async function requestCancellations(
        ON CONFLICT (booking_row_id) WHERE deleted_at IS NULL DO NOTHING
        RETURNING offer_id)
      SELECT offer_id FROM declined UNION ALL SELECT offer_id FROM asked`,
-    [`Declined: ${DECLINE_REASONS[input.reason]}`, input.order_id, ...(input.offer_ids ?? []), input.reason, input.order_id, ...(input.offer_ids ?? [])]
+    [
+      `Declined: ${DECLINE_REASONS[input.reason]}`,
+      input.order_id,
+      ...(input.offer_ids ?? []),
+      input.reason,
+      input.order_id,
+      ...(input.offer_ids ?? []),
+    ]
   )
   return rows.map((r) => String(r.offer_id))
 }
@@ -44,7 +53,10 @@ const DECLINE_REASONS: Record<CancellationReason, string> = {
 }
 
 /** A booking just became booked: its waiting cancellation (if the order was cancelled meanwhile) is due. */
-export async function wakeCancellation(db: SqlExecutor, bookingRowId: string): Promise<boolean> {
+export async function wakeCancellation(
+  db: SqlExecutor,
+  bookingRowId: string
+): Promise<boolean> {
   const rows = await db.execute(
     `UPDATE xcover_cancellation SET next_attempt_at = now(), updated_at = now()
      WHERE booking_row_id = ? AND status = 'pending' AND next_attempt_at IS NULL AND deleted_at IS NULL
@@ -61,7 +73,9 @@ export async function wakeCancellation(db: SqlExecutor, bookingRowId: string): P
  * cancellations before the request committed) or the process died between them, nothing would
  * ever make it due: this makes every waiting cancellation of a booked booking due now.
  */
-export async function wakeWaitingCancellations(db: SqlExecutor): Promise<number> {
+export async function wakeWaitingCancellations(
+  db: SqlExecutor
+): Promise<number> {
   const rows = await db.execute(
     `UPDATE xcover_cancellation c SET next_attempt_at = now(), updated_at = now()
      FROM xcover_booking b
@@ -73,32 +87,56 @@ export async function wakeWaitingCancellations(db: SqlExecutor): Promise<number>
 }
 
 /** Asks for one booking's cancellation by hand (admin); 409 when one was asked for already. */
-export async function requestBookingCancellation(manager: SqlManager, bookingRowId: string): Promise<{ order_id: string; offer_id: string }> {
+export async function requestBookingCancellation(
+  manager: SqlManager,
+  bookingRowId: string
+): Promise<{ order_id: string; offer_id: string }> {
   const [booking] = await manager.execute(
     "SELECT order_id, offer_id, status, booking_status FROM xcover_booking WHERE id = ? AND deleted_at IS NULL",
     [bookingRowId]
   )
   if (!booking) {
-    throw new MedusaError(MedusaError.Types.NOT_FOUND, `XCover booking ${bookingRowId} was not found`)
+    throw new MedusaError(
+      MedusaError.Types.NOT_FOUND,
+      `XCover booking ${bookingRowId} was not found`
+    )
   }
   if (booking.status !== "booked" || booking.booking_status === "CANCELLED") {
-    throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `Only a booked policy can be cancelled; this one is ${String(booking.booking_status ?? booking.status)}`)
+    throw new MedusaError(
+      MedusaError.Types.NOT_ALLOWED,
+      `Only a booked policy can be cancelled; this one is ${String(booking.booking_status ?? booking.status)}`
+    )
   }
   const rows = await manager.execute(
     `INSERT INTO xcover_cancellation (id, booking_row_id, offer_id, order_id, reason, status, attempts, requested_at, next_attempt_at, created_at, updated_at)
      VALUES (?, ?, ?, ?, 'admin', 'pending', 0, now(), now(), now(), now())
      ON CONFLICT (booking_row_id) WHERE deleted_at IS NULL DO NOTHING
      RETURNING id`,
-    [generateEntityId(undefined, "xcx"), bookingRowId, booking.offer_id, booking.order_id]
+    [
+      generateEntityId(undefined, "xcx"),
+      bookingRowId,
+      booking.offer_id,
+      booking.order_id,
+    ]
   )
   if (!rows.length) {
-    throw new MedusaError(MedusaError.Types.CONFLICT, "This policy's cancellation was asked for already")
+    throw new MedusaError(
+      MedusaError.Types.CONFLICT,
+      "This policy's cancellation was asked for already"
+    )
   }
-  return { order_id: String(booking.order_id), offer_id: String(booking.offer_id) }
+  return {
+    order_id: String(booking.order_id),
+    offer_id: String(booking.offer_id),
+  }
 }
 
 /** A failed cancellation goes back to pending, due now, previewing again (a preview expires). */
-export async function requeueCancellation(manager: SqlManager, bookingRowId: string, maxAgeMs: number): Promise<{ order_id: string }> {
+export async function requeueCancellation(
+  manager: SqlManager,
+  bookingRowId: string,
+  maxAgeMs: number
+): Promise<{ order_id: string }> {
   const [row] = await manager.execute(
     `UPDATE xcover_cancellation
      SET status = 'pending', attempts = 0, cancellation_id = NULL, confirm_before = NULL, next_attempt_at = now(), completed_at = NULL,
@@ -108,7 +146,10 @@ export async function requeueCancellation(manager: SqlManager, bookingRowId: str
     [maxAgeMs, bookingRowId]
   )
   if (!row) {
-    throw new MedusaError(MedusaError.Types.NOT_ALLOWED, "Only a failed cancellation can be retried")
+    throw new MedusaError(
+      MedusaError.Types.NOT_ALLOWED,
+      "Only a failed cancellation can be retried"
+    )
   }
   return { order_id: String(row.order_id) }
 }

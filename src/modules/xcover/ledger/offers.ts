@@ -35,7 +35,11 @@ export type OrderOffersInput = {
 }
 
 /** A line the plugin added for a selected quote, as the order holds it. */
-export type CoverLine = { offer_id: string; quote_id: string; unit_price: number }
+export type CoverLine = {
+  offer_id: string
+  quote_id: string
+  unit_price: number
+}
 
 export type OrderOffersResult = {
   declined: string[]
@@ -62,7 +66,8 @@ export type OrderOffersResult = {
  * XCover yet (or it failed and would only be sent again by hand). `sending` and `opted_out`
  * are past the point of no return.
  */
-export const BINDABLE_STATUSES: readonly OfferStatus[] = statusesInto("selected")
+export const BINDABLE_STATUSES: readonly OfferStatus[] =
+  statusesInto("selected")
 
 const RECORDED_COLUMNS = "offer_id, cart_id, status, source, created_at"
 
@@ -85,13 +90,25 @@ export async function insertShownOffer(
      VALUES (?, ?, ?, ?, 'shown', 0, ?, now(), now())
      ON CONFLICT (offer_id) WHERE deleted_at IS NULL DO NOTHING
      RETURNING ${RECORDED_COLUMNS}`,
-    [generateEntityId(undefined, "xco"), row.offer_id, row.cart_id, row.source, idempotencyKeyFor(row.offer_id)]
+    [
+      generateEntityId(undefined, "xco"),
+      row.offer_id,
+      row.cart_id,
+      row.source,
+      idempotencyKeyFor(row.offer_id),
+    ]
   )
   return (created as RecordedOffer | undefined) ?? null
 }
 
-export async function countCartOffers(em: SqlExecutor, cartId: string): Promise<number> {
-  const [{ count }] = await em.execute("SELECT count(*)::int AS count FROM xcover_offer WHERE cart_id = ? AND deleted_at IS NULL", [cartId])
+export async function countCartOffers(
+  em: SqlExecutor,
+  cartId: string
+): Promise<number> {
+  const [{ count }] = await em.execute(
+    "SELECT count(*)::int AS count FROM xcover_offer WHERE cart_id = ? AND deleted_at IS NULL",
+    [cartId]
+  )
   return Number(count)
 }
 
@@ -99,7 +116,11 @@ export async function countCartOffers(em: SqlExecutor, cartId: string): Promise<
  * Inserts offers for a cart in the given order until the cart holds MAX_OFFERS_PER_CART. The
  * caller holds the cart lock, so the count cannot change underneath. Returns the ids added.
  */
-async function insertWithinCap(em: SqlExecutor, cartId: string, rows: { offer_id: string; source: OfferSource }[]): Promise<string[]> {
+async function insertWithinCap(
+  em: SqlExecutor,
+  cartId: string,
+  rows: { offer_id: string; source: OfferSource }[]
+): Promise<string[]> {
   let count = await countCartOffers(em, cartId)
   const added: string[] = []
   for (const row of rows) {
@@ -130,17 +151,29 @@ export async function recordShownOffer(
     )
     if (existing) {
       if (existing.cart_id !== input.cart_id) {
-        throw new MedusaError(MedusaError.Types.CONFLICT, "offer_id is already recorded for another cart")
+        throw new MedusaError(
+          MedusaError.Types.CONFLICT,
+          "offer_id is already recorded for another cart"
+        )
       }
       return { offer: existing as RecordedOffer, created: false }
     }
     if ((await countCartOffers(em, input.cart_id)) >= MAX_OFFERS_PER_CART) {
-      throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `A cart can record at most ${MAX_OFFERS_PER_CART} XCover offers`)
+      throw new MedusaError(
+        MedusaError.Types.NOT_ALLOWED,
+        `A cart can record at most ${MAX_OFFERS_PER_CART} XCover offers`
+      )
     }
-    const created = await insertShownOffer(em, { ...input, source: "store_route" })
+    const created = await insertShownOffer(em, {
+      ...input,
+      source: "store_route",
+    })
     if (!created) {
       // Another cart recorded the same id in the meantime.
-      throw new MedusaError(MedusaError.Types.CONFLICT, "offer_id is already recorded for another cart")
+      throw new MedusaError(
+        MedusaError.Types.CONFLICT,
+        "offer_id is already recorded for another cart"
+      )
     }
     return { offer: created, created: true }
   })
@@ -151,14 +184,25 @@ export async function recordShownOffer(
  * open, under the same cart lock and per-cart cap as the store route. Ids another cart recorded,
  * and ids beyond the cap, are left out. Returns the ids added.
  */
-export async function recordMetadataOffers(manager: SqlManager, cartId: string, offerIds: string[]): Promise<string[]> {
+export async function recordMetadataOffers(
+  manager: SqlManager,
+  cartId: string,
+  offerIds: string[]
+): Promise<string[]> {
   return manager.transactional(async (em) => {
     await lockCartOffers(em, cartId)
-    return insertWithinCap(em, cartId, offerIds.map((offer_id) => ({ offer_id, source: "cart_metadata" })))
+    return insertWithinCap(
+      em,
+      cartId,
+      offerIds.map((offer_id) => ({ offer_id, source: "cart_metadata" }))
+    )
   })
 }
 
-export async function listCartOffers(em: SqlExecutor, cartId: string): Promise<RecordedOffer[]> {
+export async function listCartOffers(
+  em: SqlExecutor,
+  cartId: string
+): Promise<RecordedOffer[]> {
   const rows = await em.execute(
     `SELECT ${RECORDED_COLUMNS} FROM xcover_offer WHERE cart_id = ? AND deleted_at IS NULL ORDER BY created_at, offer_id`,
     [cartId]
@@ -176,17 +220,29 @@ export async function listCartOffers(em: SqlExecutor, cartId: string): Promise<R
  * Only rows in the expected states move, so a repeated `order.placed` changes nothing and a
  * bought offer can never turn into a declined one.
  */
-export async function recordOrderOffers(manager: SqlManager, input: OrderOffersInput): Promise<OrderOffersResult> {
+export async function recordOrderOffers(
+  manager: SqlManager,
+  input: OrderOffersInput
+): Promise<OrderOffersResult> {
   const named = [...new Set(input.selected_offer_ids)]
   const metadata = [...new Set(input.metadata_offer_ids)]
   return manager.transactional(async (em) => {
     await lockCartOffers(em, input.cart_id)
-    const { selected, takenQuotes, notTaken } = await takenOffers(em, input, named)
+    const { selected, takenQuotes, notTaken } = await takenOffers(
+      em,
+      input,
+      named
+    )
     const bought = new Set(selected)
     // Metadata first: an unrecorded declined offer is never opted out, an unrecorded bought one costs nothing.
     await insertWithinCap(em, input.cart_id, [
-      ...metadata.map((offer_id) => ({ offer_id, source: "cart_metadata" as const })),
-      ...named.filter((id) => !metadata.includes(id)).map((offer_id) => ({ offer_id, source: "line_item" as const })),
+      ...metadata.map((offer_id) => ({
+        offer_id,
+        source: "cart_metadata" as const,
+      })),
+      ...named
+        .filter((id) => !metadata.includes(id))
+        .map((offer_id) => ({ offer_id, source: "line_item" as const })),
     ])
     // Bought anywhere means never opted out: the row may belong to another cart, whose own
     // decision then finds it no longer `shown`.
@@ -198,14 +254,29 @@ export async function recordOrderOffers(manager: SqlManager, input: OrderOffersI
       [input.order_id, ...selected, ...BINDABLE_STATUSES]
     )
     for (const [offerId, quoteId] of takenQuotes) {
-      await em.execute("UPDATE xcover_offer SET taken_quote_id = ? WHERE offer_id = ? AND order_id = ? AND status = 'selected'", [quoteId, offerId, input.order_id])
+      await em.execute(
+        "UPDATE xcover_offer SET taken_quote_id = ? WHERE offer_id = ? AND order_id = ? AND status = 'selected'",
+        [quoteId, offerId, input.order_id]
+      )
     }
     // Both branches in one transaction: the bookings of what this order took, with its opt-outs.
-    const { written: bookings, failed: bookingsFailed, held: bookingsHeld } = input.booking
+    const {
+      written: bookings,
+      failed: bookingsFailed,
+      held: bookingsHeld,
+    } = input.booking
       ? await insertBookings(
           em,
-          { order_id: input.order_id, cart_id: input.cart_id, placed_at: input.placed_at, booking: input.booking },
-          selectedRows.map((r) => ({ offer_id: String(r.offer_id), quote_id: takenQuotes.get(String(r.offer_id)) ?? null }))
+          {
+            order_id: input.order_id,
+            cart_id: input.cart_id,
+            placed_at: input.placed_at,
+            booking: input.booking,
+          },
+          selectedRows.map((r) => ({
+            offer_id: String(r.offer_id),
+            quote_id: takenQuotes.get(String(r.offer_id)) ?? null,
+          }))
         )
       : { written: [], failed: [], held: [] }
     const alreadySentRows = await em.execute(
@@ -224,7 +295,8 @@ export async function recordOrderOffers(manager: SqlManager, input: OrderOffersI
       `SELECT offer_id FROM xcover_offer WHERE offer_id IN (${placeholders(notBought)}) AND cart_id <> ? AND deleted_at IS NULL`,
       [...notBought, input.cart_id]
     )
-    const ids = (rows: Record<string, unknown>[]) => rows.map((r) => String(r.offer_id))
+    const ids = (rows: Record<string, unknown>[]) =>
+      rows.map((r) => String(r.offer_id))
     return {
       declined: ids(declinedRows),
       selected: ids(selectedRows),
@@ -238,7 +310,6 @@ export async function recordOrderOffers(manager: SqlManager, input: OrderOffersI
   })
 }
 
-
 /**
  * Which named offers the order bought. A storefront's own offer is bought when a line names it;
  * an offer the plugin quoted only through its cover line for this cart, at the recorded price
@@ -248,23 +319,42 @@ async function takenOffers(
   em: SqlExecutor,
   input: OrderOffersInput,
   named: string[]
-): Promise<{ selected: string[]; takenQuotes: Map<string, string>; notTaken: string[] }> {
-  const candidates = [...new Set([...named, ...(input.cover_lines ?? []).map((l) => l.offer_id)])]
+): Promise<{
+  selected: string[]
+  takenQuotes: Map<string, string>
+  notTaken: string[]
+}> {
+  const candidates = [
+    ...new Set([...named, ...(input.cover_lines ?? []).map((l) => l.offer_id)]),
+  ]
   const quotedRows = await em.execute(
     `SELECT offer_id, cart_id, quotes FROM xcover_offer
      WHERE offer_id IN (${placeholders(candidates)}) AND source = 'plugin_quote' AND deleted_at IS NULL`,
     candidates
   )
-  const quoted = new Map(quotedRows.map((r) => [String(r.offer_id), r as { cart_id: string; quotes: { id: string; price: number }[] | null }]))
+  const quoted = new Map(
+    quotedRows.map((r) => [
+      String(r.offer_id),
+      r as { cart_id: string; quotes: { id: string; price: number }[] | null },
+    ])
+  )
   const takenQuotes = new Map<string, string>()
   for (const line of input.cover_lines ?? []) {
     const row = quoted.get(line.offer_id)
     const quote = row?.quotes?.find((q) => q.id === line.quote_id)
-    if (row && row.cart_id === input.cart_id && quote && samePrice(quote.price, line.unit_price)) {
+    if (
+      row &&
+      row.cart_id === input.cart_id &&
+      quote &&
+      samePrice(quote.price, line.unit_price)
+    ) {
       takenQuotes.set(line.offer_id, line.quote_id)
     }
   }
-  const selected = [...named.filter((id) => !quoted.has(id)), ...takenQuotes.keys()]
+  const selected = [
+    ...named.filter((id) => !quoted.has(id)),
+    ...takenQuotes.keys(),
+  ]
   const notTaken = named.filter((id) => quoted.has(id) && !takenQuotes.has(id))
   return { selected: [...new Set(selected)], takenQuotes, notTaken }
 }

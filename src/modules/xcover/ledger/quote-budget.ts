@@ -27,6 +27,12 @@ export function countQuoteCallSql(source: string): string {
 export const newQuoteBudgetId = () => generateEntityId(undefined, "xcqb")
 
 /** What `countQuoteCallSql` returned, against the limit. */
-export function quoteBudgetOf(row: { calls_?: unknown; left_ms_?: unknown }, limit: number): QuoteBudget {
-  return { allowed: Number(row.calls_ ?? 0) <= limit, retry_after_ms: Math.max(0, Number(row.left_ms_ ?? 0)) }
+export function quoteBudgetOf(
+  row: { calls_?: unknown; left_ms_?: unknown },
+  limit: number
+): QuoteBudget {
+  return {
+    allowed: Number(row.calls_ ?? 0) <= limit,
+    retry_after_ms: Math.max(0, Number(row.left_ms_ ?? 0)),
+  }
 }

@@ -1,11 +1,20 @@
 import { MedusaError, generateEntityId } from "@medusajs/framework/utils"
-import type { CreatedOffer, OfferContent, OfferQuote } from "../client/create-offer"
+import type {
+  CreatedOffer,
+  OfferContent,
+  OfferQuote,
+} from "../client/create-offer"
 import type { OfferStatus } from "../models/xcover-offer"
 import { MAX_OFFERS_PER_CART } from "../xcover-id"
 import type { SqlExecutor } from "../sql"
 import { idempotencyKeyFor } from "./offers"
 import { SETTINGS_VERSION_SQL } from "../settings/settings-store"
-import { countQuoteCallSql, newQuoteBudgetId, quoteBudgetOf, type QuoteBudget } from "./quote-budget"
+import {
+  countQuoteCallSql,
+  newQuoteBudgetId,
+  quoteBudgetOf,
+  type QuoteBudget,
+} from "./quote-budget"
 
 /** An offer the plugin quoted for one line of a cart, as the ledger keeps it. */
 export type QuotedOffer = {
@@ -25,7 +34,10 @@ const QUOTED_COLUMNS =
   "offer_id, cart_id, line_item_id, line_fingerprint, status, currency, quotes, content, replaced_at, created_at"
 
 /** What makes a quote stale: the covered line's quantity or unit price changed since. */
-export function lineFingerprint(line: { quantity: number; unit_price: number }): string {
+export function lineFingerprint(line: {
+  quantity: number
+  unit_price: number
+}): string {
   return `${Number(line.quantity)}x${Number(line.unit_price)}`
 }
 
@@ -69,14 +81,27 @@ export async function readQuoteState(
        `SELECT ?, ?, now(), 1, now(), now() FROM state WHERE ?::boolean AND state.offer_id IS NULL AND state.cart_offers_ < ?`
      )})
      SELECT state.*, budget.* FROM state LEFT JOIN budget ON true`,
-    [key.cart_id, key.cart_id, key.line_item_id, key.line_fingerprint, newQuoteBudgetId(), key.cart_id, counting, MAX_OFFERS_PER_CART]
+    [
+      key.cart_id,
+      key.cart_id,
+      key.line_item_id,
+      key.line_fingerprint,
+      newQuoteBudgetId(),
+      key.cart_id,
+      counting,
+      MAX_OFFERS_PER_CART,
+    ]
   )
-  const { cart_offers_, settings_version_, calls_, left_ms_, ...offer } = row ?? {}
+  const { cart_offers_, settings_version_, calls_, left_ms_, ...offer } =
+    row ?? {}
   return {
     reusable: offer.offer_id ? (offer as QuotedOffer) : null,
     cart_offers: Number(cart_offers_ ?? 0),
     settings_version: (settings_version_ as string | null | undefined) ?? null,
-    budget: calls_ === null || calls_ === undefined ? null : quoteBudgetOf({ calls_, left_ms_ }, ask.limit_per_minute),
+    budget:
+      calls_ === null || calls_ === undefined
+        ? null
+        : quoteBudgetOf({ calls_, left_ms_ }, ask.limit_per_minute),
   }
 }
 
@@ -87,10 +112,20 @@ export function assertRoomForOffer(cartOffers: number): void {
   }
 }
 
-const noRoomForOffer = () => new MedusaError(MedusaError.Types.NOT_ALLOWED, `A cart can record at most ${MAX_OFFERS_PER_CART} XCover offers`)
+const noRoomForOffer = () =>
+  new MedusaError(
+    MedusaError.Types.NOT_ALLOWED,
+    `A cart can record at most ${MAX_OFFERS_PER_CART} XCover offers`
+  )
 
-export async function getQuotedOffer(em: SqlExecutor, offerId: string): Promise<(QuotedOffer & { source: string }) | null> {
-  const [row] = await em.execute(`SELECT ${QUOTED_COLUMNS}, source FROM xcover_offer WHERE offer_id = ? AND deleted_at IS NULL`, [offerId])
+export async function getQuotedOffer(
+  em: SqlExecutor,
+  offerId: string
+): Promise<(QuotedOffer & { source: string }) | null> {
+  const [row] = await em.execute(
+    `SELECT ${QUOTED_COLUMNS}, source FROM xcover_offer WHERE offer_id = ? AND deleted_at IS NULL`,
+    [offerId]
+  )
   return (row as (QuotedOffer & { source: string }) | undefined) ?? null
 }
 
@@ -104,7 +139,12 @@ export async function getQuotedOffer(em: SqlExecutor, offerId: string): Promise<
  */
 export async function recordQuotedOffer(
   em: SqlExecutor,
-  input: { cart_id: string; line_item_id: string; line_fingerprint: string; offer: CreatedOffer }
+  input: {
+    cart_id: string
+    line_item_id: string
+    line_fingerprint: string
+    offer: CreatedOffer
+  }
 ): Promise<QuotedOffer> {
   const { offer } = input
   const [row] = await em.execute(
@@ -137,7 +177,10 @@ export async function recordQuotedOffer(
   if (!row) {
     // XCover mints a fresh id per Create Offer: a clash means something else recorded it (the
     // line's earlier offers stay as they were).
-    throw new MedusaError(MedusaError.Types.CONFLICT, "XCover answered an offer id that is already recorded")
+    throw new MedusaError(
+      MedusaError.Types.CONFLICT,
+      "XCover answered an offer id that is already recorded"
+    )
   }
   return row as QuotedOffer
 }

@@ -7,8 +7,14 @@ import type { SqlExecutor } from "../sql"
  * within the hour after a webhook (XCover said something changed), then daily for the first 30
  * days (when cancellations and changes happen), then weekly for a year; null after that.
  */
-export function nextReadbackInMs(input: { booked_at: Date; nudged_at: Date | null; now: Date }): number | null {
-  const sinceNudge = input.nudged_at ? input.now.getTime() - input.nudged_at.getTime() : Infinity
+export function nextReadbackInMs(input: {
+  booked_at: Date
+  nudged_at: Date | null
+  now: Date
+}): number | null {
+  const sinceNudge = input.nudged_at
+    ? input.now.getTime() - input.nudged_at.getTime()
+    : Infinity
   if (sinceNudge < 3_600_000) {
     return 15 * 60_000
   }
@@ -20,12 +26,20 @@ export function nextReadbackInMs(input: { booked_at: Date; nudged_at: Date | nul
 }
 
 /** A policy just booked joins the read-back schedule: first read in a day. */
-export async function scheduleReadback(db: SqlExecutor, booking: { booking_row_id: string; order_id: string }): Promise<void> {
+export async function scheduleReadback(
+  db: SqlExecutor,
+  booking: { booking_row_id: string; order_id: string }
+): Promise<void> {
   await db.execute(
     `INSERT INTO xcover_readback (id, booking_row_id, order_id, status, attempts, next_attempt_at, created_at, updated_at)
      VALUES (?, ?, ?, 'pending', 0, now() + (? * interval '1 millisecond'), now(), now())
      ON CONFLICT (booking_row_id) WHERE deleted_at IS NULL DO NOTHING`,
-    [generateEntityId(undefined, "xcrb"), booking.booking_row_id, booking.order_id, DAY_MS]
+    [
+      generateEntityId(undefined, "xcrb"),
+      booking.booking_row_id,
+      booking.order_id,
+      DAY_MS,
+    ]
   )
 }
 
@@ -34,7 +48,11 @@ export async function scheduleReadback(db: SqlExecutor, booking: { booking_row_i
  * the retry policy's pace. A read already on its way is read again once it is back
  * (`nudged_at` later than its try), since it may have left before the change.
  */
-export async function nudgeReadback(db: SqlExecutor, booking: { booking_row_id: string; order_id: string }, retryMaxAgeMs: number): Promise<void> {
+export async function nudgeReadback(
+  db: SqlExecutor,
+  booking: { booking_row_id: string; order_id: string },
+  retryMaxAgeMs: number
+): Promise<void> {
   await db.execute(
     `INSERT INTO xcover_readback (id, booking_row_id, order_id, status, attempts, next_attempt_at, nudged_at, retry_deadline_at, created_at, updated_at)
      VALUES (?, ?, ?, 'pending', 0, now(), now(), now() + (? * interval '1 millisecond'), now(), now())
@@ -42,6 +60,11 @@ export async function nudgeReadback(db: SqlExecutor, booking: { booking_row_id: 
        status = CASE WHEN xcover_readback.status = 'sending' THEN 'sending' ELSE 'pending' END,
        attempts = CASE WHEN xcover_readback.status = 'sending' THEN xcover_readback.attempts ELSE 0 END,
        next_attempt_at = now(), nudged_at = now(), retry_deadline_at = EXCLUDED.retry_deadline_at, completed_at = NULL, updated_at = now()`,
-    [generateEntityId(undefined, "xcrb"), booking.booking_row_id, booking.order_id, retryMaxAgeMs]
+    [
+      generateEntityId(undefined, "xcrb"),
+      booking.booking_row_id,
+      booking.order_id,
+      retryMaxAgeMs,
+    ]
   )
 }

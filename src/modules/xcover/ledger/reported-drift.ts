@@ -34,19 +34,36 @@ export type LedgerPolicy = {
 }
 
 /** Amounts in major units: a difference under half a cent is rounding, not drift. */
-const differ = (ours: number | null, theirs: number | null) => ours !== null && theirs !== null && !samePrice(ours, theirs)
+const differ = (ours: number | null, theirs: number | null) =>
+  ours !== null && theirs !== null && !samePrice(ours, theirs)
 
 /** XCover's answer compared with the ledger: what is reported differently, or null when they agree. */
-export function reportedDrift(ledger: LedgerPolicy, xcover: XcoverBooking): ReportedDrift | null {
+export function reportedDrift(
+  ledger: LedgerPolicy,
+  xcover: XcoverBooking
+): ReportedDrift | null {
   const status = xcover.booking_status?.toUpperCase() ?? null
   const differs: ReportedDrift["differs"] = []
-  if (ledger.booking_status === "CANCELLED" && status !== null && status !== "CANCELLED") {
+  if (
+    ledger.booking_status === "CANCELLED" &&
+    status !== null &&
+    status !== "CANCELLED"
+  ) {
     differs.push("status")
   }
   // A cancelled booking's totals come back 0 at XCover: prices are compared while both hold it live.
   const live = ledger.booking_status !== "CANCELLED" && status !== "CANCELLED"
-  const currencyDiffers = Boolean(ledger.currency && xcover.currency && ledger.currency.toUpperCase() !== xcover.currency.toUpperCase())
-  if (live && (currencyDiffers || differ(ledger.total_price, xcover.total_price) || differ(ledger.total_premium, xcover.total_premium))) {
+  const currencyDiffers = Boolean(
+    ledger.currency &&
+    xcover.currency &&
+    ledger.currency.toUpperCase() !== xcover.currency.toUpperCase()
+  )
+  if (
+    live &&
+    (currencyDiffers ||
+      differ(ledger.total_price, xcover.total_price) ||
+      differ(ledger.total_premium, xcover.total_premium))
+  ) {
     differs.push("price")
   }
   if (!differs.length) {

@@ -4,17 +4,32 @@ import type { SqlExecutor, SqlManager } from "../sql"
 import { recordBookingEvent } from "./booking-events"
 import { recordEvent } from "./durable-events"
 import { nudgeReadback } from "./readbacks"
-import { reportedDrift, type LedgerPolicy, type ReportedDrift } from "./reported-drift"
+import {
+  reportedDrift,
+  type LedgerPolicy,
+  type ReportedDrift,
+} from "./reported-drift"
 
-export const BOOKING_EVENTS = ["BOOKING_CREATED", "BOOKING_UPDATED", "BOOKING_CANCELLED"] as const
+export const BOOKING_EVENTS = [
+  "BOOKING_CREATED",
+  "BOOKING_UPDATED",
+  "BOOKING_CANCELLED",
+] as const
 
 /** What became of a verified webhook: stored (its read-back due now), or not for us. */
 export type StoredWebhook =
   | { result: "stored"; booking_row_id: string; order_id: string }
-  | { result: "duplicate" | "unknown_booking" | "ignored"; booking_row_id?: string }
+  | {
+      result: "duplicate" | "unknown_booking" | "ignored"
+      booking_row_id?: string
+    }
 
 /** What a read of XCover's booking did to the ledger's. */
-export type AppliedTruth = { result: "applied" | "ignored" | "unknown_booking"; cancelled_now: boolean; reported: ReportedDrift | null }
+export type AppliedTruth = {
+  result: "applied" | "ignored" | "unknown_booking"
+  cancelled_now: boolean
+  reported: ReportedDrift | null
+}
 
 function ledgerPolicy(row: Record<string, unknown>): LedgerPolicy {
   return {
@@ -25,18 +40,37 @@ function ledgerPolicy(row: Record<string, unknown>): LedgerPolicy {
   }
 }
 
-type EventBooking = { id: string; order_id: string; offer_id: string; booking_id: string | null; booking_status: string | null }
+type EventBooking = {
+  id: string
+  order_id: string
+  offer_id: string
+  booking_id: string | null
+  booking_status: string | null
+}
 
 /** The booking an event names: by XCover's id, else by `partner_transaction_id` when that order has exactly one. */
-export async function findEventBooking(em: SqlExecutor, payloadValue: unknown, lock = false): Promise<EventBooking | null> {
+export async function findEventBooking(
+  em: SqlExecutor,
+  payloadValue: unknown,
+  lock = false
+): Promise<EventBooking | null> {
   const payload = record(payloadValue) ?? {}
-  const columns = "SELECT id, order_id, offer_id, booking_id, booking_status FROM xcover_booking"
+  const columns =
+    "SELECT id, order_id, offer_id, booking_id, booking_status FROM xcover_booking"
   const forUpdate = lock ? " FOR UPDATE" : ""
   const bookingId = text(payload.id)
   const orderId = text(payload.partner_transaction_id)
-  let rows = bookingId ? await em.execute(`${columns} WHERE booking_id = ? AND deleted_at IS NULL${forUpdate}`, [bookingId]) : []
+  let rows = bookingId
+    ? await em.execute(
+        `${columns} WHERE booking_id = ? AND deleted_at IS NULL${forUpdate}`,
+        [bookingId]
+      )
+    : []
   if (!rows.length && orderId) {
-    rows = await em.execute(`${columns} WHERE order_id = ? AND status = 'booked' AND deleted_at IS NULL${forUpdate}`, [orderId])
+    rows = await em.execute(
+      `${columns} WHERE order_id = ? AND status = 'booked' AND deleted_at IS NULL${forUpdate}`,
+      [orderId]
+    )
   }
   return rows.length === 1 ? (rows[0] as EventBooking) : null
 }
@@ -48,7 +82,12 @@ export async function findEventBooking(em: SqlExecutor, payloadValue: unknown, l
  * through the outbox, retried like any call) takes the booking's state from XCover itself.
  * Nothing is lost while XCover cannot be read: the webhook is answered 200 once stored.
  */
-export async function storeWebhook(manager: SqlManager, event: string, payloadValue: unknown, retryMaxAgeMs: number): Promise<StoredWebhook> {
+export async function storeWebhook(
+  manager: SqlManager,
+  event: string,
+  payloadValue: unknown,
+  retryMaxAgeMs: number
+): Promise<StoredWebhook> {
   const payload = record(payloadValue) ?? {}
   if (!(BOOKING_EVENTS as readonly string[]).includes(event)) {
     return { result: "ignored" }
@@ -59,15 +98,30 @@ export async function storeWebhook(manager: SqlManager, event: string, payloadVa
       return { result: "unknown_booking" }
     }
     const rowId = String(booking.id)
-    if (!(await recordBookingEvent(em, { booking_row_id: rowId, source: "webhook", event, payload }))) {
+    if (
+      !(await recordBookingEvent(em, {
+        booking_row_id: rowId,
+        source: "webhook",
+        event,
+        payload,
+      }))
+    ) {
       return { result: "duplicate", booking_row_id: rowId }
     }
     if (booking.booking_status === "CANCELLED") {
       // Irreversible at XCover: later news about a cancelled booking stays in its history only.
       return { result: "ignored", booking_row_id: rowId }
     }
-    await nudgeReadback(em, { booking_row_id: rowId, order_id: String(booking.order_id) }, retryMaxAgeMs)
-    return { result: "stored", booking_row_id: rowId, order_id: String(booking.order_id) }
+    await nudgeReadback(
+      em,
+      { booking_row_id: rowId, order_id: String(booking.order_id) },
+      retryMaxAgeMs
+    )
+    return {
+      result: "stored",
+      booking_row_id: rowId,
+      order_id: String(booking.order_id),
+    }
   })
 }
 
@@ -80,7 +134,11 @@ export async function storeWebhook(manager: SqlManager, event: string, payloadVa
  * price than booked, a live policy the ledger has cancelled: `reportedDrift`) is kept in
  * `reported`, both values visible; a read that agrees again clears it.
  */
-export async function applyBookingTruth(em: SqlExecutor, bookingRowId: string, truthValue: unknown): Promise<AppliedTruth> {
+export async function applyBookingTruth(
+  em: SqlExecutor,
+  bookingRowId: string,
+  truthValue: unknown
+): Promise<AppliedTruth> {
   const truth = record(truthValue) ?? {}
   const [booking] = await em.execute(
     `SELECT id, order_id, offer_id, booking_id, booking_status, currency, total_price::float8 AS total_price, total_premium::float8 AS total_premium
@@ -93,12 +151,16 @@ export async function applyBookingTruth(em: SqlExecutor, bookingRowId: string, t
   const parsed = parseBooking(truth)
   const reported = parsed ? reportedDrift(ledgerPolicy(booking), parsed) : null
   // The read's time on the database clock, like every other time in the ledger.
-  const reportedSql = "reported = CASE WHEN ?::jsonb IS NULL THEN NULL ELSE ?::jsonb || jsonb_build_object('reported_at', now()) END"
+  const reportedSql =
+    "reported = CASE WHEN ?::jsonb IS NULL THEN NULL ELSE ?::jsonb || jsonb_build_object('reported_at', now()) END"
   const reportedJson = reported ? JSON.stringify(reported) : null
   const reportedParams = [reportedJson, reportedJson]
   if (booking.booking_status === "CANCELLED") {
     // Irreversible at XCover: its answer is only compared (a policy live there again is for a person).
-    await em.execute(`UPDATE xcover_booking SET ${reportedSql}, updated_at = now() WHERE id = ?`, [...reportedParams, bookingRowId])
+    await em.execute(
+      `UPDATE xcover_booking SET ${reportedSql}, updated_at = now() WHERE id = ?`,
+      [...reportedParams, bookingRowId]
+    )
     return { result: "ignored", cancelled_now: false, reported }
   }
   const status = parsed?.booking_status?.toUpperCase() ?? null
@@ -117,8 +179,10 @@ export async function applyBookingTruth(em: SqlExecutor, bookingRowId: string, t
     [
       status,
       parsed?.currency ?? null,
-      cancelling ? null : parsed?.total_price ?? null,
-      parsed?.quotes.length && !priceDrift ? JSON.stringify(parsed.quotes) : null,
+      cancelling ? null : (parsed?.total_price ?? null),
+      parsed?.quotes.length && !priceDrift
+        ? JSON.stringify(parsed.quotes)
+        : null,
       num(truth.total_refund),
       ...reportedParams,
       bookingRowId,
@@ -129,9 +193,11 @@ export async function applyBookingTruth(em: SqlExecutor, bookingRowId: string, t
     await recordEvent(em, "xcover.booking.cancelled", {
       order_id: String(booking.order_id),
       offer_id: String(booking.offer_id),
-      booking_id: updated.booking_id === null ? null : String(updated.booking_id),
+      booking_id:
+        updated.booking_id === null ? null : String(updated.booking_id),
       reason: "xcover",
-      total_refund: updated.total_refund === null ? null : Number(updated.total_refund),
+      total_refund:
+        updated.total_refund === null ? null : Number(updated.total_refund),
       currency: updated.currency === null ? null : String(updated.currency),
     })
     await em.execute(

@@ -18,7 +18,10 @@ export default async function validateOptionsLoader({
 }: LoaderOptions<Record<string, unknown>>): Promise<void> {
   const parsed = parseXcoverOptions(options)
   if (!parsed.ok) {
-    throw new MedusaError(MedusaError.Types.INVALID_DATA, `medusa-plugin-xcover: ${parsed.message}`)
+    throw new MedusaError(
+      MedusaError.Types.INVALID_DATA,
+      `medusa-plugin-xcover: ${parsed.message}`
+    )
   }
   const credentials = credentialsOf(parsed.options)
   if (!credentials.ok) {

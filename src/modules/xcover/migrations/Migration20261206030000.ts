@@ -6,7 +6,9 @@ import { Migration } from "@medusajs/framework/mikro-orm/migrations"
  */
 export class Migration20261206030000 extends Migration {
   override async up(): Promise<void> {
-    this.addSql(`alter table if exists "xcover_cancellation" drop constraint if exists "xcover_cancellation_reason_check";`)
+    this.addSql(
+      `alter table if exists "xcover_cancellation" drop constraint if exists "xcover_cancellation_reason_check";`
+    )
     this.addSql(
       `alter table if exists "xcover_cancellation" add constraint "xcover_cancellation_reason_check" check ("reason" in ('order_canceled', 'returned', 'order_edited', 'admin'));`
     )
@@ -16,8 +18,14 @@ export class Migration20261206030000 extends Migration {
   }
 
   override async down(): Promise<void> {
-    this.addSql(`alter table if exists "xcover_recovery_cursor" drop column if exists "figures", drop column if exists "last_run_at", drop column if exists "completed_at", drop column if exists "retry_order_ids";`)
-    this.addSql(`alter table if exists "xcover_cancellation" drop constraint if exists "xcover_cancellation_reason_check";`)
-    this.addSql(`alter table if exists "xcover_cancellation" add constraint "xcover_cancellation_reason_check" check ("reason" in ('order_canceled', 'returned', 'admin'));`)
+    this.addSql(
+      `alter table if exists "xcover_recovery_cursor" drop column if exists "figures", drop column if exists "last_run_at", drop column if exists "completed_at", drop column if exists "retry_order_ids";`
+    )
+    this.addSql(
+      `alter table if exists "xcover_cancellation" drop constraint if exists "xcover_cancellation_reason_check";`
+    )
+    this.addSql(
+      `alter table if exists "xcover_cancellation" add constraint "xcover_cancellation_reason_check" check ("reason" in ('order_canceled', 'returned', 'admin'));`
+    )
   }
 }

@@ -6,10 +6,14 @@ import { Migration } from "@medusajs/framework/mikro-orm/migrations"
  */
 export class Migration20261206040000 extends Migration {
   override async up(): Promise<void> {
-    this.addSql(`alter table if exists "xcover_booking" add column if not exists "reported" jsonb null;`)
+    this.addSql(
+      `alter table if exists "xcover_booking" add column if not exists "reported" jsonb null;`
+    )
   }
 
   override async down(): Promise<void> {
-    this.addSql(`alter table if exists "xcover_booking" drop column if exists "reported";`)
+    this.addSql(
+      `alter table if exists "xcover_booking" drop column if exists "reported";`
+    )
   }
 }

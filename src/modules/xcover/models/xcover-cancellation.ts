@@ -3,7 +3,12 @@ import { outboxColumns } from "./outbox-columns"
 import { CANCELLATION_STATUSES } from "../statuses"
 
 /** Why a booking is being cancelled. */
-export const CANCELLATION_REASONS = ["order_canceled", "returned", "order_edited", "admin"] as const
+export const CANCELLATION_REASONS = [
+  "order_canceled",
+  "returned",
+  "order_edited",
+  "admin",
+] as const
 export type CancellationReason = (typeof CANCELLATION_REASONS)[number]
 
 /**

@@ -8,7 +8,12 @@ export { OFFER_STATUSES, type OfferStatus } from "../statuses"
  * How the plugin learnt of an offer: it asked XCover itself (`plugin_quote`), or a storefront
  * created the offer and told it through the store route, cart metadata, or only a line item (taken).
  */
-export const OFFER_SOURCES = ["store_route", "cart_metadata", "line_item", "plugin_quote"] as const
+export const OFFER_SOURCES = [
+  "store_route",
+  "cart_metadata",
+  "line_item",
+  "plugin_quote",
+] as const
 export type OfferSource = (typeof OFFER_SOURCES)[number]
 
 const XcoverOffer = model

@@ -19,7 +19,8 @@ export function retryDelayMs(
   return Math.max(jittered, retryAfterMs ?? 0)
 }
 
-export type RetryDecision = { giveUp: true } | { giveUp: false; nextAttemptAt: Date }
+export type RetryDecision =
+  { giveUp: true } | { giveUp: false; nextAttemptAt: Date }
 
 /**
  * Retry later, or give up once the deadline (declined + `maxAgeMs`, moved on by the time nothing
@@ -39,6 +40,14 @@ export function decideRetry(input: {
   if (now >= deadline) {
     return { giveUp: true }
   }
-  const delay = retryDelayMs(input.attempt, input.policy, input.retryAfterMs, input.random)
-  return { giveUp: false, nextAttemptAt: new Date(Math.min(now + delay, deadline)) }
+  const delay = retryDelayMs(
+    input.attempt,
+    input.policy,
+    input.retryAfterMs,
+    input.random
+  )
+  return {
+    giveUp: false,
+    nextAttemptAt: new Date(Math.min(now + delay, deadline)),
+  }
 }

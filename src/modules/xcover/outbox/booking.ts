@@ -1,10 +1,22 @@
-import { existingBookingId, parseBooking, type XcoverBooking } from "../client/booking"
+import {
+  existingBookingId,
+  parseBooking,
+  type XcoverBooking,
+} from "../client/booking"
 import { describeOutcome, resolveReplay } from "../client/outcome"
 import { wakeCancellation } from "../ledger/cancellations"
 import { recordEvent } from "../ledger/durable-events"
 import { scheduleReadback } from "../ledger/readbacks"
 import { completedStatus, type ClaimedOperation, type OutboxKind } from "./kind"
-import { claimRows, extendRowDeadlines, holdRow, nextDueInMs, releaseRow, startRowSend, type LeasedTable } from "./leased-rows"
+import {
+  claimRows,
+  extendRowDeadlines,
+  holdRow,
+  nextDueInMs,
+  releaseRow,
+  startRowSend,
+  type LeasedTable,
+} from "./leased-rows"
 import { samePrice } from "../same-price"
 
 export type ClaimedBooking = ClaimedOperation & {
@@ -30,9 +42,14 @@ export type BookingSettled =
 const BOOKINGS: LeasedTable = {
   table: "xcover_booking",
   deadlineBase: "decided_at",
-  columns: ["offer_id", "order_id", "idempotency_key", "request", "charged_amount"],
+  columns: [
+    "offer_id",
+    "order_id",
+    "idempotency_key",
+    "request",
+    "charged_amount",
+  ],
 }
-
 
 /**
  * Bookings: each taken offer's confirm call, exactly once, through the same dispatcher as
@@ -47,7 +64,9 @@ const BOOKINGS: LeasedTable = {
  * - 404 and other 4xx: failed, with XCover's reasons; retried by hand once the cause is fixed,
  *   with a new key (XCover keeps a refused key's refusal for 48 h).
  */
-export function bookingKind(onSettled: (event: BookingSettled) => void): OutboxKind<ClaimedBooking> {
+export function bookingKind(
+  onSettled: (event: BookingSettled) => void
+): OutboxKind<ClaimedBooking> {
   return {
     name: "booking",
     bucket: "offer",
@@ -60,7 +79,10 @@ export function bookingKind(onSettled: (event: BookingSettled) => void): OutboxK
         orderId: String(r.order_id),
         idempotencyKey: String(r.idempotency_key),
         request: r.request as Record<string, unknown>,
-        chargedAmount: r.charged_amount === null || r.charged_amount === undefined ? null : Number(r.charged_amount),
+        chargedAmount:
+          r.charged_amount === null || r.charged_amount === undefined
+            ? null
+            : Number(r.charged_amount),
         leaseToken: input.leaseToken,
         deadline: r.deadline,
       }))
@@ -71,7 +93,12 @@ export function bookingKind(onSettled: (event: BookingSettled) => void): OutboxK
     holdLease: (db, op, leaseMs) => holdRow(db, BOOKINGS, op, leaseMs),
 
     async send(client, settings, op, another) {
-      const answer = await client.confirmOffer(settings, op.subject, op.request, op.idempotencyKey)
+      const answer = await client.confirmOffer(
+        settings,
+        op.subject,
+        op.request,
+        op.idempotencyKey
+      )
       const existing = existingBookingId(answer.outcome)
       if (!existing) {
         return resolveReplay(answer, (body) => parseBooking(body) !== null)
@@ -85,7 +112,11 @@ export function bookingKind(onSettled: (event: BookingSettled) => void): OutboxK
       const status = completedStatus(outcome, next)
       if (status === "done") {
         const booking = parseBooking(body)
-        const mismatch = !!booking && booking.total_price !== null && op.chargedAmount !== null && !samePrice(booking.total_price, op.chargedAmount)
+        const mismatch =
+          !!booking &&
+          booking.total_price !== null &&
+          op.chargedAmount !== null &&
+          !samePrice(booking.total_price, op.chargedAmount)
         // The outcome and its event (`xcover.booking.confirmed`) commit together.
         const written = await db.transactional(async (tx) => {
           const updated = await tx.execute(
@@ -119,10 +150,18 @@ export function bookingKind(onSettled: (event: BookingSettled) => void): OutboxK
           if (!updated.length) {
             return null
           }
-          await recordEvent(tx, "xcover.booking.confirmed", { order_id: op.orderId, offer_id: op.subject, booking_id: booking?.booking_id ?? null, price_mismatch: mismatch })
+          await recordEvent(tx, "xcover.booking.confirmed", {
+            order_id: op.orderId,
+            offer_id: op.subject,
+            booking_id: booking?.booking_id ?? null,
+            price_mismatch: mismatch,
+          })
           if (booking) {
             // XCover is read back on a schedule from now on: a cancellation made there is seen here.
-            await scheduleReadback(tx, { booking_row_id: op.id, order_id: op.orderId })
+            await scheduleReadback(tx, {
+              booking_row_id: op.id,
+              order_id: op.orderId,
+            })
           }
           // The order may have been cancelled while this booking was on its way: that cancellation is due now.
           return { cancellationDue: await wakeCancellation(tx, op.id) }
@@ -130,7 +169,15 @@ export function bookingKind(onSettled: (event: BookingSettled) => void): OutboxK
         if (!written) {
           return null
         }
-        onSettled({ status: "booked", offer_id: op.subject, order_id: op.orderId, booking, price_mismatch: mismatch, charged_amount: op.chargedAmount, cancellation_due: written.cancellationDue })
+        onSettled({
+          status: "booked",
+          offer_id: op.subject,
+          order_id: op.orderId,
+          booking,
+          price_mismatch: mismatch,
+          charged_amount: op.chargedAmount,
+          cancellation_due: written.cancellationDue,
+        })
         return "done"
       }
       const final = status !== "retrying"
@@ -142,10 +189,21 @@ export function bookingKind(onSettled: (event: BookingSettled) => void): OutboxK
                completed_at = ${final ? "now()" : "NULL"}, updated_at = now()
            WHERE id = ? AND lease_token = ? AND status = 'sending'
            RETURNING id`,
-          [final ? "failed" : "retrying", outcome.status, reason, final ? null : next.nextAttemptAt, op.id, op.leaseToken]
+          [
+            final ? "failed" : "retrying",
+            outcome.status,
+            reason,
+            final ? null : next.nextAttemptAt,
+            op.id,
+            op.leaseToken,
+          ]
         )
         if (rows.length && final) {
-          await recordEvent(tx, "xcover.booking.failed", { order_id: op.orderId, offer_id: op.subject, reason })
+          await recordEvent(tx, "xcover.booking.failed", {
+            order_id: op.orderId,
+            offer_id: op.subject,
+            reason,
+          })
         }
         return rows.length > 0
       })
@@ -153,7 +211,12 @@ export function bookingKind(onSettled: (event: BookingSettled) => void): OutboxK
         return null
       }
       if (final) {
-        onSettled({ status: "failed", offer_id: op.subject, order_id: op.orderId, reason })
+        onSettled({
+          status: "failed",
+          offer_id: op.subject,
+          order_id: op.orderId,
+          reason,
+        })
       }
       return status
     },
@@ -162,6 +225,7 @@ export function bookingKind(onSettled: (event: BookingSettled) => void): OutboxK
 
     nextDueInMs: (db) => nextDueInMs(db, BOOKINGS),
 
-    extendDeadlines: (db, gapMs, policy) => extendRowDeadlines(db, BOOKINGS, gapMs, policy),
+    extendDeadlines: (db, gapMs, policy) =>
+      extendRowDeadlines(db, BOOKINGS, gapMs, policy),
   }
 }

@@ -1,12 +1,30 @@
-import { alreadyCancelled, parseBooking, parseRefund, type XcoverRefund } from "../client/booking"
+import {
+  alreadyCancelled,
+  parseBooking,
+  parseRefund,
+  type XcoverRefund,
+} from "../client/booking"
 import { describeOutcome } from "../client/outcome"
 import type { CancelRequest } from "../client/xcover-client"
 import type { CancellationReason } from "../models/xcover-cancellation"
 import type { SqlManager } from "../sql"
 import { recordEvent } from "../ledger/durable-events"
 import { recordBookingEvent } from "../ledger/booking-events"
-import { completedStatus, NOT_SENT, type ClaimedOperation, type OutboxKind } from "./kind"
-import { claimRows, extendRowDeadlines, holdRow, nextDueInMs, releaseRow, startRowSend, type LeasedTable } from "./leased-rows"
+import {
+  completedStatus,
+  NOT_SENT,
+  type ClaimedOperation,
+  type OutboxKind,
+} from "./kind"
+import {
+  claimRows,
+  extendRowDeadlines,
+  holdRow,
+  nextDueInMs,
+  releaseRow,
+  startRowSend,
+  type LeasedTable,
+} from "./leased-rows"
 
 export type ClaimedCancellation = ClaimedOperation & {
   bookingRowId: string
@@ -27,20 +45,44 @@ const REASON_TEXT: Record<CancellationReason, string> = {
 }
 
 /** The quotes of a Cancel Booking request, each with the reason for cancelling it. */
-export function cancelQuotes(quoteIds: string[], reason: string): CancelRequest["quotes"] {
+export function cancelQuotes(
+  quoteIds: string[],
+  reason: string
+): CancelRequest["quotes"] {
   const text = REASON_TEXT[reason as CancellationReason] ?? reason
   return quoteIds.map((id) => ({ id, reason_for_cancellation: text }))
 }
 
 /** A booking XCover cancelled on the plugin's request, with the refund it computed. */
 export type CancellationSettled =
-  | { status: "cancelled"; order_id: string; offer_id: string; booking_id: string | null; reason: string; total_refund: number | null; currency: string | null; refund: XcoverRefund["quotes"] }
-  | { status: "failed"; order_id: string; offer_id: string; booking_id: string | null; reason: string }
+  | {
+      status: "cancelled"
+      order_id: string
+      offer_id: string
+      booking_id: string | null
+      reason: string
+      total_refund: number | null
+      currency: string | null
+      refund: XcoverRefund["quotes"]
+    }
+  | {
+      status: "failed"
+      order_id: string
+      offer_id: string
+      booking_id: string | null
+      reason: string
+    }
 
 const CANCELLATIONS: LeasedTable = {
   table: "xcover_cancellation",
   deadlineBase: "requested_at",
-  columns: ["offer_id", "order_id", "booking_row_id", "cancellation_id", "reason"],
+  columns: [
+    "offer_id",
+    "order_id",
+    "booking_row_id",
+    "cancellation_id",
+    "reason",
+  ],
 }
 
 /**
@@ -59,7 +101,9 @@ const CANCELLATIONS: LeasedTable = {
  *   or unknown preview).
  * Each request (Get Booking included) takes one slot of the shared rate budget.
  */
-export function cancellationKind(onSettled: (event: CancellationSettled) => void): OutboxKind<ClaimedCancellation> {
+export function cancellationKind(
+  onSettled: (event: CancellationSettled) => void
+): OutboxKind<ClaimedCancellation> {
   return {
     name: "cancellation",
     bucket: "default",
@@ -77,35 +121,60 @@ export function cancellationKind(onSettled: (event: CancellationSettled) => void
       const byRow = new Map(bookings.map((b) => [String(b.id), b]))
       return rows.map((r) => {
         const booking = byRow.get(String(r.booking_row_id))
-        const quotes = Array.isArray(booking?.quotes) ? (booking.quotes as { id?: unknown }[]) : []
+        const quotes = Array.isArray(booking?.quotes)
+          ? (booking.quotes as { id?: unknown }[])
+          : []
         return {
-        id: r.id,
-        subject: String(r.offer_id),
-        orderId: String(r.order_id),
-        bookingRowId: String(r.booking_row_id),
-        bookingId: booking?.booking_id ? String(booking.booking_id) : null,
-        quoteIds: quotes.flatMap((q) => (typeof q.id === "string" ? [q.id] : [])),
-        reason: String(r.reason),
-        cancellationId: r.cancellation_id === null ? null : String(r.cancellation_id),
-        leaseToken: input.leaseToken,
-        deadline: r.deadline,
+          id: r.id,
+          subject: String(r.offer_id),
+          orderId: String(r.order_id),
+          bookingRowId: String(r.booking_row_id),
+          bookingId: booking?.booking_id ? String(booking.booking_id) : null,
+          quoteIds: quotes.flatMap((q) =>
+            typeof q.id === "string" ? [q.id] : []
+          ),
+          reason: String(r.reason),
+          cancellationId:
+            r.cancellation_id === null ? null : String(r.cancellation_id),
+          leaseToken: input.leaseToken,
+          deadline: r.deadline,
         }
       })
     },
 
-    startSend: (db, op, leaseMs) => startRowSend(db, CANCELLATIONS, op, leaseMs),
+    startSend: (db, op, leaseMs) =>
+      startRowSend(db, CANCELLATIONS, op, leaseMs),
 
     holdLease: (db, op, leaseMs) => holdRow(db, CANCELLATIONS, op, leaseMs),
 
     async send(client, settings, op, another) {
       if (!op.bookingId) {
-        return { outcome: { kind: "rejected", status: null, type: "not_booked", message: "the booking has no XCover booking id", retryAfterMs: null }, body: null }
+        return {
+          outcome: {
+            kind: "rejected",
+            status: null,
+            type: "not_booked",
+            message: "the booking has no XCover booking id",
+            retryAfterMs: null,
+          },
+          body: null,
+        }
       }
       if (!op.cancellationId) {
-        return client.cancelBooking(settings, op.bookingId, { preview: true, quotes: cancelQuotes(op.quoteIds, op.reason) })
+        return client.cancelBooking(settings, op.bookingId, {
+          preview: true,
+          quotes: cancelQuotes(op.quoteIds, op.reason),
+        })
       }
-      const answer = await client.confirmCancellation(settings, op.bookingId, op.cancellationId)
-      if (answer.outcome.kind !== "rejected" || alreadyCancelled(answer.outcome)) {
+      const answer = await client.confirmCancellation(
+        settings,
+        op.bookingId,
+        op.cancellationId
+      )
+      if (
+        answer.outcome.kind !== "rejected" ||
+        alreadyCancelled(answer.outcome)
+      ) {
         return answer
       }
       // Refused otherwise (an expired or unknown preview, say): XCover's booking tells whether it
@@ -116,7 +185,10 @@ export function cancellationKind(onSettled: (event: CancellationSettled) => void
       if (read.outcome.type === NOT_SENT) {
         return read
       }
-      return read.outcome.kind === "done" && parseBooking(read.body)?.booking_status === "CANCELLED" ? read : answer
+      return read.outcome.kind === "done" &&
+        parseBooking(read.body)?.booking_status === "CANCELLED"
+        ? read
+        : answer
     },
 
     async complete(db, op, answer, next) {
@@ -129,14 +201,22 @@ export function cancellationKind(onSettled: (event: CancellationSettled) => void
       if (outcome.kind === "done") {
         const refund = parseRefund(body)
         if (confirming) {
-          return (await cancelled(db, op, refund, outcome.status)) ? "done" : null
+          return (await cancelled(db, op, refund, outcome.status))
+            ? "done"
+            : null
         }
         if (!refund?.cancellation_id) {
           const why = "XCover's cancellation preview had no cancellation_id"
           if (!(await finish(db, op, "failed", outcome.status, why, null))) {
             return null
           }
-          onSettled({ status: "failed", order_id: op.orderId, offer_id: op.subject, booking_id: op.bookingId, reason: why })
+          onSettled({
+            status: "failed",
+            order_id: op.orderId,
+            offer_id: op.subject,
+            booking_id: op.bookingId,
+            reason: why,
+          })
           return "rejected"
         }
         // Previewed: the refund goes on the booking now, the confirmation is due at once.
@@ -150,7 +230,15 @@ export function cancellationKind(onSettled: (event: CancellationSettled) => void
            UPDATE xcover_booking b SET total_refund = ?, refund = ?::jsonb, updated_at = now()
            FROM c WHERE b.id = c.booking_row_id
            RETURNING b.id`,
-          [refund.cancellation_id, refund.confirm_before, outcome.status, op.id, op.leaseToken, refund.total_refund, JSON.stringify(refund.quotes)]
+          [
+            refund.cancellation_id,
+            refund.confirm_before,
+            outcome.status,
+            op.id,
+            op.leaseToken,
+            refund.total_refund,
+            JSON.stringify(refund.quotes),
+          ]
         )
         return updated.length ? "retrying" : null
       }
@@ -159,9 +247,22 @@ export function cancellationKind(onSettled: (event: CancellationSettled) => void
         confirming && outcome.status === 404
           ? `${describeOutcome(outcome)} (a previewed cancellation expires after about a day; retry it from the admin to preview again)`
           : describeOutcome(outcome)
-      const ok = await finish(db, op, status === "retrying" ? "retrying" : "failed", outcome.status, why, status === "retrying" ? next.nextAttemptAt : null)
+      const ok = await finish(
+        db,
+        op,
+        status === "retrying" ? "retrying" : "failed",
+        outcome.status,
+        why,
+        status === "retrying" ? next.nextAttemptAt : null
+      )
       if (ok && status !== "retrying") {
-        onSettled({ status: "failed", order_id: op.orderId, offer_id: op.subject, booking_id: op.bookingId, reason: why })
+        onSettled({
+          status: "failed",
+          order_id: op.orderId,
+          offer_id: op.subject,
+          booking_id: op.bookingId,
+          reason: why,
+        })
       }
       return ok ? status : null
     },
@@ -170,10 +271,16 @@ export function cancellationKind(onSettled: (event: CancellationSettled) => void
 
     nextDueInMs: (db) => nextDueInMs(db, CANCELLATIONS),
 
-    extendDeadlines: (db, gapMs, policy) => extendRowDeadlines(db, CANCELLATIONS, gapMs, policy),
+    extendDeadlines: (db, gapMs, policy) =>
+      extendRowDeadlines(db, CANCELLATIONS, gapMs, policy),
   }
 
-  async function cancelled(db: SqlManager, op: ClaimedCancellation, refund: XcoverRefund | null, httpStatus: number | null): Promise<boolean> {
+  async function cancelled(
+    db: SqlManager,
+    op: ClaimedCancellation,
+    refund: XcoverRefund | null,
+    httpStatus: number | null
+  ): Promise<boolean> {
     // The outcome, the booking's history and the event the store refunds from commit together.
     const settled = await db.transactional(async (tx) => {
       const [changed] = await tx.execute(
@@ -188,18 +295,31 @@ export function cancellationKind(onSettled: (event: CancellationSettled) => void
              total_refund = COALESCE(?, b.total_refund), refund = COALESCE(?::jsonb, b.refund), updated_at = now()
          FROM c WHERE b.id = c.booking_row_id
          RETURNING b.id, b.booking_id, b.currency, b.total_refund::float8 AS total_refund, b.refund, c.reason`,
-        [httpStatus, op.id, op.leaseToken, refund?.total_refund ?? null, refund?.quotes.length ? JSON.stringify(refund.quotes) : null]
+        [
+          httpStatus,
+          op.id,
+          op.leaseToken,
+          refund?.total_refund ?? null,
+          refund?.quotes.length ? JSON.stringify(refund.quotes) : null,
+        ]
       )
       if (!changed) {
         return null
       }
-      await recordBookingEvent(tx, { booking_row_id: op.bookingRowId, source: "cancellation", event: "CANCELLED", payload: { reason: changed.reason, refund } })
+      await recordBookingEvent(tx, {
+        booking_row_id: op.bookingRowId,
+        source: "cancellation",
+        event: "CANCELLED",
+        payload: { reason: changed.reason, refund },
+      })
       const data = {
         order_id: op.orderId,
         offer_id: op.subject,
-        booking_id: changed.booking_id === null ? null : String(changed.booking_id),
+        booking_id:
+          changed.booking_id === null ? null : String(changed.booking_id),
         reason: String(changed.reason),
-        total_refund: changed.total_refund === null ? null : Number(changed.total_refund),
+        total_refund:
+          changed.total_refund === null ? null : Number(changed.total_refund),
         currency: changed.currency === null ? null : String(changed.currency),
         refund: (changed.refund as XcoverRefund["quotes"] | null) ?? [],
       }
@@ -233,7 +353,12 @@ async function finish(
       [status, httpStatus, error, nextAttemptAt, op.id, op.leaseToken]
     )
     if (updated.length && status === "failed") {
-      await recordEvent(tx, "xcover.cancellation.failed", { order_id: op.orderId, offer_id: op.subject, booking_id: op.bookingId, reason: error })
+      await recordEvent(tx, "xcover.cancellation.failed", {
+        order_id: op.orderId,
+        offer_id: op.subject,
+        booking_id: op.bookingId,
+        reason: error,
+      })
     }
     return updated.length > 0
   })

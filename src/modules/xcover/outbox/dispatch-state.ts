@@ -8,7 +8,8 @@ import type { SqlExecutor } from "../sql"
 const SCOPE = "default"
 const ROW = `xcover_dispatch_state WHERE scope = '${SCOPE}' AND deleted_at IS NULL`
 const MS = "* interval '1 millisecond'"
-const EPOCH_MS = (expr: string) => `(extract(epoch FROM ${expr}) * 1000)::float8`
+const EPOCH_MS = (expr: string) =>
+  `(extract(epoch FROM ${expr}) * 1000)::float8`
 
 /**
  * SQL condition that holds while sending is allowed: no 429 pause running and the circuit closed.
@@ -28,7 +29,10 @@ export const RESUME_AT_SQL = `GREATEST(now(), COALESCE((SELECT paused_until FROM
  * (20/s). Each bucket is its own column of slots; the 429 pause and the circuit stay account-wide.
  */
 export type Bucket = "default" | "offer"
-const SLOT_COLUMN: Record<Bucket, string> = { default: "next_slot_at", offer: "next_offer_slot_at" }
+const SLOT_COLUMN: Record<Bucket, string> = {
+  default: "next_slot_at",
+  offer: "next_offer_slot_at",
+}
 
 /** Send slots granted to one process: `count` slots, `spacingMs` apart, the first at `firstLocalMs`. */
 export type SlotGrant = {
@@ -72,8 +76,16 @@ class DbClockOffset {
 
   sample(beforeLocalMs: number, afterLocalMs: number, dbNowMs: number): number {
     const rttMs = afterLocalMs - beforeLocalMs
-    if (!this.best || rttMs <= this.best.rttMs || afterLocalMs - this.best.at > 30_000) {
-      this.best = { rttMs, offsetMs: (beforeLocalMs + afterLocalMs) / 2 - dbNowMs, at: afterLocalMs }
+    if (
+      !this.best ||
+      rttMs <= this.best.rttMs ||
+      afterLocalMs - this.best.at > 30_000
+    ) {
+      this.best = {
+        rttMs,
+        offsetMs: (beforeLocalMs + afterLocalMs) / 2 - dbNowMs,
+        at: afterLocalMs,
+      }
     }
     return this.best.offsetMs
   }
@@ -113,7 +125,10 @@ export class DispatchState {
       circuit_settings: (r?.circuit_settings as string | null) ?? null,
       unavailable_since: date(r?.unavailable_since),
       paused_until: date(r?.paused_until),
-      clock_skew_ms: r?.clock_skew_ms === null || r?.clock_skew_ms === undefined ? null : Number(r.clock_skew_ms),
+      clock_skew_ms:
+        r?.clock_skew_ms === null || r?.clock_skew_ms === undefined
+          ? null
+          : Number(r.clock_skew_ms),
       clock_skew_at: date(r?.clock_skew_at),
     }
   }
@@ -123,7 +138,12 @@ export class DispatchState {
    * `horizonMs` from now (and after any 429 pause): a process never holds more than it can send
    * soon. Zero slots means the budget is taken that far ahead; `retryInMs` says when to ask again.
    */
-  async reserveSlots(bucket: Bucket, want: number, spacingMs: number, horizonMs: number): Promise<SlotGrant & { retryInMs: number }> {
+  async reserveSlots(
+    bucket: Bucket,
+    want: number,
+    spacingMs: number,
+    horizonMs: number
+  ): Promise<SlotGrant & { retryInMs: number }> {
     await this.ensure()
     const column = SLOT_COLUMN[bucket]
     const before = Date.now()
@@ -162,7 +182,10 @@ export class DispatchState {
   }
 
   /** Opens the circuit; true only for the call that opened it (one error line per opening). */
-  async openCircuit(reason: string, settingsFingerprint: string): Promise<boolean> {
+  async openCircuit(
+    reason: string,
+    settingsFingerprint: string
+  ): Promise<boolean> {
     const rows = await this.db.execute(
       `UPDATE xcover_dispatch_state
        SET circuit_opened_at = clock_timestamp(), circuit_probe_at = clock_timestamp() + (? ${MS}), circuit_probes = 0,
@@ -186,7 +209,13 @@ export class DispatchState {
        WHERE scope = ? AND circuit_opened_at IS NOT NULL
          AND (circuit_probe_at <= clock_timestamp() OR circuit_settings IS DISTINCT FROM ?)
        RETURNING id`,
-      [settingsFingerprint, PROBE_BASE_MS, PROBE_MAX_MS, SCOPE, settingsFingerprint]
+      [
+        settingsFingerprint,
+        PROBE_BASE_MS,
+        PROBE_MAX_MS,
+        SCOPE,
+        settingsFingerprint,
+      ]
     )
     return rows.length > 0
   }
@@ -195,23 +224,35 @@ export class DispatchState {
    * Whether a call may go out now: not while the circuit is open (the probe aside), nor while a
    * 429 pause runs (`paused_until`, on the database clock, for the caller to wait out).
    */
-  async sendingAllowed(): Promise<{ circuitOpen: boolean; pausedForMs: number }> {
+  async sendingAllowed(): Promise<{
+    circuitOpen: boolean
+    pausedForMs: number
+  }> {
     await this.ensure()
     const [r] = await this.db.execute(
       `WITH c AS (SELECT clock_timestamp() AS now)
        SELECT circuit_opened_at IS NOT NULL AS circuit_open, ${EPOCH_MS("(GREATEST(COALESCE(paused_until, c.now), c.now) - c.now)")} AS paused_ms
        FROM c, ${ROW}`
     )
-    return { circuitOpen: Boolean(r?.circuit_open), pausedForMs: r ? Number(r.paused_ms) : 0 }
+    return {
+      circuitOpen: Boolean(r?.circuit_open),
+      pausedForMs: r ? Number(r.paused_ms) : 0,
+    }
   }
 
   async setCircuitReason(reason: string): Promise<void> {
-    await this.db.execute(`UPDATE xcover_dispatch_state SET circuit_reason = ? WHERE scope = ? AND circuit_opened_at IS NOT NULL`, [reason, SCOPE])
+    await this.db.execute(
+      `UPDATE xcover_dispatch_state SET circuit_reason = ? WHERE scope = ? AND circuit_opened_at IS NOT NULL`,
+      [reason, SCOPE]
+    )
   }
 
   /** A probe at once on the next dispatch (settings were saved). */
   async probeSoon(): Promise<void> {
-    await this.db.execute(`UPDATE xcover_dispatch_state SET circuit_probe_at = now() WHERE scope = ? AND circuit_opened_at IS NOT NULL`, [SCOPE])
+    await this.db.execute(
+      `UPDATE xcover_dispatch_state SET circuit_probe_at = now() WHERE scope = ? AND circuit_opened_at IS NOT NULL`,
+      [SCOPE]
+    )
   }
 
   /** Closes the circuit; true only for the call that closed it. */

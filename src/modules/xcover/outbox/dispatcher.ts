@@ -2,12 +2,27 @@ import { createHash, randomUUID } from "node:crypto"
 import { setTimeout as sleep } from "node:timers/promises"
 import type { Logger } from "@medusajs/framework/types"
 import { describeOutcome, type XcoverOutcome } from "../client/outcome"
-import type { XcoverAnswer, XcoverCallSettings, XcoverClient } from "../client/xcover-client"
+import type {
+  XcoverAnswer,
+  XcoverCallSettings,
+  XcoverClient,
+} from "../client/xcover-client"
 import type { XcoverOptions } from "../options"
 import type { SqlManager } from "../sql"
 import { decideRetry } from "./backoff"
-import { DispatchState, PAUSE_CHECK_LEAD_MS, type Bucket } from "./dispatch-state"
-import { NOT_SENT, type BudgetedCall, type ClaimedOperation, type CompletedStatus, type OutboxFilter, type OutboxKind } from "./kind"
+import {
+  DispatchState,
+  PAUSE_CHECK_LEAD_MS,
+  type Bucket,
+} from "./dispatch-state"
+import {
+  NOT_SENT,
+  type BudgetedCall,
+  type ClaimedOperation,
+  type CompletedStatus,
+  type OutboxFilter,
+  type OutboxKind,
+} from "./kind"
 
 export type DispatchResult = {
   /** Nothing could be sent: no credentials, disabled, or the credential circuit is open. */
@@ -93,7 +108,10 @@ export class Dispatcher {
   private reportedSkew: boolean | null = null
   private stopped = false
   /** Per kind: the timer that sweeps it when its next operation falls due, and when. */
-  private readonly wakeTimers = new Map<string, { at: number; timer: NodeJS.Timeout }>()
+  private readonly wakeTimers = new Map<
+    string,
+    { at: number; timer: NodeJS.Timeout }
+  >()
   /** Answers `callWithinBudget` already passed to `afterAnswer` (a kind may return one as its own). */
   private readonly accounted = new WeakSet<XcoverAnswer>()
 
@@ -126,7 +144,9 @@ export class Dispatcher {
   }
 
   /** A background sweep of one kind; one at a time per process (others sweep in parallel safely). */
-  async sweep<Op extends ClaimedOperation>(kind: OutboxKind<Op>): Promise<DispatchResult | null> {
+  async sweep<Op extends ClaimedOperation>(
+    kind: OutboxKind<Op>
+  ): Promise<DispatchResult | null> {
     if (this.sweeping.has(kind.name)) {
       // The running sweep looks once more before it ends.
       this.nudged.add(kind.name)
@@ -151,8 +171,19 @@ export class Dispatcher {
   }
 
   /** Sends every due operation of a kind (optionally one order's) until none is due. */
-  async dispatch<Op extends ClaimedOperation>(kind: OutboxKind<Op>, filter: OutboxFilter = {}): Promise<DispatchResult> {
-    const result: DispatchResult = { idle: false, sent: 0, done: 0, retrying: 0, rejected: 0, failed: 0, deferred: 0 }
+  async dispatch<Op extends ClaimedOperation>(
+    kind: OutboxKind<Op>,
+    filter: OutboxFilter = {}
+  ): Promise<DispatchResult> {
+    const result: DispatchResult = {
+      idle: false,
+      sent: 0,
+      done: 0,
+      retrying: 0,
+      rejected: 0,
+      failed: 0,
+      deferred: 0,
+    }
     if (filter.order_id && this.sweeping.has(kind.name)) {
       // This process is already working through a backlog: the sweep sends this order's
       // offers in turn, without a burst of orders queueing claims in front of it (and looks
@@ -206,7 +237,9 @@ export class Dispatcher {
           // sweep (started if none runs) and returns, so the budget never idles until the job.
           if (filter.order_id) {
             void this.sweep(kind).catch((err: unknown) =>
-              this.logger.error(`xcover: ${kind.name} sweep failed: ${err instanceof Error ? err.message : String(err)}`)
+              this.logger.error(
+                `xcover: ${kind.name} sweep failed: ${err instanceof Error ? err.message : String(err)}`
+              )
             )
             return result
           }
@@ -221,7 +254,13 @@ export class Dispatcher {
           const gone = new Promise<void>((resolve) => (markGone = resolve))
           const flow = (async () => {
             try {
-              const sent = await this.sendAt(kind, op, grant.firstLocalMs + i * grant.spacingMs, call, result)
+              const sent = await this.sendAt(
+                kind,
+                op,
+                grant.firstLocalMs + i * grant.spacingMs,
+                call,
+                result
+              )
               markGone()
               await sent?.answered
             } catch (err) {
@@ -242,7 +281,9 @@ export class Dispatcher {
       if (!result.idle) {
         // Work goes out when it falls due (a retry's delay, a pause's end), not at the job's next run.
         await this.scheduleWake(kind).catch((err: unknown) =>
-          this.logger.warn(`xcover: ${kind.name}: could not look for the next due operation: ${err instanceof Error ? err.message : String(err)}`)
+          this.logger.warn(
+            `xcover: ${kind.name}: could not look for the next due operation: ${err instanceof Error ? err.message : String(err)}`
+          )
         )
       }
     }
@@ -266,7 +307,9 @@ export class Dispatcher {
     const timer = setTimeout(() => {
       this.wakeTimers.delete(kind.name)
       void this.sweep(kind).catch((err: unknown) =>
-        this.logger.error(`xcover: ${kind.name} sweep failed: ${err instanceof Error ? err.message : String(err)}`)
+        this.logger.error(
+          `xcover: ${kind.name} sweep failed: ${err instanceof Error ? err.message : String(err)}`
+        )
       )
     }, delayMs)
     // A timer never keeps the process alive: the job's run sends what it would have.
@@ -286,7 +329,11 @@ export class Dispatcher {
     result: DispatchResult
   ): Promise<{ answered: Promise<void> } | null> {
     await sleepUntil(slotLocalMs - PRE_CHECK_MS)
-    const started = await kind.startSend(this.db, op, this.options.timeoutMs + LEASE_MARGIN_MS)
+    const started = await kind.startSend(
+      this.db,
+      op,
+      this.options.timeoutMs + LEASE_MARGIN_MS
+    )
     if (!started) {
       // Taken over (never sent twice), or a 429 pause / open circuit since the claim.
       await kind.release(this.db, op, { outcome: null, counted: false })
@@ -294,7 +341,10 @@ export class Dispatcher {
       return null
     }
     await sleepUntil(slotLocalMs)
-    if (this.rateOf(kind.bucket) > 0 && Date.now() > slotLocalMs + LATE_TOLERANCE_MS) {
+    if (
+      this.rateOf(kind.bucket) > 0 &&
+      Date.now() > slotLocalMs + LATE_TOLERANCE_MS
+    ) {
       // A busy event loop woke us too late: sending now could put two calls into one second
       // at XCover. The slot is lost; the operation goes back, due now, its try not counted.
       await kind.release(this.db, op, { outcome: null, counted: true })
@@ -307,12 +357,23 @@ export class Dispatcher {
         this.callWithinBudget(settings, call, {
           maxWaitMs: SECOND_REQUEST_WAIT_MS,
           // The claim must outlast the wait for the slot and the request: never sent twice.
-          hold: (waitMs) => kind.holdLease(this.db, op, waitMs + this.options.timeoutMs + LEASE_MARGIN_MS),
+          hold: (waitMs) =>
+            kind.holdLease(
+              this.db,
+              op,
+              waitMs + this.options.timeoutMs + LEASE_MARGIN_MS
+            ),
         }).catch((err: unknown) => {
           if (!(err instanceof BudgetRefusal)) {
             throw err
           }
-          const outcome: XcoverOutcome = { kind: "retryable", status: null, type: NOT_SENT, message: err.message, retryAfterMs: err.retryInMs }
+          const outcome: XcoverOutcome = {
+            kind: "retryable",
+            status: null,
+            type: NOT_SENT,
+            message: err.message,
+            retryAfterMs: err.retryInMs,
+          }
           return { outcome, body: null }
         })
       const answer = await kind.send(this.client, settings, op, another)
@@ -325,9 +386,16 @@ export class Dispatcher {
         result.deferred++
         return
       }
-      const status = await kind.complete(this.db, op, answer, this.nextTry(op, started, outcome))
+      const status = await kind.complete(
+        this.db,
+        op,
+        answer,
+        this.nextTry(op, started, outcome)
+      )
       if (status === null) {
-        this.logger.warn(`xcover: ${kind.name} of ${op.subject} (try ${started.attempt}): its claim was taken over before the outcome was written; ignored`)
+        this.logger.warn(
+          `xcover: ${kind.name} of ${op.subject} (try ${started.attempt}): its claim was taken over before the outcome was written; ignored`
+        )
         return
       }
       result[status]++
@@ -343,10 +411,16 @@ export class Dispatcher {
   /** One operation's trouble (a database error, say) must not stop the others: log it, move on. */
   private skip(kind: OutboxKind, op: ClaimedOperation, err: unknown): void {
     const why = err instanceof Error ? err.message : String(err)
-    this.logger.error(`xcover: ${kind.name} of ${op.subject} skipped in this run (${why}); its claim runs out and it is tried again`)
+    this.logger.error(
+      `xcover: ${kind.name} of ${op.subject} skipped in this run (${why}); its claim runs out and it is tried again`
+    )
   }
 
-  private nextTry(op: ClaimedOperation, started: { attempt: number; dbNowMs: number; localNowMs: number }, outcome: XcoverOutcome) {
+  private nextTry(
+    op: ClaimedOperation,
+    started: { attempt: number; dbNowMs: number; localNowMs: number },
+    outcome: XcoverOutcome
+  ) {
     if (outcome.kind !== "retryable") {
       return { giveUp: false, nextAttemptAt: null }
     }
@@ -358,15 +432,28 @@ export class Dispatcher {
       policy: this.options.retry,
       retryAfterMs: outcome.retryAfterMs,
     })
-    return decision.giveUp ? { giveUp: true, nextAttemptAt: null } : { giveUp: false, nextAttemptAt: decision.nextAttemptAt }
+    return decision.giveUp
+      ? { giveUp: true, nextAttemptAt: null }
+      : { giveUp: false, nextAttemptAt: decision.nextAttemptAt }
   }
 
   /** What every answer tells about the account: a 429, refused credentials, the clock. */
-  private async afterAnswer(outcome: XcoverOutcome, settings: XcoverCallSettings): Promise<void> {
+  private async afterAnswer(
+    outcome: XcoverOutcome,
+    settings: XcoverCallSettings
+  ): Promise<void> {
     if (outcome.status === 429) {
-      await this.state.pause(Math.min(outcome.retryAfterMs ?? 1000, MAX_SHARED_PAUSE_MS))
+      await this.state.pause(
+        Math.min(outcome.retryAfterMs ?? 1000, MAX_SHARED_PAUSE_MS)
+      )
     }
-    if (outcome.kind === "unauthorized" && (await this.state.openCircuit(describeOutcome(outcome), fingerprint(settings)))) {
+    if (
+      outcome.kind === "unauthorized" &&
+      (await this.state.openCircuit(
+        describeOutcome(outcome),
+        fingerprint(settings)
+      ))
+    ) {
       this.logger.error(
         `xcover: XCover refused the credentials (${describeOutcome(outcome)}); sending stopped, declined offers wait (none is lost). Check partner code, API key, API secret, signature settings and the server clock; a probe retries in 30 s, at once when the settings are saved`
       )
@@ -393,7 +480,9 @@ export class Dispatcher {
         return false
       }
       if (await this.state.closeCircuit()) {
-        this.logger.info("xcover: XCover accepts the credentials again; sending resumed")
+        this.logger.info(
+          "xcover: XCover accepts the credentials again; sending resumed"
+        )
       }
     }
     if (state.unavailable_since || state.circuit.open) {
@@ -418,30 +507,55 @@ export class Dispatcher {
   async callWithinBudget(
     settings: XcoverCallSettings,
     call: (client: XcoverClient) => Promise<XcoverAnswer>,
-    { bucket = "default", maxWaitMs, hold }: { bucket?: Bucket; maxWaitMs: number; hold?: (waitMs: number) => Promise<boolean> }
+    {
+      bucket = "default",
+      maxWaitMs,
+      hold,
+    }: {
+      bucket?: Bucket
+      maxWaitMs: number
+      hold?: (waitMs: number) => Promise<boolean>
+    }
   ): Promise<XcoverAnswer> {
     const giveUpAt = Date.now() + maxWaitMs
     for (;;) {
       const { circuitOpen, pausedForMs } = await this.state.sendingAllowed()
       if (circuitOpen) {
-        throw new BudgetRefusal("circuit_open", "XCover refused the credentials: nothing is sent until they are fixed (see the XCover settings page)", null)
+        throw new BudgetRefusal(
+          "circuit_open",
+          "XCover refused the credentials: nothing is sent until they are fixed (see the XCover settings page)",
+          null
+        )
       }
       const leftMs = giveUpAt - Date.now()
       if (pausedForMs > leftMs) {
-        throw new BudgetRefusal("paused", `XCover asked to slow down (429): sending is paused for ${Math.ceil(pausedForMs / 1000)} s more`, pausedForMs)
+        throw new BudgetRefusal(
+          "paused",
+          `XCover asked to slow down (429): sending is paused for ${Math.ceil(pausedForMs / 1000)} s more`,
+          pausedForMs
+        )
       }
       const grant = await this.reserve(bucket, 1, Math.max(0, leftMs))
       if (!grant.count) {
-        throw new BudgetRefusal("busy", "the XCover account's rate budget is taken for now", grant.retryInMs + SLOT_HORIZON_MS)
+        throw new BudgetRefusal(
+          "busy",
+          "the XCover account's rate budget is taken for now",
+          grant.retryInMs + SLOT_HORIZON_MS
+        )
       }
       // Without a rate limit the slot is now: the pause is waited out here instead.
       const slotLocalMs = Math.max(grant.firstLocalMs, Date.now() + pausedForMs)
       if (hold && !(await hold(Math.max(0, slotLocalMs - Date.now())))) {
-        throw new BudgetRefusal("claim_lost", "the operation was taken over by another process", null)
+        throw new BudgetRefusal(
+          "claim_lost",
+          "the operation was taken over by another process",
+          null
+        )
       }
       await sleepUntil(slotLocalMs)
       const now = await this.state.sendingAllowed()
-      const late = this.rateOf(bucket) > 0 && Date.now() > slotLocalMs + LATE_TOLERANCE_MS
+      const late =
+        this.rateOf(bucket) > 0 && Date.now() > slotLocalMs + LATE_TOLERANCE_MS
       // The same lead as the outbox's check: a pause ending within it does not stop the send.
       if (!now.circuitOpen && now.pausedForMs <= PAUSE_CHECK_LEAD_MS && !late) {
         const answer = await call(this.client)
@@ -460,27 +574,47 @@ export class Dispatcher {
     const outcome = await this.client.probe(settings)
     await this.noteClockSkew(outcome.clockSkewMs ?? null)
     if (outcome.status === 429) {
-      await this.state.pause(Math.min(outcome.retryAfterMs ?? 1000, MAX_SHARED_PAUSE_MS))
+      await this.state.pause(
+        Math.min(outcome.retryAfterMs ?? 1000, MAX_SHARED_PAUSE_MS)
+      )
     }
     return outcome
   }
 
   /** Calls per second XCover allows on a bucket's routes (0: no limit). */
   private rateOf(bucket: Bucket): number {
-    return bucket === "offer" ? this.options.maxOfferRequestsPerSecond : this.options.maxRequestsPerSecond
+    return bucket === "offer"
+      ? this.options.maxOfferRequestsPerSecond
+      : this.options.maxRequestsPerSecond
   }
 
   private batchSize(bucket: Bucket): number {
     const rate = this.rateOf(bucket)
-    return rate > 0 ? Math.max(1, Math.ceil((rate * SLOT_HORIZON_MS) / 1000)) : UNLIMITED_BATCH
+    return rate > 0
+      ? Math.max(1, Math.ceil((rate * SLOT_HORIZON_MS) / 1000))
+      : UNLIMITED_BATCH
   }
 
-  private async reserve(bucket: Bucket, want: number, horizonMs = SLOT_HORIZON_MS) {
+  private async reserve(
+    bucket: Bucket,
+    want: number,
+    horizonMs = SLOT_HORIZON_MS
+  ) {
     const rate = this.rateOf(bucket)
     if (rate <= 0) {
-      return { count: want, firstLocalMs: Date.now(), spacingMs: 0, retryInMs: 0 }
+      return {
+        count: want,
+        firstLocalMs: Date.now(),
+        spacingMs: 0,
+        retryInMs: 0,
+      }
     }
-    return this.state.reserveSlots(bucket, want, PACING_WINDOW_MS / rate, horizonMs)
+    return this.state.reserveSlots(
+      bucket,
+      want,
+      PACING_WINDOW_MS / rate,
+      horizonMs
+    )
   }
 
   /** Records the skew once per change (not per call) and warns when it passes a minute. */
@@ -519,7 +653,16 @@ async function sleepUntil(localMs: number): Promise<void> {
 export function fingerprint(settings: XcoverCallSettings): string {
   const secret = createHash("sha256").update(settings.apiSecret).digest("hex")
   return createHash("sha256")
-    .update(JSON.stringify([settings.baseUrl, settings.partnerCode, settings.apiKey, secret, settings.signatureAlgorithm, settings.signedHeaders]))
+    .update(
+      JSON.stringify([
+        settings.baseUrl,
+        settings.partnerCode,
+        settings.apiKey,
+        secret,
+        settings.signatureAlgorithm,
+        settings.signedHeaders,
+      ])
+    )
     .digest("hex")
     .slice(0, 32)
 }

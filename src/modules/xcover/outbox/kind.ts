@@ -1,5 +1,9 @@
 import type { XcoverOutcome } from "../client/outcome"
-import type { XcoverAnswer, XcoverCallSettings, XcoverClient } from "../client/xcover-client"
+import type {
+  XcoverAnswer,
+  XcoverCallSettings,
+  XcoverClient,
+} from "../client/xcover-client"
 import type { RetryPolicy } from "./backoff"
 import type { Bucket } from "./dispatch-state"
 import type { SqlExecutor, SqlManager } from "../sql"
@@ -32,16 +36,25 @@ export type StartedSend = {
  */
 export const NOT_SENT = "not_sent"
 
-export type BudgetedCall = (call: (client: XcoverClient) => Promise<XcoverAnswer>) => Promise<XcoverAnswer>
+export type BudgetedCall = (
+  call: (client: XcoverClient) => Promise<XcoverAnswer>
+) => Promise<XcoverAnswer>
 
 export type CompletedStatus = "done" | "retrying" | "rejected" | "failed"
 
 /** What an answer makes of an operation, the same for every kind: done, retried (or given up), or rejected. */
-export function completedStatus(outcome: XcoverOutcome, next: { giveUp: boolean }): CompletedStatus {
+export function completedStatus(
+  outcome: XcoverOutcome,
+  next: { giveUp: boolean }
+): CompletedStatus {
   if (outcome.kind === "done") {
     return "done"
   }
-  return outcome.kind === "retryable" ? (next.giveUp ? "failed" : "retrying") : "rejected"
+  return outcome.kind === "retryable"
+    ? next.giveUp
+      ? "failed"
+      : "retrying"
+    : "rejected"
 }
 
 /**
@@ -57,31 +70,59 @@ export interface OutboxKind<Op extends ClaimedOperation = ClaimedOperation> {
   /** Due operations (and ones whose lease ran out), at most `limit`, leased for `leaseMs`. */
   claim(
     db: SqlExecutor,
-    input: { limit: number; leaseMs: number; leaseToken: string; maxAgeMs: number; filter: OutboxFilter }
+    input: {
+      limit: number
+      leaseMs: number
+      leaseToken: string
+      maxAgeMs: number
+      filter: OutboxFilter
+    }
   ): Promise<Op[]>
   /** Counts the try and extends the lease, only if the claim still holds and sending is allowed. */
-  startSend(db: SqlExecutor, op: Op, leaseMs: number): Promise<StartedSend | null>
+  startSend(
+    db: SqlExecutor,
+    op: Op,
+    leaseMs: number
+  ): Promise<StartedSend | null>
   /**
    * The call, at the slot the dispatcher reserved for it. A kind that needs a second request
    * (reading a booking that already exists) makes it through `another`, at a slot of its own.
    */
-  send(client: XcoverClient, settings: XcoverCallSettings, op: Op, another: BudgetedCall): Promise<XcoverAnswer>
+  send(
+    client: XcoverClient,
+    settings: XcoverCallSettings,
+    op: Op,
+    another: BudgetedCall
+  ): Promise<XcoverAnswer>
   /** Extends the claim's lease (a second request waits for its slot); false when the claim no longer holds. */
   holdLease(db: SqlExecutor, op: Op, leaseMs: number): Promise<boolean>
   /**
    * Writes the outcome (and what the answer's body says, and the event that announces it, in one
    * transaction); null when the claim no longer held.
    */
-  complete(db: SqlManager, op: Op, answer: XcoverAnswer, next: { giveUp: boolean; nextAttemptAt: Date | null }): Promise<CompletedStatus | null>
+  complete(
+    db: SqlManager,
+    op: Op,
+    answer: XcoverAnswer,
+    next: { giveUp: boolean; nextAttemptAt: Date | null }
+  ): Promise<CompletedStatus | null>
   /**
    * Puts a claimed operation back as due: unsent (`counted` when `startSend` had counted the
    * try), or with the answer that stopped it (401/403: sent, so the try stays counted).
    */
-  release(db: SqlExecutor, op: Op, how: { outcome: XcoverOutcome | null; counted: boolean }): Promise<void>
+  release(
+    db: SqlExecutor,
+    op: Op,
+    how: { outcome: XcoverOutcome | null; counted: boolean }
+  ): Promise<void>
   /** In how many ms the next operation falls due (null: none waits), so the dispatcher can wake then. */
   nextDueInMs(db: SqlExecutor): Promise<number | null>
   /** Moves every waiting operation's deadline on by `gapMs` (nothing could be sent meanwhile). */
-  extendDeadlines(db: SqlExecutor, gapMs: number, policy: RetryPolicy): Promise<void>
+  extendDeadlines(
+    db: SqlExecutor,
+    gapMs: number,
+    policy: RetryPolicy
+  ): Promise<void>
 }
 
 export type OutboxFilter = { order_id?: string }

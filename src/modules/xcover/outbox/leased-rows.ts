@@ -12,19 +12,32 @@ export const MS = "* interval '1 millisecond'"
  * of the SQL, used by each kind for its own table.
  */
 export type LeasedTable = {
-  table: "xcover_offer" | "xcover_booking" | "xcover_cancellation" | "xcover_readback"
+  table:
+    | "xcover_offer"
+    | "xcover_booking"
+    | "xcover_cancellation"
+    | "xcover_readback"
   /** When retrying started counting (the decision's time). */
   deadlineBase: "declined_at" | "decided_at" | "requested_at" | "created_at"
   /** Extra columns a kind needs of a claimed row (its subject first). */
   columns: string[]
 }
 
-export type ClaimedRow = Record<string, unknown> & { id: string; deadline: Date }
+export type ClaimedRow = Record<string, unknown> & {
+  id: string
+  deadline: Date
+}
 
 export async function claimRows(
   db: SqlExecutor,
   t: LeasedTable,
-  input: { limit: number; leaseMs: number; leaseToken: string; maxAgeMs: number; filter: OutboxFilter }
+  input: {
+    limit: number
+    leaseMs: number
+    leaseToken: string
+    maxAgeMs: number
+    filter: OutboxFilter
+  }
 ): Promise<ClaimedRow[]> {
   const { filter } = input
   const rows = await db.execute(
@@ -40,13 +53,28 @@ export async function claimRows(
        LIMIT ?
        FOR UPDATE SKIP LOCKED)
      RETURNING o.id, ${t.columns.map((c) => `o.${c}`).join(", ")}, COALESCE(o.retry_deadline_at, o.${t.deadlineBase} + (? ${MS})) AS deadline`,
-    [input.leaseToken, input.leaseMs, ...(filter.order_id ? [filter.order_id] : []), input.limit, input.maxAgeMs]
+    [
+      input.leaseToken,
+      input.leaseMs,
+      ...(filter.order_id ? [filter.order_id] : []),
+      input.limit,
+      input.maxAgeMs,
+    ]
   )
-  return rows.map((r) => ({ ...r, id: String(r.id), deadline: new Date(r.deadline as string | Date) }))
+  return rows.map((r) => ({
+    ...r,
+    id: String(r.id),
+    deadline: new Date(r.deadline as string | Date),
+  }))
 }
 
 /** Counts the try and extends the lease, only if the claim still holds and sending is allowed. */
-export async function startRowSend(db: SqlExecutor, t: LeasedTable, op: ClaimedOperation, leaseMs: number): Promise<StartedSend | null> {
+export async function startRowSend(
+  db: SqlExecutor,
+  t: LeasedTable,
+  op: ClaimedOperation,
+  leaseMs: number
+): Promise<StartedSend | null> {
   const [r] = await db.execute(
     `UPDATE ${t.table}
      SET attempts = attempts + 1, last_attempt_at = clock_timestamp(), lease_until = clock_timestamp() + (? ${MS}), updated_at = now()
@@ -54,11 +82,22 @@ export async function startRowSend(db: SqlExecutor, t: LeasedTable, op: ClaimedO
      RETURNING attempts, (extract(epoch FROM clock_timestamp()) * 1000)::float8 AS db_now_ms`,
     [leaseMs, op.id, op.leaseToken]
   )
-  return r ? { attempt: Number(r.attempts), dbNowMs: Number(r.db_now_ms), localNowMs: Date.now() } : null
+  return r
+    ? {
+        attempt: Number(r.attempts),
+        dbNowMs: Number(r.db_now_ms),
+        localNowMs: Date.now(),
+      }
+    : null
 }
 
 /** Extends the lease without counting a try; false when the claim no longer holds. */
-export async function holdRow(db: SqlExecutor, t: LeasedTable, op: ClaimedOperation, leaseMs: number): Promise<boolean> {
+export async function holdRow(
+  db: SqlExecutor,
+  t: LeasedTable,
+  op: ClaimedOperation,
+  leaseMs: number
+): Promise<boolean> {
   const rows = await db.execute(
     `UPDATE ${t.table} SET lease_until = GREATEST(lease_until, clock_timestamp() + (? ${MS})), updated_at = now()
      WHERE id = ? AND lease_token = ? AND status = 'sending' RETURNING id`,
@@ -80,11 +119,20 @@ export async function releaseRow(
          next_attempt_at = ${RESUME_AT_SQL}, lease_until = NULL, lease_token = NULL, updated_at = now()
          ${outcome ? ", last_status = ?, last_error = ?" : ""}
      WHERE id = ? AND lease_token = ? AND status = 'sending'`,
-    [...(outcome ? [outcome.status, describeOutcome(outcome)] : []), op.id, op.leaseToken]
+    [
+      ...(outcome ? [outcome.status, describeOutcome(outcome)] : []),
+      op.id,
+      op.leaseToken,
+    ]
   )
 }
 
-export async function extendRowDeadlines(db: SqlExecutor, t: LeasedTable, gapMs: number, policy: RetryPolicy): Promise<void> {
+export async function extendRowDeadlines(
+  db: SqlExecutor,
+  t: LeasedTable,
+  gapMs: number,
+  policy: RetryPolicy
+): Promise<void> {
   await db.execute(
     `UPDATE ${t.table}
      SET retry_deadline_at = COALESCE(retry_deadline_at, ${t.deadlineBase} + (? ${MS})) + (? ${MS})
@@ -97,7 +145,10 @@ export async function extendRowDeadlines(db: SqlExecutor, t: LeasedTable, gapMs:
  * In how many ms the table's next operation falls due (a retry's delay, a 429 pause's end, a
  * lease running out), on the database clock; null when nothing waits.
  */
-export async function nextDueInMs(db: SqlExecutor, t: LeasedTable): Promise<number | null> {
+export async function nextDueInMs(
+  db: SqlExecutor,
+  t: LeasedTable
+): Promise<number | null> {
   const [r] = await db.execute(
     `SELECT (extract(epoch FROM (min(due) - clock_timestamp())) * 1000)::float8 AS in_ms FROM (
        SELECT min(next_attempt_at) AS due FROM ${t.table} WHERE deleted_at IS NULL AND status IN ('pending', 'retrying') AND next_attempt_at IS NOT NULL

@@ -1,11 +1,23 @@
 import { record } from "../client/json"
 import { describeOutcome, resolveReplay } from "../client/outcome"
 import { completedStatus, type ClaimedOperation, type OutboxKind } from "./kind"
-import { claimRows, extendRowDeadlines, holdRow, nextDueInMs, releaseRow, startRowSend, type LeasedTable } from "./leased-rows"
+import {
+  claimRows,
+  extendRowDeadlines,
+  holdRow,
+  nextDueInMs,
+  releaseRow,
+  startRowSend,
+  type LeasedTable,
+} from "./leased-rows"
 
 export type ClaimedOptOut = ClaimedOperation & { idempotencyKey: string }
 
-const OFFERS: LeasedTable = { table: "xcover_offer", deadlineBase: "declined_at", columns: ["offer_id", "idempotency_key"] }
+const OFFERS: LeasedTable = {
+  table: "xcover_offer",
+  deadlineBase: "declined_at",
+  columns: ["offer_id", "idempotency_key"],
+}
 
 /**
  * Opt-outs: the declined offers in `xcover_offer` are their own outbox (pending → sending →
@@ -37,7 +49,11 @@ export const optOutKind: OutboxKind<ClaimedOptOut> = {
   holdLease: (db, op, leaseMs) => holdRow(db, OFFERS, op, leaseMs),
 
   async send(client, settings, op) {
-    const answer = await client.optOut({ settings, offerId: op.subject, idempotencyKey: op.idempotencyKey })
+    const answer = await client.optOut({
+      settings,
+      offerId: op.subject,
+      idempotencyKey: op.idempotencyKey,
+    })
     // A 409 replays the key's first answer: an empty one (a 204's) means opted out; an XCover
     // error body means the first try was refused. Guess: no capture of a repeated opt-out key.
     return resolveReplay(answer, (body) => !isErrorBody(body))
@@ -53,7 +69,14 @@ export const optOutKind: OutboxKind<ClaimedOptOut> = {
            completed_at = ${final ? "now()" : "NULL"}, updated_at = now()
        WHERE id = ? AND lease_token = ? AND status = 'sending'
        RETURNING id`,
-      [column, outcome.status, status === "done" ? null : describeOutcome(outcome), status === "retrying" ? next.nextAttemptAt : null, op.id, op.leaseToken]
+      [
+        column,
+        outcome.status,
+        status === "done" ? null : describeOutcome(outcome),
+        status === "retrying" ? next.nextAttemptAt : null,
+        op.id,
+        op.leaseToken,
+      ]
     )
     return updated.length ? status : null
   },
@@ -62,5 +85,6 @@ export const optOutKind: OutboxKind<ClaimedOptOut> = {
 
   nextDueInMs: (db) => nextDueInMs(db, OFFERS),
 
-  extendDeadlines: (db, gapMs, policy) => extendRowDeadlines(db, OFFERS, gapMs, policy),
+  extendDeadlines: (db, gapMs, policy) =>
+    extendRowDeadlines(db, OFFERS, gapMs, policy),
 }

@@ -4,7 +4,16 @@ import { nextReadbackInMs } from "../ledger/readbacks"
 import type { ReportedDrift } from "../ledger/reported-drift"
 import { applyBookingTruth } from "../ledger/webhook-events"
 import { completedStatus, type ClaimedOperation, type OutboxKind } from "./kind"
-import { claimRows, extendRowDeadlines, holdRow, MS, nextDueInMs, releaseRow, startRowSend, type LeasedTable } from "./leased-rows"
+import {
+  claimRows,
+  extendRowDeadlines,
+  holdRow,
+  MS,
+  nextDueInMs,
+  releaseRow,
+  startRowSend,
+  type LeasedTable,
+} from "./leased-rows"
 
 export type ClaimedReadback = ClaimedOperation & {
   bookingRowId: string
@@ -16,8 +25,19 @@ export type ClaimedReadback = ClaimedOperation & {
 
 /** What a read-back found, for the module to log. */
 export type ReadbackSettled =
-  | { status: "read"; order_id: string; booking_id: string; cancelled_now: boolean; reported: ReportedDrift | null }
-  | { status: "failed"; order_id: string; booking_id: string | null; reason: string }
+  | {
+      status: "read"
+      order_id: string
+      booking_id: string
+      cancelled_now: boolean
+      reported: ReportedDrift | null
+    }
+  | {
+      status: "failed"
+      order_id: string
+      booking_id: string | null
+      reason: string
+    }
 
 const READBACKS: LeasedTable = {
   table: "xcover_readback",
@@ -38,7 +58,9 @@ const GIVEN_UP_RETRY_MS = 3_600_000
  * its refund announced. Unreadable (no answer, 5xx, 429): retried, then hourly, never dropped.
  * 404 (XCover does not know the policy): `failed`, drift for a person to look at.
  */
-export function readbackKind(onSettled: (event: ReadbackSettled) => void): OutboxKind<ClaimedReadback> {
+export function readbackKind(
+  onSettled: (event: ReadbackSettled) => void
+): OutboxKind<ClaimedReadback> {
   return {
     name: "read-back",
     bucket: "default",
@@ -57,11 +79,15 @@ export function readbackKind(onSettled: (event: ReadbackSettled) => void): Outbo
         const booking = byRow.get(String(r.booking_row_id))
         return {
           id: r.id,
-          subject: booking?.booking_id ? String(booking.booking_id) : String(r.booking_row_id),
+          subject: booking?.booking_id
+            ? String(booking.booking_id)
+            : String(r.booking_row_id),
           bookingRowId: String(r.booking_row_id),
           bookingId: booking?.booking_id ? String(booking.booking_id) : null,
           orderId: String(r.order_id),
-          bookedAt: booking ? new Date(booking.created_at as string | Date) : new Date(),
+          bookedAt: booking
+            ? new Date(booking.created_at as string | Date)
+            : new Date(),
           nudgedAt: r.nudged_at ? new Date(r.nudged_at as string | Date) : null,
           leaseToken: input.leaseToken,
           deadline: r.deadline,
@@ -75,7 +101,16 @@ export function readbackKind(onSettled: (event: ReadbackSettled) => void): Outbo
 
     async send(client, settings, op) {
       if (!op.bookingId) {
-        return { outcome: { kind: "rejected", status: null, type: "not_booked", message: "the booking has no XCover booking id", retryAfterMs: null }, body: null }
+        return {
+          outcome: {
+            kind: "rejected",
+            status: null,
+            type: "not_booked",
+            message: "the booking has no XCover booking id",
+            retryAfterMs: null,
+          },
+          body: null,
+        }
       }
       return client.getBooking(settings, op.bookingId)
     },
@@ -88,10 +123,19 @@ export function readbackKind(onSettled: (event: ReadbackSettled) => void): Outbo
           .transactional(async (tx) => {
             const truth = await applyBookingTruth(tx, op.bookingRowId, body)
             // A cancelled policy is read no more, unless XCover holds it live: read on until it agrees.
-            const finished = truth.cancelled_now || (truth.result !== "applied" && !truth.reported)
-            const nextInMs = finished ? null : nextReadbackInMs({ booked_at: op.bookedAt, nudged_at: op.nudgedAt, now: new Date() })
+            const finished =
+              truth.cancelled_now ||
+              (truth.result !== "applied" && !truth.reported)
+            const nextInMs = finished
+              ? null
+              : nextReadbackInMs({
+                  booked_at: op.bookedAt,
+                  nudged_at: op.nudgedAt,
+                  now: new Date(),
+                })
             // A webhook that came while this read was on its way may name a later change: read again at once.
-            const nudged = "nudged_at IS NOT NULL AND last_attempt_at IS NOT NULL AND nudged_at > last_attempt_at"
+            const nudged =
+              "nudged_at IS NOT NULL AND last_attempt_at IS NOT NULL AND nudged_at > last_attempt_at"
             const updated = await tx.execute(
               `UPDATE xcover_readback
                SET status = CASE WHEN ${finished ? "false" : nudged} OR ?::float8 IS NOT NULL THEN 'pending' ELSE 'done' END,
@@ -102,7 +146,15 @@ export function readbackKind(onSettled: (event: ReadbackSettled) => void): Outbo
                    lease_until = NULL, lease_token = NULL, updated_at = now()
                WHERE id = ? AND lease_token = ? AND status = 'sending'
                RETURNING id`,
-              [nextInMs, nextInMs, nextInMs, nextInMs, outcome.status, op.id, op.leaseToken]
+              [
+                nextInMs,
+                nextInMs,
+                nextInMs,
+                nextInMs,
+                outcome.status,
+                op.id,
+                op.leaseToken,
+              ]
             )
             if (!updated.length) {
               // Taken over meanwhile: nothing of this read is kept.
@@ -119,7 +171,13 @@ export function readbackKind(onSettled: (event: ReadbackSettled) => void): Outbo
         if (!applied) {
           return null
         }
-        onSettled({ status: "read", order_id: op.orderId, booking_id: op.bookingId ?? op.subject, cancelled_now: applied.cancelled_now, reported: applied.reported })
+        onSettled({
+          status: "read",
+          order_id: op.orderId,
+          booking_id: op.bookingId ?? op.subject,
+          cancelled_now: applied.cancelled_now,
+          reported: applied.reported,
+        })
         return "done"
       }
       if (status === "retrying" || status === "failed") {
@@ -130,12 +188,22 @@ export function readbackKind(onSettled: (event: ReadbackSettled) => void): Outbo
                next_attempt_at = COALESCE(?, now() + (? ${MS})), updated_at = now()
            WHERE id = ? AND lease_token = ? AND status = 'sending'
            RETURNING id`,
-          [outcome.status, describeOutcome(outcome), next.nextAttemptAt, GIVEN_UP_RETRY_MS, op.id, op.leaseToken]
+          [
+            outcome.status,
+            describeOutcome(outcome),
+            next.nextAttemptAt,
+            GIVEN_UP_RETRY_MS,
+            op.id,
+            op.leaseToken,
+          ]
         )
         return updated.length ? "retrying" : null
       }
       // Refused (404: XCover does not know the policy), or a 2xx without a booking: drift, for a person.
-      const reason = status === "done" ? "XCover's answer carried no booking" : describeOutcome(outcome)
+      const reason =
+        status === "done"
+          ? "XCover's answer carried no booking"
+          : describeOutcome(outcome)
       const written = await db.transactional(async (tx) => {
         const updated = await tx.execute(
           `UPDATE xcover_readback
@@ -150,7 +218,12 @@ export function readbackKind(onSettled: (event: ReadbackSettled) => void): Outbo
       if (!written) {
         return null
       }
-      onSettled({ status: "failed", order_id: op.orderId, booking_id: op.bookingId, reason })
+      onSettled({
+        status: "failed",
+        order_id: op.orderId,
+        booking_id: op.bookingId,
+        reason,
+      })
       return "rejected"
     },
 
@@ -158,6 +231,7 @@ export function readbackKind(onSettled: (event: ReadbackSettled) => void): Outbo
 
     nextDueInMs: (db) => nextDueInMs(db, READBACKS),
 
-    extendDeadlines: (db, gapMs, policy) => extendRowDeadlines(db, READBACKS, gapMs, policy),
+    extendDeadlines: (db, gapMs, policy) =>
+      extendRowDeadlines(db, READBACKS, gapMs, policy),
   }
 }

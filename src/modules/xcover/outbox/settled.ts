@@ -15,7 +15,10 @@ export type SettledReport = {
  * was written with the outcome and is published now. Event data carries ids, never XCover's
  * links (they hold a security token).
  */
-export function reportBookingSettled(event: BookingSettled, { logger, publishEvents, dispatchCancellations }: SettledReport): void {
+export function reportBookingSettled(
+  event: BookingSettled,
+  { logger, publishEvents, dispatchCancellations }: SettledReport
+): void {
   publishEvents()
   if (event.status === "failed") {
     logger.error(
@@ -24,7 +27,9 @@ export function reportBookingSettled(event: BookingSettled, { logger, publishEve
     return
   }
   const number = event.booking?.booking_id ?? "(no booking id in the answer)"
-  logger.info(`xcover: offer ${event.offer_id} of order ${event.order_id} booked: ${number}`)
+  logger.info(
+    `xcover: offer ${event.offer_id} of order ${event.order_id} booked: ${number}`
+  )
   if (event.price_mismatch) {
     logger.warn(
       `xcover: booking ${number} (order ${event.order_id}): XCover booked ${event.booking?.total_price} ${event.booking?.currency ?? ""}, the order charged ${event.charged_amount}; check it in the admin`
@@ -37,10 +42,15 @@ export function reportBookingSettled(event: BookingSettled, { logger, publishEve
 }
 
 /** A cancellation reached its end: its event (the refund XCover computed: the store refunds) is published now. */
-export function reportCancellationSettled(event: CancellationSettled, { logger, publishEvents }: SettledReport): void {
+export function reportCancellationSettled(
+  event: CancellationSettled,
+  { logger, publishEvents }: SettledReport
+): void {
   publishEvents()
   if (event.status === "failed") {
-    logger.error(`xcover: cancellation of booking ${event.booking_id} (order ${event.order_id}) FAILED: ${event.reason}; retry it from the order page`)
+    logger.error(
+      `xcover: cancellation of booking ${event.booking_id} (order ${event.order_id}) FAILED: ${event.reason}; retry it from the order page`
+    )
     return
   }
   logger.info(
@@ -49,9 +59,14 @@ export function reportCancellationSettled(event: CancellationSettled, { logger, 
 }
 
 /** A read-back found the policy cancelled at XCover (its refund's event is published now), reported differently, or could not be done. */
-export function reportReadbackSettled(event: ReadbackSettled, { logger, publishEvents }: SettledReport): void {
+export function reportReadbackSettled(
+  event: ReadbackSettled,
+  { logger, publishEvents }: SettledReport
+): void {
   if (event.status === "failed") {
-    logger.error(`xcover: policy ${event.booking_id} (order ${event.order_id}) could not be read back from XCover: ${event.reason}; check it in XCover's portal`)
+    logger.error(
+      `xcover: policy ${event.booking_id} (order ${event.order_id}) could not be read back from XCover: ${event.reason}; check it in XCover's portal`
+    )
     return
   }
   if (event.reported) {
@@ -62,7 +77,9 @@ export function reportReadbackSettled(event: ReadbackSettled, { logger, publishE
     )
   }
   if (event.cancelled_now) {
-    logger.info(`xcover: policy ${event.booking_id} (order ${event.order_id}) was cancelled at XCover: recorded here`)
+    logger.info(
+      `xcover: policy ${event.booking_id} (order ${event.order_id}) was cancelled at XCover: recorded here`
+    )
     publishEvents()
   }
 }

@@ -20,9 +20,11 @@ export const FULL_PASS_EVERY_MS = 24 * 3600_000
 /** Where a cursor starts on its first run (minus the grace window). */
 const FIRST_POSITION_SQL: Record<OrderCursorName, string> = {
   // A store upgrading from the offer scan recovers every order still pending, however old.
-  orders: "(SELECT min(created_at) FROM xcover_offer WHERE status = 'shown' AND deleted_at IS NULL)",
+  orders:
+    "(SELECT min(created_at) FROM xcover_offer WHERE status = 'shown' AND deleted_at IS NULL)",
   // Every order that ever had a booking is reconciled once.
-  changed_orders: "(SELECT min(created_at) FROM xcover_booking WHERE deleted_at IS NULL)",
+  changed_orders:
+    "(SELECT min(created_at) FROM xcover_booking WHERE deleted_at IS NULL)",
   // Walks order ids, not times: the position's time is unused.
   full_pass: "now()",
 }
@@ -57,12 +59,19 @@ export const RECOVERY_LEASE_MS = 5 * 60_000
  * recovers every order still pending, however old, or at now when there is none. Null while
  * another process holds it.
  */
-export async function claimOrderCursor(em: SqlExecutor, owner: string, name: OrderCursorName = "orders"): Promise<ClaimedCursor | null> {
+export async function claimOrderCursor(
+  em: SqlExecutor,
+  owner: string,
+  name: OrderCursorName = "orders"
+): Promise<ClaimedCursor | null> {
   const claimed = await takeLease(em, owner, name)
   if (claimed) {
     return claimed
   }
-  const [existing] = await em.execute("SELECT 1 FROM xcover_recovery_cursor WHERE name = ? AND deleted_at IS NULL", [name])
+  const [existing] = await em.execute(
+    "SELECT 1 FROM xcover_recovery_cursor WHERE name = ? AND deleted_at IS NULL",
+    [name]
+  )
   if (existing) {
     return null
   }
@@ -76,7 +85,11 @@ export async function claimOrderCursor(em: SqlExecutor, owner: string, name: Ord
   return takeLease(em, owner, name)
 }
 
-async function takeLease(em: SqlExecutor, owner: string, name: OrderCursorName): Promise<ClaimedCursor | null> {
+async function takeLease(
+  em: SqlExecutor,
+  owner: string,
+  name: OrderCursorName
+): Promise<ClaimedCursor | null> {
   const [row] = await em.execute(
     `UPDATE xcover_recovery_cursor
      SET lease_owner = ?, lease_until = now() + (? * interval '1 millisecond'), updated_at = now()
@@ -88,7 +101,10 @@ async function takeLease(em: SqlExecutor, owner: string, name: OrderCursorName):
     return null
   }
   return {
-    after: { created_at: new Date(row.after_created_at as string | Date), id: String(row.after_id) },
+    after: {
+      created_at: new Date(row.after_created_at as string | Date),
+      id: String(row.after_id),
+    },
     up_to: new Date(row.up_to as string | Date),
   }
 }
@@ -98,7 +114,12 @@ async function takeLease(em: SqlExecutor, owner: string, name: OrderCursorName):
  * lease: it must stop (whoever took over re-reads from the stored position; deciding an order
  * twice changes nothing).
  */
-export async function advanceOrderCursor(em: SqlExecutor, owner: string, to: OrderPosition, name: OrderCursorName = "orders"): Promise<boolean> {
+export async function advanceOrderCursor(
+  em: SqlExecutor,
+  owner: string,
+  to: OrderPosition,
+  name: OrderCursorName = "orders"
+): Promise<boolean> {
   const rows = await em.execute(
     `UPDATE xcover_recovery_cursor
      SET after_created_at = ?, after_id = ?, lease_until = now() + (? * interval '1 millisecond'), updated_at = now()
@@ -109,7 +130,11 @@ export async function advanceOrderCursor(em: SqlExecutor, owner: string, to: Ord
   return rows.length > 0
 }
 
-export async function releaseOrderCursor(em: SqlExecutor, owner: string, name: OrderCursorName = "orders"): Promise<void> {
+export async function releaseOrderCursor(
+  em: SqlExecutor,
+  owner: string,
+  name: OrderCursorName = "orders"
+): Promise<void> {
   await em.execute(
     "UPDATE xcover_recovery_cursor SET lease_owner = NULL, lease_until = NULL, updated_at = now() WHERE name = ? AND lease_owner = ?",
     [name, owner]
@@ -135,7 +160,8 @@ export async function finishReconcileRun(
   run: { figures: ReconcileFiguresRow; completed: boolean; retry: string[] }
 ): Promise<void> {
   const f = run.figures
-  const add = (key: string, path = `'${key}'`) => `'${key}', COALESCE((figures->>${path})::bigint, 0) + ?`
+  const add = (key: string, path = `'${key}'`) =>
+    `'${key}', COALESCE((figures->>${path})::bigint, 0) + ?`
   await em.execute(
     `UPDATE xcover_recovery_cursor
      SET lease_owner = NULL, lease_until = NULL, updated_at = now(), last_run_at = now(),
@@ -143,12 +169,23 @@ export async function finishReconcileRun(
          completed_at = CASE WHEN ? THEN now() ELSE completed_at END,
          after_id = CASE WHEN ? THEN '' ELSE after_id END
      WHERE name = ? AND lease_owner = ?`,
-    [f.orders_checked, f.decided, f.repaired.order_canceled, f.repaired.returned, f.repaired.order_edited, run.completed, run.completed, name, owner]
+    [
+      f.orders_checked,
+      f.decided,
+      f.repaired.order_canceled,
+      f.repaired.returned,
+      f.repaired.order_edited,
+      run.completed,
+      run.completed,
+      name,
+      owner,
+    ]
   )
   if (name === "changed_orders") {
-    await em.execute(`UPDATE xcover_recovery_cursor SET retry_order_ids = ?::jsonb WHERE name = 'changed_orders' AND deleted_at IS NULL`, [
-      JSON.stringify(run.retry),
-    ])
+    await em.execute(
+      `UPDATE xcover_recovery_cursor SET retry_order_ids = ?::jsonb WHERE name = 'changed_orders' AND deleted_at IS NULL`,
+      [JSON.stringify(run.retry)]
+    )
   } else if (run.retry.length) {
     await em.execute(
       `UPDATE xcover_recovery_cursor
@@ -161,8 +198,12 @@ export async function finishReconcileRun(
 
 /** Orders whose reconciliation failed in an earlier run (at most 100: the rest wait their turn). */
 export async function ordersToRetry(em: SqlExecutor): Promise<string[]> {
-  const [row] = await em.execute(`SELECT retry_order_ids FROM xcover_recovery_cursor WHERE name = 'changed_orders' AND deleted_at IS NULL`)
-  const ids = Array.isArray(row?.retry_order_ids) ? (row.retry_order_ids as unknown[]) : []
+  const [row] = await em.execute(
+    `SELECT retry_order_ids FROM xcover_recovery_cursor WHERE name = 'changed_orders' AND deleted_at IS NULL`
+  )
+  const ids = Array.isArray(row?.retry_order_ids)
+    ? (row.retry_order_ids as unknown[])
+    : []
   return ids.filter((id): id is string => typeof id === "string").slice(0, 100)
 }
 
@@ -192,7 +233,11 @@ export async function reconcilerView(em: SqlExecutor): Promise<ReconcilerView> {
     `SELECT name, figures, last_run_at, completed_at, retry_order_ids FROM xcover_recovery_cursor
      WHERE name IN ('changed_orders', 'full_pass') AND deleted_at IS NULL`
   )
-  const figures: ReconcileFiguresRow = { orders_checked: 0, decided: 0, repaired: { order_canceled: 0, returned: 0, order_edited: 0 } }
+  const figures: ReconcileFiguresRow = {
+    orders_checked: 0,
+    decided: 0,
+    repaired: { order_canceled: 0, returned: 0, order_edited: 0 },
+  }
   const num = (v: unknown) => Number(v ?? 0) || 0
   for (const row of rows) {
     const f = (row.figures ?? {}) as Record<string, unknown>
@@ -211,12 +256,19 @@ export async function reconcilerView(em: SqlExecutor): Promise<ReconcilerView> {
   )
   const changed = rows.find((r) => r.name === "changed_orders")
   const full = rows.find((r) => r.name === "full_pass")
-  const lastRun = rows.map((r) => r.last_run_at).filter(Boolean).map((v) => new Date(v as string | Date).getTime())
+  const lastRun = rows
+    .map((r) => r.last_run_at)
+    .filter(Boolean)
+    .map((v) => new Date(v as string | Date).getTime())
   return {
     figures,
     last_run_at: lastRun.length ? new Date(Math.max(...lastRun)) : null,
-    last_full_pass_at: full?.completed_at ? new Date(full.completed_at as string | Date) : null,
-    retrying_orders: Array.isArray(changed?.retry_order_ids) ? (changed.retry_order_ids as unknown[]).length : 0,
+    last_full_pass_at: full?.completed_at
+      ? new Date(full.completed_at as string | Date)
+      : null,
+    retrying_orders: Array.isArray(changed?.retry_order_ids)
+      ? (changed.retry_order_ids as unknown[]).length
+      : 0,
     readbacks: {
       policies_read: num(reads?.policies_read),
       read_last_24h: num(reads?.read_last_24h),

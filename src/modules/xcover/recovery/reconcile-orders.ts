@@ -1,8 +1,18 @@
 import type { Logger } from "@medusajs/framework/types"
 import type { CancellationReason } from "../models/xcover-cancellation"
 import { runCursorPass } from "./cursor-pass"
-import { findDrift, type Drift, type LivePolicy, type OrderCoverState } from "./order-drift"
-import type { ClaimedCursor, OrderPosition, ReconcileCursorName, ReconcileFiguresRow as ReconcileFigures } from "./order-cursor"
+import {
+  findDrift,
+  type Drift,
+  type LivePolicy,
+  type OrderCoverState,
+} from "./order-drift"
+import type {
+  ClaimedCursor,
+  OrderPosition,
+  ReconcileCursorName,
+  ReconcileFiguresRow as ReconcileFigures,
+} from "./order-cursor"
 import type { OrderToCheck } from "./undecided-orders"
 
 /** An order as the reconciler reads it: what its decision needs, and what is left of its cover lines. */
@@ -14,16 +24,33 @@ export type OrderFacts = OrderCoverState &
 
 /** The module's half of the reconciler (see the service's façade methods). */
 export type ReconcileLedger = {
-  findUndecidedOrders(orders: OrderToCheck[]): Promise<{ order_ids: string[]; ledger_rows_read: number }>
+  findUndecidedOrders(
+    orders: OrderToCheck[]
+  ): Promise<{ order_ids: string[]; ledger_rows_read: number }>
   /** The live policies of these orders (booked or being booked, not cancelled at XCover). */
   livePolicies(orderIds: string[]): Promise<LivePolicy[]>
   /** Orders with a live policy after `afterId` (in id order), at most `take`: the full pass's pages. */
   ordersWithLivePoliciesAfter(afterId: string, take: number): Promise<string[]>
-  requestCancellations(input: { order_id: string; offer_ids: string[]; reason: CancellationReason }): Promise<string[]>
-  claimReconcileCursor(name: ReconcileCursorName, owner: string): Promise<ClaimedCursor | null>
-  advanceReconcileCursor(name: ReconcileCursorName, owner: string, to: OrderPosition): Promise<boolean>
+  requestCancellations(input: {
+    order_id: string
+    offer_ids: string[]
+    reason: CancellationReason
+  }): Promise<string[]>
+  claimReconcileCursor(
+    name: ReconcileCursorName,
+    owner: string
+  ): Promise<ClaimedCursor | null>
+  advanceReconcileCursor(
+    name: ReconcileCursorName,
+    owner: string,
+    to: OrderPosition
+  ): Promise<boolean>
   /** Ends the run: records its figures, and (full pass) whether it reached the end. */
-  finishReconcileRun(name: ReconcileCursorName, owner: string, run: { figures: ReconcileFigures; completed: boolean; retry: string[] }): Promise<void>
+  finishReconcileRun(
+    name: ReconcileCursorName,
+    owner: string,
+    run: { figures: ReconcileFigures; completed: boolean; retry: string[] }
+  ): Promise<void>
   /** Orders whose reconciliation failed in an earlier run, to try again. */
   ordersToRetry(): Promise<string[]>
 }
@@ -57,17 +84,29 @@ const REASON_TEXT: Record<Drift["reason"], string> = {
  * only what is missing is written to the outbox. Idempotent: a second run finds nothing. Two
  * ledger reads for any number of orders; an order costs more only when something was missing.
  */
-export async function reconcileOrders(deps: ReconcileDeps, orders: OrderFacts[]): Promise<OrdersReconciled> {
+export async function reconcileOrders(
+  deps: ReconcileDeps,
+  orders: OrderFacts[]
+): Promise<OrdersReconciled> {
   const { ledger, logger } = deps
-  const result: OrdersReconciled = { orders_checked: orders.length, decided: [], repaired: [], failed: [] }
+  const result: OrdersReconciled = {
+    orders_checked: orders.length,
+    decided: [],
+    repaired: [],
+    failed: [],
+  }
   if (!orders.length) {
     return result
   }
   const fail = (orderId: string, err: unknown) => {
     result.failed.push(orderId)
-    logger.error(`xcover: reconciling order ${orderId} failed, tried again in the next run: ${err instanceof Error ? err.message : String(err)}`)
+    logger.error(
+      `xcover: reconciling order ${orderId} failed, tried again in the next run: ${err instanceof Error ? err.message : String(err)}`
+    )
   }
-  const withCart = orders.filter((o): o is OrderFacts & { cart_id: string } => o.cart_id !== null)
+  const withCart = orders.filter(
+    (o): o is OrderFacts & { cart_id: string } => o.cart_id !== null
+  )
   const { order_ids: undecided } = await ledger.findUndecidedOrders(withCart)
   for (const orderId of undecided) {
     try {
@@ -88,11 +127,25 @@ export async function reconcileOrders(deps: ReconcileDeps, orders: OrderFacts[])
     )
     try {
       for (const reason of [...new Set(drift.map((d) => d.reason))]) {
-        const offerIds = drift.filter((d) => d.reason === reason).map((d) => d.offer_id)
-        const asked = await ledger.requestCancellations({ order_id: order.id, offer_ids: offerIds, reason })
+        const offerIds = drift
+          .filter((d) => d.reason === reason)
+          .map((d) => d.offer_id)
+        const asked = await ledger.requestCancellations({
+          order_id: order.id,
+          offer_ids: offerIds,
+          reason,
+        })
         if (asked.length) {
-          result.repaired.push(...asked.map((offer_id) => ({ order_id: order.id, offer_id, reason })))
-          logger.warn(`xcover: order ${order.id}: ${REASON_TEXT[reason]} while ${asked.join(", ")} stayed live; cancellation asked for`)
+          result.repaired.push(
+            ...asked.map((offer_id) => ({
+              order_id: order.id,
+              offer_id,
+              reason,
+            }))
+          )
+          logger.warn(
+            `xcover: order ${order.id}: ${REASON_TEXT[reason]} while ${asked.join(", ")} stayed live; cancellation asked for`
+          )
         }
       }
     } catch (err) {
@@ -117,7 +170,13 @@ export type PassDeps = ReconcileDeps & {
   maxPages?: number
 }
 
-const emptyRun = (): ReconcileRun => ({ skipped: false, orders_checked: 0, decided: [], repaired: [], failed: [] })
+const emptyRun = (): ReconcileRun => ({
+  skipped: false,
+  orders_checked: 0,
+  decided: [],
+  repaired: [],
+  failed: [],
+})
 
 function add(run: ReconcileRun, page: OrdersReconciled): void {
   run.orders_checked += page.orders_checked
@@ -127,11 +186,19 @@ function add(run: ReconcileRun, page: OrdersReconciled): void {
 }
 
 export function figuresOf(run: OrdersReconciled): ReconcileFigures {
-  const repaired: ReconcileFigures["repaired"] = { order_canceled: 0, returned: 0, order_edited: 0 }
+  const repaired: ReconcileFigures["repaired"] = {
+    order_canceled: 0,
+    returned: 0,
+    order_edited: 0,
+  }
   for (const drift of run.repaired) {
     repaired[drift.reason]++
   }
-  return { orders_checked: run.orders_checked, decided: run.decided.length, repaired }
+  return {
+    orders_checked: run.orders_checked,
+    decided: run.decided.length,
+    repaired,
+  }
 }
 
 /**
@@ -141,7 +208,13 @@ export function figuresOf(run: OrdersReconciled): ReconcileFigures {
  * order past the cursor, and the order as it is now is compared with its policies.
  */
 export async function reconcileChangedOrders(
-  deps: PassDeps & { loadChangedOrders(after: OrderPosition, upTo: Date, take: number): Promise<OrderFacts[]> }
+  deps: PassDeps & {
+    loadChangedOrders(
+      after: OrderPosition,
+      upTo: Date,
+      take: number
+    ): Promise<OrderFacts[]>
+  }
 ): Promise<ReconcileRun> {
   const { ledger, owner, pageSize = 200, maxPages = 10 } = deps
   const run = emptyRun()
@@ -158,11 +231,17 @@ export async function reconcileChangedOrders(
       release: async () => {
         if (ran) {
           // Orders that failed before are tried once more in every run until they pass.
-          const retry = (await ledger.ordersToRetry()).filter((id) => !run.failed.includes(id))
+          const retry = (await ledger.ordersToRetry()).filter(
+            (id) => !run.failed.includes(id)
+          )
           if (retry.length) {
             add(run, await reconcileOrders(deps, await deps.loadOrders(retry)))
           }
-          await ledger.finishReconcileRun(name, owner, { figures: figuresOf(run), completed: false, retry: [...new Set(run.failed)] })
+          await ledger.finishReconcileRun(name, owner, {
+            figures: figuresOf(run),
+            completed: false,
+            retry: [...new Set(run.failed)],
+          })
         }
       },
     },
@@ -171,7 +250,8 @@ export async function reconcileChangedOrders(
       positionOf: (order) => ({ created_at: order.updated_at, id: order.id }),
       pageSize,
       maxPages,
-      handlePage: async (orders) => add(run, await reconcileOrders(deps, orders)),
+      handlePage: async (orders) =>
+        add(run, await reconcileOrders(deps, orders)),
     }
   )
   return ran ? run : { ...run, skipped: true }
@@ -182,7 +262,9 @@ export async function reconcileChangedOrders(
  * started again once the last one is older than its interval. It finds what no change of the
  * order shows (a row changed by hand, a bug since fixed): the books are checked whole.
  */
-export async function reconcileAllOrders(deps: PassDeps): Promise<ReconcileRun> {
+export async function reconcileAllOrders(
+  deps: PassDeps
+): Promise<ReconcileRun> {
   const { ledger, owner, pageSize = 200, maxPages = 10 } = deps
   const run = emptyRun()
   const name = "full_pass"
@@ -203,12 +285,21 @@ export async function reconcileAllOrders(deps: PassDeps): Promise<ReconcileRun> 
         completed = true
         break
       }
-      if (!(await ledger.advanceReconcileCursor(name, owner, { created_at: claimed.after.created_at, id: afterId }))) {
+      if (
+        !(await ledger.advanceReconcileCursor(name, owner, {
+          created_at: claimed.after.created_at,
+          id: afterId,
+        }))
+      ) {
         break
       }
     }
   } finally {
-    await ledger.finishReconcileRun(name, owner, { figures: figuresOf(run), completed, retry: [...new Set(run.failed)] })
+    await ledger.finishReconcileRun(name, owner, {
+      figures: figuresOf(run),
+      completed,
+      retry: [...new Set(run.failed)],
+    })
   }
   return { ...run, completed }
 }

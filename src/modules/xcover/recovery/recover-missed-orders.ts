@@ -4,20 +4,29 @@ import { runCursorPass } from "./cursor-pass"
 import type { OrderToCheck } from "./undecided-orders"
 
 /** A placed order as recovery loads it; `cart_id` is null for an order without a cart (draft). */
-export type PlacedOrder = Omit<OrderToCheck, "cart_id"> & { cart_id: string | null; created_at: Date }
+export type PlacedOrder = Omit<OrderToCheck, "cart_id"> & {
+  cart_id: string | null
+  created_at: Date
+}
 
 /** The module's half of recovery (see the service's façade methods). */
 export type RecoveryLedger = {
   claimOrderCursor(owner: string): Promise<ClaimedCursor | null>
   advanceOrderCursor(owner: string, to: OrderPosition): Promise<boolean>
   releaseOrderCursor(owner: string): Promise<void>
-  findUndecidedOrders(orders: OrderToCheck[]): Promise<{ order_ids: string[]; ledger_rows_read: number }>
+  findUndecidedOrders(
+    orders: OrderToCheck[]
+  ): Promise<{ order_ids: string[]; ledger_rows_read: number }>
 }
 
 export type RecoveryDeps = {
   ledger: RecoveryLedger
   /** Orders after `after` in (created_at, id) order, created no later than `upTo`, at most `take`. */
-  loadOrders(after: OrderPosition, upTo: Date, take: number): Promise<PlacedOrder[]>
+  loadOrders(
+    after: OrderPosition,
+    upTo: Date,
+    take: number
+  ): Promise<PlacedOrder[]>
   /** Runs the order-placement decision (and its dispatch) for one order. */
   decide(orderId: string): Promise<void>
   logger: Logger
@@ -42,9 +51,17 @@ export type RecoveryRun = {
  * the decision never reached are decided, then the cursor moves past the page. The work depends
  * on the number of orders placed since the last run, never on abandoned carts.
  */
-export async function recoverMissedOrders(deps: RecoveryDeps): Promise<RecoveryRun> {
+export async function recoverMissedOrders(
+  deps: RecoveryDeps
+): Promise<RecoveryRun> {
   const { ledger, logger, owner, pageSize = 100, maxPages = 10 } = deps
-  const run: RecoveryRun = { skipped: false, orders_checked: 0, ledger_rows_read: 0, decided: [], failed: [] }
+  const run: RecoveryRun = {
+    skipped: false,
+    orders_checked: 0,
+    ledger_rows_read: 0,
+    decided: [],
+    failed: [],
+  }
   const ran = await runCursorPass(
     {
       claim: () => ledger.claimOrderCursor(owner),
@@ -58,8 +75,11 @@ export async function recoverMissedOrders(deps: RecoveryDeps): Promise<RecoveryR
       maxPages,
       handlePage: async (orders) => {
         run.orders_checked += orders.length
-        const withCart = orders.filter((o): o is PlacedOrder & { cart_id: string } => o.cart_id !== null)
-        const { order_ids, ledger_rows_read } = await ledger.findUndecidedOrders(withCart)
+        const withCart = orders.filter(
+          (o): o is PlacedOrder & { cart_id: string } => o.cart_id !== null
+        )
+        const { order_ids, ledger_rows_read } =
+          await ledger.findUndecidedOrders(withCart)
         run.ledger_rows_read += ledger_rows_read
         for (const orderId of order_ids) {
           try {
@@ -68,7 +88,9 @@ export async function recoverMissedOrders(deps: RecoveryDeps): Promise<RecoveryR
           } catch (err) {
             // One bad order must not hold back the others, nor the opt-outs sent after recovery.
             run.failed.push(orderId)
-            logger.error(`xcover: recovering order ${orderId} failed, skipped: ${err instanceof Error ? err.message : String(err)}`)
+            logger.error(
+              `xcover: recovering order ${orderId} failed, skipped: ${err instanceof Error ? err.message : String(err)}`
+            )
           }
         }
       },

@@ -23,23 +23,38 @@ export async function findUndecidedOrders(
     return { order_ids: [], ledger_rows_read: 0 }
   }
   const cartIds = [...new Set(orders.map((o) => o.cart_id))]
-  const offerIds = [...new Set(orders.flatMap((o) => [...o.metadata_offer_ids, ...o.selected_offer_ids]))]
+  const offerIds = [
+    ...new Set(
+      orders.flatMap((o) => [...o.metadata_offer_ids, ...o.selected_offer_ids])
+    ),
+  ]
   const rows = await em.execute(
     `SELECT offer_id, cart_id, status FROM xcover_offer
      WHERE deleted_at IS NULL AND (cart_id IN (${cartIds.map(() => "?").join(",")})
        ${offerIds.length ? `OR offer_id IN (${offerIds.map(() => "?").join(",")})` : ""})`,
     [...cartIds, ...offerIds]
   )
-  const statusOf = new Map(rows.map((r) => [String(r.offer_id), String(r.status) as OfferStatus]))
-  const cartsWithShown = new Set(rows.filter((r) => r.status === "shown").map((r) => String(r.cart_id)))
+  const statusOf = new Map(
+    rows.map((r) => [String(r.offer_id), String(r.status) as OfferStatus])
+  )
+  const cartsWithShown = new Set(
+    rows.filter((r) => r.status === "shown").map((r) => String(r.cart_id))
+  )
   const undecided = orders.filter(
     (order) =>
       cartsWithShown.has(order.cart_id) ||
       order.metadata_offer_ids.some((id) => !statusOf.has(id)) ||
       order.selected_offer_ids.some((id) => {
         const status = statusOf.get(id)
-        return status !== undefined && status !== "selected" && BINDABLE_STATUSES.includes(status)
+        return (
+          status !== undefined &&
+          status !== "selected" &&
+          BINDABLE_STATUSES.includes(status)
+        )
       })
   )
-  return { order_ids: undecided.map((o) => o.id), ledger_rows_read: rows.length }
+  return {
+    order_ids: undecided.map((o) => o.id),
+    ledger_rows_read: rows.length,
+  }
 }

@@ -21,7 +21,11 @@ export function parseDay(text: string): Date | null {
   const [, year, month, day] = match.map(Number)
   const date = new Date(Date.UTC(year, month - 1, day))
   // Date.UTC rolls 2026-02-30 over to March: a day that does not exist is refused, not moved.
-  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day ? date : null
+  return date.getUTCFullYear() === year &&
+    date.getUTCMonth() === month - 1 &&
+    date.getUTCDate() === day
+    ? date
+    : null
 }
 
 /** The `YYYY-MM-DD` UTC day an instant falls on. */
@@ -49,7 +53,10 @@ export function daysInRange(from: string, to: string): number {
 }
 
 /** The last `n` days up to and including the UTC day of `now`. */
-export function lastDays(n: number, now: Date = new Date()): { from: string; to: string } {
+export function lastDays(
+  n: number,
+  now: Date = new Date()
+): { from: string; to: string } {
   const to = dayOf(now)
   return { from: addDays(to, 1 - n), to }
 }

@@ -54,14 +54,21 @@ export type OfferStats = {
 const ENTRY_COLUMNS =
   "id, offer_id, cart_id, order_id, status, source, attempts, last_status, last_error, declined_at, retry_deadline_at, next_attempt_at, last_attempt_at, completed_at, created_at, updated_at"
 
-function where(filters: Omit<OfferLogFilters, "limit" | "offset">): { sql: string; params: unknown[] } {
+function where(filters: Omit<OfferLogFilters, "limit" | "offset">): {
+  sql: string
+  params: unknown[]
+} {
   const parts = ["deleted_at IS NULL"]
   const params: unknown[] = []
   if (filters.status?.length) {
     parts.push(`status IN (${filters.status.map(() => "?").join(", ")})`)
     params.push(...filters.status)
   }
-  for (const [column, value] of [["id", filters.id], ["order_id", filters.order_id], ["offer_id", filters.offer_id]] as const) {
+  for (const [column, value] of [
+    ["id", filters.id],
+    ["order_id", filters.order_id],
+    ["offer_id", filters.offer_id],
+  ] as const) {
     if (value) {
       parts.push(`${column} = ?`)
       params.push(value)
@@ -78,9 +85,15 @@ function where(filters: Omit<OfferLogFilters, "limit" | "offset">): { sql: strin
   return { sql: parts.join(" AND "), params }
 }
 
-export async function listOfferLog(db: SqlExecutor, filters: OfferLogFilters): Promise<{ offers: OfferLogEntry[]; count: number }> {
+export async function listOfferLog(
+  db: SqlExecutor,
+  filters: OfferLogFilters
+): Promise<{ offers: OfferLogEntry[]; count: number }> {
   const { sql, params } = where(filters)
-  const [{ count }] = await db.execute(`SELECT count(*)::int AS count FROM xcover_offer WHERE ${sql}`, params)
+  const [{ count }] = await db.execute(
+    `SELECT count(*)::int AS count FROM xcover_offer WHERE ${sql}`,
+    params
+  )
   const rows = await db.execute(
     `SELECT ${ENTRY_COLUMNS} FROM xcover_offer WHERE ${sql} ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`,
     [...params, filters.limit, filters.offset]
@@ -88,11 +101,20 @@ export async function listOfferLog(db: SqlExecutor, filters: OfferLogFilters): P
   return { offers: rows as OfferLogEntry[], count: Number(count) }
 }
 
-export async function offerStats(db: SqlExecutor, range: { created_from?: Date; created_to?: Date }): Promise<OfferStats> {
+export async function offerStats(
+  db: SqlExecutor,
+  range: { created_from?: Date; created_to?: Date }
+): Promise<OfferStats> {
   const { sql, params } = where(range)
-  const rows = await db.execute(`SELECT status, count(*)::int AS count FROM xcover_offer WHERE ${sql} GROUP BY status`, params)
-  const by = Object.fromEntries(rows.map((r) => [String(r.status), Number(r.count)])) as Partial<Record<OfferStatus, number>>
-  const n = (...statuses: OfferStatus[]) => statuses.reduce((sum, s) => sum + (by[s] ?? 0), 0)
+  const rows = await db.execute(
+    `SELECT status, count(*)::int AS count FROM xcover_offer WHERE ${sql} GROUP BY status`,
+    params
+  )
+  const by = Object.fromEntries(
+    rows.map((r) => [String(r.status), Number(r.count)])
+  ) as Partial<Record<OfferStatus, number>>
+  const n = (...statuses: OfferStatus[]) =>
+    statuses.reduce((sum, s) => sum + (by[s] ?? 0), 0)
   const shown = rows.reduce((sum, r) => sum + Number(r.count), 0)
   const taken = n("selected")
   return {
@@ -121,7 +143,9 @@ export async function requeueOffers(
   filters: Omit<OfferLogFilters, "limit" | "offset">,
   maxAgeMs: number
 ): Promise<OfferLogEntry[]> {
-  const statuses = RETRYABLE_BY_HAND.filter((s) => !filters.status?.length || filters.status.includes(s))
+  const statuses = RETRYABLE_BY_HAND.filter(
+    (s) => !filters.status?.length || filters.status.includes(s)
+  )
   if (!statuses.length) {
     return []
   }
@@ -138,14 +162,24 @@ export async function requeueOffers(
 }
 
 /** `requeueOffers` for one offer, with a 404 or a 400 that says why it cannot be retried. */
-export async function requeueOffer(db: SqlExecutor, id: string, maxAgeMs: number): Promise<OfferLogEntry> {
+export async function requeueOffer(
+  db: SqlExecutor,
+  id: string,
+  maxAgeMs: number
+): Promise<OfferLogEntry> {
   const [row] = await requeueOffers(db, { id }, maxAgeMs)
   if (row) {
     return row
   }
-  const [existing] = await db.execute("SELECT status FROM xcover_offer WHERE id = ? AND deleted_at IS NULL", [id])
+  const [existing] = await db.execute(
+    "SELECT status FROM xcover_offer WHERE id = ? AND deleted_at IS NULL",
+    [id]
+  )
   if (!existing) {
-    throw new MedusaError(MedusaError.Types.NOT_FOUND, `XCover offer with id: ${id} was not found`)
+    throw new MedusaError(
+      MedusaError.Types.NOT_FOUND,
+      `XCover offer with id: ${id} was not found`
+    )
   }
   throw new MedusaError(
     MedusaError.Types.NOT_ALLOWED,

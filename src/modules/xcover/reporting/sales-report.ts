@@ -66,7 +66,9 @@ export function sumByCurrency(amounts: Amount[]): Amount[] {
   for (const { currency, amount } of amounts) {
     sums.set(currency, (sums.get(currency) ?? 0) + amount)
   }
-  return [...sums].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([currency, amount]) => ({ currency, amount: roundCents(amount) }))
+  return [...sums]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([currency, amount]) => ({ currency, amount: roundCents(amount) }))
 }
 
 /** Float sums of decimal amounts drift (0.1 + 0.2): back to the 1/10000 the ledger's prices never go below. */
@@ -97,7 +99,11 @@ const PLAN_SQL = `COALESCE(
     '${UNKNOWN_PLAN}')`
 
 /** A JSON array of `{ currency, amount }` from the rows of `table` of one kind matching `match`. */
-function amountsSql(table: "day_money" | "plan_money", match: string, kind: "premium" | "refund"): string {
+function amountsSql(
+  table: "day_money" | "plan_money",
+  match: string,
+  kind: "premium" | "refund"
+): string {
   return `COALESCE((SELECT json_agg(json_build_object('currency', m.currency, 'amount', m.amount::float8) ORDER BY m.currency)
     FROM ${table} m WHERE ${match} AND m.kind = '${kind}'), '[]'::json)`
 }
@@ -155,9 +161,15 @@ type DayRow = Omit<SalesDay, "attach_rate">
  * Shown and taken offers, premium booked and refunds for every UTC day from `from` to `to`
  * (`YYYY-MM-DD`, both included, already validated) and per plan: one SQL statement.
  */
-export async function salesReport(db: SqlExecutor, range: { from: string; to: string }): Promise<SalesReport> {
+export async function salesReport(
+  db: SqlExecutor,
+  range: { from: string; to: string }
+): Promise<SalesReport> {
   const [row] = await db.execute(SALES_REPORT_SQL, [range.from, range.to])
-  const days = ((row?.days as DayRow[] | null) ?? []).map((d) => ({ ...d, attach_rate: attachRate(d.taken, d.shown) }))
+  const days = ((row?.days as DayRow[] | null) ?? []).map((d) => ({
+    ...d,
+    attach_rate: attachRate(d.taken, d.shown),
+  }))
   return {
     from: range.from,
     to: range.to,

@@ -2,7 +2,8 @@ import { isXcoverErrorBody, type XcoverOutcome } from "../client/outcome"
 
 /** What "Test connection" found, in words a store owner understands. */
 export type ConnectionTestResult = {
-  result: "accepted" | "rejected" | "unreachable" | "unexpected" | "not_configured"
+  result:
+    "accepted" | "rejected" | "unreachable" | "unexpected" | "not_configured"
   message: string
   /** XCover's HTTP status, null when no answer came back or no call was made. */
   http_status: number | null
@@ -15,10 +16,17 @@ export type ConnectionTestResult = {
  * credentials passed and 403 means not. A 404 without that body comes from something that is not
  * XCover's API (a wrong base path answers 404 too), so it proves nothing about the credentials.
  */
-export function describeProbe(outcome: XcoverOutcome, baseUrl: string): ConnectionTestResult {
+export function describeProbe(
+  outcome: XcoverOutcome,
+  baseUrl: string
+): ConnectionTestResult {
   const base = { http_status: outcome.status, base_url: baseUrl }
   if (outcome.status === 404 && isXcoverErrorBody(outcome)) {
-    return { ...base, result: "accepted", message: "Connected: XCover accepted the credentials." }
+    return {
+      ...base,
+      result: "accepted",
+      message: "Connected: XCover accepted the credentials.",
+    }
   }
   if (outcome.status === 404) {
     return {
@@ -31,12 +39,20 @@ export function describeProbe(outcome: XcoverOutcome, baseUrl: string): Connecti
     return {
       ...base,
       result: "rejected",
-      message: "XCover rejected the credentials. Check the partner code, API key, API secret and signature algorithm, and that they belong to this environment.",
+      message:
+        "XCover rejected the credentials. Check the partner code, API key, API secret and signature algorithm, and that they belong to this environment.",
     }
   }
   if (outcome.status === null) {
-    const why = outcome.type === "timeout" ? "it did not answer in time" : "the connection failed"
-    return { ...base, result: "unreachable", message: `XCover could not be reached at ${baseUrl}: ${why}. Check the environment or base URL and the server's network access.` }
+    const why =
+      outcome.type === "timeout"
+        ? "it did not answer in time"
+        : "the connection failed"
+    return {
+      ...base,
+      result: "unreachable",
+      message: `XCover could not be reached at ${baseUrl}: ${why}. Check the environment or base URL and the server's network access.`,
+    }
   }
   return {
     ...base,
@@ -45,7 +61,9 @@ export function describeProbe(outcome: XcoverOutcome, baseUrl: string): Connecti
   }
 }
 
-export const NOT_CONFIGURED_RESULT = (missing: string[]): ConnectionTestResult => ({
+export const NOT_CONFIGURED_RESULT = (
+  missing: string[]
+): ConnectionTestResult => ({
   result: "not_configured",
   message: missing.length ? missing.join(" ") : "XCover is not configured yet.",
   http_status: null,

@@ -1,6 +1,15 @@
 import type { XcoverCallSettings } from "../client/xcover-client"
-import { ADMIN_ENVIRONMENTS, type AdminEnvironment, type XcoverEnvironment } from "../models/xcover-settings"
-import { DEFAULT_BASE_URL, SANDBOX_BASE_URL, type SignatureAlgorithm, type XcoverOptions } from "../options"
+import {
+  ADMIN_ENVIRONMENTS,
+  type AdminEnvironment,
+  type XcoverEnvironment,
+} from "../models/xcover-settings"
+import {
+  DEFAULT_BASE_URL,
+  SANDBOX_BASE_URL,
+  type SignatureAlgorithm,
+  type XcoverOptions,
+} from "../options"
 
 /** Where a value in effect comes from, as the admin page shows it. */
 export type SettingSource = "admin" | "plugin_option" | "default" | "unset"
@@ -45,7 +54,10 @@ export type ResolvedSettings = {
 }
 
 /** The admin's saved API secret after decryption: absent, readable, or sealed under another key. */
-export type AdminSecret = { state: "none" } | { state: "readable"; value: string } | { state: "unreadable" }
+export type AdminSecret =
+  | { state: "none" }
+  | { state: "readable"; value: string }
+  | { state: "unreadable" }
 
 /** The base URL of an environment the admin may choose. */
 export function baseUrlOf(environment: AdminEnvironment): string {
@@ -57,9 +69,13 @@ export function baseUrlOf(environment: AdminEnvironment): string {
  * 0.1.0 with a URL typed in the admin) counts as not overridden: only the `baseUrl` plugin option
  * may send calls elsewhere.
  */
-export function adminEnvironmentOf(stored: Pick<StoredSettings, "environment"> | null): AdminEnvironment | null {
+export function adminEnvironmentOf(
+  stored: Pick<StoredSettings, "environment"> | null
+): AdminEnvironment | null {
   const saved = stored?.environment ?? null
-  return (ADMIN_ENVIRONMENTS as readonly string[]).includes(saved ?? "") ? (saved as AdminEnvironment) : null
+  return (ADMIN_ENVIRONMENTS as readonly string[]).includes(saved ?? "")
+    ? (saved as AdminEnvironment)
+    : null
 }
 
 function environmentOf(baseUrl: string): XcoverEnvironment {
@@ -69,14 +85,20 @@ function environmentOf(baseUrl: string): XcoverEnvironment {
   return baseUrl === SANDBOX_BASE_URL ? "sandbox" : "custom"
 }
 
-function pick<T>(admin: T | null, option: T | undefined, fallback?: T): Sourced<T | null> {
+function pick<T>(
+  admin: T | null,
+  option: T | undefined,
+  fallback?: T
+): Sourced<T | null> {
   if (admin !== null) {
     return { value: admin, source: "admin" }
   }
   if (option !== undefined && option !== fallback) {
     return { value: option, source: "plugin_option" }
   }
-  return fallback !== undefined ? { value: fallback, source: "default" } : { value: null, source: "unset" }
+  return fallback !== undefined
+    ? { value: fallback, source: "default" }
+    : { value: null, source: "unset" }
 }
 
 /**
@@ -91,8 +113,16 @@ export function resolveSettings(
 ): ResolvedSettings {
   const partnerCode = pick(stored?.partner_code ?? null, options.partnerCode)
   const apiKey = pick(stored?.api_key ?? null, options.apiKey)
-  const algorithm = pick(stored?.signature_algorithm ?? null, options.signatureAlgorithm, "hmac-sha512") as Sourced<SignatureAlgorithm>
-  const enabled = pick(stored?.enabled ?? null, undefined, true) as Sourced<boolean>
+  const algorithm = pick(
+    stored?.signature_algorithm ?? null,
+    options.signatureAlgorithm,
+    "hmac-sha512"
+  ) as Sourced<SignatureAlgorithm>
+  const enabled = pick(
+    stored?.enabled ?? null,
+    undefined,
+    true
+  ) as Sourced<boolean>
 
   let environment: Sourced<XcoverEnvironment>
   let baseUrl: Sourced<string>
@@ -102,8 +132,14 @@ export function resolveSettings(
     baseUrl = { value: baseUrlOf(adminEnvironment), source: "admin" }
   } else {
     const fromOption = options.baseUrl !== DEFAULT_BASE_URL
-    environment = { value: environmentOf(options.baseUrl), source: fromOption ? "plugin_option" : "default" }
-    baseUrl = { value: options.baseUrl, source: fromOption ? "plugin_option" : "default" }
+    environment = {
+      value: environmentOf(options.baseUrl),
+      source: fromOption ? "plugin_option" : "default",
+    }
+    baseUrl = {
+      value: options.baseUrl,
+      source: fromOption ? "plugin_option" : "default",
+    }
   }
 
   const problems: string[] = []
@@ -131,7 +167,9 @@ export function resolveSettings(
     problems.push(`Not configured yet: ${missing.join(", ")}.`)
   }
   if (!enabled.value) {
-    problems.push("XCover calls are disabled: declined offers stay pending until they are enabled again.")
+    problems.push(
+      "XCover calls are disabled: declined offers stay pending until they are enabled again."
+    )
   }
 
   const credentials: XcoverCallSettings | null =
@@ -150,7 +188,10 @@ export function resolveSettings(
     view: {
       partner_code: partnerCode,
       api_key: apiKey,
-      api_secret_set: { value: adminSecret.state !== "none" || Boolean(options.apiSecret), source: secretSource },
+      api_secret_set: {
+        value: adminSecret.state !== "none" || Boolean(options.apiSecret),
+        source: secretSource,
+      },
       environment,
       base_url: baseUrl,
       signature_algorithm: algorithm,

@@ -4,7 +4,13 @@ import { SecretBox } from "../crypto/secret-box"
 import type { AdminEnvironment } from "../models/xcover-settings"
 import type { SignatureAlgorithm, XcoverOptions } from "../options"
 import type { SqlExecutor } from "../sql"
-import { adminEnvironmentOf, resolveSettings, type AdminSecret, type ResolvedSettings, type StoredSettings } from "./resolve-settings"
+import {
+  adminEnvironmentOf,
+  resolveSettings,
+  type AdminSecret,
+  type ResolvedSettings,
+  type StoredSettings,
+} from "./resolve-settings"
 
 /**
  * A change from the admin. A field left out keeps its saved value; `null` removes the override
@@ -32,7 +38,15 @@ export const SETTINGS_VERSION_SQL = `SELECT updated_at::text FROM xcover_setting
 
 /** Binds a sealed secret to its column (additional authenticated data). */
 const SECRET_AAD = "xcover_settings.api_secret"
-const COLUMNS = ["partner_code", "api_key", "api_secret_encrypted", "environment", "base_url", "signature_algorithm", "enabled"] as const
+const COLUMNS = [
+  "partner_code",
+  "api_key",
+  "api_secret_encrypted",
+  "environment",
+  "base_url",
+  "signature_algorithm",
+  "enabled",
+] as const
 
 export const ENCRYPTION_KEY_MISSING =
   "api_secret cannot be saved: no encryption key is configured. Set XCOVER_ENCRYPTION_KEY (at least 32 random characters, for example from `openssl rand -base64 32`), pass it as the encryptionKey option of medusa-plugin-xcover in medusa-config.ts and restart the server."
@@ -59,21 +73,29 @@ export class XcoverSettingsStore {
   private warnedUnreadable = false
   private warnedCustomUrl = false
   /** The settings last resolved, by the version of the row they were resolved from. */
-  private cached: { version: string | null; settings: ResolvedSettings } | null = null
+  private cached: {
+    version: string | null
+    settings: ResolvedSettings
+  } | null = null
 
   constructor(
     private readonly db: SqlExecutor,
     private readonly options: XcoverOptions,
     private readonly logger: Logger
   ) {
-    this.box = options.encryptionKey ? new SecretBox(options.encryptionKey) : null
+    this.box = options.encryptionKey
+      ? new SecretBox(options.encryptionKey)
+      : null
   }
 
   async read(): Promise<StoredSettings | null> {
     return (await this.readVersioned()).stored
   }
 
-  private async readVersioned(): Promise<{ stored: StoredSettings | null; version: string | null }> {
+  private async readVersioned(): Promise<{
+    stored: StoredSettings | null
+    version: string | null
+  }> {
     const [row] = await this.db.execute(
       `SELECT ${COLUMNS.join(", ")}, updated_at::text AS version_ FROM xcover_settings WHERE scope = ? AND deleted_at IS NULL`,
       [SCOPE]
@@ -82,7 +104,10 @@ export class XcoverSettingsStore {
       return { stored: null, version: null }
     }
     const { version_, ...stored } = row
-    return { stored: stored as StoredSettings, version: (version_ as string | null) ?? null }
+    return {
+      stored: stored as StoredSettings,
+      version: (version_ as string | null) ?? null,
+    }
   }
 
   /** The settings in effect, read now (and kept for `resolveAt`). */
@@ -100,7 +125,9 @@ export class XcoverSettingsStore {
    */
   async resolveAt(version: string | null): Promise<ResolvedSettings> {
     const cached = this.cached
-    return cached && cached.version === version ? cached.settings : this.resolve()
+    return cached && cached.version === version
+      ? cached.settings
+      : this.resolve()
   }
 
   private resolveRow(stored: StoredSettings | null): ResolvedSettings {
@@ -114,11 +141,17 @@ export class XcoverSettingsStore {
   }
 
   /** Applies a change and returns the row as it was before, for a workflow's compensation. */
-  async save(input: SaveSettingsInput): Promise<{ previous: StoredSettings | null }> {
+  async save(
+    input: SaveSettingsInput
+  ): Promise<{ previous: StoredSettings | null }> {
     const previous = await this.read()
     const next: StoredSettings = { ...(previous ?? NO_OVERRIDES) }
-    const text = (v: string | null | undefined) => (v === undefined ? undefined : v?.trim() || null)
-    const assign = <K extends keyof StoredSettings>(key: K, value: StoredSettings[K] | undefined) => {
+    const text = (v: string | null | undefined) =>
+      v === undefined ? undefined : v?.trim() || null
+    const assign = <K extends keyof StoredSettings>(
+      key: K,
+      value: StoredSettings[K] | undefined
+    ) => {
       if (value !== undefined) {
         next[key] = value
       }
@@ -144,14 +177,19 @@ export class XcoverSettingsStore {
       await this.write(previous)
     } else {
       this.cached = null
-      await this.db.execute("DELETE FROM xcover_settings WHERE scope = ?", [SCOPE])
+      await this.db.execute("DELETE FROM xcover_settings WHERE scope = ?", [
+        SCOPE,
+      ])
     }
   }
 
   /** Encrypts an API secret for `save`; refused (400) while no encryption key is configured. */
   seal(secret: string): string {
     if (!this.box) {
-      throw new MedusaError(MedusaError.Types.INVALID_DATA, ENCRYPTION_KEY_MISSING)
+      throw new MedusaError(
+        MedusaError.Types.INVALID_DATA,
+        ENCRYPTION_KEY_MISSING
+      )
     }
     return this.box.encrypt(secret, SECRET_AAD)
   }
@@ -160,7 +198,8 @@ export class XcoverSettingsStore {
     if (!stored?.api_secret_encrypted) {
       return { state: "none" }
     }
-    const value = this.box?.decrypt(stored.api_secret_encrypted, SECRET_AAD) ?? null
+    const value =
+      this.box?.decrypt(stored.api_secret_encrypted, SECRET_AAD) ?? null
     if (value === null) {
       if (!this.warnedUnreadable) {
         this.warnedUnreadable = true

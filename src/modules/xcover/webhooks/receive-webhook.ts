@@ -28,7 +28,9 @@ export async function receiveWebhook(
 ): Promise<WebhookAnswer> {
   const { logger } = deps
   if (!credentials) {
-    logger.warn("xcover: webhook refused: no XCover credentials configured to verify it")
+    logger.warn(
+      "xcover: webhook refused: no XCover credentials configured to verify it"
+    )
     return { status: 401, message: "not verified" }
   }
   const problem = webhookProblem(headers, credentials)
@@ -47,11 +49,20 @@ export async function receiveWebhook(
   // body within the 5 minutes. So the event only says "this booking changed": it is kept, and
   // the booking's state is read from XCover itself (signed Get Booking, through the outbox) and
   // applied from that answer. Kept first, answered 200: nothing waits on XCover being readable.
-  const stored = await storeWebhook(deps.manager, event, parsed?.payload, deps.retryMaxAgeMs)
+  const stored = await storeWebhook(
+    deps.manager,
+    event,
+    parsed?.payload,
+    deps.retryMaxAgeMs
+  )
   if (stored.result === "unknown_booking") {
-    logger.warn(`xcover: webhook ${event} for a booking this store does not know; answered 200`)
+    logger.warn(
+      `xcover: webhook ${event} for a booking this store does not know; answered 200`
+    )
   } else if (stored.result === "stored") {
-    logger.info(`xcover: webhook ${event} kept for booking ${stored.booking_row_id}; reading it back from XCover`)
+    logger.info(
+      `xcover: webhook ${event} kept for booking ${stored.booking_row_id}; reading it back from XCover`
+    )
     deps.readBack(stored.order_id)
   }
   return { status: 200, message: stored.result }

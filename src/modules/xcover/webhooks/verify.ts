@@ -1,11 +1,19 @@
 import { timingSafeEqual } from "node:crypto"
-import { SIGNATURE_ALGORITHMS, type SignatureAlgorithm, type XcoverCredentials } from "../options"
+import {
+  SIGNATURE_ALGORITHMS,
+  type SignatureAlgorithm,
+  type XcoverCredentials,
+} from "../options"
 import { computeSignature } from "../client/sign"
 
 /** A webhook's Date may be this far from our clock; older ones may be replays. */
 export const WEBHOOK_MAX_SKEW_MS = 5 * 60_000
 
-export type WebhookHeaders = { date?: string; "x-api-key"?: string; authorization?: string }
+export type WebhookHeaders = {
+  date?: string
+  "x-api-key"?: string
+  authorization?: string
+}
 
 /**
  * Checks a webhook as XCover signs it: `X-Api-Key` is the account's key, `Authorization:
@@ -13,7 +21,11 @@ export type WebhookHeaders = { date?: string; "x-api-key"?: string; authorizatio
  * algorithm named) with the account's secret over `date: <Date>`, compared in constant time, and
  * the Date is within 5 minutes. Returns why not (for the log, never the secret), or null.
  */
-export function webhookProblem(headers: WebhookHeaders, credentials: Pick<XcoverCredentials, "apiKey" | "apiSecret">, nowMs = Date.now()): string | null {
+export function webhookProblem(
+  headers: WebhookHeaders,
+  credentials: Pick<XcoverCredentials, "apiKey" | "apiSecret">,
+  nowMs = Date.now()
+): string | null {
   const { date, authorization } = headers
   if (!sameText(headers["x-api-key"] ?? "", credentials.apiKey)) {
     return "X-Api-Key is not this account's key"
@@ -31,14 +43,17 @@ export function webhookProblem(headers: WebhookHeaders, credentials: Pick<Xcover
   if (!sameText(params.get("keyId") ?? "", credentials.apiKey)) {
     return "keyId is not this account's key"
   }
-  const algorithm = (params.get("algorithm") ?? "hmac-sha256") as SignatureAlgorithm
+  const algorithm = (params.get("algorithm") ??
+    "hmac-sha256") as SignatureAlgorithm
   if (!SIGNATURE_ALGORITHMS.includes(algorithm)) {
     return `algorithm ${algorithm} not accepted`
   }
   if ((params.get("headers") ?? "date") !== "date") {
     return "only a signature over the date header is accepted"
   }
-  const expected = decodeURIComponent(computeSignature(algorithm, credentials.apiSecret, `date: ${date}`))
+  const expected = decodeURIComponent(
+    computeSignature(algorithm, credentials.apiSecret, `date: ${date}`)
+  )
   let given: string
   try {
     given = decodeURIComponent(params.get("signature") ?? "")

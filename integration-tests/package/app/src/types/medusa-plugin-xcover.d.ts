@@ -5,7 +5,11 @@ declare module "medusa-plugin-xcover/workflows" {
   import type { MedusaContainer } from "@medusajs/framework/types"
   import type { StepResponse } from "@medusajs/framework/workflows-sdk"
 
-  type OfferRequest = { customer: Record<string, unknown>; context: Record<string, unknown>; [field: string]: unknown }
+  type OfferRequest = {
+    customer: Record<string, unknown>
+    context: Record<string, unknown>
+    [field: string]: unknown
+  }
   type SetOfferRequestInput = {
     cart_id: string
     line: {
@@ -24,7 +28,13 @@ declare module "medusa-plugin-xcover/workflows" {
   export const quoteXcoverOfferWorkflow: {
     hooks: {
       setOfferRequest(
-        handler: (input: SetOfferRequestInput, context: { container: MedusaContainer }) => StepResponse<OfferRequest | undefined> | undefined | Promise<StepResponse<OfferRequest | undefined> | undefined>
+        handler: (
+          input: SetOfferRequestInput,
+          context: { container: MedusaContainer }
+        ) =>
+          | StepResponse<OfferRequest | undefined>
+          | undefined
+          | Promise<StepResponse<OfferRequest | undefined> | undefined>
       ): void
     }
   }

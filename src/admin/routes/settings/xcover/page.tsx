@@ -1,6 +1,19 @@
 import { defineRouteConfig } from "@medusajs/admin-sdk"
 import { ShieldCheck } from "@medusajs/icons"
-import { Alert, Badge, Button, Container, Heading, Input, Label, Select, Switch, Text, toast, Toaster } from "@medusajs/ui"
+import {
+  Alert,
+  Badge,
+  Button,
+  Container,
+  Heading,
+  Input,
+  Label,
+  Select,
+  Switch,
+  Text,
+  toast,
+  Toaster,
+} from "@medusajs/ui"
 import { useEffect, useState, type ReactNode } from "react"
 import { DeliveryHealthNotice } from "../../../components/delivery-health"
 import {
@@ -34,7 +47,10 @@ const ALGORITHM_LABEL: Record<SignatureAlgorithm, string> = {
   "hmac-sha256": "hmac-sha256",
 }
 
-const RESULT_LOOK: Record<ConnectionTest["result"], "success" | "error" | "warning"> = {
+const RESULT_LOOK: Record<
+  ConnectionTest["result"],
+  "success" | "error" | "warning"
+> = {
   accepted: "success",
   rejected: "error",
   unreachable: "error",
@@ -67,27 +83,46 @@ function formOf(s: XcoverSettings): Form {
 function changes(initial: Form, form: Form): SaveSettings {
   const body: SaveSettings = {}
   const text = (v: string) => v.trim() || null
-  if (form.partner_code !== initial.partner_code) body.partner_code = text(form.partner_code)
+  if (form.partner_code !== initial.partner_code)
+    body.partner_code = text(form.partner_code)
   if (form.api_key !== initial.api_key) body.api_key = text(form.api_key)
   if (form.api_secret) body.api_secret = form.api_secret
-  if (form.environment !== initial.environment) body.environment = form.environment
-  if (form.signature_algorithm !== initial.signature_algorithm) body.signature_algorithm = form.signature_algorithm
+  if (form.environment !== initial.environment)
+    body.environment = form.environment
+  if (form.signature_algorithm !== initial.signature_algorithm)
+    body.signature_algorithm = form.signature_algorithm
   if (form.enabled !== initial.enabled) body.enabled = form.enabled
   return body
 }
 
-function Field(props: { id: string; label: string; source: SettingSource; onReset?: () => void; hint?: string; children: ReactNode }) {
+function Field(props: {
+  id: string
+  label: string
+  source: SettingSource
+  onReset?: () => void
+  hint?: string
+  children: ReactNode
+}) {
   return (
     <div className="flex flex-col gap-y-2">
       <div className="flex items-center gap-x-2">
         <Label htmlFor={props.id} weight="plus">
           {props.label}
         </Label>
-        <Badge size="2xsmall" color={props.source === "admin" ? "blue" : "grey"} data-testid={`source-${props.id}`}>
+        <Badge
+          size="2xsmall"
+          color={props.source === "admin" ? "blue" : "grey"}
+          data-testid={`source-${props.id}`}
+        >
           {SOURCE_LABEL[props.source]}
         </Badge>
         {props.source === "admin" && props.onReset && (
-          <Button size="small" variant="transparent" type="button" onClick={props.onReset}>
+          <Button
+            size="small"
+            variant="transparent"
+            type="button"
+            onClick={props.onReset}
+          >
             Use plugin option
           </Button>
         )}
@@ -112,7 +147,10 @@ function Choice<T extends string>(props: {
   placeholder?: string
 }) {
   return (
-    <Select value={props.value ?? ""} onValueChange={(v) => props.onChange(v as T)}>
+    <Select
+      value={props.value ?? ""}
+      onValueChange={(v) => props.onChange(v as T)}
+    >
       <Select.Trigger id={props.id} aria-label={props.label}>
         <Select.Value placeholder={props.placeholder} />
       </Select.Trigger>
@@ -141,17 +179,28 @@ const XcoverSettingsPage = () => {
   }, [settings])
 
   if (isLoading || !settings || !form) {
-    return <Container>{error ? <Text>Could not load the XCover settings: {error.message}</Text> : <Text>Loading…</Text>}</Container>
+    return (
+      <Container>
+        {error ? (
+          <Text>Could not load the XCover settings: {error.message}</Text>
+        ) : (
+          <Text>Loading…</Text>
+        )}
+      </Container>
+    )
   }
   const initial = formOf(settings)
-  const set = <K extends keyof Form>(key: K, value: Form[K]) => setForm({ ...form, [key]: value })
+  const set = <K extends keyof Form>(key: K, value: Form[K]) =>
+    setForm({ ...form, [key]: value })
   const submit = (body: SaveSettings) =>
     save.mutate(body, {
-      onSuccess: () => toast.success("XCover settings saved. They apply to the next XCover call."),
+      onSuccess: () =>
+        toast.success(
+          "XCover settings saved. They apply to the next XCover call."
+        ),
       onError: (e) => toast.error(e.message),
     })
-  const reset = (field: keyof SaveSettings) => () =>
-    submit({ [field]: null })
+  const reset = (field: keyof SaveSettings) => () => submit({ [field]: null })
 
   return (
     <div className="flex flex-col gap-y-3">
@@ -161,19 +210,24 @@ const XcoverSettingsPage = () => {
           <div>
             <Heading level="h1">XCover</Heading>
             <Text size="small" className="text-ui-fg-subtle">
-              Credentials for opting out declined insurance offers. Values saved here override the plugin options in
-              medusa-config.ts.
+              Credentials for opting out declined insurance offers. Values saved
+              here override the plugin options in medusa-config.ts.
             </Text>
           </div>
-          <Badge color={settings.enabled.value ? "green" : "grey"} data-testid="xcover-enabled-badge">
+          <Badge
+            color={settings.enabled.value ? "green" : "grey"}
+            data-testid="xcover-enabled-badge"
+          >
             {settings.enabled.value ? "Enabled" : "Disabled"}
           </Badge>
         </div>
-        {data?.delivery && (data.delivery.circuit.open || data.delivery.clock_skew_ms !== null) && (
-          <div className="flex flex-col gap-y-2 px-6 py-4">
-            <DeliveryHealthNotice delivery={data?.delivery} />
-          </div>
-        )}
+        {data?.delivery &&
+          (data.delivery.circuit.open ||
+            data.delivery.clock_skew_ms !== null) && (
+            <div className="flex flex-col gap-y-2 px-6 py-4">
+              <DeliveryHealthNotice delivery={data?.delivery} />
+            </div>
+          )}
         {settings.problems.length > 0 && (
           <div className="px-6 py-4" data-testid="xcover-problems">
             {settings.problems.map((p) => (
@@ -195,11 +249,30 @@ const XcoverSettingsPage = () => {
             }
           }}
         >
-          <Field id="partner_code" label="Partner code" source={settings.partner_code.source} onReset={reset("partner_code")}>
-            <Input id="partner_code" value={form.partner_code} onChange={(e) => set("partner_code", e.target.value)} />
+          <Field
+            id="partner_code"
+            label="Partner code"
+            source={settings.partner_code.source}
+            onReset={reset("partner_code")}
+          >
+            <Input
+              id="partner_code"
+              value={form.partner_code}
+              onChange={(e) => set("partner_code", e.target.value)}
+            />
           </Field>
-          <Field id="api_key" label="API key" source={settings.api_key.source} onReset={reset("api_key")}>
-            <Input id="api_key" value={form.api_key} onChange={(e) => set("api_key", e.target.value)} autoComplete="off" />
+          <Field
+            id="api_key"
+            label="API key"
+            source={settings.api_key.source}
+            onReset={reset("api_key")}
+          >
+            <Input
+              id="api_key"
+              value={form.api_key}
+              onChange={(e) => set("api_key", e.target.value)}
+              autoComplete="off"
+            />
           </Field>
           <Field
             id="api_secret"
@@ -216,7 +289,9 @@ const XcoverSettingsPage = () => {
               id="api_secret"
               type="password"
               autoComplete="new-password"
-              placeholder={settings.api_secret_set.value ? "•••••••• (set)" : "Not set"}
+              placeholder={
+                settings.api_secret_set.value ? "•••••••• (set)" : "Not set"
+              }
               value={form.api_secret}
               onChange={(e) => set("api_secret", e.target.value)}
             />
@@ -255,12 +330,26 @@ const XcoverSettingsPage = () => {
               onChange={(v) => set("signature_algorithm", v)}
             />
           </Field>
-          <Field id="enabled" label="Send opt-outs to XCover" source={settings.enabled.source} onReset={reset("enabled")}
-            hint="While off, declined offers are kept as pending and sent once this is on again.">
-            <Switch id="enabled" checked={form.enabled} onCheckedChange={(v) => set("enabled", v)} />
+          <Field
+            id="enabled"
+            label="Send opt-outs to XCover"
+            source={settings.enabled.source}
+            onReset={reset("enabled")}
+            hint="While off, declined offers are kept as pending and sent once this is on again."
+          >
+            <Switch
+              id="enabled"
+              checked={form.enabled}
+              onCheckedChange={(v) => set("enabled", v)}
+            />
           </Field>
           <div className="flex items-center justify-end gap-x-2">
-            <Button type="button" variant="secondary" isLoading={test.isPending} onClick={() => test.mutate()}>
+            <Button
+              type="button"
+              variant="secondary"
+              isLoading={test.isPending}
+              onClick={() => test.mutate()}
+            >
               Test connection
             </Button>
             <Button type="submit" isLoading={save.isPending}>
@@ -269,11 +358,19 @@ const XcoverSettingsPage = () => {
           </div>
         </form>
         {(test.data || test.error) && (
-          <div className="px-6 py-4" data-testid="xcover-connection-result" data-result={test.data?.connection.result ?? "error"}>
+          <div
+            className="px-6 py-4"
+            data-testid="xcover-connection-result"
+            data-result={test.data?.connection.result ?? "error"}
+          >
             {test.data ? (
-              <Alert variant={RESULT_LOOK[test.data.connection.result]}>{test.data.connection.message}</Alert>
+              <Alert variant={RESULT_LOOK[test.data.connection.result]}>
+                {test.data.connection.message}
+              </Alert>
             ) : (
-              <Alert variant="error">The connection test could not run: {test.error?.message}</Alert>
+              <Alert variant="error">
+                The connection test could not run: {test.error?.message}
+              </Alert>
             )}
           </div>
         )}

@@ -4,7 +4,10 @@ import type XcoverModuleService from "../../../../modules/xcover/service"
 import type { AdminListXcoverOffersQuery } from "../validators"
 
 /** The opt-out log: recorded offers, newest first, filtered and paginated. */
-export async function GET(req: MedusaRequest<unknown, AdminListXcoverOffersQuery>, res: MedusaResponse) {
+export async function GET(
+  req: MedusaRequest<unknown, AdminListXcoverOffersQuery>,
+  res: MedusaResponse
+) {
   const xcover = req.scope.resolve<XcoverModuleService>(XCOVER_MODULE)
   const query = req.validatedQuery
   const { offers, count } = await xcover.listOfferLog(query)

@@ -8,6 +8,10 @@ import { quoteXcoverOfferWorkflow } from "medusa-plugin-xcover/workflows"
 quoteXcoverOfferWorkflow.hooks.setOfferRequest(({ cart_id, line, request }) => {
   return new StepResponse({
     ...request,
-    context: { ...request.context, event_type: "PRODUCT", store_reference: `${cart_id}/${line.id}` },
+    context: {
+      ...request.context,
+      event_type: "PRODUCT",
+      store_reference: `${cart_id}/${line.id}`,
+    },
   })
 })

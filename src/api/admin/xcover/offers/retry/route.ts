@@ -3,7 +3,12 @@ import { retryXcoverOffersWorkflow } from "../../../../../workflows/retry-xcover
 import type { AdminRetryXcoverOffersBody } from "../../validators"
 
 /** Bulk retry: every failed or rejected offer matching the log's filters goes back to the outbox. */
-export async function POST(req: MedusaRequest<AdminRetryXcoverOffersBody>, res: MedusaResponse) {
-  const { result } = await retryXcoverOffersWorkflow(req.scope).run({ input: req.validatedBody })
+export async function POST(
+  req: MedusaRequest<AdminRetryXcoverOffersBody>,
+  res: MedusaResponse
+) {
+  const { result } = await retryXcoverOffersWorkflow(req.scope).run({
+    input: req.validatedBody,
+  })
   res.json(result)
 }

@@ -1,6 +1,12 @@
 import type { MedusaContainer } from "@medusajs/framework/types"
-import { ContainerRegistrationKeys, MedusaError } from "@medusajs/framework/utils"
-import { isValidXcoverId, XCOVER_ID_RULE } from "../../../../../modules/xcover/xcover-id"
+import {
+  ContainerRegistrationKeys,
+  MedusaError,
+} from "@medusajs/framework/utils"
+import {
+  isValidXcoverId,
+  XCOVER_ID_RULE,
+} from "../../../../../modules/xcover/xcover-id"
 
 /** The cart as the cover routes answer it: totals and lines, as Medusa's cart routes give them. */
 const CART_FIELDS = [
@@ -26,16 +32,26 @@ const CART_FIELDS = [
   "items.metadata",
 ]
 
-export async function storeCart(scope: MedusaContainer, cartId: string): Promise<Record<string, unknown>> {
+export async function storeCart(
+  scope: MedusaContainer,
+  cartId: string
+): Promise<Record<string, unknown>> {
   const query = scope.resolve(ContainerRegistrationKeys.QUERY)
-  const { data } = await query.graph({ entity: "cart", fields: CART_FIELDS, filters: { id: cartId } })
+  const { data } = await query.graph({
+    entity: "cart",
+    fields: CART_FIELDS,
+    filters: { id: cartId },
+  })
   return data[0] as Record<string, unknown>
 }
 
 /** An offer id from the path, checked as the body's ids are. */
 export function offerIdParam(value: string | undefined): string {
   if (!isValidXcoverId(value)) {
-    throw new MedusaError(MedusaError.Types.INVALID_DATA, `offer_id must be ${XCOVER_ID_RULE}`)
+    throw new MedusaError(
+      MedusaError.Types.INVALID_DATA,
+      `offer_id must be ${XCOVER_ID_RULE}`
+    )
   }
   return value
 }

@@ -7,6 +7,11 @@ export async function POST(req: MedusaRequest, res: MedusaResponse) {
   const xcover = req.scope.resolve<XcoverModuleService>(XCOVER_MODULE)
   const preview = await xcover.previewCancellation(req.params.id)
   res.json({
-    preview: { total_refund: preview.total_refund, currency: preview.currency, quotes: preview.quotes, confirm_before: preview.confirm_before },
+    preview: {
+      total_refund: preview.total_refund,
+      currency: preview.currency,
+      quotes: preview.quotes,
+      confirm_before: preview.confirm_before,
+    },
   })
 }

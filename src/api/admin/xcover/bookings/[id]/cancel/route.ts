@@ -7,6 +7,13 @@ import type { AdminCancelXcoverBookingBody } from "../../../validators"
  * Cancels the policy at XCover (irreversible) through the outbox, or retries a failed
  * cancellation (`{ retry: true }`). Answers the booking as it is afterwards.
  */
-export async function POST(req: MedusaRequest<AdminCancelXcoverBookingBody>, res: MedusaResponse) {
-  await answerBookingAfter(req, res, (id) => cancelXcoverBookingWorkflow(req.scope).run({ input: { id, retry: req.validatedBody.retry } }))
+export async function POST(
+  req: MedusaRequest<AdminCancelXcoverBookingBody>,
+  res: MedusaResponse
+) {
+  await answerBookingAfter(req, res, (id) =>
+    cancelXcoverBookingWorkflow(req.scope).run({
+      input: { id, retry: req.validatedBody.retry },
+    })
+  )
 }

@@ -4,5 +4,7 @@ import { answerBookingAfter } from "../../answer-booking"
 
 /** Declines a booking held for review (its offer is opted out); 400 when it is not held. */
 export async function POST(req: MedusaRequest, res: MedusaResponse) {
-  await answerBookingAfter(req, res, (id) => declineXcoverBookingWorkflow(req.scope).run({ input: { id } }))
+  await answerBookingAfter(req, res, (id) =>
+    declineXcoverBookingWorkflow(req.scope).run({ input: { id } })
+  )
 }

@@ -7,5 +7,7 @@ import { answerBookingAfter } from "../../answer-booking"
  * is afterwards; 409 (with why) when its order was cancelled.
  */
 export async function POST(req: MedusaRequest, res: MedusaResponse) {
-  await answerBookingAfter(req, res, (id) => retryXcoverBookingWorkflow(req.scope).run({ input: { id } }))
+  await answerBookingAfter(req, res, (id) =>
+    retryXcoverBookingWorkflow(req.scope).run({ input: { id } })
+  )
 }

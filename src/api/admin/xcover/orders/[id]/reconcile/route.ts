@@ -1,5 +1,8 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
-import { ContainerRegistrationKeys, MedusaError } from "@medusajs/framework/utils"
+import {
+  ContainerRegistrationKeys,
+  MedusaError,
+} from "@medusajs/framework/utils"
 import { XCOVER_MODULE } from "../../../../../../modules/xcover"
 import type XcoverModuleService from "../../../../../../modules/xcover/service"
 import { reconcileXcoverOrdersWorkflow } from "../../../../../../workflows/reconcile-xcover-orders"
@@ -10,11 +13,20 @@ import { reconcileXcoverOrdersWorkflow } from "../../../../../../workflows/recon
  */
 export async function POST(req: MedusaRequest, res: MedusaResponse) {
   const query = req.scope.resolve(ContainerRegistrationKeys.QUERY)
-  const { data } = await query.graph({ entity: "order", fields: ["id"], filters: { id: req.params.id } })
+  const { data } = await query.graph({
+    entity: "order",
+    fields: ["id"],
+    filters: { id: req.params.id },
+  })
   if (!data.length) {
-    throw new MedusaError(MedusaError.Types.NOT_FOUND, `Order ${req.params.id} was not found`)
+    throw new MedusaError(
+      MedusaError.Types.NOT_FOUND,
+      `Order ${req.params.id} was not found`
+    )
   }
-  const { result } = await reconcileXcoverOrdersWorkflow(req.scope).run({ input: { order_ids: [req.params.id] } })
+  const { result } = await reconcileXcoverOrdersWorkflow(req.scope).run({
+    input: { order_ids: [req.params.id] },
+  })
   const { orders_checked, decided, repaired, failed } = result.reconciled
   const xcover = req.scope.resolve<XcoverModuleService>(XCOVER_MODULE)
   res.json({
