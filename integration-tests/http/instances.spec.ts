@@ -486,17 +486,15 @@ describe("two instances (shared + worker) with the Redis event bus and workflow 
       )
       const quoteOf = new Map(carts.map((c) => [c.taken, c.quoteId]))
       expect(offers).toEqual(
-        [...taken, ...declined]
-          .sort()
-          .map((id) =>
-            quoteOf.has(id)
-              ? {
-                  offer_id: id,
-                  status: "selected",
-                  taken_quote_id: quoteOf.get(id),
-                }
-              : { offer_id: id, status: "opted_out", taken_quote_id: null }
-          )
+        [...taken, ...declined].sort().map((id) =>
+          quoteOf.has(id)
+            ? {
+                offer_id: id,
+                status: "selected",
+                taken_quote_id: quoteOf.get(id),
+              }
+            : { offer_id: id, status: "opted_out", taken_quote_id: null }
+        )
       )
     })
 

@@ -94,13 +94,11 @@ function answerQuote(
           String(Math.ceil(result.retry_after_ms / 1000))
         )
       }
-      res
-        .status(503)
-        .json({
-          type: "xcover_unavailable",
-          message:
-            "XCover cannot be reached right now: no cover can be offered. Try again shortly; the cart is unchanged.",
-        })
+      res.status(503).json({
+        type: "xcover_unavailable",
+        message:
+          "XCover cannot be reached right now: no cover can be offered. Try again shortly; the cart is unchanged.",
+      })
       return
     case "rate_limited":
       res.setHeader(
@@ -114,13 +112,11 @@ function answerQuote(
       })
       return
     case "refused":
-      res
-        .status(502)
-        .json({
-          type: "xcover_refused",
-          message:
-            "XCover refused the quote request; the store's logs say why. The cart is unchanged.",
-        })
+      res.status(502).json({
+        type: "xcover_refused",
+        message:
+          "XCover refused the quote request; the store's logs say why. The cart is unchanged.",
+      })
       return
   }
 }
