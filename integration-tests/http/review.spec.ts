@@ -6,6 +6,7 @@ import { seedStore, type SeededStore } from "../helpers/seed-store"
 import { answer, Storefront } from "../helpers/storefront"
 import { useXcoverStandIn } from "../helpers/xcover-env"
 import runXcoverOutboxJob from "../../src/jobs/xcover-outbox"
+import { decideXcoverOrderOffersWorkflow } from "../../src/workflows/decide-xcover-order-offers"
 import type XcoverModuleService from "../../src/modules/xcover/service"
 
 jest.setTimeout(120_000)
@@ -20,6 +21,8 @@ medusaIntegrationTestRunner({
     let shop: Storefront
     let seeded: SeededStore
     const xcover = () => getContainer().resolve<XcoverModuleService>("xcover")
+    const offerRow = async (offerId: string) =>
+      (await xcover().listXcoverOffers({ offer_id: offerId }))[0]
     const bookingOf = async (orderId: string, offerId: string) =>
       (await xcover().listOrderBookings(orderId)).find(
         (b) => b.offer_id === offerId
@@ -199,6 +202,17 @@ medusaIntegrationTestRunner({
       const { orderId, quotedOfferId } = await orderWithBoth("sf-review-3")
       const admin = await createAdminUser(getContainer(), api)
       await api.post(`/admin/orders/${orderId}/cancel`, {}, admin)
+      await eventually(async () =>
+        expect((await bookingOf(orderId, "sf-review-3"))?.status).toBe(
+          "declined"
+        )
+      )
+      // The decision again, as a repeated order.placed or the recovery would run it: the line
+      // still names the offer, yet a declined booking's offer stays declined.
+      await decideXcoverOrderOffersWorkflow(getContainer()).run({
+        input: { order_id: orderId },
+      })
+      expect((await offerRow("sf-review-3")).status).not.toBe("selected")
       await eventually(async () => {
         await runXcoverOutboxJob(getContainer())
         expect((await bookingOf(orderId, "sf-review-3"))?.status).toBe(

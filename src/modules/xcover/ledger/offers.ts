@@ -246,10 +246,13 @@ export async function recordOrderOffers(
     ])
     // Bought anywhere means never opted out: the row may belong to another cart, whose own
     // decision then finds it no longer `shown`.
+    // An offer whose held booking was declined stays declined, though its line still names it.
     const selectedRows = await em.execute(
       `UPDATE xcover_offer
        SET status = 'selected', order_id = ?, completed_at = now(), declined_at = NULL, next_attempt_at = NULL, updated_at = now()
        WHERE offer_id IN (${placeholders(selected)}) AND status IN (${placeholders(BINDABLE_STATUSES)}) AND deleted_at IS NULL
+         AND NOT EXISTS (
+           SELECT 1 FROM xcover_booking b WHERE b.offer_id = xcover_offer.offer_id AND b.status = 'declined' AND b.deleted_at IS NULL)
        RETURNING offer_id`,
       [input.order_id, ...selected, ...BINDABLE_STATUSES]
     )

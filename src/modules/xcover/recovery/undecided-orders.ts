@@ -29,13 +29,19 @@ export async function findUndecidedOrders(
     ),
   ]
   const rows = await em.execute(
-    `SELECT offer_id, cart_id, status FROM xcover_offer
-     WHERE deleted_at IS NULL AND (cart_id IN (${cartIds.map(() => "?").join(",")})
-       ${offerIds.length ? `OR offer_id IN (${offerIds.map(() => "?").join(",")})` : ""})`,
+    `SELECT o.offer_id, o.cart_id, o.status,
+       EXISTS (SELECT 1 FROM xcover_booking b WHERE b.offer_id = o.offer_id AND b.status = 'declined' AND b.deleted_at IS NULL) AS declined_booking
+     FROM xcover_offer o
+     WHERE o.deleted_at IS NULL AND (o.cart_id IN (${cartIds.map(() => "?").join(",")})
+       ${offerIds.length ? `OR o.offer_id IN (${offerIds.map(() => "?").join(",")})` : ""})`,
     [...cartIds, ...offerIds]
   )
   const statusOf = new Map(
     rows.map((r) => [String(r.offer_id), String(r.status) as OfferStatus])
+  )
+  // Declined with its held booking: decided, though a line still names it.
+  const declinedBookings = new Set(
+    rows.filter((r) => r.declined_booking).map((r) => String(r.offer_id))
   )
   const cartsWithShown = new Set(
     rows.filter((r) => r.status === "shown").map((r) => String(r.cart_id))
@@ -49,7 +55,8 @@ export async function findUndecidedOrders(
         return (
           status !== undefined &&
           status !== "selected" &&
-          BINDABLE_STATUSES.includes(status)
+          BINDABLE_STATUSES.includes(status) &&
+          !declinedBookings.has(id)
         )
       })
   )
