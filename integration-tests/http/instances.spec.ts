@@ -298,8 +298,8 @@ describe("two instances (shared + worker) with the Redis event bus and workflow 
   // readings are not delayed by this process placing orders.
   let standIn: StandInProcess
   let cluster: Cluster | undefined
-  // 100 orders (200 opt-outs, 20 s at 10/s) keep the suite in its time; more with XCOVER_BURST_ORDERS.
-  const ORDERS = Number(process.env.XCOVER_BURST_ORDERS ?? 100)
+  // 60 orders (120 opt-outs, 12 s at 10/s) keep the suite in its time; more with XCOVER_BURST_ORDERS.
+  const ORDERS = Number(process.env.XCOVER_BURST_ORDERS ?? 60)
   // One budget for the account, whichever process sends; Confirm Offer has its own (XCover limits it apart).
   const RATE = 10
   const OFFER_RATE = 15
