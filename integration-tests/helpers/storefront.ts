@@ -90,13 +90,17 @@ export class Storefront {
   }
 
   /** The shopper takes an offer: the insurance line item names it in its metadata. */
-  takeOffer(cartId: string, offerId: string) {
+  takeOffer(cartId: string, offerId: string, quoteIds: string[] | null = null) {
     return this.api.post(
       `/store/carts/${cartId}/line-items`,
       {
         variant_id: this.store.insuranceVariantId,
         quantity: 1,
-        metadata: { xcover_offer_id: offerId },
+        metadata: {
+          xcover_offer_id: offerId,
+          // The quotes to confirm (storefront-created offers).
+          ...(quoteIds ? { xcover_quote_ids: quoteIds } : {}),
+        },
       },
       this.headers
     )

@@ -56,18 +56,7 @@ medusaIntegrationTestRunner({
     ) => {
       const cartId = await shop.createCart()
       await shop.recordOffer(cartId, offerId)
-      await api.post(
-        `/store/carts/${cartId}/line-items`,
-        {
-          variant_id: (shop as any).store.insuranceVariantId,
-          quantity: 1,
-          metadata: {
-            xcover_offer_id: offerId,
-            ...(quoteIds ? { xcover_quote_ids: quoteIds } : {}),
-          },
-        },
-        store
-      )
+      await shop.takeOffer(cartId, offerId, quoteIds)
       return cartId
     }
 

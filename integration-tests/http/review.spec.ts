@@ -47,18 +47,9 @@ medusaIntegrationTestRunner({
       ])
       const cartId = await shop.createCart()
       await shop.recordOffer(cartId, storefrontOfferId)
-      await api.post(
-        `/store/carts/${cartId}/line-items`,
-        {
-          variant_id: seeded.insuranceVariantId,
-          quantity: 1,
-          metadata: {
-            xcover_offer_id: storefrontOfferId,
-            xcover_quote_ids: [`${storefrontOfferId}-q`],
-          },
-        },
-        store()
-      )
+      await shop.takeOffer(cartId, storefrontOfferId, [
+        `${storefrontOfferId}-q`,
+      ])
       const tent = (await shop.cart(cartId)).items.find(
         (i: { variant_id: string }) => i.variant_id === seeded.variantId
       )
