@@ -20,7 +20,7 @@ import {
 } from "../workflows/reconcile-xcover-orders"
 import type XcoverModuleService from "../modules/xcover/service"
 import type { DispatchResult, EventsPublished } from "../modules/xcover/service"
-import { decideXcoverOrderOffersWorkflow } from "../workflows/decide-xcover-order-offers"
+import { orderDecider } from "../workflows/decide-xcover-order-offers"
 import {
   COVER_PRODUCT_TYPE_ID,
   COVER_PRODUCT_TYPE_VALUE,
@@ -47,7 +47,8 @@ export type DispatchJobRun = {
  * The plugin's background work, every minute: the durable half of delivery and the books. Runs in every server/worker process that runs jobs; the order
  * cursor and the offers are claimed atomically, so processes share the work without doing
  * anything twice.
- * 1. Orders placed since the last run whose `order.placed` was lost get their offers decided;
+ * 1. Orders placed since the last run whose `order.placed` was lost get their offers decided
+ *    (recorded; step 2 sends them);
  *    the reconciler compares the orders changed since its last run (and, once a day, every
  *    order with a live policy) with their policies: whatever event was lost, what must be
  *    cancelled is asked for (recovery/reconcile-orders).
@@ -92,11 +93,8 @@ export default async function runXcoverOutboxJob(
       ledger: xcover,
       loadOrders: (after, upTo, take) =>
         loadPlacedOrders(container, after, upTo, take),
-      decide: async (orderId) => {
-        await decideXcoverOrderOffersWorkflow(container).run({
-          input: { order_id: orderId },
-        })
-      },
+      // Recorded only: this run's sweeps below send what the decisions wrote.
+      decide: orderDecider(container),
       logger,
       owner: `${process.pid}-${randomUUID()}`,
     })

@@ -8,8 +8,13 @@ import {
   dispatchBookingsStep,
   dispatchOptOutsStep,
 } from "./steps/dispatch-outbox"
-import { loadOrderOffersStep } from "./steps/load-order-offers"
-import { recordOrderOffersStep } from "./steps/record-order-offers"
+import type { MedusaContainer } from "@medusajs/framework/types"
+import type { DecisionWritten } from "../modules/xcover/recovery/reconcile-orders"
+import { loadOrderOffers, loadOrderOffersStep } from "./steps/load-order-offers"
+import {
+  recordOrderOffers,
+  recordOrderOffersStep,
+} from "./steps/record-order-offers"
 
 export const decideXcoverOrderOffersWorkflowId = "decide-xcover-order-offers"
 
@@ -42,6 +47,26 @@ export const decideXcoverOrderOffersWorkflow = createWorkflow(
     return new WorkflowResponse({ decision, dispatch, booking })
   }
 )
+
+/**
+ * The decision as the reconciler and the recovery make it: the order's offers loaded and
+ * recorded, nothing sent. What it wrote is returned: the reconciler's workflow sends it, the
+ * job's sweeps do for its passes.
+ */
+export function orderDecider(
+  container: MedusaContainer
+): (orderId: string) => Promise<DecisionWritten> {
+  return async (orderId) => {
+    const decision = await recordOrderOffers(
+      container,
+      await loadOrderOffers(container, orderId)
+    )
+    return {
+      opt_outs: decision.declined.length,
+      bookings: (decision.bookings ?? []).length,
+    }
+  }
+}
 
 /** @deprecated Renamed `decideXcoverOrderOffersWorkflow`: it books the taken offers as well. */
 export const optOutDeclinedOffersWorkflow = decideXcoverOrderOffersWorkflow

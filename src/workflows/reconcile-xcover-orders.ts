@@ -17,8 +17,12 @@ import {
   type OrdersReconciled,
   type ReconcileDeps,
 } from "../modules/xcover/recovery/reconcile-orders"
-import { decideXcoverOrderOffersWorkflow } from "./decide-xcover-order-offers"
-import { dispatchCancellationsStep } from "./steps/dispatch-outbox"
+import { orderDecider } from "./decide-xcover-order-offers"
+import {
+  dispatchBookingsStep,
+  dispatchCancellationsStep,
+  dispatchOptOutsStep,
+} from "./steps/dispatch-outbox"
 import {
   LINE_ITEM_METADATA_KEY,
   ORDER_OFFER_FIELDS,
@@ -88,17 +92,18 @@ export async function loadOrderFacts(
   return (data as ReconcileGraph[]).map(orderFactsOf)
 }
 
-/** The reconciler's parts in a container: the module's ledger, the placement decision, the logger. */
+/** The reconciler's parts in a container: the module's ledger, the placement decision (recorded, not sent), the logger. */
 export function reconcileDepsOf(container: MedusaContainer): ReconcileDeps {
   return {
     ledger: container.resolve<XcoverModuleService>(XCOVER_MODULE),
-    decide: async (orderId) => {
-      await decideXcoverOrderOffersWorkflow(container).run({
-        input: { order_id: orderId },
-      })
-    },
+    decide: orderDecider(container),
     logger: container.resolve(ContainerRegistrationKeys.LOGGER),
   }
+}
+
+/** The one order these ids name, so a dispatch sends only its operations; several: every due one. */
+function onlyOrder(orderIds: string[]): { order_id?: string } {
+  return { order_id: orderIds.length === 1 ? orderIds[0] : undefined }
 }
 
 /** Compares the orders with their policies and writes what is missing to the outbox (see `reconcileOrders`). */
@@ -117,26 +122,44 @@ export const reconcileXcoverOrdersStep = createStep(
 /**
  * Every order event the plugin listens to (placed, cancelled, return received, claim, exchange,
  * edit) runs this for its order, as the admin's "reconcile now" does: the order as it is now
- * says what XCover must hold, whatever event came or was lost. Cancellations asked for go out at
- * once; the decision sends its own bookings and opt-outs.
+ * says what XCover must hold, whatever event came or was lost. The reconciler only writes what
+ * is missing to the outbox and says what it wrote; the opt-outs, bookings and cancellations it
+ * wrote are then sent at once, each kind by its own step.
  */
 export const reconcileXcoverOrdersWorkflow = createWorkflow(
   reconcileXcoverOrdersWorkflowId,
   (input: { order_ids: string[] }) => {
     const reconciled = reconcileXcoverOrdersStep(input)
+    const optOuts = when(
+      { reconciled },
+      ({ reconciled }) => reconciled.to_send.opt_outs.length > 0
+    ).then(() =>
+      dispatchOptOutsStep(
+        transform({ reconciled }, ({ reconciled }) =>
+          onlyOrder(reconciled.to_send.opt_outs)
+        )
+      )
+    )
+    const bookings = when(
+      { reconciled },
+      ({ reconciled }) => reconciled.to_send.bookings.length > 0
+    ).then(() =>
+      dispatchBookingsStep(
+        transform({ reconciled }, ({ reconciled }) =>
+          onlyOrder(reconciled.to_send.bookings)
+        )
+      )
+    )
     const dispatch = when(
       { reconciled },
       ({ reconciled }) => reconciled.repaired.length > 0
     ).then(() =>
       dispatchCancellationsStep(
-        transform({ reconciled }, ({ reconciled }) => ({
-          order_id:
-            reconciled.repaired.length === 1
-              ? reconciled.repaired[0].order_id
-              : undefined,
-        }))
+        transform({ reconciled }, ({ reconciled }) =>
+          onlyOrder([...new Set(reconciled.repaired.map((r) => r.order_id))])
+        )
       )
     )
-    return new WorkflowResponse({ reconciled, dispatch })
+    return new WorkflowResponse({ reconciled, optOuts, bookings, dispatch })
   }
 )

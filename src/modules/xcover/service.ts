@@ -1,6 +1,6 @@
 import type { IEventBusModuleService, Logger } from "@medusajs/framework/types"
 import { MedusaService } from "@medusajs/framework/utils"
-import { XcoverClient, type XcoverCallLog } from "./client/xcover-client"
+import { XcoverClient } from "./client/xcover-client"
 import { describeOutcome } from "./client/outcome"
 import {
   createOfferResult,
@@ -66,12 +66,8 @@ import {
 } from "./outbox/dispatcher"
 import type { CircuitView } from "./outbox/dispatch-state"
 import { optOutKind } from "./outbox/opt-out"
-import { bookingKind, type ClaimedBooking } from "./outbox/booking"
-import {
-  cancelQuotes,
-  cancellationKind,
-  type ClaimedCancellation,
-} from "./outbox/cancellation"
+import { bookingKind } from "./outbox/booking"
+import { cancelQuotes, cancellationKind } from "./outbox/cancellation"
 import {
   requestBookingCancellation,
   requestCancellations,
@@ -84,23 +80,16 @@ import {
 } from "./ledger/booking-events"
 import { receiveWebhook, type WebhookAnswer } from "./webhooks/receive-webhook"
 import {
-  claimUnpublishedEvents,
   countUnpublishedEvents,
-  markEventPublished,
-  markEventUnpublished,
+  EventPublisher,
+  type EventsPublished,
 } from "./ledger/durable-events"
 import type { WebhookHeaders } from "./webhooks/verify"
-import {
-  reportBookingSettled,
-  reportCancellationSettled,
-  reportReadbackSettled,
-  type SettledReport,
-} from "./outbox/settled"
-import { readbackKind, type ClaimedReadback } from "./outbox/readback"
+import { logSettled } from "./outbox/settled"
+import { readbackKind } from "./outbox/readback"
 import { parseRefund, type XcoverRefund } from "./client/booking"
 import type { CancellationReason } from "./models/xcover-cancellation"
 import { MedusaError } from "@medusajs/framework/utils"
-import type { OutboxKind } from "./outbox/kind"
 import type { Policyholder } from "./ledger/bookings"
 import {
   NO_QUOTE_IDS_REASON,
@@ -154,10 +143,7 @@ export type {
   OfferQuote,
 } from "./client/create-offer"
 
-export type { DispatchResult }
-
-/** What one publishing run of the plugin's events did. */
-export type EventsPublished = { published: number; failed: number }
+export type { DispatchResult, EventsPublished }
 
 /** What the settings page shows of delivery: the credential circuit and XCover's clock. */
 export type DeliveryHealth = {
@@ -181,11 +167,8 @@ export default class XcoverModuleService
   protected readonly options_: XcoverOptions
   protected readonly client_: XcoverClient
   protected readonly dispatcher_: Dispatcher
-  protected readonly bookingKind_: OutboxKind<ClaimedBooking>
-  protected readonly cancellationKind_: OutboxKind<ClaimedCancellation>
-  protected readonly readbackKind_: OutboxKind<ClaimedReadback>
-  protected report_!: SettledReport
-  protected readonly eventBus_?: IEventBusModuleService
+  protected readonly settings_: XcoverSettingsStore
+  protected readonly events_: EventPublisher
 
   /** Medusa's module lifecycle: on shutdown, close the keep-alive pools so no socket holds the process open. */
   readonly __hooks = {
@@ -202,41 +185,31 @@ export default class XcoverModuleService
     this.logger_ = deps.logger
     this.manager_ = deps.manager
     this.options_ = deps[XCOVER_OPTIONS_KEY]
-    this.eventBus_ = deps.event_bus
+    // The parts are built here from what each needs, and none calls back into this façade.
     this.client_ = new XcoverClient(
       { timeoutMs: this.options_.timeoutMs },
-      (log) => this.logCall(log)
+      this.logger_
     )
-    const report = (this.report_ = {
-      logger: this.logger_,
-      publishEvents: () => void this.publishEvents(),
-      dispatchCancellations: (orderId: string) =>
-        void this.dispatchDueCancellations({ order_id: orderId }).catch(
-          () => undefined
-        ),
-    })
-    this.bookingKind_ = bookingKind((event) =>
-      reportBookingSettled(event, report)
-    )
-    this.cancellationKind_ = cancellationKind((event) =>
-      reportCancellationSettled(event, report)
-    )
-    this.readbackKind_ = readbackKind((event) =>
-      reportReadbackSettled(event, report)
-    )
-    this.dispatcher_ = new Dispatcher(
+    this.settings_ = new XcoverSettingsStore(
       this.manager_,
-      this.client_,
       this.options_,
-      this.logger_,
-      () => this.settingsStore().resolve(),
-      [
-        optOutKind,
-        this.bookingKind_,
-        this.cancellationKind_,
-        this.readbackKind_,
-      ]
+      this.logger_
     )
+    this.events_ = new EventPublisher(
+      this.manager_,
+      this.logger_,
+      deps.event_bus,
+      () => this.isShutDown
+    )
+    this.dispatcher_ = new Dispatcher({
+      db: this.manager_,
+      client: this.client_,
+      options: this.options_,
+      logger: this.logger_,
+      settings: this.settings_,
+      events: this.events_,
+      kinds: [optOutKind, bookingKind, cancellationKind, readbackKind],
+    })
   }
 
   /** The app is shutting down: a scheduled run that fires now must not start any work. */
@@ -277,15 +250,19 @@ export default class XcoverModuleService
     )
     for (const offerId of result.bookings_failed ?? []) {
       // Nothing to send, so no dispatcher reports it: said here, as loudly as any failed booking.
-      reportBookingSettled(
+      logSettled(
         {
+          kind: "booking",
           status: "failed",
           offer_id: offerId,
           order_id: input.order_id,
           reason: NO_QUOTE_IDS_REASON,
         },
-        this.report_
+        this.logger_
       )
+    }
+    if (result.bookings_failed?.length) {
+      void this.events_.publish()
     }
     for (const offerId of result.bookings_held ?? []) {
       this.logger_.warn(
@@ -383,11 +360,11 @@ export default class XcoverModuleService
   async dispatchDueBookings(
     filter: { order_id?: string } = {}
   ): Promise<DispatchResult> {
-    return this.dispatcher_.dispatch(this.bookingKind_, filter)
+    return this.dispatcher_.dispatch(bookingKind, filter)
   }
 
   async dispatchAllDueBookings(): Promise<DispatchResult | null> {
-    return this.dispatcher_.sweep(this.bookingKind_)
+    return this.dispatcher_.sweep(bookingKind)
   }
 
   async listOrderBookings(orderId: string): Promise<BookingView[]> {
@@ -457,11 +434,11 @@ export default class XcoverModuleService
   async dispatchDueCancellations(
     filter: { order_id?: string } = {}
   ): Promise<DispatchResult> {
-    return this.dispatcher_.dispatch(this.cancellationKind_, filter)
+    return this.dispatcher_.dispatch(cancellationKind, filter)
   }
 
   async dispatchAllDueCancellations(): Promise<DispatchResult | null> {
-    return this.dispatcher_.sweep(this.cancellationKind_)
+    return this.dispatcher_.sweep(cancellationKind)
   }
 
   /** Makes due every cancellation whose booking is booked but which still waits for it (see `wakeWaitingCancellations`). */
@@ -493,7 +470,7 @@ export default class XcoverModuleService
         `Only a booked policy can be cancelled; this one is ${booking.booking_status ?? booking.status}`
       )
     }
-    const { call, view } = await this.settingsStore().resolve()
+    const { call, view } = await this.settings_.resolve()
     if (!call) {
       throw new MedusaError(
         MedusaError.Types.NOT_ALLOWED,
@@ -561,32 +538,35 @@ export default class XcoverModuleService
     headers: WebhookHeaders,
     rawBody: string
   ): Promise<WebhookAnswer> {
-    const { credentials } = await this.settingsStore().resolve()
-    return receiveWebhook(
+    const { credentials } = await this.settings_.resolve()
+    const answer = await receiveWebhook(
       {
         manager: this.manager_,
         logger: this.logger_,
-        readBack: (orderId) =>
-          void this.dispatchDueReadbacks({ order_id: orderId }).catch(
-            () => undefined
-          ),
         retryMaxAgeMs: this.options_.retry.maxAgeMs,
       },
       credentials,
       headers,
       rawBody
     )
+    if (answer.read_back_order_id) {
+      // Read back now, after answering: the job would send it otherwise.
+      void this.dispatchDueReadbacks({
+        order_id: answer.read_back_order_id,
+      }).catch(() => undefined)
+    }
+    return answer
   }
 
   /** Sends due read-backs of booked policies (optionally one order's), through the dispatcher and its budget. */
   async dispatchDueReadbacks(
     filter: { order_id?: string } = {}
   ): Promise<DispatchResult> {
-    return this.dispatcher_.dispatch(this.readbackKind_, filter)
+    return this.dispatcher_.dispatch(readbackKind, filter)
   }
 
   async dispatchAllDueReadbacks(): Promise<DispatchResult | null> {
-    return this.dispatcher_.sweep(this.readbackKind_)
+    return this.dispatcher_.sweep(readbackKind)
   }
 
   /** Events written and not yet taken by the event bus. */
@@ -594,66 +574,12 @@ export default class XcoverModuleService
     return countUnpublishedEvents(this.manager_)
   }
 
-  private publishing: Promise<EventsPublished> | null = null
-  private publishAgain = false
-
   /**
-   * Publishes every event not yet taken by the event bus (`ledger/durable-events`), oldest first,
-   * each with its `id` in the data: at least once, so subscribers drop a repeat by `id`. Called
-   * after each outcome and by the dispatch job (events a crash or a bus outage left behind). One
-   * run at a time per process; a call during a run makes it look once more.
+   * Publishes every event not yet taken by the event bus (`ledger/durable-events`): the job's
+   * run, for events a crash or a bus outage left behind; the dispatcher asks after each outcome.
    */
   publishEvents(): Promise<EventsPublished> {
-    if (this.publishing) {
-      this.publishAgain = true
-      return this.publishing
-    }
-    const run = async (): Promise<EventsPublished> => {
-      const result: EventsPublished = { published: 0, failed: 0 }
-      do {
-        this.publishAgain = false
-        for (;;) {
-          const batch =
-            this.eventBus_ && !this.isShutDown
-              ? await claimUnpublishedEvents(this.manager_, 100)
-              : []
-          for (const event of batch) {
-            try {
-              await this.eventBus_?.emit({
-                name: event.name,
-                data: { ...event.data, id: event.id },
-              })
-              await markEventPublished(this.manager_, event.id)
-              result.published++
-            } catch (err) {
-              const why = err instanceof Error ? err.message : String(err)
-              await markEventUnpublished(this.manager_, event.id, why).catch(
-                () => undefined
-              )
-              this.logger_.warn(
-                `xcover: could not publish ${event.name} ${event.id} (${why}); it is published again later`
-              )
-              result.failed++
-            }
-          }
-          if (batch.length < 100 || result.failed) {
-            break
-          }
-        }
-      } while (this.publishAgain && !result.failed)
-      return result
-    }
-    this.publishing = run()
-      .catch((err: unknown) => {
-        this.logger_.warn(
-          `xcover: publishing events failed this time: ${err instanceof Error ? err.message : String(err)}`
-        )
-        return { published: 0, failed: 0 }
-      })
-      .finally(() => {
-        this.publishing = null
-      })
-    return this.publishing
+    return this.events_.publish()
   }
 
   async getDeliveryHealth(): Promise<DeliveryHealth> {
@@ -662,15 +588,6 @@ export default class XcoverModuleService
       circuit: state.circuit,
       clock_skew_ms: state.clock_skew_ms,
       clock_skew_at: state.clock_skew_at,
-    }
-  }
-
-  private logCall(log: XcoverCallLog): void {
-    const line = `xcover: ${log.method} ${log.path} -> ${describeOutcome(log.outcome)} [${log.outcome.kind}] in ${log.durationMs} ms`
-    if (log.outcome.kind === "done") {
-      this.logger_.info(line)
-    } else {
-      this.logger_.warn(line)
     }
   }
 
@@ -691,7 +608,7 @@ export default class XcoverModuleService
     request: OfferRequest,
     options: { settings_version?: string | null } = {}
   ): Promise<CreateOfferResult> {
-    const store = this.settingsStore()
+    const store = this.settings_
     const { call, view } = await (options.settings_version === undefined
       ? store.resolve()
       : store.resolveAt(options.settings_version))
@@ -743,43 +660,33 @@ export default class XcoverModuleService
 
   // ---- Admin (settings, connection test, opt-out log, figures, manual retry) ----
 
-  private settingsStore_?: XcoverSettingsStore
-
-  protected settingsStore(): XcoverSettingsStore {
-    return (this.settingsStore_ ??= new XcoverSettingsStore(
-      this.manager_,
-      this.options_,
-      this.logger_
-    ))
-  }
-
   /** The settings in effect and where each value comes from; never the API secret. */
   async getAdminSettings(): Promise<SettingsView> {
-    return (await this.settingsStore().resolve()).view
+    return (await this.settings_.resolve()).view
   }
 
   /** Encrypts an API secret typed in the admin; INVALID_DATA without an `encryptionKey`. */
   sealApiSecret(secret: string): string {
-    return this.settingsStore().seal(secret)
+    return this.settings_.seal(secret)
   }
 
   /** Saves admin overrides; returns the previous row for compensation. */
   async saveAdminSettings(
     input: SaveSettingsInput
   ): Promise<{ previous: StoredSettings | null }> {
-    const saved = await this.settingsStore().save(input)
+    const saved = await this.settings_.save(input)
     // New settings may fix refused credentials: probe them on the next dispatch, not in 15 min.
     await this.dispatcher_.state.probeSoon()
     return saved
   }
 
   async restoreAdminSettings(previous: StoredSettings | null): Promise<void> {
-    await this.settingsStore().restore(previous)
+    await this.settings_.restore(previous)
   }
 
   /** Probes XCover with the settings in effect (even while disabled). */
   async testConnection(): Promise<ConnectionTestResult> {
-    const { credentials, view } = await this.settingsStore().resolve()
+    const { credentials, view } = await this.settings_.resolve()
     if (!credentials) {
       return NOT_CONFIGURED_RESULT(view.problems)
     }

@@ -177,13 +177,22 @@ describe("the reconciler", () => {
     const decided: string[] = []
     const log = logger()
     const result = await reconcileOrders(
-      { ledger, logger: log, decide: async (id) => void decided.push(id) },
+      {
+        ledger,
+        logger: log,
+        decide: async (id) => {
+          decided.push(id)
+          return { opt_outs: 1, bookings: 0 }
+        },
+      },
       orders
     )
     expect(decided).toEqual(["order_002"])
     expect(result).toEqual({
       orders_checked: 3,
       decided: ["order_002"],
+      // What the decision wrote, for the caller to send: the reconciler itself sends nothing.
+      to_send: { opt_outs: ["order_002"], bookings: [] },
       repaired: [
         {
           order_id: "order_001",
@@ -212,7 +221,7 @@ describe("the reconciler", () => {
     const deps = {
       ledger,
       logger: log,
-      decide: async () => undefined,
+      decide: async () => ({ opt_outs: 0, bookings: 0 }),
       owner: "p",
       loadOrders: async (ids: string[]) =>
         ids.includes(broken.id) ? [broken] : [],
@@ -264,7 +273,7 @@ describe("the reconciler", () => {
     const deps = {
       ledger,
       logger: logger(),
-      decide: async () => undefined,
+      decide: async () => ({ opt_outs: 0, bookings: 0 }),
       owner: "p",
       loadOrders: async (ids: string[]) =>
         orders.filter((o) => ids.includes(o.id)),

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto"
+import type { Logger } from "@medusajs/framework/types"
 import { Pool, errors as undiciErrors } from "undici"
 import type {
   XcoverCredentials,
@@ -6,7 +7,12 @@ import type {
   SignedHeaders,
 } from "../options"
 import { isValidXcoverId } from "../xcover-id"
-import { networkOutcome, responseOutcome, type XcoverOutcome } from "./outcome"
+import {
+  describeOutcome,
+  networkOutcome,
+  responseOutcome,
+  type XcoverOutcome,
+} from "./outcome"
 import { createSigner } from "./sign"
 import type { OfferRequest } from "./create-offer"
 
@@ -58,6 +64,16 @@ export type XcoverCallLog = {
   durationMs: number
 }
 
+/** One line per call: info when done, a warning otherwise. */
+function logCall(logger: Pick<Logger, "info" | "warn">, log: XcoverCallLog) {
+  const line = `xcover: ${log.method} ${log.path} -> ${describeOutcome(log.outcome)} [${log.outcome.kind}] in ${log.durationMs} ms`
+  if (log.outcome.kind === "done") {
+    logger.info(line)
+  } else {
+    logger.warn(line)
+  }
+}
+
 /**
  * The one funnel for XCover HTTP calls: builds the URL (ids percent-encoded), signs every
  * request freshly, sends it over a keep-alive pool with a timeout, and classifies the outcome.
@@ -77,7 +93,8 @@ export class XcoverClient {
 
   constructor(
     private readonly options: XcoverClientOptions,
-    private readonly onCall?: (log: XcoverCallLog) => void
+    /** Where each call's line goes (none: calls are not logged, as in benchmarks). */
+    private readonly logger?: Pick<Logger, "info" | "warn">
   ) {}
 
   /** Opt-out (`POST offers/{offer_id}/opt_out/`): 204 and no body; an error or a 409's body is read. */
@@ -277,7 +294,14 @@ export class XcoverClient {
     } catch (err) {
       outcome = errorOutcome(err, this.options.timeoutMs)
     }
-    this.onCall?.({ method, path, outcome, durationMs: Date.now() - started })
+    if (this.logger) {
+      logCall(this.logger, {
+        method,
+        path,
+        outcome,
+        durationMs: Date.now() - started,
+      })
+    }
     return { outcome, body }
   }
 

@@ -1,3 +1,4 @@
+import type { IEventBusModuleService, Logger } from "@medusajs/framework/types"
 import { generateEntityId } from "@medusajs/framework/utils"
 import type { SqlExecutor } from "../sql"
 
@@ -91,4 +92,83 @@ export async function countUnpublishedEvents(db: SqlExecutor): Promise<number> {
     `SELECT count(*)::int AS n FROM xcover_event WHERE published_at IS NULL AND deleted_at IS NULL`
   )
   return Number(row?.n ?? 0)
+}
+
+/** What one publishing run of the plugin's events did. */
+export type EventsPublished = { published: number; failed: number }
+
+const PUBLISH_BATCH = 100
+
+/**
+ * Publishes every event not yet taken by the event bus, oldest first, each with its `id` in the
+ * data: at least once, so subscribers drop a repeat by `id`. Asked after each outcome (by the
+ * dispatcher) and by the job (events a crash or a bus outage left behind). One run at a time per
+ * process; an ask during a run makes it look once more.
+ */
+export class EventPublisher {
+  private running: Promise<EventsPublished> | null = null
+  private again = false
+
+  constructor(
+    private readonly db: SqlExecutor,
+    private readonly logger: Logger,
+    /** Medusa's event bus (absent in a module loaded alone: nothing is published). */
+    private readonly eventBus: IEventBusModuleService | undefined,
+    /** The app is shutting down: no new batch is taken. */
+    private readonly stopped: () => boolean
+  ) {}
+
+  publish(): Promise<EventsPublished> {
+    if (this.running) {
+      this.again = true
+      return this.running
+    }
+    this.running = this.run()
+      .catch((err: unknown) => {
+        this.logger.warn(
+          `xcover: publishing events failed this time: ${err instanceof Error ? err.message : String(err)}`
+        )
+        return { published: 0, failed: 0 }
+      })
+      .finally(() => {
+        this.running = null
+      })
+    return this.running
+  }
+
+  private async run(): Promise<EventsPublished> {
+    const result: EventsPublished = { published: 0, failed: 0 }
+    do {
+      this.again = false
+      for (;;) {
+        const batch =
+          this.eventBus && !this.stopped()
+            ? await claimUnpublishedEvents(this.db, PUBLISH_BATCH)
+            : []
+        for (const event of batch) {
+          try {
+            await this.eventBus?.emit({
+              name: event.name,
+              data: { ...event.data, id: event.id },
+            })
+            await markEventPublished(this.db, event.id)
+            result.published++
+          } catch (err) {
+            const why = err instanceof Error ? err.message : String(err)
+            await markEventUnpublished(this.db, event.id, why).catch(
+              () => undefined
+            )
+            this.logger.warn(
+              `xcover: could not publish ${event.name} ${event.id} (${why}); it is published again later`
+            )
+            result.failed++
+          }
+        }
+        if (batch.length < PUBLISH_BATCH || result.failed) {
+          break
+        }
+      }
+    } while (this.again && !result.failed)
+    return result
+  }
 }

@@ -14,6 +14,7 @@ import {
   completedStatus,
   NOT_SENT,
   type ClaimedOperation,
+  type Completion,
   type OutboxKind,
 } from "./kind"
 import {
@@ -56,6 +57,7 @@ export function cancelQuotes(
 /** A booking XCover cancelled on the plugin's request, with the refund it computed. */
 export type CancellationSettled =
   | {
+      kind: "cancellation"
       status: "cancelled"
       order_id: string
       offer_id: string
@@ -66,6 +68,7 @@ export type CancellationSettled =
       refund: XcoverRefund["quotes"]
     }
   | {
+      kind: "cancellation"
       status: "failed"
       order_id: string
       offer_id: string
@@ -101,127 +104,114 @@ const CANCELLATIONS: LeasedTable = {
  *   or unknown preview).
  * Each request (Get Booking included) takes one slot of the shared rate budget.
  */
-export function cancellationKind(
-  onSettled: (event: CancellationSettled) => void
-): OutboxKind<ClaimedCancellation> {
-  return {
-    name: "cancellation",
-    bucket: "default",
+export const cancellationKind: OutboxKind<ClaimedCancellation> = {
+  name: "cancellation",
+  bucket: "default",
 
-    async claim(db, input) {
-      const rows = await claimRows(db, CANCELLATIONS, input)
-      if (!rows.length) {
-        return []
+  async claim(db, input) {
+    const rows = await claimRows(db, CANCELLATIONS, input)
+    if (!rows.length) {
+      return []
+    }
+    // The booking's XCover id (known once booked: only then is a cancellation due).
+    const bookings = await db.execute(
+      `SELECT id, booking_id, quotes FROM xcover_booking WHERE id IN (${rows.map(() => "?").join(",")})`,
+      rows.map((r) => r.booking_row_id)
+    )
+    const byRow = new Map(bookings.map((b) => [String(b.id), b]))
+    return rows.map((r) => {
+      const booking = byRow.get(String(r.booking_row_id))
+      const quotes = Array.isArray(booking?.quotes)
+        ? (booking.quotes as { id?: unknown }[])
+        : []
+      return {
+        id: r.id,
+        subject: String(r.offer_id),
+        orderId: String(r.order_id),
+        bookingRowId: String(r.booking_row_id),
+        bookingId: booking?.booking_id ? String(booking.booking_id) : null,
+        quoteIds: quotes.flatMap((q) =>
+          typeof q.id === "string" ? [q.id] : []
+        ),
+        reason: String(r.reason),
+        cancellationId:
+          r.cancellation_id === null ? null : String(r.cancellation_id),
+        leaseToken: input.leaseToken,
+        deadline: r.deadline,
       }
-      // The booking's XCover id (known once booked: only then is a cancellation due).
-      const bookings = await db.execute(
-        `SELECT id, booking_id, quotes FROM xcover_booking WHERE id IN (${rows.map(() => "?").join(",")})`,
-        rows.map((r) => r.booking_row_id)
-      )
-      const byRow = new Map(bookings.map((b) => [String(b.id), b]))
-      return rows.map((r) => {
-        const booking = byRow.get(String(r.booking_row_id))
-        const quotes = Array.isArray(booking?.quotes)
-          ? (booking.quotes as { id?: unknown }[])
-          : []
-        return {
-          id: r.id,
-          subject: String(r.offer_id),
-          orderId: String(r.order_id),
-          bookingRowId: String(r.booking_row_id),
-          bookingId: booking?.booking_id ? String(booking.booking_id) : null,
-          quoteIds: quotes.flatMap((q) =>
-            typeof q.id === "string" ? [q.id] : []
-          ),
-          reason: String(r.reason),
-          cancellationId:
-            r.cancellation_id === null ? null : String(r.cancellation_id),
-          leaseToken: input.leaseToken,
-          deadline: r.deadline,
-        }
+    })
+  },
+
+  startSend: (db, op, leaseMs) => startRowSend(db, CANCELLATIONS, op, leaseMs),
+
+  holdLease: (db, op, leaseMs) => holdRow(db, CANCELLATIONS, op, leaseMs),
+
+  async send(client, settings, op, another) {
+    if (!op.bookingId) {
+      return {
+        outcome: {
+          kind: "rejected",
+          status: null,
+          type: "not_booked",
+          message: "the booking has no XCover booking id",
+          retryAfterMs: null,
+        },
+        body: null,
+      }
+    }
+    if (!op.cancellationId) {
+      return client.cancelBooking(settings, op.bookingId, {
+        preview: true,
+        quotes: cancelQuotes(op.quoteIds, op.reason),
       })
-    },
+    }
+    const answer = await client.confirmCancellation(
+      settings,
+      op.bookingId,
+      op.cancellationId
+    )
+    if (
+      answer.outcome.kind !== "rejected" ||
+      alreadyCancelled(answer.outcome)
+    ) {
+      return answer
+    }
+    // Refused otherwise (an expired or unknown preview, say): XCover's booking tells whether it
+    // is cancelled all the same; if so, that answer settles it. The read takes a slot of its own;
+    // not sent soon (a long pause, the circuit opened), both steps are tried again later.
+    const bookingId = op.bookingId
+    const read = await another((c) => c.getBooking(settings, bookingId))
+    if (read.outcome.type === NOT_SENT) {
+      return read
+    }
+    return read.outcome.kind === "done" &&
+      parseBooking(read.body)?.booking_status === "CANCELLED"
+      ? read
+      : answer
+  },
 
-    startSend: (db, op, leaseMs) =>
-      startRowSend(db, CANCELLATIONS, op, leaseMs),
-
-    holdLease: (db, op, leaseMs) => holdRow(db, CANCELLATIONS, op, leaseMs),
-
-    async send(client, settings, op, another) {
-      if (!op.bookingId) {
-        return {
-          outcome: {
-            kind: "rejected",
-            status: null,
-            type: "not_booked",
-            message: "the booking has no XCover booking id",
-            retryAfterMs: null,
-          },
-          body: null,
+  async complete(db, op, answer, next) {
+    const { outcome, body } = answer
+    const confirming = op.cancellationId !== null
+    if (alreadyCancelled(outcome)) {
+      // Cancelled already (our lost answer, or the customer through XCover's cancel link).
+      return cancelled(db, op, null, outcome.status)
+    }
+    if (outcome.kind === "done") {
+      const refund = parseRefund(body)
+      if (confirming) {
+        return cancelled(db, op, refund, outcome.status)
+      }
+      if (!refund?.cancellation_id) {
+        const why = "XCover's cancellation preview had no cancellation_id"
+        if (!(await finish(db, op, "failed", outcome.status, why, null))) {
+          return null
         }
+        return { status: "rejected", settled: failedSettled(op, why) }
       }
-      if (!op.cancellationId) {
-        return client.cancelBooking(settings, op.bookingId, {
-          preview: true,
-          quotes: cancelQuotes(op.quoteIds, op.reason),
-        })
-      }
-      const answer = await client.confirmCancellation(
-        settings,
-        op.bookingId,
-        op.cancellationId
-      )
-      if (
-        answer.outcome.kind !== "rejected" ||
-        alreadyCancelled(answer.outcome)
-      ) {
-        return answer
-      }
-      // Refused otherwise (an expired or unknown preview, say): XCover's booking tells whether it
-      // is cancelled all the same; if so, that answer settles it. The read takes a slot of its own;
-      // not sent soon (a long pause, the circuit opened), both steps are tried again later.
-      const bookingId = op.bookingId
-      const read = await another((c) => c.getBooking(settings, bookingId))
-      if (read.outcome.type === NOT_SENT) {
-        return read
-      }
-      return read.outcome.kind === "done" &&
-        parseBooking(read.body)?.booking_status === "CANCELLED"
-        ? read
-        : answer
-    },
-
-    async complete(db, op, answer, next) {
-      const { outcome, body } = answer
-      const confirming = op.cancellationId !== null
-      if (alreadyCancelled(outcome)) {
-        // Cancelled already (our lost answer, or the customer through XCover's cancel link).
-        return (await cancelled(db, op, null, outcome.status)) ? "done" : null
-      }
-      if (outcome.kind === "done") {
-        const refund = parseRefund(body)
-        if (confirming) {
-          return (await cancelled(db, op, refund, outcome.status))
-            ? "done"
-            : null
-        }
-        if (!refund?.cancellation_id) {
-          const why = "XCover's cancellation preview had no cancellation_id"
-          if (!(await finish(db, op, "failed", outcome.status, why, null))) {
-            return null
-          }
-          onSettled({
-            status: "failed",
-            order_id: op.orderId,
-            offer_id: op.subject,
-            booking_id: op.bookingId,
-            reason: why,
-          })
-          return "rejected"
-        }
-        // Previewed: the refund goes on the booking now, the confirmation is due at once.
-        const updated = await db.execute(
-          `WITH c AS (
+      // Previewed: the refund goes on the booking now, the confirmation is due at once.
+      const updated = await db.execute(
+        `WITH c AS (
              UPDATE xcover_cancellation
              SET status = 'pending', cancellation_id = ?, confirm_before = ?, last_status = ?, last_error = NULL,
                  next_attempt_at = now(), lease_until = NULL, lease_token = NULL, updated_at = now()
@@ -230,61 +220,72 @@ export function cancellationKind(
            UPDATE xcover_booking b SET total_refund = ?, refund = ?::jsonb, updated_at = now()
            FROM c WHERE b.id = c.booking_row_id
            RETURNING b.id`,
-          [
-            refund.cancellation_id,
-            refund.confirm_before,
-            outcome.status,
-            op.id,
-            op.leaseToken,
-            refund.total_refund,
-            JSON.stringify(refund.quotes),
-          ]
-        )
-        return updated.length ? "retrying" : null
-      }
-      const status = completedStatus(outcome, next)
-      const why =
-        confirming && outcome.status === 404
-          ? `${describeOutcome(outcome)} (a previewed cancellation expires after about a day; retry it from the admin to preview again)`
-          : describeOutcome(outcome)
-      const ok = await finish(
-        db,
-        op,
-        status === "retrying" ? "retrying" : "failed",
-        outcome.status,
-        why,
-        status === "retrying" ? next.nextAttemptAt : null
+        [
+          refund.cancellation_id,
+          refund.confirm_before,
+          outcome.status,
+          op.id,
+          op.leaseToken,
+          refund.total_refund,
+          JSON.stringify(refund.quotes),
+        ]
       )
-      if (ok && status !== "retrying") {
-        onSettled({
-          status: "failed",
-          order_id: op.orderId,
-          offer_id: op.subject,
-          booking_id: op.bookingId,
-          reason: why,
-        })
-      }
-      return ok ? status : null
-    },
+      return updated.length ? { status: "retrying" } : null
+    }
+    const status = completedStatus(outcome, next)
+    const why =
+      confirming && outcome.status === 404
+        ? `${describeOutcome(outcome)} (a previewed cancellation expires after about a day; retry it from the admin to preview again)`
+        : describeOutcome(outcome)
+    const ok = await finish(
+      db,
+      op,
+      status === "retrying" ? "retrying" : "failed",
+      outcome.status,
+      why,
+      status === "retrying" ? next.nextAttemptAt : null
+    )
+    if (!ok) {
+      return null
+    }
+    return status === "retrying"
+      ? { status }
+      : { status, settled: failedSettled(op, why) }
+  },
 
-    release: (db, op, how) => releaseRow(db, CANCELLATIONS, op, how),
+  release: (db, op, how) => releaseRow(db, CANCELLATIONS, op, how),
 
-    nextDueInMs: (db) => nextDueInMs(db, CANCELLATIONS),
+  nextDueInMs: (db) => nextDueInMs(db, CANCELLATIONS),
 
-    extendDeadlines: (db, gapMs, policy) =>
-      extendRowDeadlines(db, CANCELLATIONS, gapMs, policy),
+  extendDeadlines: (db, gapMs, policy) =>
+    extendRowDeadlines(db, CANCELLATIONS, gapMs, policy),
+}
+
+function failedSettled(
+  op: ClaimedCancellation,
+  reason: string
+): CancellationSettled {
+  return {
+    kind: "cancellation",
+    status: "failed",
+    order_id: op.orderId,
+    offer_id: op.subject,
+    booking_id: op.bookingId,
+    reason,
   }
+}
 
-  async function cancelled(
-    db: SqlManager,
-    op: ClaimedCancellation,
-    refund: XcoverRefund | null,
-    httpStatus: number | null
-  ): Promise<boolean> {
-    // The outcome, the booking's history and the event the store refunds from commit together.
-    const settled = await db.transactional(async (tx) => {
-      const [changed] = await tx.execute(
-        `WITH c AS (
+/** Cancelled at XCover: written with the booking's history and its event; null when the claim no longer held. */
+async function cancelled(
+  db: SqlManager,
+  op: ClaimedCancellation,
+  refund: XcoverRefund | null,
+  httpStatus: number | null
+): Promise<Completion | null> {
+  // The outcome, the booking's history and the event the store refunds from commit together.
+  const settled = await db.transactional(async (tx) => {
+    const [changed] = await tx.execute(
+      `WITH c AS (
            UPDATE xcover_cancellation
            SET status = 'cancelled', last_status = ?, last_error = NULL, next_attempt_at = NULL, lease_until = NULL, lease_token = NULL,
                completed_at = now(), updated_at = now()
@@ -295,44 +296,43 @@ export function cancellationKind(
              total_refund = COALESCE(?, b.total_refund), refund = COALESCE(?::jsonb, b.refund), updated_at = now()
          FROM c WHERE b.id = c.booking_row_id
          RETURNING b.id, b.booking_id, b.currency, b.total_refund::float8 AS total_refund, b.refund, c.reason`,
-        [
-          httpStatus,
-          op.id,
-          op.leaseToken,
-          refund?.total_refund ?? null,
-          refund?.quotes.length ? JSON.stringify(refund.quotes) : null,
-        ]
-      )
-      if (!changed) {
-        return null
-      }
-      await recordBookingEvent(tx, {
-        booking_row_id: op.bookingRowId,
-        source: "cancellation",
-        event: "CANCELLED",
-        payload: { reason: changed.reason, refund },
-      })
-      const data = {
-        order_id: op.orderId,
-        offer_id: op.subject,
-        booking_id:
-          changed.booking_id === null ? null : String(changed.booking_id),
-        reason: String(changed.reason),
-        total_refund:
-          changed.total_refund === null ? null : Number(changed.total_refund),
-        currency: changed.currency === null ? null : String(changed.currency),
-        refund: (changed.refund as XcoverRefund["quotes"] | null) ?? [],
-      }
-      await recordEvent(tx, "xcover.booking.cancelled", data)
-      const settled: CancellationSettled = { status: "cancelled", ...data }
-      return settled
-    })
-    if (!settled) {
-      return false
+      [
+        httpStatus,
+        op.id,
+        op.leaseToken,
+        refund?.total_refund ?? null,
+        refund?.quotes.length ? JSON.stringify(refund.quotes) : null,
+      ]
+    )
+    if (!changed) {
+      return null
     }
-    onSettled(settled)
-    return true
-  }
+    await recordBookingEvent(tx, {
+      booking_row_id: op.bookingRowId,
+      source: "cancellation",
+      event: "CANCELLED",
+      payload: { reason: changed.reason, refund },
+    })
+    const data = {
+      order_id: op.orderId,
+      offer_id: op.subject,
+      booking_id:
+        changed.booking_id === null ? null : String(changed.booking_id),
+      reason: String(changed.reason),
+      total_refund:
+        changed.total_refund === null ? null : Number(changed.total_refund),
+      currency: changed.currency === null ? null : String(changed.currency),
+      refund: (changed.refund as XcoverRefund["quotes"] | null) ?? [],
+    }
+    await recordEvent(tx, "xcover.booking.cancelled", data)
+    const settled: CancellationSettled = {
+      kind: "cancellation",
+      status: "cancelled",
+      ...data,
+    }
+    return settled
+  })
+  return settled ? { status: "done", settled } : null
 }
 
 async function finish(

@@ -23,6 +23,7 @@ import {
   type OutboxFilter,
   type OutboxKind,
 } from "./kind"
+import { followUpOf, logSettled, wroteEvent, type Settled } from "./settled"
 
 export type DispatchResult = {
   /** Nothing could be sent: no credentials, disabled, or the credential circuit is open. */
@@ -34,6 +35,8 @@ export type DispatchResult = {
   failed: number
   /** Put back unsent or after a 401/403: due again once sending is possible. */
   deferred: number
+  /** What the operations that reached an end settled (booked, cancelled, failed, read back), for the caller to act on. */
+  settled: Settled[]
 }
 
 /** How far ahead a process may reserve send slots: it never holds more than it sends in this time. */
@@ -71,7 +74,18 @@ const LATE_TOLERANCE_MS = 40
 /** The claim is checked this long before the slot, so the check's round trip does not make it late. */
 const PRE_CHECK_MS = 15
 
-type Settings = { call: XcoverCallSettings | null }
+/** What the dispatcher is built from: the database, the client funnel, the settings in effect, the events' publisher. */
+export type DispatcherDeps = {
+  db: SqlManager
+  client: XcoverClient
+  options: XcoverOptions
+  logger: Logger
+  /** The settings in effect (the settings store), read before each claim. */
+  settings: { resolve(): Promise<{ call: XcoverCallSettings | null }> }
+  /** Publishes the events an outcome wrote, now rather than at the job's next run. */
+  events: { publish(): Promise<unknown> }
+  kinds: OutboxKind[]
+}
 
 /** Why `callWithinBudget` did not send: the circuit is open, or no slot (a 429 pause) within the wait allowed. */
 export class BudgetRefusal extends Error {
@@ -115,19 +129,27 @@ export class Dispatcher {
   /** Answers `callWithinBudget` already passed to `afterAnswer` (a kind may return one as its own). */
   private readonly accounted = new WeakSet<XcoverAnswer>()
 
+  private readonly db: SqlManager
+  private readonly client: XcoverClient
+  private readonly options: XcoverOptions
+  private readonly logger: Logger
+  private readonly events: DispatcherDeps["events"]
+  private readonly kinds: OutboxKind[]
   /** Concurrent dispatches (a burst of orders) share one read of the settings. */
-  private readonly readSettings = singleFlight(() => this.settings())
+  private readonly readSettings: () => Promise<{
+    call: XcoverCallSettings | null
+  }>
   private readonly readState = singleFlight(() => this.state.read())
 
-  constructor(
-    private readonly db: SqlManager,
-    private readonly client: XcoverClient,
-    private readonly options: XcoverOptions,
-    private readonly logger: Logger,
-    private readonly settings: () => Promise<Settings>,
-    private readonly kinds: OutboxKind[]
-  ) {
-    this.state = new DispatchState(db)
+  constructor(deps: DispatcherDeps) {
+    this.db = deps.db
+    this.client = deps.client
+    this.options = deps.options
+    this.logger = deps.logger
+    this.events = deps.events
+    this.kinds = deps.kinds
+    this.readSettings = singleFlight(() => deps.settings.resolve())
+    this.state = new DispatchState(deps.db)
   }
 
   /** The app shuts down: dispatch loops end before their next claim. */
@@ -183,6 +205,7 @@ export class Dispatcher {
       rejected: 0,
       failed: 0,
       deferred: 0,
+      settled: [],
     }
     if (filter.order_id && this.sweeping.has(kind.name)) {
       // This process is already working through a backlog: the sweep sends this order's
@@ -292,7 +315,13 @@ export class Dispatcher {
   /** Sets (or brings forward) the timer that sweeps this kind when its next operation falls due. */
   private async scheduleWake(kind: OutboxKind): Promise<void> {
     const inMs = this.stopped ? null : await kind.nextDueInMs(this.db)
-    if (inMs === null || inMs > MAX_WAKE_MS || this.stopped) {
+    if (inMs !== null) {
+      this.wakeIn(kind, inMs)
+    }
+  }
+
+  private wakeIn(kind: OutboxKind, inMs: number): void {
+    if (inMs > MAX_WAKE_MS || this.stopped) {
       return
     }
     const delayMs = Math.max(MIN_WAKE_MS, inMs)
@@ -386,26 +415,46 @@ export class Dispatcher {
         result.deferred++
         return
       }
-      const status = await kind.complete(
+      const completion = await kind.complete(
         this.db,
         op,
         answer,
         this.nextTry(op, started, outcome)
       )
-      if (status === null) {
+      if (completion === null) {
         this.logger.warn(
           `xcover: ${kind.name} of ${op.subject} (try ${started.attempt}): its claim was taken over before the outcome was written; ignored`
         )
         return
       }
-      result[status]++
-      if (status === "failed") {
+      result[completion.status]++
+      if (completion.status === "failed") {
         this.logger.error(
           `xcover: ${kind.name} of ${op.subject} FAILED after ${started.attempt} tries (${describeOutcome(outcome)}); retry it from the admin once XCover is reachable`
         )
       }
+      if (completion.settled) {
+        this.settle(completion.settled)
+        result.settled.push(completion.settled)
+      }
     })()
     return { answered }
+  }
+
+  /**
+   * Acts on what an operation settled: its log line, its event published now, and what it made
+   * due sent soon (a booking of an order cancelled meanwhile: that cancellation).
+   */
+  private settle(settled: Settled): void {
+    logSettled(settled, this.logger)
+    if (wroteEvent(settled)) {
+      void this.events.publish()
+    }
+    const followUp = followUpOf(settled)
+    const next = followUp && this.kinds.find((k) => k.name === followUp)
+    if (next) {
+      this.wakeIn(next, 0)
+    }
   }
 
   /** One operation's trouble (a database error, say) must not stop the others: log it, move on. */

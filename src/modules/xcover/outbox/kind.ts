@@ -7,6 +7,7 @@ import type {
 import type { RetryPolicy } from "./backoff"
 import type { Bucket } from "./dispatch-state"
 import type { SqlExecutor, SqlManager } from "../sql"
+import type { Settled } from "./settled"
 
 /** One operation taken from the outbox by one process, until its lease ends. */
 export type ClaimedOperation = {
@@ -42,6 +43,13 @@ export type BudgetedCall = (
 
 export type CompletedStatus = "done" | "retrying" | "rejected" | "failed"
 
+/**
+ * What writing an outcome did: the operation's status and, when it reached an end worth telling
+ * (booked, cancelled, failed, read back), what it settled. The kind returns it; the dispatcher
+ * logs it, publishes the events written with it and sends what it made due.
+ */
+export type Completion = { status: CompletedStatus; settled?: Settled }
+
 /** What an answer makes of an operation, the same for every kind: done, retried (or given up), or rejected. */
 export function completedStatus(
   outcome: XcoverOutcome,
@@ -58,8 +66,8 @@ export function completedStatus(
 }
 
 /**
- * A kind of XCover call that changes state there and must happen exactly once (opt-out today;
- * confirm and cancel next). The dispatcher owns when and how fast; a kind owns its rows and its
+ * A kind of XCover call made through the outbox (opt-out, confirm, cancel, read-back): the
+ * state-changing ones must happen exactly once. The dispatcher owns when and how fast; a kind owns its rows and its
  * request. Every method that writes is conditional on the claim (`leaseToken`), so a process
  * whose lease was taken over changes nothing.
  */
@@ -98,14 +106,14 @@ export interface OutboxKind<Op extends ClaimedOperation = ClaimedOperation> {
   holdLease(db: SqlExecutor, op: Op, leaseMs: number): Promise<boolean>
   /**
    * Writes the outcome (and what the answer's body says, and the event that announces it, in one
-   * transaction); null when the claim no longer held.
+   * transaction) and returns what it did; null when the claim no longer held.
    */
   complete(
     db: SqlManager,
     op: Op,
     answer: XcoverAnswer,
     next: { giveUp: boolean; nextAttemptAt: Date | null }
-  ): Promise<CompletedStatus | null>
+  ): Promise<Completion | null>
   /**
    * Puts a claimed operation back as due: unsent (`counted` when `startSend` had counted the
    * try), or with the answer that stopped it (401/403: sent, so the try stays counted).

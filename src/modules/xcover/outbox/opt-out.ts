@@ -78,7 +78,7 @@ export const optOutKind: OutboxKind<ClaimedOptOut> = {
         op.leaseToken,
       ]
     )
-    return updated.length ? status : null
+    return updated.length ? { status } : null
   },
 
   release: (db, op, how) => releaseRow(db, OFFERS, op, how),

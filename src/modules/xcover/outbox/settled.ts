@@ -3,23 +3,41 @@ import type { BookingSettled } from "./booking"
 import type { CancellationSettled } from "./cancellation"
 import type { ReadbackSettled } from "./readback"
 
-export type SettledReport = {
-  logger: Logger
-  /** Publishes the events written with the outcomes (`ledger/durable-events`), now rather than at the job's next run. */
-  publishEvents: () => void
-  dispatchCancellations: (orderId: string) => void
+/** What an operation settled, as its kind returns it; its event (if any) was written with it. */
+export type Settled = BookingSettled | CancellationSettled | ReadbackSettled
+
+/** Whether the settled operation wrote an event that should be published now, not at the job's next run. */
+export function wroteEvent(settled: Settled): boolean {
+  return settled.kind === "read-back"
+    ? settled.status === "read" && settled.cancelled_now
+    : true
+}
+
+/** The kind made due by what was settled: a booking of an order cancelled on its way must be cancelled now. */
+export function followUpOf(settled: Settled): "cancellation" | null {
+  return settled.kind === "booking" &&
+    settled.status === "booked" &&
+    settled.cancellation_due
+    ? "cancellation"
+    : null
 }
 
 /**
- * A booking reached its end: one log line; its event (a certificate email, say, subscribes to it)
- * was written with the outcome and is published now. Event data carries ids, never XCover's
- * links (they hold a security token).
+ * One log line per settled operation, the louder the more a person must act. Event data and logs
+ * carry ids, never XCover's links (they hold a security token).
  */
-export function reportBookingSettled(
-  event: BookingSettled,
-  { logger, publishEvents, dispatchCancellations }: SettledReport
-): void {
-  publishEvents()
+export function logSettled(settled: Settled, logger: Logger): void {
+  switch (settled.kind) {
+    case "booking":
+      return logBooking(settled, logger)
+    case "cancellation":
+      return logCancellation(settled, logger)
+    case "read-back":
+      return logReadback(settled, logger)
+  }
+}
+
+function logBooking(event: BookingSettled, logger: Logger): void {
   if (event.status === "failed") {
     logger.error(
       `xcover: booking of offer ${event.offer_id} (order ${event.order_id}) FAILED: ${event.reason}. The shopper paid for cover: fix the cause and retry it from the order page`
@@ -35,18 +53,9 @@ export function reportBookingSettled(
       `xcover: booking ${number} (order ${event.order_id}): XCover booked ${event.booking?.total_price} ${event.booking?.currency ?? ""}, the order charged ${event.charged_amount}; check it in the admin`
     )
   }
-  if (event.cancellation_due) {
-    // The order was cancelled while this booking was on its way.
-    dispatchCancellations(event.order_id)
-  }
 }
 
-/** A cancellation reached its end: its event (the refund XCover computed: the store refunds) is published now. */
-export function reportCancellationSettled(
-  event: CancellationSettled,
-  { logger, publishEvents }: SettledReport
-): void {
-  publishEvents()
+function logCancellation(event: CancellationSettled, logger: Logger): void {
   if (event.status === "failed") {
     logger.error(
       `xcover: cancellation of booking ${event.booking_id} (order ${event.order_id}) FAILED: ${event.reason}; retry it from the order page`
@@ -58,11 +67,7 @@ export function reportCancellationSettled(
   )
 }
 
-/** A read-back found the policy cancelled at XCover (its refund's event is published now), reported differently, or could not be done. */
-export function reportReadbackSettled(
-  event: ReadbackSettled,
-  { logger, publishEvents }: SettledReport
-): void {
+function logReadback(event: ReadbackSettled, logger: Logger): void {
   if (event.status === "failed") {
     logger.error(
       `xcover: policy ${event.booking_id} (order ${event.order_id}) could not be read back from XCover: ${event.reason}; check it in XCover's portal`
@@ -80,6 +85,5 @@ export function reportReadbackSettled(
     logger.info(
       `xcover: policy ${event.booking_id} (order ${event.order_id}) was cancelled at XCover: recorded here`
     )
-    publishEvents()
   }
 }

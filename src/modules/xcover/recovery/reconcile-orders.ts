@@ -55,10 +55,15 @@ export type ReconcileLedger = {
   ordersToRetry(): Promise<string[]>
 }
 
+/** What an order's decision wrote to the outbox, for the caller to send. */
+export type DecisionWritten = { opt_outs: number; bookings: number }
+
 /** What reconciling some orders found and did. */
 export type OrdersReconciled = {
   orders_checked: number
   decided: string[]
+  /** Orders whose decision wrote opt-outs or bookings to send (the caller sends them). */
+  to_send: { opt_outs: string[]; bookings: string[] }
   /** The cancellations newly asked for. */
   repaired: Drift[]
   /** Orders whose reconciliation threw: logged, and tried again in the next run. */
@@ -67,8 +72,8 @@ export type OrdersReconciled = {
 
 export type ReconcileDeps = {
   ledger: ReconcileLedger
-  /** Runs the order-placement decision (and its dispatch) for one order. */
-  decide(orderId: string): Promise<void>
+  /** Records the order-placement decision for one order (nothing is sent); says what it wrote. */
+  decide(orderId: string): Promise<DecisionWritten>
   logger: Logger
 }
 
@@ -92,6 +97,7 @@ export async function reconcileOrders(
   const result: OrdersReconciled = {
     orders_checked: orders.length,
     decided: [],
+    to_send: { opt_outs: [], bookings: [] },
     repaired: [],
     failed: [],
   }
@@ -110,8 +116,14 @@ export async function reconcileOrders(
   const { order_ids: undecided } = await ledger.findUndecidedOrders(withCart)
   for (const orderId of undecided) {
     try {
-      await deps.decide(orderId)
+      const written = await deps.decide(orderId)
       result.decided.push(orderId)
+      if (written.opt_outs) {
+        result.to_send.opt_outs.push(orderId)
+      }
+      if (written.bookings) {
+        result.to_send.bookings.push(orderId)
+      }
     } catch (err) {
       fail(orderId, err)
     }
@@ -174,6 +186,7 @@ const emptyRun = (): ReconcileRun => ({
   skipped: false,
   orders_checked: 0,
   decided: [],
+  to_send: { opt_outs: [], bookings: [] },
   repaired: [],
   failed: [],
 })
@@ -181,6 +194,8 @@ const emptyRun = (): ReconcileRun => ({
 function add(run: ReconcileRun, page: OrdersReconciled): void {
   run.orders_checked += page.orders_checked
   run.decided.push(...page.decided)
+  run.to_send.opt_outs.push(...page.to_send.opt_outs)
+  run.to_send.bookings.push(...page.to_send.bookings)
   run.repaired.push(...page.repaired)
   run.failed.push(...page.failed)
 }

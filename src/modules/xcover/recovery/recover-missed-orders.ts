@@ -27,8 +27,8 @@ export type RecoveryDeps = {
     upTo: Date,
     take: number
   ): Promise<PlacedOrder[]>
-  /** Runs the order-placement decision (and its dispatch) for one order. */
-  decide(orderId: string): Promise<void>
+  /** Records the order-placement decision for one order; the job's sweeps send what it wrote. */
+  decide(orderId: string): Promise<unknown>
   logger: Logger
   owner: string
   pageSize?: number

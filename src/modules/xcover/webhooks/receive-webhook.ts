@@ -4,13 +4,16 @@ import { storeWebhook } from "../ledger/webhook-events"
 import type { SqlManager } from "../sql"
 import { webhookProblem, type WebhookHeaders } from "./verify"
 
-export type WebhookAnswer = { status: 200 | 400 | 401; message: string }
+export type WebhookAnswer = {
+  status: 200 | 400 | 401
+  message: string
+  /** The order whose read-backs the webhook made due now, for the caller to send (the job sends them otherwise). */
+  read_back_order_id?: string
+}
 
 type Deps = {
   manager: SqlManager
   logger: Logger
-  /** Sends this order's due read-backs now (the job sends them otherwise). */
-  readBack: (orderId: string) => void
   /** How long a webhook's read-back is retried at the retry policy's pace (`retry.maxAgeMs`). */
   retryMaxAgeMs: number
 }
@@ -63,7 +66,11 @@ export async function receiveWebhook(
     logger.info(
       `xcover: webhook ${event} kept for booking ${stored.booking_row_id}; reading it back from XCover`
     )
-    deps.readBack(stored.order_id)
+    return {
+      status: 200,
+      message: stored.result,
+      read_back_order_id: stored.order_id,
+    }
   }
   return { status: 200, message: stored.result }
 }
