@@ -1,12 +1,13 @@
-import { Button } from "@medusajs/ui"
+import { ToggleButtons } from "./toggle-buttons"
 
 export type LogKind = "all" | "opt_outs" | "bookings"
 
-const KINDS: { kind: LogKind; label: string }[] = [
-  { kind: "all", label: "All" },
-  { kind: "opt_outs", label: "Opt-outs" },
-  { kind: "bookings", label: "Bookings" },
-]
+const KINDS: readonly LogKind[] = ["all", "opt_outs", "bookings"]
+const LABELS: Record<LogKind, string> = {
+  all: "All",
+  opt_outs: "Opt-outs",
+  bookings: "Bookings",
+}
 
 /** Which lists the log page shows: declined offers' opt-outs, taken offers' bookings, or both. */
 export function KindFilter({
@@ -17,23 +18,14 @@ export function KindFilter({
   onChange: (kind: LogKind) => void
 }) {
   return (
-    <div
-      className="flex flex-wrap gap-2"
-      role="group"
-      aria-label="Filter by kind"
+    <ToggleButtons
+      label="Filter by kind"
+      options={KINDS}
+      pressed={(k) => k === kind}
+      onPress={onChange}
+      data={(k) => ({ "data-kind": k })}
     >
-      {KINDS.map((k) => (
-        <Button
-          key={k.kind}
-          size="small"
-          variant={kind === k.kind ? "primary" : "secondary"}
-          aria-pressed={kind === k.kind}
-          data-kind={k.kind}
-          onClick={() => onChange(k.kind)}
-        >
-          {k.label}
-        </Button>
-      ))}
-    </div>
+      {(k) => LABELS[k]}
+    </ToggleButtons>
   )
 }

@@ -1,6 +1,6 @@
 import { Text } from "@medusajs/ui"
 import type { ReactNode } from "react"
-import { formatMoney } from "../lib/money"
+import { formatAmounts } from "../lib/money"
 import {
   useXcoverBookingStats,
   useXcoverReconciler,
@@ -85,8 +85,6 @@ export function BookingFigures() {
   if (error) {
     return <Text>Could not load the booking figures: {error.message}</Text>
   }
-  const premium = stats?.premium_booked
-  const refunds = stats?.refunds
   return (
     <div className="flex flex-col gap-y-2">
       <Text size="small" weight="plus">
@@ -100,13 +98,7 @@ export function BookingFigures() {
           {stats ? stats.booked : "…"}
         </Figure>
         <Figure id="premium_booked" label="Premium booked">
-          {!premium
-            ? "…"
-            : premium.length
-              ? premium
-                  .map((p) => formatMoney(p.amount, p.currency))
-                  .join(" · ")
-              : "–"}
+          {stats ? formatAmounts(stats.premium_booked) : "…"}
         </Figure>
         <Figure id="bookings_failed" label="Failed bookings">
           {stats ? stats.failed : "…"}
@@ -121,13 +113,7 @@ export function BookingFigures() {
           {stats ? stats.cancelled : "…"}
         </Figure>
         <Figure id="refunds" label="Refunds (computed by XCover)">
-          {!refunds
-            ? "…"
-            : refunds.length
-              ? refunds
-                  .map((r) => formatMoney(r.amount, r.currency))
-                  .join(" · ")
-              : "–"}
+          {stats ? formatAmounts(stats.refunds) : "…"}
         </Figure>
       </div>
     </div>

@@ -1,9 +1,10 @@
-import { Button, toast } from "@medusajs/ui"
+import { toast } from "@medusajs/ui"
 import {
   useDeclineXcoverBooking,
   useRetryXcoverBooking,
   type XcoverBooking,
 } from "../lib/xcover-api"
+import { ActionButton } from "./action-button"
 
 const OUTCOME: Record<XcoverBooking["status"], string> = {
   booked: "booked",
@@ -25,26 +26,20 @@ export function RetryBookingButton({ booking }: { booking: XcoverBooking }) {
     return null
   }
   return (
-    <Button
-      size="small"
-      variant="secondary"
-      isLoading={retry.isPending}
-      onClick={() =>
-        retry.mutate(booking.id, {
-          onSuccess: ({ booking: after }) => {
-            const message = `Booking of offer ${after.offer_id}: ${OUTCOME[after.status]}${after.booking_id ? ` (policy ${after.booking_id})` : ""}.`
-            if (after.status === "failed") {
-              toast.error(message)
-            } else {
-              toast.success(message)
-            }
-          },
-          onError: (e) => toast.error(e.message),
-        })
-      }
+    <ActionButton
+      action={retry}
+      input={booking.id}
+      onDone={({ booking: after }) => {
+        const message = `Booking of offer ${after.offer_id}: ${OUTCOME[after.status]}${after.booking_id ? ` (policy ${after.booking_id})` : ""}.`
+        if (after.status === "failed") {
+          toast.error(message)
+        } else {
+          toast.success(message)
+        }
+      }}
     >
       {booking.status === "held" ? "Book" : "Retry"}
-    </Button>
+    </ActionButton>
   )
 }
 
@@ -55,21 +50,16 @@ export function DeclineBookingButton({ booking }: { booking: XcoverBooking }) {
     return null
   }
   return (
-    <Button
-      size="small"
-      variant="secondary"
-      isLoading={decline.isPending}
-      onClick={() =>
-        decline.mutate(booking.id, {
-          onSuccess: ({ booking: after }) =>
-            toast.success(
-              `Booking of offer ${after.offer_id} declined: the offer is opted out.`
-            ),
-          onError: (e) => toast.error(e.message),
-        })
+    <ActionButton
+      action={decline}
+      input={booking.id}
+      onDone={({ booking: after }) =>
+        toast.success(
+          `Booking of offer ${after.offer_id} declined: the offer is opted out.`
+        )
       }
     >
       Decline
-    </Button>
+    </ActionButton>
   )
 }

@@ -1,5 +1,6 @@
-import { Button, toast } from "@medusajs/ui"
+import { toast } from "@medusajs/ui"
 import { useCancelXcoverBooking, type XcoverBooking } from "../lib/xcover-api"
+import { ActionButton } from "./action-button"
 
 /** Asks XCover again to cancel a policy whose cancellation failed (it previews the refund again). */
 export function RetryCancellationButton({
@@ -15,32 +16,23 @@ export function RetryCancellationButton({
     return null
   }
   return (
-    <Button
-      size="small"
-      variant="secondary"
-      isLoading={cancel.isPending}
-      onClick={() =>
-        cancel.mutate(
-          { id: booking.id, retry: true },
-          {
-            onSuccess: ({ booking: after }) => {
-              const name = after.booking_id ?? after.offer_id
-              if (after.booking_status === "CANCELLED") {
-                toast.success(`Policy ${name} cancelled.`)
-              } else if (after.cancellation?.status === "failed") {
-                toast.error(
-                  `XCover still did not cancel policy ${name}: ${after.cancellation.last_error ?? "no message"}`
-                )
-              } else {
-                toast.info(`Cancellation of policy ${name} queued again.`)
-              }
-            },
-            onError: (e) => toast.error(e.message),
-          }
-        )
-      }
+    <ActionButton
+      action={cancel}
+      input={{ id: booking.id, retry: true }}
+      onDone={({ booking: after }) => {
+        const name = after.booking_id ?? after.offer_id
+        if (after.booking_status === "CANCELLED") {
+          toast.success(`Policy ${name} cancelled.`)
+        } else if (after.cancellation?.status === "failed") {
+          toast.error(
+            `XCover still did not cancel policy ${name}: ${after.cancellation.last_error ?? "no message"}`
+          )
+        } else {
+          toast.info(`Cancellation of policy ${name} queued again.`)
+        }
+      }}
     >
       Retry cancellation
-    </Button>
+    </ActionButton>
   )
 }

@@ -1,12 +1,4 @@
-import {
-  Button,
-  Container,
-  Heading,
-  Input,
-  Label,
-  Table,
-  Text,
-} from "@medusajs/ui"
+import { Container, Heading, Input, Label, Table, Text } from "@medusajs/ui"
 import { useState } from "react"
 import {
   Bar,
@@ -19,7 +11,7 @@ import {
   XAxis,
   YAxis,
 } from "recharts"
-import { formatMoney } from "../lib/money"
+import { formatAmounts, formatMoney } from "../lib/money"
 import {
   RANGE_PRESETS,
   chartPoints,
@@ -34,14 +26,7 @@ import {
   type SalesReport as Report,
 } from "../lib/xcover-api"
 import { Figure } from "./log-figures"
-
-type Amounts = Report["totals"]["premium_booked"]
-
-function money(amounts: Amounts): string {
-  return amounts.length
-    ? amounts.map((a) => formatMoney(a.amount, a.currency)).join(" · ")
-    : "–"
-}
+import { ToggleButtons } from "./toggle-buttons"
 
 /** Last 7/30/90 days (UTC, today included), or a custom from..to. */
 function RangePicker({
@@ -54,26 +39,14 @@ function RangePicker({
   const custom = "from" in choice
   return (
     <div className="flex flex-wrap items-end gap-4">
-      <div
-        className="flex flex-wrap gap-2"
-        role="group"
-        aria-label="Sales range"
+      <ToggleButtons
+        label="Sales range"
+        options={RANGE_PRESETS}
+        pressed={(days) => !custom && choice.preset === days}
+        onPress={(days) => onChange({ preset: days })}
       >
-        {RANGE_PRESETS.map((days) => {
-          const active = !custom && choice.preset === days
-          return (
-            <Button
-              key={days}
-              size="small"
-              variant={active ? "primary" : "secondary"}
-              aria-pressed={active}
-              onClick={() => onChange({ preset: days })}
-            >
-              Last {days} days
-            </Button>
-          )
-        })}
-      </div>
+        {(days) => `Last ${days} days`}
+      </ToggleButtons>
       <div className="flex flex-col gap-y-1">
         <Label htmlFor="xcover-sales-from">From (UTC day)</Label>
         <Input
@@ -216,9 +189,11 @@ function PlanTable({ report }: { report: Report }) {
               {formatRate(taken ? p.taken / taken : null)}
             </Table.Cell>
             <Table.Cell data-column="premium_booked">
-              {money(p.premium_booked)}
+              {formatAmounts(p.premium_booked)}
             </Table.Cell>
-            <Table.Cell data-column="refunds">{money(p.refunds)}</Table.Cell>
+            <Table.Cell data-column="refunds">
+              {formatAmounts(p.refunds)}
+            </Table.Cell>
           </Table.Row>
         ))}
       </Table.Body>
@@ -295,30 +270,21 @@ export function SalesReport() {
               id="sales_premium_booked"
               label="Premium booked (incl. tax)"
             >
-              {money(report.totals.premium_booked)}
+              {formatAmounts(report.totals.premium_booked)}
             </Figure>
             <Figure id="sales_refunds" label="Refunds">
-              {money(report.totals.refunds)}
+              {formatAmounts(report.totals.refunds)}
             </Figure>
           </div>
           {currencies.length > 1 && (
-            <div
-              className="flex flex-wrap gap-2"
-              role="group"
-              aria-label="Chart currency"
+            <ToggleButtons
+              label="Chart currency"
+              options={currencies}
+              pressed={(c) => c === currency}
+              onPress={setCurrency}
             >
-              {currencies.map((c) => (
-                <Button
-                  key={c}
-                  size="small"
-                  variant={c === currency ? "primary" : "secondary"}
-                  aria-pressed={c === currency}
-                  onClick={() => setCurrency(c)}
-                >
-                  {c}
-                </Button>
-              ))}
-            </div>
+              {(c) => c}
+            </ToggleButtons>
           )}
           <SalesChart report={report} currency={currency} />
           <PlanTable report={report} />

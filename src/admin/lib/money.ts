@@ -19,3 +19,12 @@ export function formatMoney(
     return `${amount.toFixed(2)} ${currency}`
   }
 }
+
+/** Amounts in several currencies on one line (`–` when there are none). */
+export function formatAmounts(
+  amounts: readonly { amount: number; currency: string }[]
+): string {
+  return amounts.length
+    ? amounts.map((a) => formatMoney(a.amount, a.currency)).join(" · ")
+    : "–"
+}

@@ -220,29 +220,44 @@ export function useXcoverSalesReport(
   })
 }
 
-export function useRetryXcoverOffer() {
+/**
+ * A POST that changes what the plugin holds (a retry, a decline, a cancellation, a reconciliation):
+ * `request` names its path and body from the mutation's input; every XCover query is refreshed
+ * once it settles.
+ */
+function useXcoverAction<Input, Result>(
+  request: (input: Input) => { path: string; body?: Record<string, unknown> }
+) {
   const client = useQueryClient()
   return useMutation({
-    mutationFn: (id: string) =>
-      sdk.client.fetch<{ offer: XcoverOffer }>(
-        `/admin/xcover/offers/${encodeURIComponent(id)}/retry`,
-        { method: "POST", body: {} }
-      ),
+    mutationFn: (input: Input) => {
+      const { path, body } = request(input)
+      return sdk.client.fetch<Result>(path, {
+        method: "POST",
+        body: body ?? {},
+      })
+    },
     onSettled: () => client.invalidateQueries({ queryKey: KEY }),
   })
 }
 
+/** Path of an action on one booking (`retry`, `decline`, `cancel`, `cancel-preview`). */
+function bookingPath(id: string, action: string): string {
+  return `/admin/xcover/bookings/${encodeURIComponent(id)}/${action}`
+}
+
+export function useRetryXcoverOffer() {
+  return useXcoverAction<string, { offer: XcoverOffer }>((id) => ({
+    path: `/admin/xcover/offers/${encodeURIComponent(id)}/retry`,
+  }))
+}
+
 /** Bulk retry: every failed or rejected offer matching the log's filters (no paging). */
 export function useRetryXcoverOffers() {
-  const client = useQueryClient()
-  return useMutation({
-    mutationFn: (filters: Omit<OfferFilters, "limit" | "offset">) =>
-      sdk.client.fetch<{ requeued: number }>("/admin/xcover/offers/retry", {
-        method: "POST",
-        body: filters,
-      }),
-    onSettled: () => client.invalidateQueries({ queryKey: KEY }),
-  })
+  return useXcoverAction<
+    Omit<OfferFilters, "limit" | "offset">,
+    { requeued: number }
+  >((filters) => ({ path: "/admin/xcover/offers/retry", body: filters }))
 }
 
 /** Bookings of taken offers (the policy, or why booking failed), newest first. */
@@ -270,28 +285,16 @@ export function useXcoverBookingStats() {
 
 /** Confirms a failed booking again; the answer is the booking after that attempt. */
 export function useRetryXcoverBooking() {
-  const client = useQueryClient()
-  return useMutation({
-    mutationFn: (id: string) =>
-      sdk.client.fetch<{ booking: XcoverBooking }>(
-        `/admin/xcover/bookings/${encodeURIComponent(id)}/retry`,
-        { method: "POST", body: {} }
-      ),
-    onSettled: () => client.invalidateQueries({ queryKey: KEY }),
-  })
+  return useXcoverAction<string, { booking: XcoverBooking }>((id) => ({
+    path: bookingPath(id, "retry"),
+  }))
 }
 
 /** Declines a booking held for review (its offer is opted out). */
 export function useDeclineXcoverBooking() {
-  const client = useQueryClient()
-  return useMutation({
-    mutationFn: (id: string) =>
-      sdk.client.fetch<{ booking: XcoverBooking }>(
-        `/admin/xcover/bookings/${encodeURIComponent(id)}/decline`,
-        { method: "POST", body: {} }
-      ),
-    onSettled: () => client.invalidateQueries({ queryKey: KEY }),
-  })
+  return useXcoverAction<string, { booking: XcoverBooking }>((id) => ({
+    path: bookingPath(id, "decline"),
+  }))
 }
 
 /** XCover's preview of the refund if this policy were cancelled now; changes nothing (a POST: never cached). */
@@ -299,11 +302,8 @@ export function usePreviewXcoverCancellation() {
   return useMutation({
     mutationFn: (id: string) =>
       sdk.client.fetch<{ preview: CancellationPreview }>(
-        `/admin/xcover/bookings/${encodeURIComponent(id)}/cancel-preview`,
-        {
-          method: "POST",
-          body: {},
-        }
+        bookingPath(id, "cancel-preview"),
+        { method: "POST", body: {} }
       ),
   })
 }
@@ -313,18 +313,13 @@ export function usePreviewXcoverCancellation() {
  * cancellation; the answer is the booking afterwards (normally cancelled, with XCover's refund).
  */
 export function useCancelXcoverBooking() {
-  const client = useQueryClient()
-  return useMutation({
-    mutationFn: ({ id, retry }: { id: string; retry?: boolean }) =>
-      sdk.client.fetch<{ booking: XcoverBooking }>(
-        `/admin/xcover/bookings/${encodeURIComponent(id)}/cancel`,
-        {
-          method: "POST",
-          body: retry ? { retry: true } : {},
-        }
-      ),
-    onSettled: () => client.invalidateQueries({ queryKey: KEY }),
-  })
+  return useXcoverAction<
+    { id: string; retry?: boolean },
+    { booking: XcoverBooking }
+  >(({ id, retry }) => ({
+    path: bookingPath(id, "cancel"),
+    body: retry ? { retry: true } : {},
+  }))
 }
 
 /**
@@ -332,18 +327,12 @@ export function useCancelXcoverBooking() {
  * the policies afterwards; every XCover query is refreshed (a cancellation asked for went out at once).
  */
 export function useReconcileXcoverOrder() {
-  const client = useQueryClient()
-  return useMutation({
-    mutationFn: (orderId: string) =>
-      sdk.client.fetch<{
-        reconciliation: Reconciliation
-        bookings: XcoverBooking[]
-      }>(`/admin/xcover/orders/${encodeURIComponent(orderId)}/reconcile`, {
-        method: "POST",
-        body: {},
-      }),
-    onSettled: () => client.invalidateQueries({ queryKey: KEY }),
-  })
+  return useXcoverAction<
+    string,
+    { reconciliation: Reconciliation; bookings: XcoverBooking[] }
+  >((orderId) => ({
+    path: `/admin/xcover/orders/${encodeURIComponent(orderId)}/reconcile`,
+  }))
 }
 
 /** The reconciler's totals since install, its last runs, and the read-backs of booked policies. */
