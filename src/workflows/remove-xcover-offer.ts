@@ -1,16 +1,14 @@
-import { deleteLineItemsWorkflow } from "@medusajs/medusa/core-flows"
 import {
   createStep,
   createWorkflow,
   StepResponse,
-  transform,
-  when,
   WorkflowResponse,
 } from "@medusajs/framework/workflows-sdk"
 import { MedusaError } from "@medusajs/framework/utils"
 import { XCOVER_MODULE } from "../modules/xcover"
 import type XcoverModuleService from "../modules/xcover/service"
 import { coverLinesFor, loadCoverCart } from "./steps/cart-cover"
+import { removeCoverLines } from "./steps/remove-cover-lines"
 
 export const removeXcoverOfferWorkflowId = "remove-xcover-offer"
 
@@ -48,18 +46,7 @@ export const removeXcoverOfferWorkflow = createWorkflow(
   removeXcoverOfferWorkflowId,
   (input: { cart_id: string; offer_id: string }) => {
     const prepared = prepareOfferRemovalStep(input)
-    when(
-      "remove-xcover-cover",
-      { prepared },
-      ({ prepared }) => prepared.remove_ids.length > 0
-    ).then(() => {
-      deleteLineItemsWorkflow.runAsStep({
-        input: transform({ prepared }, ({ prepared }) => ({
-          cart_id: prepared.cart_id,
-          ids: prepared.remove_ids,
-        })),
-      })
-    })
+    removeCoverLines("remove-xcover-cover", prepared)
     return new WorkflowResponse({
       cart_id: prepared.cart_id,
       removed: prepared.remove_ids,

@@ -1,17 +1,16 @@
 import {
   acquireLockStep,
   addToCartWorkflow,
-  deleteLineItemsWorkflow,
   releaseLockStep,
 } from "@medusajs/medusa/core-flows"
 import {
   createWorkflow,
   transform,
-  when,
   WorkflowResponse,
 } from "@medusajs/framework/workflows-sdk"
 import { exemptCoverFromTaxStep } from "./steps/exempt-cover-from-tax"
 import { prepareOfferSelectionStep } from "./steps/prepare-offer-selection"
+import { removeCoverLines } from "./steps/remove-cover-lines"
 
 export const selectXcoverOfferWorkflowId = "select-xcover-offer"
 
@@ -26,18 +25,7 @@ export const selectXcoverOfferWorkflow = createWorkflow(
     acquireLockStep({ key: input.cart_id, timeout: 5, ttl: 20 })
     const prepared = prepareOfferSelectionStep(input)
     exemptCoverFromTaxStep()
-    when(
-      "remove-previous-xcover-cover",
-      { prepared },
-      ({ prepared }) => prepared.remove_ids.length > 0
-    ).then(() => {
-      deleteLineItemsWorkflow.runAsStep({
-        input: transform({ prepared }, ({ prepared }) => ({
-          cart_id: prepared.cart_id,
-          ids: prepared.remove_ids,
-        })),
-      })
-    })
+    removeCoverLines("remove-previous-xcover-cover", prepared)
     addToCartWorkflow.runAsStep({
       input: transform({ prepared }, ({ prepared }) => ({
         cart_id: prepared.cart_id,

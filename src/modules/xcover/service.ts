@@ -651,11 +651,11 @@ export default class XcoverModuleService
 
   /** Whether the plugin ever quoted for this cart: carts without (most) skip cover checks. */
   async hasQuotedOffers(cartId: string): Promise<boolean> {
-    const rows = await this.manager_.execute(
-      "SELECT 1 FROM xcover_offer WHERE cart_id = ? AND source = 'plugin_quote' AND deleted_at IS NULL LIMIT 1",
-      [cartId]
+    const quoted = await this.listXcoverOffers(
+      { cart_id: cartId, source: "plugin_quote" },
+      { select: ["id"], take: 1 }
     )
-    return rows.length > 0
+    return quoted.length > 0
   }
 
   // ---- Admin (settings, connection test, opt-out log, figures, manual retry) ----

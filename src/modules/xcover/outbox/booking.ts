@@ -8,15 +8,7 @@ import { wakeCancellation } from "../ledger/cancellations"
 import { recordEvent } from "../ledger/durable-events"
 import { scheduleReadback } from "../ledger/readbacks"
 import { completedStatus, type ClaimedOperation, type OutboxKind } from "./kind"
-import {
-  claimRows,
-  extendRowDeadlines,
-  holdRow,
-  nextDueInMs,
-  releaseRow,
-  startRowSend,
-  type LeasedTable,
-} from "./leased-rows"
+import { leasedRowMethods, claimRows, type LeasedTable } from "./leased-rows"
 import { samePrice } from "../same-price"
 
 export type ClaimedBooking = ClaimedOperation & {
@@ -75,6 +67,7 @@ const BOOKINGS: LeasedTable = {
 export const bookingKind: OutboxKind<ClaimedBooking> = {
   name: "booking",
   bucket: "offer",
+  ...leasedRowMethods(BOOKINGS),
 
   async claim(db, input) {
     const rows = await claimRows(db, BOOKINGS, input)
@@ -92,10 +85,6 @@ export const bookingKind: OutboxKind<ClaimedBooking> = {
       deadline: r.deadline,
     }))
   },
-
-  startSend: (db, op, leaseMs) => startRowSend(db, BOOKINGS, op, leaseMs),
-
-  holdLease: (db, op, leaseMs) => holdRow(db, BOOKINGS, op, leaseMs),
 
   async send(client, settings, op, another) {
     const answer = await client.confirmOffer(
@@ -231,11 +220,4 @@ export const bookingKind: OutboxKind<ClaimedBooking> = {
         }
       : { status }
   },
-
-  release: (db, op, how) => releaseRow(db, BOOKINGS, op, how),
-
-  nextDueInMs: (db) => nextDueInMs(db, BOOKINGS),
-
-  extendDeadlines: (db, gapMs, policy) =>
-    extendRowDeadlines(db, BOOKINGS, gapMs, policy),
 }

@@ -18,12 +18,9 @@ import {
   type OutboxKind,
 } from "./kind"
 import {
+  leasedRowMethods,
+  bookingsOfRows,
   claimRows,
-  extendRowDeadlines,
-  holdRow,
-  nextDueInMs,
-  releaseRow,
-  startRowSend,
   type LeasedTable,
 } from "./leased-rows"
 
@@ -107,18 +104,12 @@ const CANCELLATIONS: LeasedTable = {
 export const cancellationKind: OutboxKind<ClaimedCancellation> = {
   name: "cancellation",
   bucket: "default",
+  ...leasedRowMethods(CANCELLATIONS),
 
   async claim(db, input) {
     const rows = await claimRows(db, CANCELLATIONS, input)
-    if (!rows.length) {
-      return []
-    }
     // The booking's XCover id (known once booked: only then is a cancellation due).
-    const bookings = await db.execute(
-      `SELECT id, booking_id, quotes FROM xcover_booking WHERE id IN (${rows.map(() => "?").join(",")})`,
-      rows.map((r) => r.booking_row_id)
-    )
-    const byRow = new Map(bookings.map((b) => [String(b.id), b]))
+    const byRow = await bookingsOfRows(db, rows, ["booking_id", "quotes"])
     return rows.map((r) => {
       const booking = byRow.get(String(r.booking_row_id))
       const quotes = Array.isArray(booking?.quotes)
@@ -141,10 +132,6 @@ export const cancellationKind: OutboxKind<ClaimedCancellation> = {
       }
     })
   },
-
-  startSend: (db, op, leaseMs) => startRowSend(db, CANCELLATIONS, op, leaseMs),
-
-  holdLease: (db, op, leaseMs) => holdRow(db, CANCELLATIONS, op, leaseMs),
 
   async send(client, settings, op, another) {
     if (!op.bookingId) {
@@ -252,13 +239,6 @@ export const cancellationKind: OutboxKind<ClaimedCancellation> = {
       ? { status }
       : { status, settled: failedSettled(op, why) }
   },
-
-  release: (db, op, how) => releaseRow(db, CANCELLATIONS, op, how),
-
-  nextDueInMs: (db) => nextDueInMs(db, CANCELLATIONS),
-
-  extendDeadlines: (db, gapMs, policy) =>
-    extendRowDeadlines(db, CANCELLATIONS, gapMs, policy),
 }
 
 function failedSettled(

@@ -2,7 +2,12 @@ import { describeOutcome, type XcoverOutcome } from "../client/outcome"
 import type { SqlExecutor } from "../sql"
 import type { RetryPolicy } from "./backoff"
 import { RESUME_AT_SQL, SENDING_ALLOWED_SQL } from "./dispatch-state"
-import type { ClaimedOperation, OutboxFilter, StartedSend } from "./kind"
+import type {
+  ClaimedOperation,
+  OutboxFilter,
+  OutboxKind,
+  StartedSend,
+} from "./kind"
 
 export const MS = "* interval '1 millisecond'"
 
@@ -156,4 +161,43 @@ export async function nextDueInMs(
        SELECT min(lease_until) FROM ${t.table} WHERE deleted_at IS NULL AND status = 'sending') d`
   )
   return r?.in_ms === null || r?.in_ms === undefined ? null : Number(r.in_ms)
+}
+
+/**
+ * The claim protocol's methods of a kind whose operations are rows of `t`: every kind spreads
+ * them in and adds only its claim's fields, its request and its outcome.
+ */
+export function leasedRowMethods(
+  t: LeasedTable
+): Pick<
+  OutboxKind,
+  "startSend" | "holdLease" | "release" | "nextDueInMs" | "extendDeadlines"
+> {
+  return {
+    startSend: (db, op, leaseMs) => startRowSend(db, t, op, leaseMs),
+    holdLease: (db, op, leaseMs) => holdRow(db, t, op, leaseMs),
+    release: (db, op, how) => releaseRow(db, t, op, how),
+    nextDueInMs: (db) => nextDueInMs(db, t),
+    extendDeadlines: (db, gapMs, policy) =>
+      extendRowDeadlines(db, t, gapMs, policy),
+  }
+}
+
+/**
+ * The bookings claimed rows are about (`booking_row_id`), by row id, with these columns: a
+ * cancellation needs the booking's XCover id and quotes, a read-back its id and age.
+ */
+export async function bookingsOfRows(
+  db: SqlExecutor,
+  rows: ClaimedRow[],
+  columns: string[]
+): Promise<Map<string, Record<string, unknown>>> {
+  if (!rows.length) {
+    return new Map()
+  }
+  const bookings = await db.execute(
+    `SELECT id, ${columns.join(", ")} FROM xcover_booking WHERE id IN (${rows.map(() => "?").join(",")})`,
+    rows.map((r) => r.booking_row_id)
+  )
+  return new Map(bookings.map((b) => [String(b.id), b]))
 }

@@ -1,15 +1,7 @@
 import { record } from "../client/json"
 import { describeOutcome, resolveReplay } from "../client/outcome"
 import { completedStatus, type ClaimedOperation, type OutboxKind } from "./kind"
-import {
-  claimRows,
-  extendRowDeadlines,
-  holdRow,
-  nextDueInMs,
-  releaseRow,
-  startRowSend,
-  type LeasedTable,
-} from "./leased-rows"
+import { leasedRowMethods, claimRows, type LeasedTable } from "./leased-rows"
 
 export type ClaimedOptOut = ClaimedOperation & { idempotencyKey: string }
 
@@ -32,6 +24,7 @@ function isErrorBody(body: unknown): boolean {
 export const optOutKind: OutboxKind<ClaimedOptOut> = {
   name: "opt-out",
   bucket: "default",
+  ...leasedRowMethods(OFFERS),
 
   async claim(db, input) {
     const rows = await claimRows(db, OFFERS, input)
@@ -43,10 +36,6 @@ export const optOutKind: OutboxKind<ClaimedOptOut> = {
       deadline: r.deadline,
     }))
   },
-
-  startSend: (db, op, leaseMs) => startRowSend(db, OFFERS, op, leaseMs),
-
-  holdLease: (db, op, leaseMs) => holdRow(db, OFFERS, op, leaseMs),
 
   async send(client, settings, op) {
     const answer = await client.optOut({
@@ -80,11 +69,4 @@ export const optOutKind: OutboxKind<ClaimedOptOut> = {
     )
     return updated.length ? { status } : null
   },
-
-  release: (db, op, how) => releaseRow(db, OFFERS, op, how),
-
-  nextDueInMs: (db) => nextDueInMs(db, OFFERS),
-
-  extendDeadlines: (db, gapMs, policy) =>
-    extendRowDeadlines(db, OFFERS, gapMs, policy),
 }

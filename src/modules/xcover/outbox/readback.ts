@@ -5,13 +5,10 @@ import type { ReportedDrift } from "../ledger/reported-drift"
 import { applyBookingTruth } from "../ledger/webhook-events"
 import { completedStatus, type ClaimedOperation, type OutboxKind } from "./kind"
 import {
+  leasedRowMethods,
+  bookingsOfRows,
   claimRows,
-  extendRowDeadlines,
-  holdRow,
   MS,
-  nextDueInMs,
-  releaseRow,
-  startRowSend,
   type LeasedTable,
 } from "./leased-rows"
 
@@ -63,17 +60,11 @@ const GIVEN_UP_RETRY_MS = 3_600_000
 export const readbackKind: OutboxKind<ClaimedReadback> = {
   name: "read-back",
   bucket: "default",
+  ...leasedRowMethods(READBACKS),
 
   async claim(db, input) {
     const rows = await claimRows(db, READBACKS, input)
-    if (!rows.length) {
-      return []
-    }
-    const bookings = await db.execute(
-      `SELECT id, booking_id, created_at FROM xcover_booking WHERE id IN (${rows.map(() => "?").join(",")})`,
-      rows.map((r) => r.booking_row_id)
-    )
-    const byRow = new Map(bookings.map((b) => [String(b.id), b]))
+    const byRow = await bookingsOfRows(db, rows, ["booking_id", "created_at"])
     return rows.map((r) => {
       const booking = byRow.get(String(r.booking_row_id))
       return {
@@ -93,10 +84,6 @@ export const readbackKind: OutboxKind<ClaimedReadback> = {
       }
     })
   },
-
-  startSend: (db, op, leaseMs) => startRowSend(db, READBACKS, op, leaseMs),
-
-  holdLease: (db, op, leaseMs) => holdRow(db, READBACKS, op, leaseMs),
 
   async send(client, settings, op) {
     if (!op.bookingId) {
@@ -231,11 +218,4 @@ export const readbackKind: OutboxKind<ClaimedReadback> = {
       },
     }
   },
-
-  release: (db, op, how) => releaseRow(db, READBACKS, op, how),
-
-  nextDueInMs: (db) => nextDueInMs(db, READBACKS),
-
-  extendDeadlines: (db, gapMs, policy) =>
-    extendRowDeadlines(db, READBACKS, gapMs, policy),
 }
