@@ -423,6 +423,44 @@ medusaIntegrationTestRunner({
       expect(booking.total_price).toBeCloseTo(quote.price.amount + 1.5, 2)
     })
 
+    it("answers the order's dispatch with what it settled (the policy's number and price, never its links) instead of calling back", async () => {
+      const dispatched = jest.spyOn(xcover(), "dispatchDueBookings")
+      try {
+        const { cartId, offer, quote } = await cartWithCover()
+        const orderId = await shop.complete(cartId)
+        await eventually(() =>
+          expect(dispatched).toHaveBeenCalledWith({ order_id: orderId })
+        )
+        const results = await Promise.all(
+          dispatched.mock.results.map(
+            (r) =>
+              r.value as ReturnType<XcoverModuleService["dispatchDueBookings"]>
+          )
+        )
+        const atXcover = standIn.bookingFor(offer.offer_id)!
+        expect(results.flatMap((r) => r.settled)).toEqual([
+          {
+            kind: "booking",
+            status: "booked",
+            offer_id: offer.offer_id,
+            order_id: orderId,
+            booking: {
+              booking_id: atXcover.id,
+              total_price: quote.price.amount,
+              currency: "EUR",
+            },
+            price_mismatch: false,
+            charged_amount: quote.price.amount,
+            cancellation_due: false,
+          },
+        ])
+        // The facts go to workflow steps and their callers: XCover's links (security tokens) stay in the ledger.
+        expect(JSON.stringify(results)).not.toContain(atXcover.coi.url)
+      } finally {
+        dispatched.mockRestore()
+      }
+    })
+
     it("counts only the cover line as the charge of a plugin-quoted offer, whatever other lines' metadata say", async () => {
       const { cartId, offer, quote } = await cartWithCover()
       await shop.addItem(cartId, 1, {

@@ -25,7 +25,11 @@ export type BookingSettled =
       status: "booked"
       offer_id: string
       order_id: string
-      booking: XcoverBooking | null
+      /** What the facts carry of the policy: never its links (they hold a security token). */
+      booking: Pick<
+        XcoverBooking,
+        "booking_id" | "total_price" | "currency"
+      > | null
       price_mismatch: boolean
       charged_amount: number | null
       /** The order was cancelled while this booking was on its way: its cancellation is due now. */
@@ -170,7 +174,11 @@ export const bookingKind: OutboxKind<ClaimedBooking> = {
           status: "booked",
           offer_id: op.subject,
           order_id: op.orderId,
-          booking,
+          booking: booking && {
+            booking_id: booking.booking_id,
+            total_price: booking.total_price,
+            currency: booking.currency,
+          },
           price_mismatch: mismatch,
           charged_amount: op.chargedAmount,
           cancellation_due: written.cancellationDue,
