@@ -1,4 +1,8 @@
-import type { IEventBusModuleService, Logger } from "@medusajs/framework/types"
+import type {
+  Context,
+  IEventBusModuleService,
+  Logger,
+} from "@medusajs/framework/types"
 import { MedusaService } from "@medusajs/framework/utils"
 import { XcoverClient } from "./client/xcover-client"
 import { describeOutcome } from "./client/outcome"
@@ -27,6 +31,9 @@ import {
 } from "./ledger/offers"
 import XcoverOffer from "./models/xcover-offer"
 import XcoverBooking from "./models/xcover-booking"
+import XcoverBookingEvent from "./models/xcover-booking-event"
+import XcoverEvent from "./models/xcover-event"
+import XcoverCancellation from "./models/xcover-cancellation"
 import type { XcoverOptions } from "./options"
 import {
   advanceOrderCursor,
@@ -52,7 +59,6 @@ import type { SqlManager } from "./sql"
 import {
   listOfferLog,
   offerStats,
-  requeueOffer,
   requeueOffers,
   type OfferLogEntry,
   type OfferLogFilters,
@@ -75,15 +81,11 @@ import {
   wakeWaitingCancellations,
 } from "./ledger/cancellations"
 import {
-  listBookingEvents,
+  BOOKING_EVENT_VIEW_FIELDS,
   type BookingEventView,
 } from "./ledger/booking-events"
 import { receiveWebhook, type WebhookAnswer } from "./webhooks/receive-webhook"
-import {
-  countUnpublishedEvents,
-  EventPublisher,
-  type EventsPublished,
-} from "./ledger/durable-events"
+import { EventPublisher, type EventsPublished } from "./ledger/durable-events"
 import type { WebhookHeaders } from "./webhooks/verify"
 import { logSettled } from "./outbox/settled"
 import { readbackKind } from "./outbox/readback"
@@ -95,9 +97,9 @@ import {
   NO_QUOTE_IDS_REASON,
   bookingStats,
   declineHeldBooking,
-  getBooking,
-  listBookings,
-  listOrderBookings,
+  BOOKING_VIEW_FIELDS,
+  bookingView,
+  CANCELLATION_VIEW_FIELDS,
   livePolicies,
   ordersWithLivePoliciesAfter,
   requeueBooking,
@@ -159,7 +161,13 @@ export type DeliveryHealth = {
  * conditions, so they stay atomic across server instances.
  */
 export default class XcoverModuleService
-  extends MedusaService({ XcoverOffer, XcoverBooking })
+  extends MedusaService({
+    XcoverOffer,
+    XcoverBooking,
+    XcoverBookingEvent,
+    XcoverEvent,
+    XcoverCancellation,
+  })
   implements RecoveryLedger, ReconcileLedger
 {
   protected readonly logger_: Logger
@@ -367,26 +375,98 @@ export default class XcoverModuleService
     return this.dispatcher_.sweep(bookingKind)
   }
 
-  async listOrderBookings(orderId: string): Promise<BookingView[]> {
-    return listOrderBookings(this.manager_, orderId)
+  /** An order's bookings, in the order they were decided. */
+  async listOrderBookings(
+    orderId: string,
+    sharedContext: Context = {}
+  ): Promise<BookingView[]> {
+    const bookings = await this.listXcoverBookings(
+      { order_id: orderId },
+      {
+        select: [...BOOKING_VIEW_FIELDS],
+        order: { decided_at: "ASC", offer_id: "ASC" },
+      },
+      sharedContext
+    )
+    return this.withCancellations(bookings, sharedContext)
   }
 
+  /** The admin's list of bookings, newest decision first, and how many match. */
   async listBookings(
-    filters: BookingFilters
+    filters: BookingFilters,
+    sharedContext: Context = {}
   ): Promise<{ bookings: BookingView[]; count: number }> {
-    return listBookings(this.manager_, filters)
+    const [bookings, count] = await this.listAndCountXcoverBookings(
+      {
+        ...(filters.status ? { status: filters.status } : {}),
+        ...(filters.order_id ? { order_id: filters.order_id } : {}),
+      },
+      {
+        select: [...BOOKING_VIEW_FIELDS],
+        order: { decided_at: "DESC", id: "ASC" },
+        take: filters.limit,
+        skip: filters.offset,
+      },
+      sharedContext
+    )
+    return {
+      bookings: await this.withCancellations(bookings, sharedContext),
+      count,
+    }
+  }
+
+  /** Bookings as views: each with its cancellation, read in one more query for all of them. */
+  private async withCancellations(
+    bookings: Record<(typeof BOOKING_VIEW_FIELDS)[number], unknown>[],
+    sharedContext: Context
+  ): Promise<BookingView[]> {
+    const cancellations = bookings.length
+      ? await this.listXcoverCancellations(
+          { booking_row_id: bookings.map((b) => String(b.id)) },
+          { select: [...CANCELLATION_VIEW_FIELDS] },
+          sharedContext
+        )
+      : []
+    const byBooking = new Map(cancellations.map((c) => [c.booking_row_id, c]))
+    return bookings.map((b) => bookingView(b, byBooking.get(String(b.id))))
   }
 
   async getBookingStats(): Promise<BookingStats> {
     return bookingStats(this.manager_)
   }
 
-  async getBooking(id: string): Promise<BookingView | null> {
-    return getBooking(this.manager_, id)
+  async getBooking(
+    id: string,
+    sharedContext: Context = {}
+  ): Promise<BookingView | null> {
+    const bookings = await this.listXcoverBookings(
+      { id },
+      { select: [...BOOKING_VIEW_FIELDS] },
+      sharedContext
+    )
+    const [view] = await this.withCancellations(bookings, sharedContext)
+    return view ?? null
   }
 
-  async listBookingEvents(bookingRowId: string): Promise<BookingEventView[]> {
-    return listBookingEvents(this.manager_, bookingRowId)
+  /** A booking's history, oldest first: a plain read, through the module's generated method (joins a caller's transaction). */
+  async listBookingEvents(
+    bookingRowId: string,
+    sharedContext: Context = {}
+  ): Promise<BookingEventView[]> {
+    const events = await this.listXcoverBookingEvents(
+      { booking_row_id: bookingRowId },
+      {
+        select: [...BOOKING_EVENT_VIEW_FIELDS],
+        order: { created_at: "ASC", id: "ASC" },
+      },
+      sharedContext
+    )
+    return events.map(({ source, event, payload, created_at }) => ({
+      source,
+      event,
+      payload,
+      created_at,
+    }))
   }
 
   /** Moves a failed booking back to pending, due now; the caller dispatches it. */
@@ -394,7 +474,26 @@ export default class XcoverModuleService
     id: string,
     now?: { policyholder: Policyholder | null; quote_ids: string[] }
   ): Promise<BookingView> {
-    return requeueBooking(this.manager_, id, this.options_.retry.maxAgeMs, now)
+    const moved = await requeueBooking(
+      this.manager_,
+      id,
+      this.options_.retry.maxAgeMs,
+      now
+    )
+    const booking = await this.getBooking(id)
+    if (!booking) {
+      throw new MedusaError(
+        MedusaError.Types.NOT_FOUND,
+        `XCover booking ${id} was not found`
+      )
+    }
+    if (!moved) {
+      throw new MedusaError(
+        MedusaError.Types.NOT_ALLOWED,
+        `Only a failed or held booking can be sent again; this one is ${booking.status}`
+      )
+    }
+    return booking
   }
 
   /** Declines a booking held for review: never sent; its offer is opted out instead. */
@@ -404,7 +503,7 @@ export default class XcoverModuleService
       id,
       "Declined by the merchant: the offer is opted out, no policy is booked"
     )
-    const booking = await getBooking(this.manager_, id)
+    const booking = await this.getBooking(id)
     if (!booking) {
       throw new MedusaError(
         MedusaError.Types.NOT_FOUND,
@@ -453,7 +552,7 @@ export default class XcoverModuleService
    * 429 pause (up to `PREVIEW_MAX_WAIT_MS`) and is refused while the credential circuit is open.
    */
   async previewCancellation(bookingRowId: string): Promise<XcoverRefund> {
-    const booking = await getBooking(this.manager_, bookingRowId)
+    const booking = await this.getBooking(bookingRowId)
     if (!booking) {
       throw new MedusaError(
         MedusaError.Types.NOT_FOUND,
@@ -570,8 +669,13 @@ export default class XcoverModuleService
   }
 
   /** Events written and not yet taken by the event bus. */
-  async countUnpublishedEvents(): Promise<number> {
-    return countUnpublishedEvents(this.manager_)
+  async countUnpublishedEvents(sharedContext: Context = {}): Promise<number> {
+    const [, count] = await this.listAndCountXcoverEvents(
+      { published_at: null },
+      { select: ["id"], take: 1 },
+      sharedContext
+    )
+    return count
   }
 
   /**
@@ -650,10 +754,14 @@ export default class XcoverModuleService
   }
 
   /** Whether the plugin ever quoted for this cart: carts without (most) skip cover checks. */
-  async hasQuotedOffers(cartId: string): Promise<boolean> {
+  async hasQuotedOffers(
+    cartId: string,
+    sharedContext: Context = {}
+  ): Promise<boolean> {
     const quoted = await this.listXcoverOffers(
       { cart_id: cartId, source: "plugin_quote" },
-      { select: ["id"], take: 1 }
+      { select: ["id"], take: 1 },
+      sharedContext
     )
     return quoted.length > 0
   }
@@ -733,6 +841,28 @@ export default class XcoverModuleService
 
   /** Moves a failed or rejected offer back to pending, due now; the caller dispatches it. */
   async requeueOffer(id: string): Promise<OfferLogEntry> {
-    return requeueOffer(this.manager_, id, this.options_.retry.maxAgeMs)
+    const [row] = await requeueOffers(
+      this.manager_,
+      { id },
+      this.options_.retry.maxAgeMs
+    )
+    if (row) {
+      return row
+    }
+    // Not moved: say why (a plain read, through the generated method).
+    const [existing] = await this.listXcoverOffers(
+      { id },
+      { select: ["status"] }
+    )
+    if (!existing) {
+      throw new MedusaError(
+        MedusaError.Types.NOT_FOUND,
+        `XCover offer with id: ${id} was not found`
+      )
+    }
+    throw new MedusaError(
+      MedusaError.Types.NOT_ALLOWED,
+      `Only failed or rejected offers can be retried; this one is ${existing.status}`
+    )
   }
 }

@@ -32,6 +32,7 @@ export async function recordBookingEvent(
     payload: unknown
   }
 ): Promise<boolean> {
+  // Raw SQL: INSERT … ON CONFLICT DO NOTHING (a replayed webhook is a no-op), in the caller's transaction.
   const rows = await db.execute(
     `INSERT INTO xcover_booking_event (id, booking_row_id, source, event, payload, digest, created_at, updated_at)
      VALUES (?, ?, ?, ?, ?::jsonb, ?, now(), now())
@@ -56,13 +57,10 @@ export type BookingEventView = {
   created_at: Date
 }
 
-export async function listBookingEvents(
-  db: SqlExecutor,
-  bookingRowId: string
-): Promise<BookingEventView[]> {
-  const rows = await db.execute(
-    "SELECT source, event, payload, created_at FROM xcover_booking_event WHERE booking_row_id = ? AND deleted_at IS NULL ORDER BY created_at, id",
-    [bookingRowId]
-  )
-  return rows as BookingEventView[]
-}
+/** What a booking's history shows of each event (read through the module's generated `listXcoverBookingEvents`). */
+export const BOOKING_EVENT_VIEW_FIELDS = [
+  "source",
+  "event",
+  "payload",
+  "created_at",
+] as const

@@ -1,4 +1,4 @@
-import { MedusaError, generateEntityId } from "@medusajs/framework/utils"
+import { generateEntityId } from "@medusajs/framework/utils"
 import type { XcoverBooking } from "../client/booking"
 import type { BookingStatus, CancellationStatus } from "../statuses"
 import type { SqlExecutor, SqlManager } from "../sql"
@@ -161,26 +161,84 @@ export type BookingView = Omit<XcoverBooking, "booking_id"> & {
   reported: ReportedView | null
 }
 
-const VIEW_COLUMNS = `b.id, b.offer_id, b.order_id, b.status, b.attempts, b.last_status, b.last_error, b.decided_at, b.completed_at,
-  b.charged_amount::float8 AS charged_amount, b.charged_currency, b.price_mismatch, b.booking_id, b.booking_status, b.currency,
-  b.total_price::float8 AS total_price, b.total_premium::float8 AS total_premium, b.total_tax::float8 AS total_tax,
-  COALESCE(b.quotes, '[]'::jsonb) AS quotes, b.coi_url, b.coi_pdf, b.pds_url, b.fnol_link, b.cancel_link,
-  b.cancelled_at, b.total_refund::float8 AS total_refund, b.refund, b.reported,
-  CASE WHEN c.id IS NULL THEN NULL ELSE json_build_object('status', c.status, 'reason', c.reason, 'last_error', c.last_error,
-    'requested_at', c.requested_at, 'attempts', c.attempts) END AS cancellation`
+/** The booking's columns a view shows: read through the module's generated `listXcoverBookings`. */
+export const BOOKING_VIEW_FIELDS = [
+  "id",
+  "offer_id",
+  "order_id",
+  "status",
+  "attempts",
+  "last_status",
+  "last_error",
+  "decided_at",
+  "completed_at",
+  "charged_amount",
+  "charged_currency",
+  "price_mismatch",
+  "booking_id",
+  "booking_status",
+  "currency",
+  "total_price",
+  "total_premium",
+  "total_tax",
+  "quotes",
+  "coi_url",
+  "coi_pdf",
+  "pds_url",
+  "fnol_link",
+  "cancel_link",
+  "cancelled_at",
+  "total_refund",
+  "refund",
+  "reported",
+] as const
 
-const VIEW_FROM =
-  "xcover_booking b LEFT JOIN xcover_cancellation c ON c.booking_row_id = b.id AND c.deleted_at IS NULL"
+/** What a view shows of the booking's cancellation (`listXcoverCancellations`, by `booking_row_id`). */
+export const CANCELLATION_VIEW_FIELDS = [
+  "booking_row_id",
+  "status",
+  "reason",
+  "last_error",
+  "requested_at",
+  "attempts",
+] as const
 
-export async function listOrderBookings(
-  em: SqlExecutor,
-  orderId: string
-): Promise<BookingView[]> {
-  const rows = await em.execute(
-    `SELECT ${VIEW_COLUMNS} FROM ${VIEW_FROM} WHERE b.order_id = ? AND b.deleted_at IS NULL ORDER BY b.decided_at, b.offer_id`,
-    [orderId]
-  )
-  return rows as BookingView[]
+type ViewRow = Record<(typeof BOOKING_VIEW_FIELDS)[number], unknown>
+type CancellationRow = Record<
+  (typeof CANCELLATION_VIEW_FIELDS)[number],
+  unknown
+>
+
+const amount = (v: unknown): number | null =>
+  v === null || v === undefined ? null : Number(v)
+
+/** A booking and its cancellation (if one was asked for) as the admin and the store API read them. */
+export function bookingView(
+  b: ViewRow,
+  c: CancellationRow | undefined
+): BookingView {
+  // Only the view's fields (the ORM adds others, such as the amounts' raw_ columns).
+  const fields = Object.fromEntries(
+    BOOKING_VIEW_FIELDS.map((f) => [f, b[f] ?? null])
+  ) as unknown as BookingView
+  return {
+    ...fields,
+    charged_amount: amount(b.charged_amount),
+    total_price: amount(b.total_price),
+    total_premium: amount(b.total_premium),
+    total_tax: amount(b.total_tax),
+    total_refund: amount(b.total_refund),
+    quotes: (b.quotes ?? []) as BookingView["quotes"],
+    cancellation: c
+      ? {
+          status: c.status as CancellationStatus,
+          reason: String(c.reason),
+          last_error: (c.last_error ?? null) as string | null,
+          requested_at: c.requested_at as Date,
+          attempts: Number(c.attempts),
+        }
+      : null,
+  }
 }
 
 export type BookingFilters = {
@@ -188,42 +246,6 @@ export type BookingFilters = {
   order_id?: string
   limit: number
   offset: number
-}
-
-export async function listBookings(
-  em: SqlExecutor,
-  filters: BookingFilters
-): Promise<{ bookings: BookingView[]; count: number }> {
-  const where = ["b.deleted_at IS NULL"]
-  const params: unknown[] = []
-  if (filters.status) {
-    where.push("b.status = ?")
-    params.push(filters.status)
-  }
-  if (filters.order_id) {
-    where.push("b.order_id = ?")
-    params.push(filters.order_id)
-  }
-  const [{ count }] = await em.execute(
-    `SELECT count(*)::int AS count FROM xcover_booking b WHERE ${where.join(" AND ")}`,
-    params
-  )
-  const rows = await em.execute(
-    `SELECT ${VIEW_COLUMNS} FROM ${VIEW_FROM} WHERE ${where.join(" AND ")} ORDER BY b.decided_at DESC, b.id LIMIT ? OFFSET ?`,
-    [...params, filters.limit, filters.offset]
-  )
-  return { bookings: rows as BookingView[], count: Number(count) }
-}
-
-export async function getBooking(
-  em: SqlExecutor,
-  id: string
-): Promise<BookingView | null> {
-  const [view] = await em.execute(
-    `SELECT ${VIEW_COLUMNS} FROM ${VIEW_FROM} WHERE b.id = ? AND b.deleted_at IS NULL`,
-    [id]
-  )
-  return (view as BookingView | undefined) ?? null
 }
 
 /** Figures for the admin: policies booked, premium booked (per currency), failed bookings, cancellations and refunds. */
@@ -282,7 +304,7 @@ export async function requeueBooking(
     policyholder: null,
     quote_ids: [],
   }
-): Promise<BookingView> {
+): Promise<boolean> {
   const quotes = now.quote_ids.map((q) => ({ id: q }))
   const [row] = await manager.execute(
     `UPDATE xcover_booking
@@ -303,22 +325,7 @@ export async function requeueBooking(
       id,
     ]
   )
-  if (!row) {
-    const [exists] = await manager.execute(
-      "SELECT status FROM xcover_booking WHERE id = ? AND deleted_at IS NULL",
-      [id]
-    )
-    throw exists
-      ? new MedusaError(
-          MedusaError.Types.NOT_ALLOWED,
-          `Only a failed or held booking can be sent again; this one is ${String(exists.status)}`
-        )
-      : new MedusaError(
-          MedusaError.Types.NOT_FOUND,
-          `XCover booking ${id} was not found`
-        )
-  }
-  return (await getBooking(manager, id)) as BookingView
+  return !!row
 }
 
 /**

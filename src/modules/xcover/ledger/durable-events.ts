@@ -24,6 +24,8 @@ export async function recordEvent(
   data: Record<string, unknown>
 ): Promise<string> {
   const id = generateEntityId(undefined, "xcev")
+  // Raw SQL: written with the executor of the outcome's own transaction (the outbox's atomic
+  // statements are raw), so the event and the outcome commit together.
   await db.execute(
     `INSERT INTO xcover_event (id, name, data, attempts, created_at, updated_at) VALUES (?, ?, ?::jsonb, 0, now(), now())`,
     [id, name, JSON.stringify(data)]
@@ -42,6 +44,7 @@ export async function claimUnpublishedEvents(
   db: SqlExecutor,
   limit: number
 ): Promise<PendingEvent[]> {
+  // Raw SQL: a claim (FOR UPDATE SKIP LOCKED, a lease on the database clock) two publishers can race on.
   const rows = await db.execute(
     `UPDATE xcover_event SET attempts = attempts + 1, lease_until = clock_timestamp() + (? * interval '1 millisecond'), updated_at = now()
      WHERE id IN (
@@ -68,6 +71,7 @@ export async function markEventPublished(
   db: SqlExecutor,
   id: string
 ): Promise<void> {
+  // TODO(item 3): plain write, to move to the module's generated methods (the publisher holds only the executor).
   await db.execute(
     `UPDATE xcover_event SET published_at = now(), lease_until = NULL, last_error = NULL, updated_at = now() WHERE id = ?`,
     [id]
@@ -80,18 +84,11 @@ export async function markEventUnpublished(
   id: string,
   error: string
 ): Promise<void> {
+  // TODO(item 3): plain write, to move to the module's generated methods (the publisher holds only the executor).
   await db.execute(
     `UPDATE xcover_event SET lease_until = NULL, last_error = ?, updated_at = now() WHERE id = ?`,
     [error.slice(0, 500), id]
   )
-}
-
-/** Events not yet taken by the bus (the settings page and the figures show a backlog). */
-export async function countUnpublishedEvents(db: SqlExecutor): Promise<number> {
-  const [row] = await db.execute(
-    `SELECT count(*)::int AS n FROM xcover_event WHERE published_at IS NULL AND deleted_at IS NULL`
-  )
-  return Number(row?.n ?? 0)
 }
 
 /** What one publishing run of the plugin's events did. */

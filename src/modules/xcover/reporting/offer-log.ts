@@ -1,4 +1,3 @@
-import { MedusaError } from "@medusajs/framework/utils"
 import type { OfferSource, OfferStatus } from "../models/xcover-offer"
 import type { SqlExecutor } from "../sql"
 import { RENEW_SPENT_KEY_SQL } from "../ledger/idempotency-keys"
@@ -90,6 +89,8 @@ export async function listOfferLog(
   filters: OfferLogFilters
 ): Promise<{ offers: OfferLogEntry[]; count: number }> {
   const { sql, params } = where(filters)
+  // Raw SQL: one filter builder (`where`) serves the log, its figures and the bulk retry, so a
+  // retry moves exactly the rows the log shows under the same filters.
   const [{ count }] = await db.execute(
     `SELECT count(*)::int AS count FROM xcover_offer WHERE ${sql}`,
     params
@@ -106,6 +107,7 @@ export async function offerStats(
   range: { created_from?: Date; created_to?: Date }
 ): Promise<OfferStats> {
   const { sql, params } = where(range)
+  // Raw SQL: an aggregate (count per status) in one statement.
   const rows = await db.execute(
     `SELECT status, count(*)::int AS count FROM xcover_offer WHERE ${sql} GROUP BY status`,
     params
@@ -150,6 +152,7 @@ export async function requeueOffers(
     return []
   }
   const { sql, params } = where({ ...filters, status: statuses })
+  // Raw SQL: one conditional UPDATE … RETURNING, so two clicks (or admins) move each offer once.
   const rows = await db.execute(
     `UPDATE xcover_offer
      SET status = 'pending', next_attempt_at = now(), retry_deadline_at = now() + (? * interval '1 millisecond'),
@@ -159,30 +162,4 @@ export async function requeueOffers(
     [maxAgeMs, ...params]
   )
   return rows as OfferLogEntry[]
-}
-
-/** `requeueOffers` for one offer, with a 404 or a 400 that says why it cannot be retried. */
-export async function requeueOffer(
-  db: SqlExecutor,
-  id: string,
-  maxAgeMs: number
-): Promise<OfferLogEntry> {
-  const [row] = await requeueOffers(db, { id }, maxAgeMs)
-  if (row) {
-    return row
-  }
-  const [existing] = await db.execute(
-    "SELECT status FROM xcover_offer WHERE id = ? AND deleted_at IS NULL",
-    [id]
-  )
-  if (!existing) {
-    throw new MedusaError(
-      MedusaError.Types.NOT_FOUND,
-      `XCover offer with id: ${id} was not found`
-    )
-  }
-  throw new MedusaError(
-    MedusaError.Types.NOT_ALLOWED,
-    `Only failed or rejected offers can be retried; this one is ${String(existing.status)}`
-  )
 }
