@@ -15,6 +15,7 @@ export async function lockCartOffers(
   em: SqlExecutor,
   cartId: string
 ): Promise<void> {
+  // Raw SQL: advisory lock (pg_advisory_xact_lock), released when the transaction ends.
   await em.execute("SELECT pg_advisory_xact_lock(hashtext(?))", [
     `xcover:${cartId}`,
   ])

@@ -79,6 +79,7 @@ export async function insertBookings(
     const hold =
       !noQuote && !offer.quote_id && !!input.booking.hold_storefront_offers
     const status = noQuote ? "failed" : hold ? "held" : "pending"
+    // Raw SQL: INSERT … ON CONFLICT DO NOTHING RETURNING (a repeated decision is a no-op).
     const rows = await em.execute(
       `INSERT INTO xcover_booking (id, offer_id, order_id, cart_id, status, request, idempotency_key, charged_amount, charged_currency,
          attempts, last_error, decided_at, next_attempt_at, completed_at, price_mismatch, created_at, updated_at)
@@ -261,6 +262,7 @@ export type BookingStats = {
 }
 
 export async function bookingStats(em: SqlExecutor): Promise<BookingStats> {
+  // Raw SQL: aggregates (count … FILTER) in one statement.
   const [counts] = await em.execute(
     `SELECT count(*) FILTER (WHERE status = 'booked')::int AS booked, count(*) FILTER (WHERE status = 'failed')::int AS failed,
             count(*) FILTER (WHERE status IN ('pending', 'sending', 'retrying'))::int AS pending,
@@ -268,6 +270,7 @@ export async function bookingStats(em: SqlExecutor): Promise<BookingStats> {
             count(*) FILTER (WHERE booking_status = 'CANCELLED')::int AS cancelled
      FROM xcover_booking WHERE deleted_at IS NULL`
   )
+  // Raw SQL: aggregates (sum … FILTER, GROUP BY currency) in one statement.
   const sums = await em.execute(
     `SELECT currency, sum(total_premium)::float8 AS premium, sum(total_refund) FILTER (WHERE booking_status = 'CANCELLED')::float8 AS refunds
      FROM xcover_booking WHERE deleted_at IS NULL AND status = 'booked' AND currency IS NOT NULL GROUP BY currency ORDER BY currency`
@@ -306,6 +309,8 @@ export async function requeueBooking(
   }
 ): Promise<boolean> {
   const quotes = now.quote_ids.map((q) => ({ id: q }))
+  // Raw SQL: one conditional UPDATE … RETURNING (failed or held only) that merges into the jsonb request
+  // (||, jsonb_build_object) and renews a spent key in the same statement.
   const [row] = await manager.execute(
     `UPDATE xcover_booking
      SET status = 'pending', attempts = 0, next_attempt_at = now(), completed_at = NULL, last_error = NULL,
@@ -362,6 +367,8 @@ export async function declineHeldBooking(
   id: string,
   reason: string
 ): Promise<boolean> {
+  // Raw SQL: data-modifying CTEs (declineHeldSql): booking declined, offer opted out, event written, in one
+  // statement.
   const rows = await em.execute(
     `WITH ${declineHeldSql("b.id = ?")} SELECT offer_id FROM declined`,
     [reason, id]
@@ -377,6 +384,7 @@ export async function livePolicies(
   if (!orderIds.length) {
     return []
   }
+  // TODO(item 3): plain read/write, to move to the module's generated methods
   const rows = await db.execute(
     `SELECT b.order_id, b.offer_id, (c.id IS NOT NULL) AS cancellation_asked
      FROM xcover_booking b LEFT JOIN xcover_cancellation c ON c.booking_row_id = b.id AND c.deleted_at IS NULL
@@ -396,6 +404,7 @@ export async function ordersWithLivePoliciesAfter(
   afterId: string,
   take: number
 ): Promise<string[]> {
+  // TODO(item 3): plain read/write, to move to the module's generated methods
   const rows = await db.execute(
     `SELECT DISTINCT b.order_id FROM xcover_booking b WHERE ${LIVE_POLICY_SQL} AND b.order_id > ? ORDER BY b.order_id LIMIT ?`,
     [afterId, take]

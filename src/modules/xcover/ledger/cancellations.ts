@@ -20,6 +20,8 @@ export async function requestCancellations(
   const offers = input.offer_ids
     ? `AND b.offer_id IN (${input.offer_ids.map(() => "?").join(",")})`
     : ""
+  // Raw SQL: data-modifying CTEs (held bookings declined; INSERT … SELECT … ON CONFLICT DO NOTHING) in one
+  // statement: a repeated request is a no-op.
   const rows = await manager.execute(
     `WITH ${declineHeldSql(`b.order_id = ? ${offers}`)},
      asked AS (
@@ -57,6 +59,8 @@ export async function wakeCancellation(
   db: SqlExecutor,
   bookingRowId: string
 ): Promise<boolean> {
+  // Raw SQL: one conditional UPDATE … RETURNING (still waiting: next_attempt_at IS NULL), so the transition
+  // is atomic across processes (the ORM would read, then write).
   const rows = await db.execute(
     `UPDATE xcover_cancellation SET next_attempt_at = now(), updated_at = now()
      WHERE booking_row_id = ? AND status = 'pending' AND next_attempt_at IS NULL AND deleted_at IS NULL
@@ -76,6 +80,7 @@ export async function wakeCancellation(
 export async function wakeWaitingCancellations(
   db: SqlExecutor
 ): Promise<number> {
+  // Raw SQL: one set-based UPDATE … FROM xcover_booking (a join in the UPDATE), conditional on both rows.
   const rows = await db.execute(
     `UPDATE xcover_cancellation c SET next_attempt_at = now(), updated_at = now()
      FROM xcover_booking b
@@ -91,6 +96,7 @@ export async function requestBookingCancellation(
   manager: SqlManager,
   bookingRowId: string
 ): Promise<{ order_id: string; offer_id: string }> {
+  // TODO(item 3): plain read/write, to move to the module's generated methods
   const [booking] = await manager.execute(
     "SELECT order_id, offer_id, status, booking_status FROM xcover_booking WHERE id = ? AND deleted_at IS NULL",
     [bookingRowId]
@@ -107,6 +113,8 @@ export async function requestBookingCancellation(
       `Only a booked policy can be cancelled; this one is ${String(booking.booking_status ?? booking.status)}`
     )
   }
+  // Raw SQL: INSERT … ON CONFLICT DO NOTHING RETURNING: one cancellation per booking, a second request gets
+  // no row (409).
   const rows = await manager.execute(
     `INSERT INTO xcover_cancellation (id, booking_row_id, offer_id, order_id, reason, status, attempts, requested_at, next_attempt_at, created_at, updated_at)
      VALUES (?, ?, ?, ?, 'admin', 'pending', 0, now(), now(), now(), now())
@@ -137,6 +145,7 @@ export async function requeueCancellation(
   bookingRowId: string,
   maxAgeMs: number
 ): Promise<{ order_id: string }> {
+  // Raw SQL: one conditional UPDATE … RETURNING (only a failed one), the new deadline on the database clock.
   const [row] = await manager.execute(
     `UPDATE xcover_cancellation
      SET status = 'pending', attempts = 0, cancellation_id = NULL, confirm_before = NULL, next_attempt_at = now(), completed_at = NULL,

@@ -85,6 +85,8 @@ export async function insertShownOffer(
   em: SqlExecutor,
   row: { offer_id: string; cart_id: string; source: OfferSource }
 ): Promise<RecordedOffer | null> {
+  // Raw SQL: INSERT … ON CONFLICT DO NOTHING RETURNING: an offer id another cart records at the same moment
+  // is kept once (null here).
   const [created] = await em.execute(
     `INSERT INTO xcover_offer (id, offer_id, cart_id, source, status, attempts, idempotency_key, created_at, updated_at)
      VALUES (?, ?, ?, ?, 'shown', 0, ?, now(), now())
@@ -105,6 +107,7 @@ export async function countCartOffers(
   em: SqlExecutor,
   cartId: string
 ): Promise<number> {
+  // TODO(item 3): plain read/write, to move to the module's generated methods
   const [{ count }] = await em.execute(
     "SELECT count(*)::int AS count FROM xcover_offer WHERE cart_id = ? AND deleted_at IS NULL",
     [cartId]
@@ -145,6 +148,7 @@ export async function recordShownOffer(
 ): Promise<{ offer: RecordedOffer; created: boolean }> {
   return manager.transactional(async (em) => {
     await lockCartOffers(em, input.cart_id)
+    // TODO(item 3): plain read/write, to move to the module's generated methods
     const [existing] = await em.execute(
       `SELECT ${RECORDED_COLUMNS} FROM xcover_offer WHERE offer_id = ? AND deleted_at IS NULL`,
       [input.offer_id]
@@ -203,6 +207,7 @@ export async function listCartOffers(
   em: SqlExecutor,
   cartId: string
 ): Promise<RecordedOffer[]> {
+  // TODO(item 3): plain read/write, to move to the module's generated methods
   const rows = await em.execute(
     `SELECT ${RECORDED_COLUMNS} FROM xcover_offer WHERE cart_id = ? AND deleted_at IS NULL ORDER BY created_at, offer_id`,
     [cartId]
@@ -247,6 +252,8 @@ export async function recordOrderOffers(
     // Bought anywhere means never opted out: the row may belong to another cart, whose own
     // decision then finds it no longer `shown`.
     // An offer whose held booking was declined stays declined, though its line still names it.
+    // Raw SQL: one conditional UPDATE … RETURNING (bindable, no declined booking: NOT EXISTS): the row may be
+    // outside this cart's lock, so a race with another decision or the dispatcher has one winner.
     const selectedRows = await em.execute(
       `UPDATE xcover_offer
        SET status = 'selected', order_id = ?, completed_at = now(), declined_at = NULL, next_attempt_at = NULL, updated_at = now()
@@ -257,6 +264,7 @@ export async function recordOrderOffers(
       [input.order_id, ...selected, ...BINDABLE_STATUSES]
     )
     for (const [offerId, quoteId] of takenQuotes) {
+      // TODO(item 3): plain read/write, to move to the module's generated methods
       await em.execute(
         "UPDATE xcover_offer SET taken_quote_id = ? WHERE offer_id = ? AND order_id = ? AND status = 'selected'",
         [quoteId, offerId, input.order_id]
@@ -282,11 +290,14 @@ export async function recordOrderOffers(
           }))
         )
       : { written: [], failed: [], held: [] }
+    // TODO(item 3): plain read/write, to move to the module's generated methods
     const alreadySentRows = await em.execute(
       `SELECT offer_id FROM xcover_offer
        WHERE offer_id IN (${placeholders(selected)}) AND status IN ('sending', 'opted_out') AND deleted_at IS NULL`,
       selected
     )
+    // Raw SQL: one conditional UPDATE … RETURNING (still `shown`): an offer another cart's order buys at the
+    // same moment (outside this cart's lock) is selected or declined, never both.
     const declinedRows = await em.execute(
       `UPDATE xcover_offer SET status = 'pending', order_id = ?, declined_at = ?, next_attempt_at = now(), updated_at = now()
        WHERE cart_id = ? AND status = 'shown' AND deleted_at IS NULL
@@ -294,6 +305,7 @@ export async function recordOrderOffers(
       [input.order_id, input.placed_at, input.cart_id]
     )
     const notBought = metadata.filter((id) => !bought.has(id))
+    // TODO(item 3): plain read/write, to move to the module's generated methods
     const foreignRows = await em.execute(
       `SELECT offer_id FROM xcover_offer WHERE offer_id IN (${placeholders(notBought)}) AND cart_id <> ? AND deleted_at IS NULL`,
       [...notBought, input.cart_id]
@@ -330,6 +342,7 @@ async function takenOffers(
   const candidates = [
     ...new Set([...named, ...(input.cover_lines ?? []).map((l) => l.offer_id)]),
   ]
+  // TODO(item 3): plain read/write, to move to the module's generated methods
   const quotedRows = await em.execute(
     `SELECT offer_id, cart_id, quotes FROM xcover_offer
      WHERE offer_id IN (${placeholders(candidates)}) AND source = 'plugin_quote' AND deleted_at IS NULL`,

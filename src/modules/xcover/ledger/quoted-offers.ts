@@ -68,6 +68,8 @@ export async function readQuoteState(
   ask: { may_ask: boolean; limit_per_minute: number }
 ): Promise<QuoteLedgerState> {
   const counting = ask.may_ask && ask.limit_per_minute > 0
+  // Raw SQL: LEFT JOIN LATERAL, sub-selects and a data-modifying CTE (the quote budget's INSERT … ON CONFLICT
+  // DO UPDATE) in one statement.
   const [row] = await em.execute(
     `WITH state AS (
        SELECT (SELECT count(*)::int FROM xcover_offer WHERE cart_id = ? AND deleted_at IS NULL) AS cart_offers_,
@@ -122,6 +124,7 @@ export async function getQuotedOffer(
   em: SqlExecutor,
   offerId: string
 ): Promise<(QuotedOffer & { source: string }) | null> {
+  // TODO(item 3): plain read/write, to move to the module's generated methods
   const [row] = await em.execute(
     `SELECT ${QUOTED_COLUMNS}, source FROM xcover_offer WHERE offer_id = ? AND deleted_at IS NULL`,
     [offerId]
@@ -147,6 +150,8 @@ export async function recordQuotedOffer(
   }
 ): Promise<QuotedOffer> {
   const { offer } = input
+  // Raw SQL: data-modifying CTEs: INSERT … ON CONFLICT DO NOTHING and, only when it inserted, the line's
+  // older offers marked replaced, in one statement.
   const [row] = await em.execute(
     `WITH inserted AS (
        INSERT INTO xcover_offer (id, offer_id, cart_id, source, status, attempts, idempotency_key, line_item_id, line_fingerprint,

@@ -30,6 +30,7 @@ export async function scheduleReadback(
   db: SqlExecutor,
   booking: { booking_row_id: string; order_id: string }
 ): Promise<void> {
+  // Raw SQL: INSERT … ON CONFLICT DO NOTHING (a replay is a no-op), first read due on the database clock.
   await db.execute(
     `INSERT INTO xcover_readback (id, booking_row_id, order_id, status, attempts, next_attempt_at, created_at, updated_at)
      VALUES (?, ?, ?, 'pending', 0, now() + (? * interval '1 millisecond'), now(), now())
@@ -53,6 +54,8 @@ export async function nudgeReadback(
   booking: { booking_row_id: string; order_id: string },
   retryMaxAgeMs: number
 ): Promise<void> {
+  // Raw SQL: an upsert (INSERT … ON CONFLICT DO UPDATE) that leaves a read on its way (`sending`) as it is,
+  // decided in the row itself; times on the database clock (now()).
   await db.execute(
     `INSERT INTO xcover_readback (id, booking_row_id, order_id, status, attempts, next_attempt_at, nudged_at, retry_deadline_at, created_at, updated_at)
      VALUES (?, ?, ?, 'pending', 0, now(), now(), now() + (? * interval '1 millisecond'), now(), now())

@@ -60,6 +60,8 @@ export async function findEventBooking(
   const forUpdate = lock ? " FOR UPDATE" : ""
   const bookingId = text(payload.id)
   const orderId = text(payload.partner_transaction_id)
+  // Raw SQL: a row lock (SELECT … FOR UPDATE when `lock`; its one caller, storeWebhook, sets it), so
+  // webhooks and read-backs of one booking take turns.
   let rows = bookingId
     ? await em.execute(
         `${columns} WHERE booking_id = ? AND deleted_at IS NULL${forUpdate}`,
@@ -67,6 +69,7 @@ export async function findEventBooking(
       )
     : []
   if (!rows.length && orderId) {
+    // Raw SQL: the same row lock (SELECT … FOR UPDATE when `lock`).
     rows = await em.execute(
       `${columns} WHERE order_id = ? AND status = 'booked' AND deleted_at IS NULL${forUpdate}`,
       [orderId]
@@ -140,6 +143,8 @@ export async function applyBookingTruth(
   truthValue: unknown
 ): Promise<AppliedTruth> {
   const truth = record(truthValue) ?? {}
+  // Raw SQL: a row lock (SELECT … FOR UPDATE) to the end of the caller's transaction, so a webhook and this
+  // read of one booking take turns.
   const [booking] = await em.execute(
     `SELECT id, order_id, offer_id, booking_id, booking_status, currency, total_price::float8 AS total_price, total_premium::float8 AS total_premium
      FROM xcover_booking WHERE id = ? AND deleted_at IS NULL FOR UPDATE`,
@@ -157,6 +162,7 @@ export async function applyBookingTruth(
   const reportedParams = [reportedJson, reportedJson]
   if (booking.booking_status === "CANCELLED") {
     // Irreversible at XCover: its answer is only compared (a policy live there again is for a person).
+    // Raw SQL: `reported` stamped on the database clock (jsonb || jsonb_build_object('reported_at', now())).
     await em.execute(
       `UPDATE xcover_booking SET ${reportedSql}, updated_at = now() WHERE id = ?`,
       [...reportedParams, bookingRowId]
@@ -169,6 +175,7 @@ export async function applyBookingTruth(
   // The booked price stays (another one is drift, kept in `reported`); a cancelled booking's
   // totals come back 0 (captured live, cancel-twostep-confirm). Quotes carry prices too: not
   // applied while the price drifts.
+  // Raw SQL: the times on the database clock (now() in cancelled_at and `reported`, see reportedSql).
   const [updated] = await em.execute(
     `UPDATE xcover_booking
      SET booking_status = COALESCE(?, booking_status), currency = COALESCE(currency, ?), total_price = COALESCE(total_price, ?),
@@ -200,6 +207,8 @@ export async function applyBookingTruth(
         updated.total_refund === null ? null : Number(updated.total_refund),
       currency: updated.currency === null ? null : String(updated.currency),
     })
+    // Raw SQL: one conditional UPDATE (pending or retrying only: a claimed one is left to finish), so it never
+    // overwrites a claim a dispatcher takes meanwhile (the ORM would read, then write).
     await em.execute(
       `UPDATE xcover_cancellation
        SET status = 'cancelled', last_error = 'cancelled at XCover (read back)', next_attempt_at = NULL, completed_at = now(), updated_at = now()

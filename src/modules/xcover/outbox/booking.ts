@@ -117,6 +117,8 @@ export const bookingKind: OutboxKind<ClaimedBooking> = {
         !samePrice(booking.total_price, op.chargedAmount)
       // The outcome and its event (`xcover.booking.confirmed`) commit together.
       const written = await db.transactional(async (tx) => {
+        // Raw SQL: one conditional UPDATE … RETURNING (only while this lease token holds), so a process whose lease
+        // lapsed writes nothing (the ORM would read, then write); times on the database clock (now()).
         const updated = await tx.execute(
           `UPDATE xcover_booking
              SET status = 'booked', last_status = ?, last_error = ?, next_attempt_at = NULL, lease_until = NULL, lease_token = NULL,
@@ -188,6 +190,8 @@ export const bookingKind: OutboxKind<ClaimedBooking> = {
     const final = status !== "retrying"
     const reason = describeOutcome(outcome)
     const updated = await db.transactional(async (tx) => {
+      // Raw SQL: one conditional UPDATE … RETURNING (only while this lease token holds), so a lapsed lease writes
+      // nothing; times on the database clock (now()).
       const rows = await tx.execute(
         `UPDATE xcover_booking
            SET status = ?, last_status = ?, last_error = ?, next_attempt_at = ?, lease_until = NULL, lease_token = NULL,

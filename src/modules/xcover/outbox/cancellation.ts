@@ -197,6 +197,8 @@ export const cancellationKind: OutboxKind<ClaimedCancellation> = {
         return { status: "rejected", settled: failedSettled(op, why) }
       }
       // Previewed: the refund goes on the booking now, the confirmation is due at once.
+      // Raw SQL: a data-modifying CTE (WITH … UPDATE … RETURNING): the cancellation moved (only while this lease
+      // token holds) and the refund written on its booking in one statement.
       const updated = await db.execute(
         `WITH c AS (
              UPDATE xcover_cancellation
@@ -264,6 +266,8 @@ async function cancelled(
 ): Promise<Completion | null> {
   // The outcome, the booking's history and the event the store refunds from commit together.
   const settled = await db.transactional(async (tx) => {
+    // Raw SQL: a data-modifying CTE: the cancellation settled (only while this lease token holds) and its booking
+    // marked CANCELLED in one statement, RETURNING what the event needs.
     const [changed] = await tx.execute(
       `WITH c AS (
            UPDATE xcover_cancellation
@@ -324,6 +328,8 @@ async function finish(
   nextAttemptAt: Date | null
 ): Promise<boolean> {
   return db.transactional(async (tx) => {
+    // Raw SQL: one conditional UPDATE … RETURNING (only while this lease token holds), so a lapsed lease writes
+    // nothing (the ORM would read, then write).
     const updated = await tx.execute(
       `UPDATE xcover_cancellation
        SET status = ?, last_status = ?, last_error = ?, next_attempt_at = ?, lease_until = NULL, lease_token = NULL,

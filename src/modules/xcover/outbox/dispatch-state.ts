@@ -100,6 +100,7 @@ export class DispatchState {
   /** The row comes with the migration; this covers a row deleted by hand. Once per process. */
   private async ensure(): Promise<void> {
     if (!this.ensured) {
+      // Raw SQL: INSERT … ON CONFLICT (scope) DO NOTHING: processes starting together create the one row once.
       await this.db.execute(
         `INSERT INTO xcover_dispatch_state (id, scope) VALUES ('xcds_default', ?) ON CONFLICT (scope) WHERE deleted_at IS NULL DO NOTHING`,
         [SCOPE]
@@ -110,6 +111,7 @@ export class DispatchState {
 
   async read(): Promise<DispatchStateRow> {
     await this.ensure()
+    // TODO(item 3): plain read/write, to move to the module's generated methods
     const [r] = await this.db.execute(
       `SELECT circuit_opened_at, circuit_probe_at, circuit_probes, circuit_reason, circuit_settings, unavailable_since,
               paused_until, clock_skew_ms, clock_skew_at FROM ${ROW}`
@@ -147,6 +149,8 @@ export class DispatchState {
     await this.ensure()
     const column = SLOT_COLUMN[bucket]
     const before = Date.now()
+    // Raw SQL: the row locked (FOR UPDATE) and the slots taken in one UPDATE … RETURNING on the database clock
+    // (clock_timestamp()), so N processes share one budget and never get the same slot.
     const [r] = await this.db.execute(
       `WITH c AS (SELECT clock_timestamp() AS now),
        cur AS (
@@ -175,6 +179,8 @@ export class DispatchState {
 
   /** After a 429: every sender of the account holds back for `ms`. */
   async pause(ms: number): Promise<void> {
+    // Raw SQL: one UPDATE on the database clock (clock_timestamp()); GREATEST keeps the later end, so concurrent
+    // 429s never shorten each other's pause (the ORM would read, then write).
     await this.db.execute(
       `UPDATE xcover_dispatch_state SET paused_until = GREATEST(COALESCE(paused_until, '-infinity'), clock_timestamp() + (? ${MS})), updated_at = now() WHERE scope = ?`,
       [ms, SCOPE]
@@ -186,6 +192,8 @@ export class DispatchState {
     reason: string,
     settingsFingerprint: string
   ): Promise<boolean> {
+    // Raw SQL: one conditional UPDATE … RETURNING (WHERE circuit_opened_at IS NULL), so one process opens it;
+    // its times on the database clock (clock_timestamp()).
     const rows = await this.db.execute(
       `UPDATE xcover_dispatch_state
        SET circuit_opened_at = clock_timestamp(), circuit_probe_at = clock_timestamp() + (? ${MS}), circuit_probes = 0,
@@ -202,6 +210,8 @@ export class DispatchState {
    * scheduled in the same statement (30 s doubling to 15 min).
    */
   async takeProbe(settingsFingerprint: string): Promise<boolean> {
+    // Raw SQL: one conditional UPDATE … RETURNING on the database clock: one process takes the probe and
+    // schedules the next (the ORM would read, then write).
     const rows = await this.db.execute(
       `UPDATE xcover_dispatch_state
        SET circuit_probes = circuit_probes + 1, circuit_settings = ?,
@@ -229,6 +239,7 @@ export class DispatchState {
     pausedForMs: number
   }> {
     await this.ensure()
+    // Raw SQL: the pause left is measured on the database clock (clock_timestamp()), the clock paused_until is on.
     const [r] = await this.db.execute(
       `WITH c AS (SELECT clock_timestamp() AS now)
        SELECT circuit_opened_at IS NOT NULL AS circuit_open, ${EPOCH_MS("(GREATEST(COALESCE(paused_until, c.now), c.now) - c.now)")} AS paused_ms
@@ -241,6 +252,8 @@ export class DispatchState {
   }
 
   async setCircuitReason(reason: string): Promise<void> {
+    // Raw SQL: one conditional UPDATE (only while the circuit is open), so a reason never lands on a circuit
+    // another process has just closed (the ORM would read, then write).
     await this.db.execute(
       `UPDATE xcover_dispatch_state SET circuit_reason = ? WHERE scope = ? AND circuit_opened_at IS NOT NULL`,
       [reason, SCOPE]
@@ -249,6 +262,7 @@ export class DispatchState {
 
   /** A probe at once on the next dispatch (settings were saved). */
   async probeSoon(): Promise<void> {
+    // Raw SQL: the probe time on the database clock (now()), set only while the circuit is open, in one statement.
     await this.db.execute(
       `UPDATE xcover_dispatch_state SET circuit_probe_at = now() WHERE scope = ? AND circuit_opened_at IS NOT NULL`,
       [SCOPE]
@@ -257,6 +271,7 @@ export class DispatchState {
 
   /** Closes the circuit; true only for the call that closed it. */
   async closeCircuit(): Promise<boolean> {
+    // Raw SQL: one conditional UPDATE … RETURNING, so only the process that closed the circuit gets true.
     const rows = await this.db.execute(
       `UPDATE xcover_dispatch_state SET circuit_opened_at = NULL, circuit_probe_at = NULL, circuit_probes = 0, circuit_reason = NULL, updated_at = now()
        WHERE scope = ? AND circuit_opened_at IS NOT NULL RETURNING id`,
@@ -268,6 +283,8 @@ export class DispatchState {
   /** Nothing can be sent (no credentials, disabled, circuit open): the retry clock stops. */
   async markUnavailable(): Promise<void> {
     await this.ensure()
+    // Raw SQL: one conditional UPDATE on the database clock (clock_timestamp()): the first process to notice
+    // sets the time, later ones leave it.
     await this.db.execute(
       `UPDATE xcover_dispatch_state SET unavailable_since = clock_timestamp() WHERE scope = ? AND unavailable_since IS NULL`,
       [SCOPE]
@@ -276,6 +293,8 @@ export class DispatchState {
 
   /** Sending works again: how long it did not (ms), for the one process that noticed; else null. */
   async markAvailable(): Promise<number | null> {
+    // Raw SQL: the row locked (FOR UPDATE) and cleared in one UPDATE … RETURNING, the gap on the database clock
+    // (clock_timestamp()): one process gets the gap.
     const [r] = await this.db.execute(
       `WITH old AS (SELECT unavailable_since AS since FROM xcover_dispatch_state WHERE scope = ? AND unavailable_since IS NOT NULL FOR UPDATE)
        UPDATE xcover_dispatch_state AS d SET unavailable_since = NULL FROM old WHERE d.scope = ?
@@ -286,6 +305,7 @@ export class DispatchState {
   }
 
   async setClockSkew(skewMs: number | null): Promise<void> {
+    // Raw SQL: clock_skew_at on the database clock (clock_timestamp()), like every time in this row.
     await this.db.execute(
       `UPDATE xcover_dispatch_state SET clock_skew_ms = ?, clock_skew_at = ${skewMs === null ? "NULL" : "clock_timestamp()"} WHERE scope = ?`,
       [skewMs === null ? null : Math.round(skewMs), SCOPE]

@@ -45,6 +45,8 @@ export async function claimRows(
   }
 ): Promise<ClaimedRow[]> {
   const { filter } = input
+  // Raw SQL: a claim (UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED) … RETURNING) that processes can
+  // race on without two winning one row; the lease on the database clock (clock_timestamp()).
   const rows = await db.execute(
     `UPDATE ${t.table} AS o
      SET status = 'sending', lease_token = ?, lease_until = clock_timestamp() + (? ${MS}), updated_at = now()
@@ -80,6 +82,8 @@ export async function startRowSend(
   op: ClaimedOperation,
   leaseMs: number
 ): Promise<StartedSend | null> {
+  // Raw SQL: one conditional UPDATE … RETURNING that checks the lease and SENDING_ALLOWED_SQL (pause, circuit)
+  // with the write, on the database clock, so a pause another process just recorded stops this send.
   const [r] = await db.execute(
     `UPDATE ${t.table}
      SET attempts = attempts + 1, last_attempt_at = clock_timestamp(), lease_until = clock_timestamp() + (? ${MS}), updated_at = now()
@@ -103,6 +107,7 @@ export async function holdRow(
   op: ClaimedOperation,
   leaseMs: number
 ): Promise<boolean> {
+  // Raw SQL: one conditional UPDATE … RETURNING (only while this lease token holds), on the database clock.
   const rows = await db.execute(
     `UPDATE ${t.table} SET lease_until = GREATEST(lease_until, clock_timestamp() + (? ${MS})), updated_at = now()
      WHERE id = ? AND lease_token = ? AND status = 'sending' RETURNING id`,
@@ -118,6 +123,8 @@ export async function releaseRow(
   { outcome, counted }: { outcome: XcoverOutcome | null; counted: boolean }
 ): Promise<void> {
   const attempts = counted ? "attempts - 1" : "attempts"
+  // Raw SQL: one conditional UPDATE (only while this lease token holds) that takes the due time from the
+  // dispatch state's pause (RESUME_AT_SQL, database clock) in the same statement.
   await db.execute(
     `UPDATE ${t.table}
      SET attempts = ${attempts}, status = CASE WHEN ${attempts} > 0 THEN 'retrying' ELSE 'pending' END,
@@ -138,6 +145,8 @@ export async function extendRowDeadlines(
   gapMs: number,
   policy: RetryPolicy
 ): Promise<void> {
+  // Raw SQL: one set-based UPDATE that moves every waiting row's deadline from its own columns (interval
+  // arithmetic); the ORM would read every row, then write each.
   await db.execute(
     `UPDATE ${t.table}
      SET retry_deadline_at = COALESCE(retry_deadline_at, ${t.deadlineBase} + (? ${MS})) + (? ${MS})
@@ -154,6 +163,7 @@ export async function nextDueInMs(
   db: SqlExecutor,
   t: LeasedTable
 ): Promise<number | null> {
+  // Raw SQL: aggregates (min) against the database clock (clock_timestamp()) in one statement.
   const [r] = await db.execute(
     `SELECT (extract(epoch FROM (min(due) - clock_timestamp())) * 1000)::float8 AS in_ms FROM (
        SELECT min(next_attempt_at) AS due FROM ${t.table} WHERE deleted_at IS NULL AND status IN ('pending', 'retrying') AND next_attempt_at IS NOT NULL
@@ -195,6 +205,7 @@ export async function bookingsOfRows(
   if (!rows.length) {
     return new Map()
   }
+  // TODO(item 3): plain read/write, to move to the module's generated methods
   const bookings = await db.execute(
     `SELECT id, ${columns.join(", ")} FROM xcover_booking WHERE id IN (${rows.map(() => "?").join(",")})`,
     rows.map((r) => r.booking_row_id)

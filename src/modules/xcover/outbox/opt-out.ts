@@ -52,6 +52,8 @@ export const optOutKind: OutboxKind<ClaimedOptOut> = {
     const status = completedStatus(outcome, next)
     const column = status === "done" ? "opted_out" : status
     const final = status !== "retrying"
+    // Raw SQL: one conditional UPDATE … RETURNING (only while this lease token holds), so a lapsed lease writes
+    // nothing (the ORM would read, then write).
     const updated = await db.execute(
       `UPDATE xcover_offer
        SET status = ?, last_status = ?, last_error = ?, next_attempt_at = ?, lease_until = NULL, lease_token = NULL,

@@ -122,6 +122,8 @@ export const readbackKind: OutboxKind<ClaimedReadback> = {
           // A webhook that came while this read was on its way may name a later change: read again at once.
           const nudged =
             "nudged_at IS NOT NULL AND last_attempt_at IS NOT NULL AND nudged_at > last_attempt_at"
+          // Raw SQL: one conditional UPDATE … RETURNING (only while this lease token holds), the next read and the
+          // nudged_at check computed in the row on the database clock (now()).
           const updated = await tx.execute(
             `UPDATE xcover_readback
                SET status = CASE WHEN ${finished ? "false" : nudged} OR ?::float8 IS NOT NULL THEN 'pending' ELSE 'done' END,
@@ -171,6 +173,8 @@ export const readbackKind: OutboxKind<ClaimedReadback> = {
     }
     if (status === "retrying" || status === "failed") {
       // Not readable now: again after the retry's delay, or hourly once retries ran out.
+      // Raw SQL: one conditional UPDATE … RETURNING (only while this lease token holds), the hourly retry on the
+      // database clock (now()).
       const updated = await db.execute(
         `UPDATE xcover_readback
            SET status = 'retrying', last_status = ?, last_error = ?, lease_until = NULL, lease_token = NULL,
@@ -194,6 +198,8 @@ export const readbackKind: OutboxKind<ClaimedReadback> = {
         ? "XCover's answer carried no booking"
         : describeOutcome(outcome)
     const written = await db.transactional(async (tx) => {
+      // Raw SQL: one conditional UPDATE … RETURNING (only while this lease token holds), so a lapsed lease writes
+      // nothing (the ORM would read, then write).
       const updated = await tx.execute(
         `UPDATE xcover_readback
            SET status = 'failed', last_status = ?, last_error = ?, lease_until = NULL, lease_token = NULL, next_attempt_at = NULL,

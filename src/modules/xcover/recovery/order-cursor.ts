@@ -68,6 +68,7 @@ export async function claimOrderCursor(
   if (claimed) {
     return claimed
   }
+  // TODO(item 3): plain read/write, to move to the module's generated methods
   const [existing] = await em.execute(
     "SELECT 1 FROM xcover_recovery_cursor WHERE name = ? AND deleted_at IS NULL",
     [name]
@@ -76,6 +77,8 @@ export async function claimOrderCursor(
     return null
   }
   // Only when there is no cursor yet: the scan for the oldest shown offer runs once, not every run.
+  // Raw SQL: INSERT … SELECT … ON CONFLICT DO NOTHING: the start computed in the database (min(), now()), and
+  // two processes creating the cursor at once make one row.
   await em.execute(
     `INSERT INTO xcover_recovery_cursor (id, name, after_created_at, after_id, created_at, updated_at)
      SELECT ?, ?, COALESCE(${FIRST_POSITION_SQL[name]}, now()) - (? * interval '1 millisecond'), '', now(), now()
@@ -90,6 +93,8 @@ async function takeLease(
   owner: string,
   name: OrderCursorName
 ): Promise<ClaimedCursor | null> {
+  // Raw SQL: one conditional UPDATE … RETURNING (lease free or lapsed, cursor due) on the database clock, so
+  // one process takes the cursor (the ORM would read, then write).
   const [row] = await em.execute(
     `UPDATE xcover_recovery_cursor
      SET lease_owner = ?, lease_until = now() + (? * interval '1 millisecond'), updated_at = now()
@@ -120,6 +125,8 @@ export async function advanceOrderCursor(
   to: OrderPosition,
   name: OrderCursorName = "orders"
 ): Promise<boolean> {
+  // Raw SQL: one conditional UPDATE … RETURNING (only while this process owns the lease), the lease on the
+  // database clock (now()).
   const rows = await em.execute(
     `UPDATE xcover_recovery_cursor
      SET after_created_at = ?, after_id = ?, lease_until = now() + (? * interval '1 millisecond'), updated_at = now()
@@ -135,6 +142,8 @@ export async function releaseOrderCursor(
   owner: string,
   name: OrderCursorName = "orders"
 ): Promise<void> {
+  // Raw SQL: one conditional UPDATE (only while this process owns the lease), so it never frees a lease
+  // another process has taken over (the ORM would read, then write).
   await em.execute(
     "UPDATE xcover_recovery_cursor SET lease_owner = NULL, lease_until = NULL, updated_at = now() WHERE name = ? AND lease_owner = ?",
     [name, owner]
@@ -162,6 +171,8 @@ export async function finishReconcileRun(
   const f = run.figures
   const add = (key: string, path = `'${key}'`) =>
     `'${key}', COALESCE((figures->>${path})::bigint, 0) + ?`
+  // Raw SQL: one conditional UPDATE (only while this process owns the lease) that adds to the jsonb figures
+  // in place (figures->>…, jsonb_build_object), times on the database clock.
   await em.execute(
     `UPDATE xcover_recovery_cursor
      SET lease_owner = NULL, lease_until = NULL, updated_at = now(), last_run_at = now(),
@@ -182,11 +193,14 @@ export async function finishReconcileRun(
     ]
   )
   if (name === "changed_orders") {
+    // TODO(item 3): plain read/write, to move to the module's generated methods
     await em.execute(
       `UPDATE xcover_recovery_cursor SET retry_order_ids = ?::jsonb WHERE name = 'changed_orders' AND deleted_at IS NULL`,
       [JSON.stringify(run.retry)]
     )
   } else if (run.retry.length) {
+    // Raw SQL: a jsonb set union (jsonb_array_elements_text, jsonb_agg(DISTINCT …)) merged into the stored
+    // list in one statement.
     await em.execute(
       `UPDATE xcover_recovery_cursor
        SET retry_order_ids = (SELECT jsonb_agg(DISTINCT id) FROM jsonb_array_elements_text(COALESCE(retry_order_ids, '[]'::jsonb) || ?::jsonb) AS t(id))
@@ -198,6 +212,7 @@ export async function finishReconcileRun(
 
 /** Orders whose reconciliation failed in an earlier run (at most 100: the rest wait their turn). */
 export async function ordersToRetry(em: SqlExecutor): Promise<string[]> {
+  // TODO(item 3): plain read/write, to move to the module's generated methods
   const [row] = await em.execute(
     `SELECT retry_order_ids FROM xcover_recovery_cursor WHERE name = 'changed_orders' AND deleted_at IS NULL`
   )
@@ -229,6 +244,7 @@ export type ReadbackFigures = {
 }
 
 export async function reconcilerView(em: SqlExecutor): Promise<ReconcilerView> {
+  // TODO(item 3): plain read/write, to move to the module's generated methods
   const rows = await em.execute(
     `SELECT name, figures, last_run_at, completed_at, retry_order_ids FROM xcover_recovery_cursor
      WHERE name IN ('changed_orders', 'full_pass') AND deleted_at IS NULL`
@@ -247,6 +263,7 @@ export async function reconcilerView(em: SqlExecutor): Promise<ReconcilerView> {
     figures.repaired.returned += num(f.returned)
     figures.repaired.order_edited += num(f.order_edited)
   }
+  // Raw SQL: aggregates (count … FILTER) and a sub-select in one statement, on the database clock (now()).
   const [reads] = await em.execute(
     `SELECT count(*) FILTER (WHERE read_at IS NOT NULL)::int AS policies_read,
             count(*) FILTER (WHERE read_at > now() - interval '24 hours')::int AS read_last_24h,

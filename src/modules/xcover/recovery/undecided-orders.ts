@@ -28,6 +28,7 @@ export async function findUndecidedOrders(
       orders.flatMap((o) => [...o.metadata_offer_ids, ...o.selected_offer_ids])
     ),
   ]
+  // TODO(item 3): plain read/write, to move to the module's generated methods
   const rows = await em.execute(
     `SELECT o.offer_id, o.cart_id, o.status,
        EXISTS (SELECT 1 FROM xcover_booking b WHERE b.offer_id = o.offer_id AND b.status = 'declined' AND b.deleted_at IS NULL) AS declined_booking

@@ -165,6 +165,8 @@ export async function salesReport(
   db: SqlExecutor,
   range: { from: string; to: string }
 ): Promise<SalesReport> {
+  // Raw SQL: aggregates (count … FILTER, sum, GROUP BY, json_agg) over generate_series days and
+  // jsonb_array_elements quotes, in one statement (SALES_REPORT_SQL).
   const [row] = await db.execute(SALES_REPORT_SQL, [range.from, range.to])
   const days = ((row?.days as DayRow[] | null) ?? []).map((d) => ({
     ...d,

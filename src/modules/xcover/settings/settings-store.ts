@@ -96,6 +96,8 @@ export class XcoverSettingsStore {
     stored: StoredSettings | null
     version: string | null
   }> {
+    // Raw SQL: the version is updated_at::text, to the microsecond as PostgreSQL keeps it (the ORM would give
+    // a Date, to the millisecond), so it matches SETTINGS_VERSION_SQL.
     const [row] = await this.db.execute(
       `SELECT ${COLUMNS.join(", ")}, updated_at::text AS version_ FROM xcover_settings WHERE scope = ? AND deleted_at IS NULL`,
       [SCOPE]
@@ -177,6 +179,7 @@ export class XcoverSettingsStore {
       await this.write(previous)
     } else {
       this.cached = null
+      // TODO(item 3): plain read/write, to move to the module's generated methods
       await this.db.execute("DELETE FROM xcover_settings WHERE scope = ?", [
         SCOPE,
       ])
@@ -216,6 +219,8 @@ export class XcoverSettingsStore {
   private async write(row: StoredSettings): Promise<void> {
     this.cached = null
     const values = COLUMNS.map((c) => row[c])
+    // Raw SQL: an upsert (INSERT … ON CONFLICT (scope) DO UPDATE), updated_at on the database clock (the
+    // version every process compares).
     await this.db.execute(
       `INSERT INTO xcover_settings (id, scope, ${COLUMNS.join(", ")}, created_at, updated_at)
        VALUES (?, ?, ${COLUMNS.map(() => "?").join(", ")}, now(), now())
