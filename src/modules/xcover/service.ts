@@ -13,7 +13,7 @@ import {
   type OfferRequest,
 } from "./client/create-offer"
 import {
-  getQuotedOffer,
+  QUOTED_OFFER_FIELDS,
   readQuoteState,
   recordQuotedOffer,
   type QuoteLedgerState,
@@ -21,7 +21,7 @@ import {
 } from "./ledger/quoted-offers"
 import { XCOVER_OPTIONS_KEY } from "./loaders/validate-options"
 import {
-  listCartOffers,
+  RECORDED_OFFER_FIELDS,
   recordMetadataOffers,
   recordOrderOffers,
   recordShownOffer,
@@ -34,12 +34,14 @@ import XcoverBooking from "./models/xcover-booking"
 import XcoverBookingEvent from "./models/xcover-booking-event"
 import XcoverEvent from "./models/xcover-event"
 import XcoverCancellation from "./models/xcover-cancellation"
+import XcoverRecoveryCursor from "./models/xcover-recovery-cursor"
 import type { XcoverOptions } from "./options"
 import {
   advanceOrderCursor,
   claimOrderCursor,
   finishReconcileRun,
-  ordersToRetry,
+  ordersToRetryOf,
+  RECONCILER_CURSOR_FIELDS,
   reconcilerView,
   releaseOrderCursor,
   type ClaimedCursor,
@@ -167,6 +169,7 @@ export default class XcoverModuleService
     XcoverBookingEvent,
     XcoverEvent,
     XcoverCancellation,
+    XcoverRecoveryCursor,
   })
   implements RecoveryLedger, ReconcileLedger
 {
@@ -241,8 +244,26 @@ export default class XcoverModuleService
     return recordMetadataOffers(this.manager_, cartId, offerIds)
   }
 
-  async listCartOffers(cartId: string): Promise<RecordedOffer[]> {
-    return listCartOffers(this.manager_, cartId)
+  /** A cart's recorded offers, oldest first. */
+  async listCartOffers(
+    cartId: string,
+    sharedContext: Context = {}
+  ): Promise<RecordedOffer[]> {
+    const offers = await this.listXcoverOffers(
+      { cart_id: cartId },
+      {
+        select: [...RECORDED_OFFER_FIELDS],
+        order: { created_at: "ASC", offer_id: "ASC" },
+      },
+      sharedContext
+    )
+    return offers.map(({ offer_id, cart_id, status, source, created_at }) => ({
+      offer_id,
+      cart_id,
+      status,
+      source,
+      created_at,
+    }))
   }
 
   async recordOrderOffers(input: OrderOffersInput): Promise<OrderOffersResult> {
@@ -317,8 +338,13 @@ export default class XcoverModuleService
     return finishReconcileRun(this.manager_, owner, name, run)
   }
 
-  async ordersToRetry(): Promise<string[]> {
-    return ordersToRetry(this.manager_)
+  async ordersToRetry(sharedContext: Context = {}): Promise<string[]> {
+    const [changed] = await this.listXcoverRecoveryCursors(
+      { name: "changed_orders" },
+      { select: ["retry_order_ids"] },
+      sharedContext
+    )
+    return ordersToRetryOf(changed)
   }
 
   async livePolicies(orderIds: string[]): Promise<LivePolicy[]> {
@@ -334,7 +360,11 @@ export default class XcoverModuleService
 
   /** The reconciler's figures since install, its last runs, and the orders it keeps retrying. */
   async getReconcilerView(): Promise<ReconcilerView> {
-    return reconcilerView(this.manager_)
+    const cursors = await this.listXcoverRecoveryCursors(
+      { name: ["changed_orders", "full_pass"] },
+      { select: [...RECONCILER_CURSOR_FIELDS] }
+    )
+    return reconcilerView(this.manager_, cursors)
   }
 
   async findUndecidedOrders(
@@ -616,7 +646,23 @@ export default class XcoverModuleService
   async requestBookingCancellation(
     bookingRowId: string
   ): Promise<{ order_id: string; offer_id: string }> {
-    return requestBookingCancellation(this.manager_, bookingRowId)
+    const [booking] = await this.listXcoverBookings(
+      { id: bookingRowId },
+      { select: ["id", "order_id", "offer_id", "status", "booking_status"] }
+    )
+    if (!booking) {
+      throw new MedusaError(
+        MedusaError.Types.NOT_FOUND,
+        `XCover booking ${bookingRowId} was not found`
+      )
+    }
+    if (booking.status !== "booked" || booking.booking_status === "CANCELLED") {
+      throw new MedusaError(
+        MedusaError.Types.NOT_ALLOWED,
+        `Only a booked policy can be cancelled; this one is ${booking.booking_status ?? booking.status}`
+      )
+    }
+    return requestBookingCancellation(this.manager_, booking)
   }
 
   async requeueCancellation(
@@ -748,9 +794,20 @@ export default class XcoverModuleService
   }
 
   async getQuotedOffer(
-    offerId: string
+    offerId: string,
+    sharedContext: Context = {}
   ): Promise<(QuotedOffer & { source: string }) | null> {
-    return getQuotedOffer(this.manager_, offerId)
+    const [offer] = await this.listXcoverOffers(
+      { offer_id: offerId },
+      { select: [...QUOTED_OFFER_FIELDS] },
+      sharedContext
+    )
+    if (!offer) {
+      return null
+    }
+    return Object.fromEntries(
+      QUOTED_OFFER_FIELDS.map((f) => [f, offer[f] ?? null])
+    ) as unknown as QuotedOffer & { source: string }
   }
 
   /** Whether the plugin ever quoted for this cart: carts without (most) skip cover checks. */

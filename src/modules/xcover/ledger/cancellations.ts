@@ -91,28 +91,15 @@ export async function wakeWaitingCancellations(
   return rows.length
 }
 
-/** Asks for one booking's cancellation by hand (admin); 409 when one was asked for already. */
+/**
+ * Asks for one booking's cancellation by hand (admin), the booking read and checked by the
+ * caller (booked, not cancelled at XCover); 409 when one was asked for already.
+ */
 export async function requestBookingCancellation(
   manager: SqlManager,
-  bookingRowId: string
+  booking: { id: string; order_id: string; offer_id: string }
 ): Promise<{ order_id: string; offer_id: string }> {
-  // TODO(item 3): plain read/write, to move to the module's generated methods
-  const [booking] = await manager.execute(
-    "SELECT order_id, offer_id, status, booking_status FROM xcover_booking WHERE id = ? AND deleted_at IS NULL",
-    [bookingRowId]
-  )
-  if (!booking) {
-    throw new MedusaError(
-      MedusaError.Types.NOT_FOUND,
-      `XCover booking ${bookingRowId} was not found`
-    )
-  }
-  if (booking.status !== "booked" || booking.booking_status === "CANCELLED") {
-    throw new MedusaError(
-      MedusaError.Types.NOT_ALLOWED,
-      `Only a booked policy can be cancelled; this one is ${String(booking.booking_status ?? booking.status)}`
-    )
-  }
+  const bookingRowId = booking.id
   // Raw SQL: INSERT … ON CONFLICT DO NOTHING RETURNING: one cancellation per booking, a second request gets
   // no row (409).
   const rows = await manager.execute(

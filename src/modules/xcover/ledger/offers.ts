@@ -203,17 +203,14 @@ export async function recordMetadataOffers(
   })
 }
 
-export async function listCartOffers(
-  em: SqlExecutor,
-  cartId: string
-): Promise<RecordedOffer[]> {
-  // TODO(item 3): plain read/write, to move to the module's generated methods
-  const rows = await em.execute(
-    `SELECT ${RECORDED_COLUMNS} FROM xcover_offer WHERE cart_id = ? AND deleted_at IS NULL ORDER BY created_at, offer_id`,
-    [cartId]
-  )
-  return rows as RecordedOffer[]
-}
+/** What a cart's offers list shows of each (read through the module's generated `listXcoverOffers`). */
+export const RECORDED_OFFER_FIELDS = [
+  "offer_id",
+  "cart_id",
+  "status",
+  "source",
+  "created_at",
+] as const
 
 /**
  * The order-placement decision, made once per offer, in one transaction under the cart lock:

@@ -120,17 +120,20 @@ const noRoomForOffer = () =>
     `A cart can record at most ${MAX_OFFERS_PER_CART} XCover offers`
   )
 
-export async function getQuotedOffer(
-  em: SqlExecutor,
-  offerId: string
-): Promise<(QuotedOffer & { source: string }) | null> {
-  // TODO(item 3): plain read/write, to move to the module's generated methods
-  const [row] = await em.execute(
-    `SELECT ${QUOTED_COLUMNS}, source FROM xcover_offer WHERE offer_id = ? AND deleted_at IS NULL`,
-    [offerId]
-  )
-  return (row as (QuotedOffer & { source: string }) | undefined) ?? null
-}
+/** What a quoted offer's readers need (read through the module's generated `listXcoverOffers`). */
+export const QUOTED_OFFER_FIELDS = [
+  "offer_id",
+  "cart_id",
+  "line_item_id",
+  "line_fingerprint",
+  "status",
+  "currency",
+  "quotes",
+  "content",
+  "replaced_at",
+  "created_at",
+  "source",
+] as const
 
 /**
  * Records an offer XCover just made for a line as `shown` (so it is opted out unless the order

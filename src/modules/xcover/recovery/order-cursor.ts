@@ -210,14 +210,29 @@ export async function finishReconcileRun(
   }
 }
 
-/** Orders whose reconciliation failed in an earlier run (at most 100: the rest wait their turn). */
-export async function ordersToRetry(em: SqlExecutor): Promise<string[]> {
-  // TODO(item 3): plain read/write, to move to the module's generated methods
-  const [row] = await em.execute(
-    `SELECT retry_order_ids FROM xcover_recovery_cursor WHERE name = 'changed_orders' AND deleted_at IS NULL`
-  )
-  const ids = Array.isArray(row?.retry_order_ids)
-    ? (row.retry_order_ids as unknown[])
+/** The reconciler's cursor rows as its readers need them (read through the generated `listXcoverRecoveryCursors`). */
+export const RECONCILER_CURSOR_FIELDS = [
+  "name",
+  "figures",
+  "last_run_at",
+  "completed_at",
+  "retry_order_ids",
+] as const
+
+export type ReconcilerCursorRow = {
+  name: string
+  figures: unknown
+  last_run_at: Date | string | null
+  completed_at: Date | string | null
+  retry_order_ids: unknown
+}
+
+/** Orders whose reconciliation failed in an earlier run (at most 100: the rest wait their turn), from the changed orders' cursor. */
+export function ordersToRetryOf(
+  changedOrders: Pick<ReconcilerCursorRow, "retry_order_ids"> | undefined
+): string[] {
+  const ids = Array.isArray(changedOrders?.retry_order_ids)
+    ? (changedOrders.retry_order_ids as unknown[])
     : []
   return ids.filter((id): id is string => typeof id === "string").slice(0, 100)
 }
@@ -243,12 +258,11 @@ export type ReadbackFigures = {
   reported_differently: number
 }
 
-export async function reconcilerView(em: SqlExecutor): Promise<ReconcilerView> {
-  // TODO(item 3): plain read/write, to move to the module's generated methods
-  const rows = await em.execute(
-    `SELECT name, figures, last_run_at, completed_at, retry_order_ids FROM xcover_recovery_cursor
-     WHERE name IN ('changed_orders', 'full_pass') AND deleted_at IS NULL`
-  )
+/** The reconciler's view from its two cursors' rows (read by the caller) and the read-backs' figures. */
+export async function reconcilerView(
+  em: SqlExecutor,
+  rows: ReconcilerCursorRow[]
+): Promise<ReconcilerView> {
   const figures: ReconcileFiguresRow = {
     orders_checked: 0,
     decided: 0,
