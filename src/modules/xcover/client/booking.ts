@@ -22,6 +22,17 @@ export type XcoverBooking = {
   cancel_link: string | null
 }
 
+/** An answer's quotes that carry an id, each read by `read`; anything else in the list is skipped. */
+function quotesOf<T>(
+  value: unknown,
+  read: (quote: Record<string, unknown>, id: string) => T
+): T[] {
+  return (Array.isArray(value) ? value : []).flatMap((q) => {
+    const quote = record(q)
+    return quote && typeof quote.id === "string" ? [read(quote, quote.id)] : []
+  })
+}
+
 /** Reads a booking; null without an id. Unknown fields are ignored. */
 export function parseBooking(body: unknown): XcoverBooking | null {
   const b = record(body)
@@ -36,19 +47,12 @@ export function parseBooking(body: unknown): XcoverBooking | null {
     total_price: num(b.total_price),
     total_premium: num(b.total_premium),
     total_tax: num(b.total_tax),
-    quotes: (Array.isArray(b.quotes) ? b.quotes : []).flatMap((q) => {
-      const quote = record(q)
-      return quote && typeof quote.id === "string"
-        ? [
-            {
-              id: quote.id,
-              status: text(quote.status),
-              price: num(quote.price),
-              policy_name: text(record(quote.policy)?.policy_name),
-            },
-          ]
-        : []
-    }),
+    quotes: quotesOf(b.quotes, (quote, id) => ({
+      id,
+      status: text(quote.status),
+      price: num(quote.price),
+      policy_name: text(record(quote.policy)?.policy_name),
+    })),
     coi_url: text(coi?.url),
     coi_pdf: text(coi?.pdf),
     pds_url: text(b.pds_url),
@@ -102,18 +106,11 @@ export function parseRefund(body: unknown): XcoverRefund | null {
     confirm_before: text(b.confirm_before),
     currency: text(b.currency),
     total_refund: num(b.total_refund) ?? num(b.refund_amount),
-    quotes: (Array.isArray(b.quotes) ? b.quotes : []).flatMap((q) => {
-      const quote = record(q)
-      return quote && typeof quote.id === "string"
-        ? [
-            {
-              id: quote.id,
-              refund_value: num(quote.refund_value),
-              adjustment_fee: num(quote.adjustment_fee),
-            },
-          ]
-        : []
-    }),
+    quotes: quotesOf(b.quotes, (quote, id) => ({
+      id,
+      refund_value: num(quote.refund_value),
+      adjustment_fee: num(quote.adjustment_fee),
+    })),
   }
 }
 
