@@ -2,7 +2,8 @@ import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { createAdminUser } from "../helpers/admin-user"
 import { eventually } from "../helpers/eventually"
-import { seedStore, type SeededStore } from "../helpers/seed-store"
+import { seedStoreOnce } from "../helpers/seed-once"
+import type { SeededStore } from "../helpers/seed-store"
 import { statementsOf } from "../helpers/sql-statements"
 import { Storefront } from "../helpers/storefront"
 import { TEST_CREDENTIALS, useXcoverStandIn } from "../helpers/xcover-env"
@@ -34,7 +35,8 @@ type Knex = {
 }
 
 medusaIntegrationTestRunner({
-  testSuite: ({ api, getContainer }) => {
+  testSuite: (suite) => {
+    const { api, getContainer } = suite
     let shop: Storefront
     let seeded: SeededStore
     let admin: { headers: Record<string, string> }
@@ -62,11 +64,13 @@ medusaIntegrationTestRunner({
     const statusOf = async (offerId: string) =>
       (await xcover().listXcoverOffers({ offer_id: offerId }))[0]?.status
 
-    beforeEach(async () => {
+    const seededStore = seedStoreOnce(suite, async (container) => {
+      admin = await createAdminUser(container, api)
+    })
+    beforeEach(() => {
       standIn.reset()
-      seeded = await seedStore(getContainer())
+      seeded = seededStore()
       shop = new Storefront(api, seeded)
-      admin = await createAdminUser(getContainer(), api)
     })
 
     describe("authentication", () => {

@@ -2,7 +2,7 @@ import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import { createAdminUser } from "../helpers/admin-user"
 import { eventually } from "../helpers/eventually"
-import { seedStore } from "../helpers/seed-store"
+import { seedStoreOnce } from "../helpers/seed-once"
 import { answer, Storefront } from "../helpers/storefront"
 import { TEST_CREDENTIALS, useXcoverStandIn } from "../helpers/xcover-env"
 import { XcoverClient } from "../../src/modules/xcover/client/xcover-client"
@@ -13,7 +13,8 @@ jest.setTimeout(120_000)
 const standIn = useXcoverStandIn()
 
 medusaIntegrationTestRunner({
-  testSuite: ({ api, getContainer }) => {
+  testSuite: (suite) => {
+    const { api, getContainer } = suite
     let shop: Storefront
     let publishableKey: string
     const xcover = () => getContainer().resolve<XcoverModuleService>("xcover")
@@ -25,9 +26,10 @@ medusaIntegrationTestRunner({
       )
     const store = { headers: {} as Record<string, string> }
 
-    beforeEach(async () => {
+    const seededStore = seedStoreOnce(suite)
+    beforeEach(() => {
       standIn.reset()
-      const seeded = await seedStore(getContainer())
+      const seeded = seededStore()
       publishableKey = seeded.publishableKey
       store.headers = { "x-publishable-api-key": publishableKey }
       shop = new Storefront(api, seeded)

@@ -4,7 +4,7 @@ import { createAdminUser } from "../helpers/admin-user"
 import { bookedOrder as bookedOrderOf } from "../helpers/booked-order"
 import { eventually } from "../helpers/eventually"
 import { Merchant, type OrderLine } from "../helpers/merchant"
-import { seedStore } from "../helpers/seed-store"
+import { seedStoreOnce } from "../helpers/seed-once"
 import { answer, Storefront } from "../helpers/storefront"
 import { useXcoverStandIn } from "../helpers/xcover-env"
 import runXcoverOutboxJob from "../../src/jobs/xcover-outbox"
@@ -16,17 +16,20 @@ jest.setTimeout(120_000)
 const standIn = useXcoverStandIn()
 
 medusaIntegrationTestRunner({
-  testSuite: ({ api, getContainer, dbConnection }) => {
+  testSuite: (suite) => {
+    const { api, getContainer, dbConnection } = suite
     let shop: Storefront
     let admin: { headers: Record<string, string> }
     const xcover = () => getContainer().resolve<XcoverModuleService>("xcover")
     const bookingsOf = (orderId: string) => xcover().listOrderBookings(orderId)
     const hookUrl = () => `${api.defaults.baseURL}/hooks/xcover`
 
-    beforeEach(async () => {
+    const seededStore = seedStoreOnce(suite, async (container) => {
+      admin = await createAdminUser(container, api)
+    })
+    beforeEach(() => {
       standIn.reset()
-      shop = new Storefront(api, await seedStore(getContainer()))
-      admin = await createAdminUser(getContainer(), api)
+      shop = new Storefront(api, seededStore())
     })
 
     /**

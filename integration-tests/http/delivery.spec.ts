@@ -1,6 +1,6 @@
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { eventually } from "../helpers/eventually"
-import { seedStore } from "../helpers/seed-store"
+import { seedStoreOnce } from "../helpers/seed-once"
 import { Storefront } from "../helpers/storefront"
 import { useXcoverStandIn } from "../helpers/xcover-env"
 import type XcoverModuleService from "../../src/modules/xcover/service"
@@ -15,7 +15,8 @@ const standIn = useXcoverStandIn({
 })
 
 medusaIntegrationTestRunner({
-  testSuite: ({ api, getContainer }) => {
+  testSuite: (suite) => {
+    const { api, getContainer } = suite
     let shop: Storefront
     const xcover = () => getContainer().resolve<XcoverModuleService>("xcover")
     const offerRow = async (offerId: string) =>
@@ -29,9 +30,10 @@ medusaIntegrationTestRunner({
       return shop.complete(cartId)
     }
 
-    beforeEach(async () => {
+    const seededStore = seedStoreOnce(suite)
+    beforeEach(() => {
       standIn.reset()
-      shop = new Storefront(api, await seedStore(getContainer()))
+      shop = new Storefront(api, seededStore())
     })
 
     it("retries 5xx until XCover accepts, with the same idempotency key every time", async () => {

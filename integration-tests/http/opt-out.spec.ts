@@ -1,7 +1,7 @@
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { Modules } from "@medusajs/framework/utils"
 import { eventually } from "../helpers/eventually"
-import { seedStore } from "../helpers/seed-store"
+import { seedStoreOnce } from "../helpers/seed-once"
 import { Storefront } from "../helpers/storefront"
 import { TEST_CREDENTIALS, useXcoverStandIn } from "../helpers/xcover-env"
 import type XcoverModuleService from "../../src/modules/xcover/service"
@@ -11,7 +11,8 @@ jest.setTimeout(120_000)
 const standIn = useXcoverStandIn()
 
 medusaIntegrationTestRunner({
-  testSuite: ({ api, getContainer }) => {
+  testSuite: (suite) => {
+    const { api, getContainer } = suite
     let shop: Storefront
     const xcover = () => getContainer().resolve<XcoverModuleService>("xcover")
     const ledger = async (cartId: string) =>
@@ -35,9 +36,10 @@ medusaIntegrationTestRunner({
       return offer
     }
 
-    beforeEach(async () => {
+    const seededStore = seedStoreOnce(suite)
+    beforeEach(() => {
       standIn.reset()
-      shop = new Storefront(api, await seedStore(getContainer()))
+      shop = new Storefront(api, seededStore())
     })
 
     it("opts out exactly the two declined offers, correctly signed, and never the taken one", async () => {

@@ -9,7 +9,8 @@ import {
 } from "@medusajs/medusa/core-flows"
 import { createAdminUser } from "../helpers/admin-user"
 import { eventually } from "../helpers/eventually"
-import { seedStore, type SeededStore } from "../helpers/seed-store"
+import { seedStoreOnce } from "../helpers/seed-once"
+import type { SeededStore } from "../helpers/seed-store"
 import { Storefront } from "../helpers/storefront"
 import { useXcoverStandIn } from "../helpers/xcover-env"
 import { standInQuotePrice } from "../xcover-stand-in/server"
@@ -38,7 +39,8 @@ const TENT_PRICE = 100
 const SHIPPING = 10
 
 medusaIntegrationTestRunner({
-  testSuite: ({ api, getContainer }) => {
+  testSuite: (suite) => {
+    const { api, getContainer } = suite
     let shop: Storefront
     let seeded: SeededStore
     const xcover = () => getContainer().resolve<XcoverModuleService>("xcover")
@@ -55,12 +57,7 @@ medusaIntegrationTestRunner({
     const coverLines = (cart: any) =>
       cart.items.filter((i: any) => !i.variant_id)
 
-    beforeEach(async () => {
-      standIn.reset()
-      hookAdds = null
-      const container = getContainer()
-      seeded = await seedStore(container)
-      shop = new Storefront(api, seeded)
+    const seededStore = seedStoreOnce(suite, async (container) => {
       // A store that charges VAT: the cover must not get it on top of XCover's price.
       await createTaxRegionsWorkflow(container).run({
         input: [
@@ -71,6 +68,12 @@ medusaIntegrationTestRunner({
           },
         ],
       })
+    })
+    beforeEach(() => {
+      standIn.reset()
+      hookAdds = null
+      seeded = seededStore()
+      shop = new Storefront(api, seeded)
     })
 
     /** A cart with one tent, its line quoted: returns the cart, the line and the offer. */

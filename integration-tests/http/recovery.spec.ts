@@ -2,7 +2,7 @@ import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import type { Logger } from "@medusajs/framework/types"
 import { createAdminUser } from "../helpers/admin-user"
 import { eventually } from "../helpers/eventually"
-import { seedStore } from "../helpers/seed-store"
+import { seedStoreOnce } from "../helpers/seed-once"
 import { Storefront } from "../helpers/storefront"
 import { useXcoverStandIn } from "../helpers/xcover-env"
 import type XcoverModuleService from "../../src/modules/xcover/service"
@@ -27,7 +27,8 @@ const loadJob = () =>
   require("../../src/jobs/xcover-outbox") as DispatchJobModule
 
 medusaIntegrationTestRunner({
-  testSuite: ({ api, getContainer, dbConnection }) => {
+  testSuite: (suite) => {
+    const { api, getContainer, dbConnection } = suite
     let shop: Storefront
     const xcover = () => getContainer().resolve<XcoverModuleService>("xcover")
     const logger = () => getContainer().resolve<Logger>("logger")
@@ -100,9 +101,10 @@ medusaIntegrationTestRunner({
       expect(loadJob().config.schedule).toBe(SCHEDULE)
     })
 
-    beforeEach(async () => {
+    const seededStore = seedStoreOnce(suite)
+    beforeEach(() => {
       standIn.reset()
-      shop = new Storefront(api, await seedStore(getContainer()))
+      shop = new Storefront(api, seededStore())
     })
 
     afterEach(() => jest.restoreAllMocks())

@@ -2,7 +2,8 @@ import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { Modules } from "@medusajs/framework/utils"
 import { createAdminUser } from "../helpers/admin-user"
 import { eventually } from "../helpers/eventually"
-import { seedStore, type SeededStore } from "../helpers/seed-store"
+import { seedStoreOnce } from "../helpers/seed-once"
+import type { SeededStore } from "../helpers/seed-store"
 import { answer, Storefront } from "../helpers/storefront"
 import { useXcoverStandIn } from "../helpers/xcover-env"
 import runXcoverOutboxJob from "../../src/jobs/xcover-outbox"
@@ -17,7 +18,8 @@ const standIn = useXcoverStandIn({
 })
 
 medusaIntegrationTestRunner({
-  testSuite: ({ api, getContainer }) => {
+  testSuite: (suite) => {
+    const { api, getContainer } = suite
     let shop: Storefront
     let seeded: SeededStore
     const xcover = () => getContainer().resolve<XcoverModuleService>("xcover")
@@ -31,9 +33,10 @@ medusaIntegrationTestRunner({
       headers: { "x-publishable-api-key": seeded.publishableKey },
     })
 
-    beforeEach(async () => {
+    const seededStore = seedStoreOnce(suite)
+    beforeEach(() => {
       standIn.reset()
-      seeded = await seedStore(getContainer())
+      seeded = seededStore()
       shop = new Storefront(api, seeded)
     })
 
