@@ -440,7 +440,7 @@ medusaIntegrationTestRunner({
           )
         )
         const atXcover = standIn.bookingFor(offer.offer_id)!
-        expect(results.flatMap((r) => r.settled)).toEqual([
+        expect(results.flatMap((r) => r.settled ?? [])).toEqual([
           {
             kind: "booking",
             status: "booked",

@@ -5,11 +5,13 @@ import {
   transform,
   when,
   WorkflowResponse,
+  type WorkflowData,
 } from "@medusajs/framework/workflows-sdk"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { XCOVER_MODULE } from "../modules/xcover"
 import type XcoverModuleService from "../modules/xcover/service"
+import type { DispatchResult } from "../modules/xcover/service"
 import { isValidXcoverId } from "../modules/xcover/xcover-id"
 import {
   reconcileOrders,
@@ -101,9 +103,26 @@ export function reconcileDepsOf(container: MedusaContainer): ReconcileDeps {
   }
 }
 
-/** The one order these ids name, so a dispatch sends only its operations; several: every due one. */
-function onlyOrder(orderIds: string[]): { order_id?: string } {
-  return { order_id: orderIds.length === 1 ? orderIds[0] : undefined }
+/**
+ * Part of the composition: one kind's dispatch step, run only when the reconciler wrote work of
+ * that kind (`ordersOf` names its orders), for that order alone when it is one, else every due one.
+ */
+function sendDue(
+  reconciled: WorkflowData<OrdersReconciled>,
+  step: typeof dispatchOptOutsStep,
+  ordersOf: (reconciled: OrdersReconciled) => string[]
+): WorkflowData<DispatchResult> | undefined {
+  return when(
+    { reconciled },
+    ({ reconciled }) => ordersOf(reconciled).length > 0
+  ).then(() =>
+    step(
+      transform({ reconciled }, ({ reconciled }) => {
+        const orderIds = ordersOf(reconciled)
+        return { order_id: orderIds.length === 1 ? orderIds[0] : undefined }
+      })
+    )
+  )
 }
 
 /** Compares the orders with their policies and writes what is missing to the outbox (see `reconcileOrders`). */
@@ -130,36 +149,19 @@ export const reconcileXcoverOrdersWorkflow = createWorkflow(
   reconcileXcoverOrdersWorkflowId,
   (input: { order_ids: string[] }) => {
     const reconciled = reconcileXcoverOrdersStep(input)
-    const optOuts = when(
-      { reconciled },
-      ({ reconciled }) => reconciled.to_send.opt_outs.length > 0
-    ).then(() =>
-      dispatchOptOutsStep(
-        transform({ reconciled }, ({ reconciled }) =>
-          onlyOrder(reconciled.to_send.opt_outs)
-        )
-      )
+    const optOuts = sendDue(
+      reconciled,
+      dispatchOptOutsStep,
+      (r) => r.to_send.opt_outs
     )
-    const bookings = when(
-      { reconciled },
-      ({ reconciled }) => reconciled.to_send.bookings.length > 0
-    ).then(() =>
-      dispatchBookingsStep(
-        transform({ reconciled }, ({ reconciled }) =>
-          onlyOrder(reconciled.to_send.bookings)
-        )
-      )
+    const bookings = sendDue(
+      reconciled,
+      dispatchBookingsStep,
+      (r) => r.to_send.bookings
     )
-    const dispatch = when(
-      { reconciled },
-      ({ reconciled }) => reconciled.repaired.length > 0
-    ).then(() =>
-      dispatchCancellationsStep(
-        transform({ reconciled }, ({ reconciled }) =>
-          onlyOrder([...new Set(reconciled.repaired.map((r) => r.order_id))])
-        )
-      )
-    )
+    const dispatch = sendDue(reconciled, dispatchCancellationsStep, (r) => [
+      ...new Set(r.repaired.map((c) => c.order_id)),
+    ])
     return new WorkflowResponse({ reconciled, optOuts, bookings, dispatch })
   }
 )

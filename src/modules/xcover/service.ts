@@ -1,9 +1,5 @@
-import type {
-  Context,
-  IEventBusModuleService,
-  Logger,
-} from "@medusajs/framework/types"
-import { MedusaService } from "@medusajs/framework/utils"
+import type { IEventBusModuleService, Logger } from "@medusajs/framework/types"
+import { XcoverLedgerReads } from "./ledger-reads"
 import { XcoverClient } from "./client/xcover-client"
 import { describeOutcome } from "./client/outcome"
 import {
@@ -13,7 +9,6 @@ import {
   type OfferRequest,
 } from "./client/create-offer"
 import {
-  QUOTED_OFFER_FIELDS,
   readQuoteState,
   recordQuotedOffer,
   type QuoteLedgerState,
@@ -21,7 +16,6 @@ import {
 } from "./ledger/quoted-offers"
 import { XCOVER_OPTIONS_KEY } from "./loaders/validate-options"
 import {
-  RECORDED_OFFER_FIELDS,
   recordMetadataOffers,
   recordOrderOffers,
   recordShownOffer,
@@ -29,18 +23,11 @@ import {
   type OrderOffersResult,
   type RecordedOffer,
 } from "./ledger/offers"
-import XcoverOffer from "./models/xcover-offer"
-import XcoverBooking from "./models/xcover-booking"
-import XcoverBookingEvent from "./models/xcover-booking-event"
-import XcoverEvent from "./models/xcover-event"
-import XcoverCancellation from "./models/xcover-cancellation"
-import XcoverRecoveryCursor from "./models/xcover-recovery-cursor"
 import type { XcoverOptions } from "./options"
 import {
   advanceOrderCursor,
   claimOrderCursor,
   finishReconcileRun,
-  ordersToRetryOf,
   RECONCILER_CURSOR_FIELDS,
   reconcilerView,
   releaseOrderCursor,
@@ -82,10 +69,6 @@ import {
   requeueCancellation,
   wakeWaitingCancellations,
 } from "./ledger/cancellations"
-import {
-  BOOKING_EVENT_VIEW_FIELDS,
-  type BookingEventView,
-} from "./ledger/booking-events"
 import { receiveWebhook, type WebhookAnswer } from "./webhooks/receive-webhook"
 import { EventPublisher, type EventsPublished } from "./ledger/durable-events"
 import type { WebhookHeaders } from "./webhooks/verify"
@@ -99,13 +82,9 @@ import {
   NO_QUOTE_IDS_REASON,
   bookingStats,
   declineHeldBooking,
-  BOOKING_VIEW_FIELDS,
-  bookingView,
-  CANCELLATION_VIEW_FIELDS,
   livePolicies,
   ordersWithLivePoliciesAfter,
   requeueBooking,
-  type BookingFilters,
   type BookingStats,
   type BookingView,
 } from "./ledger/bookings"
@@ -163,14 +142,7 @@ export type DeliveryHealth = {
  * conditions, so they stay atomic across server instances.
  */
 export default class XcoverModuleService
-  extends MedusaService({
-    XcoverOffer,
-    XcoverBooking,
-    XcoverBookingEvent,
-    XcoverEvent,
-    XcoverCancellation,
-    XcoverRecoveryCursor,
-  })
+  extends XcoverLedgerReads
   implements RecoveryLedger, ReconcileLedger
 {
   protected readonly logger_: Logger
@@ -242,28 +214,6 @@ export default class XcoverModuleService
     offerIds: string[]
   ): Promise<string[]> {
     return recordMetadataOffers(this.manager_, cartId, offerIds)
-  }
-
-  /** A cart's recorded offers, oldest first. */
-  async listCartOffers(
-    cartId: string,
-    sharedContext: Context = {}
-  ): Promise<RecordedOffer[]> {
-    const offers = await this.listXcoverOffers(
-      { cart_id: cartId },
-      {
-        select: [...RECORDED_OFFER_FIELDS],
-        order: { created_at: "ASC", offer_id: "ASC" },
-      },
-      sharedContext
-    )
-    return offers.map(({ offer_id, cart_id, status, source, created_at }) => ({
-      offer_id,
-      cart_id,
-      status,
-      source,
-      created_at,
-    }))
   }
 
   async recordOrderOffers(input: OrderOffersInput): Promise<OrderOffersResult> {
@@ -338,15 +288,6 @@ export default class XcoverModuleService
     return finishReconcileRun(this.manager_, owner, name, run)
   }
 
-  async ordersToRetry(sharedContext: Context = {}): Promise<string[]> {
-    const [changed] = await this.listXcoverRecoveryCursors(
-      { name: "changed_orders" },
-      { select: ["retry_order_ids"] },
-      sharedContext
-    )
-    return ordersToRetryOf(changed)
-  }
-
   async livePolicies(orderIds: string[]): Promise<LivePolicy[]> {
     return livePolicies(this.manager_, orderIds)
   }
@@ -405,98 +346,8 @@ export default class XcoverModuleService
     return this.dispatcher_.sweep(bookingKind)
   }
 
-  /** An order's bookings, in the order they were decided. */
-  async listOrderBookings(
-    orderId: string,
-    sharedContext: Context = {}
-  ): Promise<BookingView[]> {
-    const bookings = await this.listXcoverBookings(
-      { order_id: orderId },
-      {
-        select: [...BOOKING_VIEW_FIELDS],
-        order: { decided_at: "ASC", offer_id: "ASC" },
-      },
-      sharedContext
-    )
-    return this.withCancellations(bookings, sharedContext)
-  }
-
-  /** The admin's list of bookings, newest decision first, and how many match. */
-  async listBookings(
-    filters: BookingFilters,
-    sharedContext: Context = {}
-  ): Promise<{ bookings: BookingView[]; count: number }> {
-    const [bookings, count] = await this.listAndCountXcoverBookings(
-      {
-        ...(filters.status ? { status: filters.status } : {}),
-        ...(filters.order_id ? { order_id: filters.order_id } : {}),
-      },
-      {
-        select: [...BOOKING_VIEW_FIELDS],
-        order: { decided_at: "DESC", id: "ASC" },
-        take: filters.limit,
-        skip: filters.offset,
-      },
-      sharedContext
-    )
-    return {
-      bookings: await this.withCancellations(bookings, sharedContext),
-      count,
-    }
-  }
-
-  /** Bookings as views: each with its cancellation, read in one more query for all of them. */
-  private async withCancellations(
-    bookings: Record<(typeof BOOKING_VIEW_FIELDS)[number], unknown>[],
-    sharedContext: Context
-  ): Promise<BookingView[]> {
-    const cancellations = bookings.length
-      ? await this.listXcoverCancellations(
-          { booking_row_id: bookings.map((b) => String(b.id)) },
-          { select: [...CANCELLATION_VIEW_FIELDS] },
-          sharedContext
-        )
-      : []
-    const byBooking = new Map(cancellations.map((c) => [c.booking_row_id, c]))
-    return bookings.map((b) => bookingView(b, byBooking.get(String(b.id))))
-  }
-
   async getBookingStats(): Promise<BookingStats> {
     return bookingStats(this.manager_)
-  }
-
-  async getBooking(
-    id: string,
-    sharedContext: Context = {}
-  ): Promise<BookingView | null> {
-    const bookings = await this.listXcoverBookings(
-      { id },
-      { select: [...BOOKING_VIEW_FIELDS] },
-      sharedContext
-    )
-    const [view] = await this.withCancellations(bookings, sharedContext)
-    return view ?? null
-  }
-
-  /** A booking's history, oldest first: a plain read, through the module's generated method (joins a caller's transaction). */
-  async listBookingEvents(
-    bookingRowId: string,
-    sharedContext: Context = {}
-  ): Promise<BookingEventView[]> {
-    const events = await this.listXcoverBookingEvents(
-      { booking_row_id: bookingRowId },
-      {
-        select: [...BOOKING_EVENT_VIEW_FIELDS],
-        order: { created_at: "ASC", id: "ASC" },
-      },
-      sharedContext
-    )
-    return events.map(({ source, event, payload, created_at }) => ({
-      source,
-      event,
-      payload,
-      created_at,
-    }))
   }
 
   /** Moves a failed booking back to pending, due now; the caller dispatches it. */
@@ -714,16 +565,6 @@ export default class XcoverModuleService
     return this.dispatcher_.sweep(readbackKind)
   }
 
-  /** Events written and not yet taken by the event bus. */
-  async countUnpublishedEvents(sharedContext: Context = {}): Promise<number> {
-    const [, count] = await this.listAndCountXcoverEvents(
-      { published_at: null },
-      { select: ["id"], take: 1 },
-      sharedContext
-    )
-    return count
-  }
-
   /**
    * Publishes every event not yet taken by the event bus (`ledger/durable-events`): the job's
    * run, for events a crash or a bus outage left behind; the dispatcher asks after each outcome.
@@ -791,36 +632,6 @@ export default class XcoverModuleService
     offer: CreatedOffer
   }): Promise<QuotedOffer> {
     return recordQuotedOffer(this.manager_, input)
-  }
-
-  async getQuotedOffer(
-    offerId: string,
-    sharedContext: Context = {}
-  ): Promise<(QuotedOffer & { source: string }) | null> {
-    const [offer] = await this.listXcoverOffers(
-      { offer_id: offerId },
-      { select: [...QUOTED_OFFER_FIELDS] },
-      sharedContext
-    )
-    if (!offer) {
-      return null
-    }
-    return Object.fromEntries(
-      QUOTED_OFFER_FIELDS.map((f) => [f, offer[f] ?? null])
-    ) as unknown as QuotedOffer & { source: string }
-  }
-
-  /** Whether the plugin ever quoted for this cart: carts without (most) skip cover checks. */
-  async hasQuotedOffers(
-    cartId: string,
-    sharedContext: Context = {}
-  ): Promise<boolean> {
-    const quoted = await this.listXcoverOffers(
-      { cart_id: cartId, source: "plugin_quote" },
-      { select: ["id"], take: 1 },
-      sharedContext
-    )
-    return quoted.length > 0
   }
 
   // ---- Admin (settings, connection test, opt-out log, figures, manual retry) ----

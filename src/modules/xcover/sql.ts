@@ -1,5 +1,18 @@
-/** The part of MikroORM's entity manager the module uses for its atomic SQL. */
-export type SqlExecutor = {
+import type { SqlEntityManager } from "@medusajs/framework/mikro-orm/postgresql"
+
+/**
+ * The part of MikroORM's entity manager the module uses: the models' plain reads and writes
+ * (`models/entities.ts`), and `execute` for the statements that need PostgreSQL itself.
+ */
+export type SqlExecutor = Pick<
+  SqlEntityManager,
+  | "find"
+  | "count"
+  | "insert"
+  | "nativeUpdate"
+  | "nativeDelete"
+  | "createQueryBuilder"
+> & {
   execute(sql: string, params?: unknown[]): Promise<Record<string, unknown>[]>
 }
 

@@ -34,32 +34,34 @@ function fakeDb() {
         return db.row ? [{ ...db.row }] : []
       }
       db.writes++
-      if (sql.startsWith("DELETE")) {
-        db.row = null
-      } else {
-        const [
-          ,
-          ,
-          partner_code,
-          api_key,
-          api_secret_encrypted,
-          environment,
-          base_url,
-          signature_algorithm,
-          enabled,
-        ] = params as never[]
-        db.row = {
-          partner_code,
-          api_key,
-          api_secret_encrypted,
-          environment,
-          base_url,
-          signature_algorithm,
-          enabled,
-          version_: `v${db.writes}`,
-        }
+      const [
+        ,
+        ,
+        partner_code,
+        api_key,
+        api_secret_encrypted,
+        environment,
+        base_url,
+        signature_algorithm,
+        enabled,
+      ] = params as never[]
+      db.row = {
+        partner_code,
+        api_key,
+        api_secret_encrypted,
+        environment,
+        base_url,
+        signature_algorithm,
+        enabled,
+        version_: `v${db.writes}`,
       }
       return []
+    },
+    /** `restore` of no previous row: the model's delete. */
+    nativeDelete: async (): Promise<number> => {
+      db.writes++
+      db.row = null
+      return 1
     },
   }
   return db
@@ -69,7 +71,7 @@ describe("the settings cache of the quote path (resolveAt)", () => {
   it("reads the row once per version, and a save in this process takes effect for the next call at once", async () => {
     const db = fakeDb()
     const store = new XcoverSettingsStore(
-      db as SqlExecutor,
+      db as unknown as SqlExecutor,
       parsed.options,
       logger
     )
@@ -90,7 +92,7 @@ describe("the settings cache of the quote path (resolveAt)", () => {
   it("reads again when another process saved (the version changed)", async () => {
     const db = fakeDb()
     const store = new XcoverSettingsStore(
-      db as SqlExecutor,
+      db as unknown as SqlExecutor,
       parsed.options,
       logger
     )

@@ -2,6 +2,14 @@ import { generateEntityId } from "@medusajs/framework/utils"
 import type { XcoverBooking } from "../client/booking"
 import type { BookingStatus, CancellationStatus } from "../statuses"
 import type { SqlExecutor, SqlManager } from "../sql"
+import type { ObjectQuery } from "@medusajs/framework/mikro-orm/core"
+import {
+  BookingEntity,
+  CancellationEntity,
+  findRows,
+  pickFields,
+  type BookingRow,
+} from "../models/orm"
 import { RENEW_SPENT_KEY_SQL } from "./idempotency-keys"
 import { recordEvent } from "./durable-events"
 import type { LivePolicy } from "../recovery/order-drift"
@@ -219,9 +227,7 @@ export function bookingView(
   c: CancellationRow | undefined
 ): BookingView {
   // Only the view's fields (the ORM adds others, such as the amounts' raw_ columns).
-  const fields = Object.fromEntries(
-    BOOKING_VIEW_FIELDS.map((f) => [f, b[f] ?? null])
-  ) as unknown as BookingView
+  const fields = pickFields(b, BOOKING_VIEW_FIELDS) as unknown as BookingView
   return {
     ...fields,
     charged_amount: amount(b.charged_amount),
@@ -334,13 +340,6 @@ export async function requeueBooking(
 }
 
 /**
- * Where a policy is live: booked, being booked or held for review, and not cancelled at XCover
- * (a held one, so that the reconciler declines it when its order no longer pays for it).
- */
-const LIVE_POLICY_SQL =
-  "b.deleted_at IS NULL AND b.status NOT IN ('failed', 'declined') AND b.booking_status IS DISTINCT FROM 'CANCELLED'"
-
-/**
  * The CTEs that decline held bookings (those of `where`, on `b`) and opt their offers out: the
  * offer goes back to `pending`, declined now, through the opt-out outbox; each decline is
  * announced (`xcover.booking.declined`) in the same statement. Only `held` rows move; `declined`
@@ -376,7 +375,16 @@ export async function declineHeldBooking(
   return rows.length > 0
 }
 
-/** The live policies of these orders, and whether each one's cancellation was asked for already. One statement. */
+/**
+ * Where a policy is live: booked, being booked or held for review, and not cancelled at XCover
+ * (a held one, so that the reconciler declines it when its order no longer pays for it).
+ */
+const LIVE_POLICY: ObjectQuery<BookingRow> = {
+  status: { $nin: ["failed", "declined"] },
+  $or: [{ booking_status: null }, { booking_status: { $ne: "CANCELLED" } }],
+}
+
+/** The live policies of these orders, and whether each one's cancellation was asked for already. */
 export async function livePolicies(
   db: SqlExecutor,
   orderIds: string[]
@@ -384,17 +392,25 @@ export async function livePolicies(
   if (!orderIds.length) {
     return []
   }
-  // TODO(item 3): plain read/write, to move to the module's generated methods
-  const rows = await db.execute(
-    `SELECT b.order_id, b.offer_id, (c.id IS NOT NULL) AS cancellation_asked
-     FROM xcover_booking b LEFT JOIN xcover_cancellation c ON c.booking_row_id = b.id AND c.deleted_at IS NULL
-     WHERE ${LIVE_POLICY_SQL} AND b.order_id IN (${orderIds.map(() => "?").join(",")})`,
-    orderIds
+  const bookings = await findRows(
+    db,
+    BookingEntity,
+    { ...LIVE_POLICY, order_id: { $in: orderIds } },
+    ["id", "order_id", "offer_id"]
   )
-  return rows.map((r) => ({
-    order_id: String(r.order_id),
-    offer_id: String(r.offer_id),
-    cancellation_asked: Boolean(r.cancellation_asked),
+  const asked = bookings.length
+    ? await findRows(
+        db,
+        CancellationEntity,
+        { booking_row_id: { $in: bookings.map((b) => b.id) } },
+        ["booking_row_id"]
+      )
+    : []
+  const askedFor = new Set(asked.map((c) => c.booking_row_id))
+  return bookings.map((b) => ({
+    order_id: b.order_id,
+    offer_id: b.offer_id,
+    cancellation_asked: askedFor.has(b.id),
   }))
 }
 
@@ -404,10 +420,12 @@ export async function ordersWithLivePoliciesAfter(
   afterId: string,
   take: number
 ): Promise<string[]> {
-  // TODO(item 3): plain read/write, to move to the module's generated methods
-  const rows = await db.execute(
-    `SELECT DISTINCT b.order_id FROM xcover_booking b WHERE ${LIVE_POLICY_SQL} AND b.order_id > ? ORDER BY b.order_id LIMIT ?`,
-    [afterId, take]
-  )
+  // DISTINCT order ids, paged: the model's query builder (the soft-delete filter applies).
+  const rows = await db
+    .createQueryBuilder(BookingEntity)
+    .select("order_id", true)
+    .where({ ...LIVE_POLICY, order_id: { $gt: afterId } })
+    .orderBy({ order_id: "asc" })
+    .limit(take)
   return rows.map((r) => String(r.order_id))
 }

@@ -1,6 +1,7 @@
 import type { IEventBusModuleService, Logger } from "@medusajs/framework/types"
 import { generateEntityId } from "@medusajs/framework/utils"
 import type { SqlExecutor } from "../sql"
+import { EventEntity } from "../models/orm"
 
 /** The events the plugin announces, and what each carries (ids and amounts, never XCover's links). */
 export type XcoverEventName =
@@ -24,12 +25,8 @@ export async function recordEvent(
   data: Record<string, unknown>
 ): Promise<string> {
   const id = generateEntityId(undefined, "xcev")
-  // Raw SQL: written with the executor of the outcome's own transaction (the outbox's atomic
-  // statements are raw), so the event and the outcome commit together.
-  await db.execute(
-    `INSERT INTO xcover_event (id, name, data, attempts, created_at, updated_at) VALUES (?, ?, ?::jsonb, 0, now(), now())`,
-    [id, name, JSON.stringify(data)]
-  )
+  // With the entity manager of the outcome's own transaction, so both commit together.
+  await db.insert(EventEntity, { id, name, data, attempts: 0 })
   return id
 }
 
@@ -71,10 +68,15 @@ export async function markEventPublished(
   db: SqlExecutor,
   id: string
 ): Promise<void> {
-  // TODO(item 3): plain write, to move to the module's generated methods (the publisher holds only the executor).
-  await db.execute(
-    `UPDATE xcover_event SET published_at = now(), lease_until = NULL, last_error = NULL, updated_at = now() WHERE id = ?`,
-    [id]
+  await db.nativeUpdate(
+    EventEntity,
+    { id },
+    {
+      published_at: new Date(),
+      lease_until: null,
+      last_error: null,
+      updated_at: new Date(),
+    }
   )
 }
 
@@ -84,10 +86,14 @@ export async function markEventUnpublished(
   id: string,
   error: string
 ): Promise<void> {
-  // TODO(item 3): plain write, to move to the module's generated methods (the publisher holds only the executor).
-  await db.execute(
-    `UPDATE xcover_event SET lease_until = NULL, last_error = ?, updated_at = now() WHERE id = ?`,
-    [error.slice(0, 500), id]
+  await db.nativeUpdate(
+    EventEntity,
+    { id },
+    {
+      lease_until: null,
+      last_error: error.slice(0, 500),
+      updated_at: new Date(),
+    }
   )
 }
 

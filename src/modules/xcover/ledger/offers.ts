@@ -5,6 +5,7 @@ import { statusesInto } from "../statuses"
 import { lockCartOffers, type SqlExecutor, type SqlManager } from "../sql"
 import { insertBookings, type BookingInput } from "./bookings"
 import { samePrice } from "../same-price"
+import { findRows, OfferEntity } from "../models/orm"
 
 /** A recorded offer as the store API shows it. */
 export type RecordedOffer = {
@@ -69,7 +70,16 @@ export type OrderOffersResult = {
 export const BINDABLE_STATUSES: readonly OfferStatus[] =
   statusesInto("selected")
 
-const RECORDED_COLUMNS = "offer_id, cart_id, status, source, created_at"
+/** What a cart's offers list shows of each . */
+export const RECORDED_OFFER_FIELDS = [
+  "offer_id",
+  "cart_id",
+  "status",
+  "source",
+  "created_at",
+] as const
+
+const RECORDED_COLUMNS = RECORDED_OFFER_FIELDS.join(", ")
 
 /** One stable idempotency key per offer, the same on every try and every process. */
 export function idempotencyKeyFor(offerId: string): string {
@@ -107,12 +117,7 @@ export async function countCartOffers(
   em: SqlExecutor,
   cartId: string
 ): Promise<number> {
-  // TODO(item 3): plain read/write, to move to the module's generated methods
-  const [{ count }] = await em.execute(
-    "SELECT count(*)::int AS count FROM xcover_offer WHERE cart_id = ? AND deleted_at IS NULL",
-    [cartId]
-  )
-  return Number(count)
+  return em.count(OfferEntity, { cart_id: cartId })
 }
 
 /**
@@ -148,10 +153,11 @@ export async function recordShownOffer(
 ): Promise<{ offer: RecordedOffer; created: boolean }> {
   return manager.transactional(async (em) => {
     await lockCartOffers(em, input.cart_id)
-    // TODO(item 3): plain read/write, to move to the module's generated methods
-    const [existing] = await em.execute(
-      `SELECT ${RECORDED_COLUMNS} FROM xcover_offer WHERE offer_id = ? AND deleted_at IS NULL`,
-      [input.offer_id]
+    const [existing] = await findRows(
+      em,
+      OfferEntity,
+      { offer_id: input.offer_id },
+      RECORDED_OFFER_FIELDS
     )
     if (existing) {
       if (existing.cart_id !== input.cart_id) {
@@ -160,7 +166,7 @@ export async function recordShownOffer(
           "offer_id is already recorded for another cart"
         )
       }
-      return { offer: existing as RecordedOffer, created: false }
+      return { offer: existing, created: false }
     }
     if ((await countCartOffers(em, input.cart_id)) >= MAX_OFFERS_PER_CART) {
       throw new MedusaError(
@@ -202,15 +208,6 @@ export async function recordMetadataOffers(
     )
   })
 }
-
-/** What a cart's offers list shows of each (read through the module's generated `listXcoverOffers`). */
-export const RECORDED_OFFER_FIELDS = [
-  "offer_id",
-  "cart_id",
-  "status",
-  "source",
-  "created_at",
-] as const
 
 /**
  * The order-placement decision, made once per offer, in one transaction under the cart lock:
@@ -261,10 +258,10 @@ export async function recordOrderOffers(
       [input.order_id, ...selected, ...BINDABLE_STATUSES]
     )
     for (const [offerId, quoteId] of takenQuotes) {
-      // TODO(item 3): plain read/write, to move to the module's generated methods
-      await em.execute(
-        "UPDATE xcover_offer SET taken_quote_id = ? WHERE offer_id = ? AND order_id = ? AND status = 'selected'",
-        [quoteId, offerId, input.order_id]
+      await em.nativeUpdate(
+        OfferEntity,
+        { offer_id: offerId, order_id: input.order_id, status: "selected" },
+        { taken_quote_id: quoteId }
       )
     }
     // Both branches in one transaction: the bookings of what this order took, with its opt-outs.
@@ -287,11 +284,14 @@ export async function recordOrderOffers(
           }))
         )
       : { written: [], failed: [], held: [] }
-    // TODO(item 3): plain read/write, to move to the module's generated methods
-    const alreadySentRows = await em.execute(
-      `SELECT offer_id FROM xcover_offer
-       WHERE offer_id IN (${placeholders(selected)}) AND status IN ('sending', 'opted_out') AND deleted_at IS NULL`,
-      selected
+    const alreadySentRows = await findRows(
+      em,
+      OfferEntity,
+      {
+        offer_id: { $in: selected },
+        status: { $in: ["sending", "opted_out"] },
+      },
+      ["offer_id"]
     )
     // Raw SQL: one conditional UPDATE … RETURNING (still `shown`): an offer another cart's order buys at the
     // same moment (outside this cart's lock) is selected or declined, never both.
@@ -302,12 +302,13 @@ export async function recordOrderOffers(
       [input.order_id, input.placed_at, input.cart_id]
     )
     const notBought = metadata.filter((id) => !bought.has(id))
-    // TODO(item 3): plain read/write, to move to the module's generated methods
-    const foreignRows = await em.execute(
-      `SELECT offer_id FROM xcover_offer WHERE offer_id IN (${placeholders(notBought)}) AND cart_id <> ? AND deleted_at IS NULL`,
-      [...notBought, input.cart_id]
+    const foreignRows = await findRows(
+      em,
+      OfferEntity,
+      { offer_id: { $in: notBought }, cart_id: { $ne: input.cart_id } },
+      ["offer_id"]
     )
-    const ids = (rows: Record<string, unknown>[]) =>
+    const ids = (rows: { offer_id?: unknown }[]) =>
       rows.map((r) => String(r.offer_id))
     return {
       declined: ids(declinedRows),
@@ -339,16 +340,19 @@ async function takenOffers(
   const candidates = [
     ...new Set([...named, ...(input.cover_lines ?? []).map((l) => l.offer_id)]),
   ]
-  // TODO(item 3): plain read/write, to move to the module's generated methods
-  const quotedRows = await em.execute(
-    `SELECT offer_id, cart_id, quotes FROM xcover_offer
-     WHERE offer_id IN (${placeholders(candidates)}) AND source = 'plugin_quote' AND deleted_at IS NULL`,
-    candidates
+  const quotedRows = await findRows(
+    em,
+    OfferEntity,
+    { offer_id: { $in: candidates }, source: "plugin_quote" },
+    ["offer_id", "cart_id", "quotes"]
   )
   const quoted = new Map(
     quotedRows.map((r) => [
-      String(r.offer_id),
-      r as { cart_id: string; quotes: { id: string; price: number }[] | null },
+      r.offer_id,
+      {
+        cart_id: r.cart_id,
+        quotes: r.quotes as { id: string; price: number }[] | null,
+      },
     ])
   )
   const takenQuotes = new Map<string, string>()

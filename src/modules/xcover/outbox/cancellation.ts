@@ -19,8 +19,7 @@ import {
 } from "./kind"
 import {
   leasedRowMethods,
-  bookingsOfRows,
-  claimRows,
+  claimRowsWithBookings,
   type LeasedTable,
 } from "./leased-rows"
 
@@ -107,11 +106,12 @@ export const cancellationKind: OutboxKind<ClaimedCancellation> = {
   ...leasedRowMethods(CANCELLATIONS),
 
   async claim(db, input) {
-    const rows = await claimRows(db, CANCELLATIONS, input)
     // The booking's XCover id (known once booked: only then is a cancellation due).
-    const byRow = await bookingsOfRows(db, rows, ["booking_id", "quotes"])
-    return rows.map((r) => {
-      const booking = byRow.get(String(r.booking_row_id))
+    const claimed = await claimRowsWithBookings(db, CANCELLATIONS, input, [
+      "booking_id",
+      "quotes",
+    ])
+    return claimed.map(({ row: r, booking }) => {
       const quotes = Array.isArray(booking?.quotes)
         ? (booking.quotes as { id?: unknown }[])
         : []

@@ -1,4 +1,5 @@
 import type { SqlExecutor } from "../sql"
+import { DispatchStateEntity, findRows } from "../models/orm"
 
 /**
  * The account-wide state every sender shares, in the one `xcover_dispatch_state` row: the rate
@@ -111,11 +112,17 @@ export class DispatchState {
 
   async read(): Promise<DispatchStateRow> {
     await this.ensure()
-    // TODO(item 3): plain read/write, to move to the module's generated methods
-    const [r] = await this.db.execute(
-      `SELECT circuit_opened_at, circuit_probe_at, circuit_probes, circuit_reason, circuit_settings, unavailable_since,
-              paused_until, clock_skew_ms, clock_skew_at FROM ${ROW}`
-    )
+    const [r] = await findRows(this.db, DispatchStateEntity, { scope: SCOPE }, [
+      "circuit_opened_at",
+      "circuit_probe_at",
+      "circuit_probes",
+      "circuit_reason",
+      "circuit_settings",
+      "unavailable_since",
+      "paused_until",
+      "clock_skew_ms",
+      "clock_skew_at",
+    ])
     return {
       circuit: {
         open: Boolean(r?.circuit_opened_at),

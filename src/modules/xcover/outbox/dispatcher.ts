@@ -35,8 +35,12 @@ export type DispatchResult = {
   failed: number
   /** Put back unsent or after a 401/403: due again once sending is possible. */
   deferred: number
-  /** What the operations that reached an end settled (booked, cancelled, failed, read back), for the caller to act on. */
-  settled: Settled[]
+  /**
+   * One order's dispatch only: what its operations that reached an end settled (booked,
+   * cancelled, failed, read back), for the caller to act on. A dispatch of every order (a
+   * sweep through a backlog) keeps the counts above, not one fact per operation.
+   */
+  settled?: Settled[]
 }
 
 /** How far ahead a process may reserve send slots: it never holds more than it sends in this time. */
@@ -205,7 +209,7 @@ export class Dispatcher {
       rejected: 0,
       failed: 0,
       deferred: 0,
-      settled: [],
+      ...(filter.order_id ? { settled: [] } : {}),
     }
     if (filter.order_id && this.sweeping.has(kind.name)) {
       // This process is already working through a backlog: the sweep sends this order's
@@ -435,7 +439,7 @@ export class Dispatcher {
       }
       if (completion.settled) {
         this.settle(completion.settled)
-        result.settled.push(completion.settled)
+        result.settled?.push(completion.settled)
       }
     })()
     return { answered }

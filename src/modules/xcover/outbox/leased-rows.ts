@@ -1,5 +1,6 @@
 import { describeOutcome, type XcoverOutcome } from "../client/outcome"
 import type { SqlExecutor } from "../sql"
+import { BookingEntity, findRows, type BookingRow } from "../models/orm"
 import type { RetryPolicy } from "./backoff"
 import { RESUME_AT_SQL, SENDING_ALLOWED_SQL } from "./dispatch-state"
 import type {
@@ -194,21 +195,31 @@ export function leasedRowMethods(
 }
 
 /**
- * The bookings claimed rows are about (`booking_row_id`), by row id, with these columns: a
- * cancellation needs the booking's XCover id and quotes, a read-back its id and age.
+ * Claims rows about a booking (`booking_row_id`: cancellations, read-backs) and reads these
+ * fields of each one's booking with them: a cancellation needs the booking's XCover id and
+ * quotes, a read-back its id and age.
  */
-export async function bookingsOfRows(
+export async function claimRowsWithBookings<
+  F extends keyof BookingRow & string,
+>(
   db: SqlExecutor,
-  rows: ClaimedRow[],
-  columns: string[]
-): Promise<Map<string, Record<string, unknown>>> {
+  t: LeasedTable,
+  input: Parameters<typeof claimRows>[2],
+  fields: readonly F[]
+): Promise<{ row: ClaimedRow; booking: Pick<BookingRow, F> | undefined }[]> {
+  const rows = await claimRows(db, t, input)
   if (!rows.length) {
-    return new Map()
+    return []
   }
-  // TODO(item 3): plain read/write, to move to the module's generated methods
-  const bookings = await db.execute(
-    `SELECT id, ${columns.join(", ")} FROM xcover_booking WHERE id IN (${rows.map(() => "?").join(",")})`,
-    rows.map((r) => r.booking_row_id)
+  const bookings = await findRows(
+    db,
+    BookingEntity,
+    { id: { $in: rows.map((r) => String(r.booking_row_id)) } },
+    ["id", ...fields]
   )
-  return new Map(bookings.map((b) => [String(b.id), b]))
+  const byId = new Map(bookings.map((b) => [b.id, b]))
+  return rows.map((row) => ({
+    row,
+    booking: byId.get(String(row.booking_row_id)),
+  }))
 }

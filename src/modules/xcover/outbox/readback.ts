@@ -6,8 +6,7 @@ import { applyBookingTruth } from "../ledger/webhook-events"
 import { completedStatus, type ClaimedOperation, type OutboxKind } from "./kind"
 import {
   leasedRowMethods,
-  bookingsOfRows,
-  claimRows,
+  claimRowsWithBookings,
   MS,
   type LeasedTable,
 } from "./leased-rows"
@@ -63,10 +62,11 @@ export const readbackKind: OutboxKind<ClaimedReadback> = {
   ...leasedRowMethods(READBACKS),
 
   async claim(db, input) {
-    const rows = await claimRows(db, READBACKS, input)
-    const byRow = await bookingsOfRows(db, rows, ["booking_id", "created_at"])
-    return rows.map((r) => {
-      const booking = byRow.get(String(r.booking_row_id))
+    const claimed = await claimRowsWithBookings(db, READBACKS, input, [
+      "booking_id",
+      "created_at",
+    ])
+    return claimed.map(({ row: r, booking }) => {
       return {
         id: r.id,
         subject: booking?.booking_id

@@ -1,5 +1,6 @@
 import { generateEntityId } from "@medusajs/framework/utils"
 import type { SqlExecutor } from "../sql"
+import { RecoveryCursorEntity } from "../models/orm"
 
 /**
  * A place in the orders sorted by (created_at, id) (`orders`: recovery of lost `order.placed`),
@@ -68,12 +69,7 @@ export async function claimOrderCursor(
   if (claimed) {
     return claimed
   }
-  // TODO(item 3): plain read/write, to move to the module's generated methods
-  const [existing] = await em.execute(
-    "SELECT 1 FROM xcover_recovery_cursor WHERE name = ? AND deleted_at IS NULL",
-    [name]
-  )
-  if (existing) {
+  if (await em.count(RecoveryCursorEntity, { name })) {
     return null
   }
   // Only when there is no cursor yet: the scan for the oldest shown offer runs once, not every run.
@@ -193,10 +189,10 @@ export async function finishReconcileRun(
     ]
   )
   if (name === "changed_orders") {
-    // TODO(item 3): plain read/write, to move to the module's generated methods
-    await em.execute(
-      `UPDATE xcover_recovery_cursor SET retry_order_ids = ?::jsonb WHERE name = 'changed_orders' AND deleted_at IS NULL`,
-      [JSON.stringify(run.retry)]
+    await em.nativeUpdate(
+      RecoveryCursorEntity,
+      { name: "changed_orders" },
+      { retry_order_ids: run.retry }
     )
   } else if (run.retry.length) {
     // Raw SQL: a jsonb set union (jsonb_array_elements_text, jsonb_agg(DISTINCT …)) merged into the stored

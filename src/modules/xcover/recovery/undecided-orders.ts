@@ -1,6 +1,6 @@
 import { BINDABLE_STATUSES } from "../ledger/offers"
-import type { OfferStatus } from "../models/xcover-offer"
 import type { SqlExecutor } from "../sql"
+import { BookingEntity, findRows, OfferEntity } from "../models/orm"
 
 /** What recovery knows of a placed order: its cart and the offer ids the order names. */
 export type OrderToCheck = {
@@ -12,8 +12,8 @@ export type OrderToCheck = {
 
 /**
  * Orders the decision has not (fully) reached: their cart still has `shown` offers, a metadata
- * offer is missing from the ledger, or a bought offer could still be declined elsewhere. One
- * query over these orders' carts and offer ids only: offers of abandoned carts are never read.
+ * offer is missing from the ledger, or a bought offer could still be declined elsewhere. It
+ * reads these orders' carts and offer ids only: offers of abandoned carts are never read.
  */
 export async function findUndecidedOrders(
   em: SqlExecutor,
@@ -28,24 +28,34 @@ export async function findUndecidedOrders(
       orders.flatMap((o) => [...o.metadata_offer_ids, ...o.selected_offer_ids])
     ),
   ]
-  // TODO(item 3): plain read/write, to move to the module's generated methods
-  const rows = await em.execute(
-    `SELECT o.offer_id, o.cart_id, o.status,
-       EXISTS (SELECT 1 FROM xcover_booking b WHERE b.offer_id = o.offer_id AND b.status = 'declined' AND b.deleted_at IS NULL) AS declined_booking
-     FROM xcover_offer o
-     WHERE o.deleted_at IS NULL AND (o.cart_id IN (${cartIds.map(() => "?").join(",")})
-       ${offerIds.length ? `OR o.offer_id IN (${offerIds.map(() => "?").join(",")})` : ""})`,
-    [...cartIds, ...offerIds]
+  const rows = await findRows(
+    em,
+    OfferEntity,
+    { $or: [{ cart_id: { $in: cartIds } }, { offer_id: { $in: offerIds } }] },
+    ["offer_id", "cart_id", "status"]
   )
-  const statusOf = new Map(
-    rows.map((r) => [String(r.offer_id), String(r.status) as OfferStatus])
-  )
-  // Declined with its held booking: decided, though a line still names it.
+  const statusOf = new Map(rows.map((r) => [r.offer_id, r.status]))
+  // Declined with its held booking: decided, though a line still names it (read only for bought
+  // offers the decision would otherwise still move).
+  const bindable = rows
+    .filter(
+      (r) => r.status !== "selected" && BINDABLE_STATUSES.includes(r.status)
+    )
+    .map((r) => r.offer_id)
   const declinedBookings = new Set(
-    rows.filter((r) => r.declined_booking).map((r) => String(r.offer_id))
+    bindable.length
+      ? (
+          await findRows(
+            em,
+            BookingEntity,
+            { offer_id: { $in: bindable }, status: "declined" },
+            ["offer_id"]
+          )
+        ).map((b) => b.offer_id)
+      : []
   )
   const cartsWithShown = new Set(
-    rows.filter((r) => r.status === "shown").map((r) => String(r.cart_id))
+    rows.filter((r) => r.status === "shown").map((r) => r.cart_id)
   )
   const undecided = orders.filter(
     (order) =>

@@ -4,6 +4,7 @@ import { SecretBox } from "../crypto/secret-box"
 import type { AdminEnvironment } from "../models/xcover-settings"
 import type { SignatureAlgorithm, XcoverOptions } from "../options"
 import type { SqlExecutor } from "../sql"
+import { SettingsEntity } from "../models/orm"
 import {
   adminEnvironmentOf,
   resolveSettings,
@@ -179,10 +180,7 @@ export class XcoverSettingsStore {
       await this.write(previous)
     } else {
       this.cached = null
-      // TODO(item 3): plain read/write, to move to the module's generated methods
-      await this.db.execute("DELETE FROM xcover_settings WHERE scope = ?", [
-        SCOPE,
-      ])
+      await this.db.nativeDelete(SettingsEntity, { scope: SCOPE })
     }
   }
 

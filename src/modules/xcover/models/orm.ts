@@ -1,0 +1,64 @@
+import type {
+  EntityName,
+  FilterQuery,
+  QueryOrderMap,
+} from "@medusajs/framework/mikro-orm/core"
+import { toMikroORMEntity } from "@medusajs/framework/utils"
+import type { SqlExecutor } from "../sql"
+import XcoverBooking from "./xcover-booking"
+import XcoverCancellation from "./xcover-cancellation"
+import XcoverDispatchState from "./xcover-dispatch-state"
+import XcoverEvent from "./xcover-event"
+import XcoverOffer from "./xcover-offer"
+import XcoverRecoveryCursor from "./xcover-recovery-cursor"
+import XcoverSettings from "./xcover-settings"
+
+/**
+ * The models as the entity manager knows them, for plain reads and writes inside a transaction
+ * the ledger already holds (`em.find`, `em.count`, `em.nativeUpdate`, `em.nativeDelete`): the
+ * generated methods take a `sharedContext` instead, but a ledger function has only its `em`.
+ * Medusa builds each model's entity once and returns the same one to its loader.
+ */
+export const OfferEntity = toMikroORMEntity(XcoverOffer)
+export const BookingEntity = toMikroORMEntity(XcoverBooking)
+export const CancellationEntity = toMikroORMEntity(XcoverCancellation)
+export const DispatchStateEntity = toMikroORMEntity(XcoverDispatchState)
+export const EventEntity = toMikroORMEntity(XcoverEvent)
+export const RecoveryCursorEntity = toMikroORMEntity(XcoverRecoveryCursor)
+export const SettingsEntity = toMikroORMEntity(XcoverSettings)
+
+/** A row of each model, as `findRows` and the query builder read it. */
+export type OfferRow = InstanceType<typeof OfferEntity>
+export type BookingRow = InstanceType<typeof BookingEntity>
+export type CancellationRow = InstanceType<typeof CancellationEntity>
+
+/** A view's fields taken from a row (a model's, or a generated method's), missing ones as null. */
+export function pickFields<T extends object, F extends keyof T & string>(
+  row: T,
+  fields: readonly F[]
+): Pick<T, F> {
+  return Object.fromEntries(fields.map((f) => [f, row[f] ?? null])) as Pick<
+    T,
+    F
+  >
+}
+
+/**
+ * A plain read through a model in the caller's transaction (soft-deleted rows left out by the
+ * model's filter), as plain objects of `fields`. Outside the identity map: the ledger's raw
+ * statements change rows under it, so a second read must see the table, not a cached entity.
+ */
+export async function findRows<E extends object, F extends keyof E & string>(
+  em: SqlExecutor,
+  entity: EntityName<E>,
+  where: FilterQuery<E>,
+  fields: readonly F[],
+  options: { orderBy?: QueryOrderMap<E>; limit?: number } = {}
+): Promise<Pick<E, F>[]> {
+  const rows = await em.find(entity, where, {
+    fields: [...fields] as never,
+    disableIdentityMap: true,
+    ...options,
+  })
+  return rows.map((row) => pickFields(row as E, fields))
+}
