@@ -13,7 +13,7 @@ import {
 } from "./ledger/bookings"
 import { RECORDED_OFFER_FIELDS, type RecordedOffer } from "./ledger/offers"
 import { QUOTED_OFFER_FIELDS, type QuotedOffer } from "./ledger/quoted-offers"
-import { pickFields } from "./models/orm"
+import { pickFields } from "./orm"
 import XcoverBooking from "./models/xcover-booking"
 import XcoverBookingEvent from "./models/xcover-booking-event"
 import XcoverCancellation from "./models/xcover-cancellation"

@@ -2,14 +2,14 @@ import { generateEntityId } from "@medusajs/framework/utils"
 import type { XcoverBooking } from "../client/booking"
 import type { BookingStatus, CancellationStatus } from "../statuses"
 import type { SqlExecutor, SqlManager } from "../sql"
-import type { ObjectQuery } from "@medusajs/framework/mikro-orm/core"
+import { raw, type ObjectQuery } from "@medusajs/framework/mikro-orm/core"
 import {
   BookingEntity,
   CancellationEntity,
   findRows,
   pickFields,
   type BookingRow,
-} from "../models/orm"
+} from "../orm"
 import { RENEW_SPENT_KEY_SQL } from "./idempotency-keys"
 import { recordEvent } from "./durable-events"
 import type { LivePolicy } from "../recovery/order-drift"
@@ -268,35 +268,63 @@ export type BookingStats = {
 }
 
 export async function bookingStats(em: SqlExecutor): Promise<BookingStats> {
-  // Raw SQL: aggregates (count … FILTER) in one statement.
-  const [counts] = await em.execute(
-    `SELECT count(*) FILTER (WHERE status = 'booked')::int AS booked, count(*) FILTER (WHERE status = 'failed')::int AS failed,
-            count(*) FILTER (WHERE status IN ('pending', 'sending', 'retrying'))::int AS pending,
-            count(*) FILTER (WHERE status = 'held')::int AS held,
-            count(*) FILTER (WHERE booking_status = 'CANCELLED')::int AS cancelled
-     FROM xcover_booking WHERE deleted_at IS NULL`
-  )
-  // Raw SQL: aggregates (sum … FILTER, GROUP BY currency) in one statement.
-  const sums = await em.execute(
-    `SELECT currency, sum(total_premium)::float8 AS premium, sum(total_refund) FILTER (WHERE booking_status = 'CANCELLED')::float8 AS refunds
-     FROM xcover_booking WHERE deleted_at IS NULL AND status = 'booked' AND currency IS NOT NULL GROUP BY currency ORDER BY currency`
-  )
+  // Counted and summed in the database, per group (the model's query builder), folded here.
+  const [counts, sums] = await Promise.all([
+    em
+      .createQueryBuilder(BookingEntity)
+      .select(["status", "booking_status", raw("count(*)::int as count")])
+      .groupBy(["status", "booking_status"])
+      .execute<
+        { status: string; booking_status: string | null; count: number }[]
+      >("all", false),
+    em
+      .createQueryBuilder(BookingEntity)
+      .select([
+        "currency",
+        "booking_status",
+        raw("sum(total_premium)::float8 as premium"),
+        raw("sum(total_refund)::float8 as refunds"),
+      ])
+      .where({ status: "booked", currency: { $ne: null } })
+      .groupBy(["currency", "booking_status"])
+      .orderBy({ currency: "asc" })
+      .execute<
+        {
+          currency: string
+          booking_status: string | null
+          premium: number | null
+          refunds: number | null
+        }[]
+      >("all", false),
+  ])
+  const count = (match: (row: (typeof counts)[number]) => boolean) =>
+    counts.filter(match).reduce((sum, row) => sum + Number(row.count), 0)
+  const premium = new Map<string, number>()
+  const refunds = new Map<string, number>()
+  for (const row of sums) {
+    premium.set(
+      row.currency,
+      (premium.get(row.currency) ?? 0) + Number(row.premium ?? 0)
+    )
+    if (row.booking_status === "CANCELLED" && row.refunds !== null) {
+      refunds.set(
+        row.currency,
+        (refunds.get(row.currency) ?? 0) + Number(row.refunds)
+      )
+    }
+  }
+  const amounts = (by: Map<string, number>) =>
+    [...by].map(([currency, amount]) => ({ currency, amount }))
   return {
-    booked: Number(counts.booked),
-    failed: Number(counts.failed),
-    pending: Number(counts.pending),
-    held: Number(counts.held),
-    cancelled: Number(counts.cancelled),
-    premium_booked: sums.map((r) => ({
-      currency: String(r.currency),
-      amount: Number(r.premium ?? 0),
-    })),
-    refunds: sums
-      .filter((r) => r.refunds !== null)
-      .map((r) => ({
-        currency: String(r.currency),
-        amount: Number(r.refunds),
-      })),
+    booked: count((r) => r.status === "booked"),
+    failed: count((r) => r.status === "failed"),
+    pending: count((r) =>
+      ["pending", "sending", "retrying"].includes(r.status)
+    ),
+    held: count((r) => r.status === "held"),
+    cancelled: count((r) => r.booking_status === "CANCELLED"),
+    premium_booked: amounts(premium),
+    refunds: amounts(refunds),
   }
 }
 

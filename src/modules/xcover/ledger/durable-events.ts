@@ -1,7 +1,7 @@
 import type { IEventBusModuleService, Logger } from "@medusajs/framework/types"
 import { generateEntityId } from "@medusajs/framework/utils"
 import type { SqlExecutor } from "../sql"
-import { EventEntity } from "../models/orm"
+import { EventEntity } from "../orm"
 
 /** The events the plugin announces, and what each carries (ids and amounts, never XCover's links). */
 export type XcoverEventName =

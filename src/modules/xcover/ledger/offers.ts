@@ -5,7 +5,7 @@ import { statusesInto } from "../statuses"
 import { lockCartOffers, type SqlExecutor, type SqlManager } from "../sql"
 import { insertBookings, type BookingInput } from "./bookings"
 import { samePrice } from "../same-price"
-import { findRows, OfferEntity } from "../models/orm"
+import { findRows, OfferEntity } from "../orm"
 
 /** A recorded offer as the store API shows it. */
 export type RecordedOffer = {

@@ -1,6 +1,7 @@
 import { generateEntityId } from "@medusajs/framework/utils"
 import { DAY_MS } from "../reporting/day-range"
 import type { SqlExecutor } from "../sql"
+import { BookingEntity, ReadbackEntity } from "../orm"
 
 /**
  * When a policy is read back from XCover next, after a read that found it live: every 15 minutes
@@ -70,4 +71,35 @@ export async function nudgeReadback(
       retryMaxAgeMs,
     ]
   )
+}
+
+export type ReadbackFigures = {
+  /** Policies read back at least once, and within the last 24 hours (each policy counts once: its last read). */
+  policies_read: number
+  read_last_24h: number
+  /** Read-backs that got no answer yet (retrying) or that XCover refused (404: it does not know the policy). */
+  unreadable: number
+  /** Policies whose last read found XCover reporting them differently from the ledger (`reported`). */
+  reported_differently: number
+}
+
+/** The read-backs' figures for the reconciler's panel: four counts through the models. */
+export async function readbackFigures(
+  em: SqlExecutor
+): Promise<ReadbackFigures> {
+  const [policiesRead, readLast24h, unreadable, reportedDifferently] =
+    await Promise.all([
+      em.count(ReadbackEntity, { read_at: { $ne: null } }),
+      em.count(ReadbackEntity, {
+        read_at: { $gt: new Date(Date.now() - DAY_MS) },
+      }),
+      em.count(ReadbackEntity, { status: { $in: ["retrying", "failed"] } }),
+      em.count(BookingEntity, { reported: { $ne: null } }),
+    ])
+  return {
+    policies_read: policiesRead,
+    read_last_24h: readLast24h,
+    unreadable,
+    reported_differently: reportedDifferently,
+  }
 }

@@ -1,5 +1,5 @@
 import type { SqlExecutor } from "../sql"
-import { DispatchStateEntity, findRows } from "../models/orm"
+import { DispatchStateEntity, findRows } from "../orm"
 
 /**
  * The account-wide state every sender shares, in the one `xcover_dispatch_state` row: the rate

@@ -1,6 +1,6 @@
 import { describeOutcome, type XcoverOutcome } from "../client/outcome"
 import type { SqlExecutor } from "../sql"
-import { BookingEntity, findRows, type BookingRow } from "../models/orm"
+import { BookingEntity, findRows, type BookingRow } from "../orm"
 import type { RetryPolicy } from "./backoff"
 import { RESUME_AT_SQL, SENDING_ALLOWED_SQL } from "./dispatch-state"
 import type {

@@ -1,6 +1,7 @@
 import { generateEntityId } from "@medusajs/framework/utils"
 import type { SqlExecutor } from "../sql"
-import { RecoveryCursorEntity } from "../models/orm"
+import { RecoveryCursorEntity } from "../orm"
+import { readbackFigures, type ReadbackFigures } from "../ledger/readbacks"
 
 /**
  * A place in the orders sorted by (created_at, id) (`orders`: recovery of lost `order.placed`),
@@ -244,16 +245,6 @@ export type ReconcilerView = {
   readbacks: ReadbackFigures
 }
 
-export type ReadbackFigures = {
-  /** Policies read back at least once, and within the last 24 hours (each policy counts once: its last read). */
-  policies_read: number
-  read_last_24h: number
-  /** Read-backs that got no answer yet (retrying) or that XCover refused (404: it does not know the policy). */
-  unreadable: number
-  /** Policies whose last read found XCover reporting them differently from the ledger (`reported`). */
-  reported_differently: number
-}
-
 /** The reconciler's view from its two cursors' rows (read by the caller) and the read-backs' figures. */
 export async function reconcilerView(
   em: SqlExecutor,
@@ -273,14 +264,6 @@ export async function reconcilerView(
     figures.repaired.returned += num(f.returned)
     figures.repaired.order_edited += num(f.order_edited)
   }
-  // Raw SQL: aggregates (count … FILTER) and a sub-select in one statement, on the database clock (now()).
-  const [reads] = await em.execute(
-    `SELECT count(*) FILTER (WHERE read_at IS NOT NULL)::int AS policies_read,
-            count(*) FILTER (WHERE read_at > now() - interval '24 hours')::int AS read_last_24h,
-            count(*) FILTER (WHERE status IN ('retrying', 'failed'))::int AS unreadable,
-            (SELECT count(*) FROM xcover_booking WHERE reported IS NOT NULL AND deleted_at IS NULL)::int AS reported_differently
-     FROM xcover_readback WHERE deleted_at IS NULL`
-  )
   const changed = rows.find((r) => r.name === "changed_orders")
   const full = rows.find((r) => r.name === "full_pass")
   const lastRun = rows
@@ -296,11 +279,6 @@ export async function reconcilerView(
     retrying_orders: Array.isArray(changed?.retry_order_ids)
       ? (changed.retry_order_ids as unknown[]).length
       : 0,
-    readbacks: {
-      policies_read: num(reads?.policies_read),
-      read_last_24h: num(reads?.read_last_24h),
-      unreadable: num(reads?.unreadable),
-      reported_differently: num(reads?.reported_differently),
-    },
+    readbacks: await readbackFigures(em),
   }
 }

@@ -1,6 +1,6 @@
 import { BINDABLE_STATUSES } from "../ledger/offers"
 import type { SqlExecutor } from "../sql"
-import { BookingEntity, findRows, OfferEntity } from "../models/orm"
+import { BookingEntity, findRows, OfferEntity } from "../orm"
 
 /** What recovery knows of a placed order: its cart and the offer ids the order names. */
 export type OrderToCheck = {

@@ -1,5 +1,7 @@
 import type { OfferSource, OfferStatus } from "../models/xcover-offer"
+import { raw, type ObjectQuery } from "@medusajs/framework/mikro-orm/core"
 import type { SqlExecutor } from "../sql"
+import { findRows, OfferEntity, type OfferRow } from "../orm"
 import { RENEW_SPENT_KEY_SQL } from "../ledger/idempotency-keys"
 
 /** One ledger row as the admin's opt-out log shows it. */
@@ -50,68 +52,70 @@ export type OfferStats = {
   attach_rate: number | null
 }
 
-const ENTRY_COLUMNS =
-  "id, offer_id, cart_id, order_id, status, source, attempts, last_status, last_error, declined_at, retry_deadline_at, next_attempt_at, last_attempt_at, completed_at, created_at, updated_at"
+/** What the log shows of each offer (`OfferLogEntry`'s fields). */
+const ENTRY_FIELDS = [
+  "id",
+  "offer_id",
+  "cart_id",
+  "order_id",
+  "status",
+  "source",
+  "attempts",
+  "last_status",
+  "last_error",
+  "declined_at",
+  "retry_deadline_at",
+  "next_attempt_at",
+  "last_attempt_at",
+  "completed_at",
+  "created_at",
+  "updated_at",
+] as const
 
-function where(filters: Omit<OfferLogFilters, "limit" | "offset">): {
-  sql: string
-  params: unknown[]
-} {
-  const parts = ["deleted_at IS NULL"]
-  const params: unknown[] = []
-  if (filters.status?.length) {
-    parts.push(`status IN (${filters.status.map(() => "?").join(", ")})`)
-    params.push(...filters.status)
+/** The log's filters on the offer model: one builder serves the log, its figures and the bulk retry. */
+function offerLogWhere(
+  filters: Omit<OfferLogFilters, "limit" | "offset">
+): ObjectQuery<OfferRow> {
+  const created = {
+    ...(filters.created_from ? { $gte: filters.created_from } : {}),
+    ...(filters.created_to ? { $lte: filters.created_to } : {}),
   }
-  for (const [column, value] of [
-    ["id", filters.id],
-    ["order_id", filters.order_id],
-    ["offer_id", filters.offer_id],
-  ] as const) {
-    if (value) {
-      parts.push(`${column} = ?`)
-      params.push(value)
-    }
+  return {
+    ...(filters.status?.length ? { status: { $in: filters.status } } : {}),
+    ...(filters.id ? { id: filters.id } : {}),
+    ...(filters.order_id ? { order_id: filters.order_id } : {}),
+    ...(filters.offer_id ? { offer_id: filters.offer_id } : {}),
+    ...(Object.keys(created).length ? { created_at: created } : {}),
   }
-  if (filters.created_from) {
-    parts.push("created_at >= ?")
-    params.push(filters.created_from)
-  }
-  if (filters.created_to) {
-    parts.push("created_at <= ?")
-    params.push(filters.created_to)
-  }
-  return { sql: parts.join(" AND "), params }
 }
 
 export async function listOfferLog(
   db: SqlExecutor,
   filters: OfferLogFilters
 ): Promise<{ offers: OfferLogEntry[]; count: number }> {
-  const { sql, params } = where(filters)
-  // Raw SQL: one filter builder (`where`) serves the log, its figures and the bulk retry, so a
-  // retry moves exactly the rows the log shows under the same filters.
-  const [{ count }] = await db.execute(
-    `SELECT count(*)::int AS count FROM xcover_offer WHERE ${sql}`,
-    params
-  )
-  const rows = await db.execute(
-    `SELECT ${ENTRY_COLUMNS} FROM xcover_offer WHERE ${sql} ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`,
-    [...params, filters.limit, filters.offset]
-  )
-  return { offers: rows as OfferLogEntry[], count: Number(count) }
+  const where = offerLogWhere(filters)
+  const [offers, count] = await Promise.all([
+    findRows(db, OfferEntity, where, ENTRY_FIELDS, {
+      orderBy: { created_at: "desc", id: "desc" },
+      limit: filters.limit,
+      offset: filters.offset,
+    }),
+    db.count(OfferEntity, where),
+  ])
+  return { offers: offers as OfferLogEntry[], count }
 }
 
 export async function offerStats(
   db: SqlExecutor,
   range: { created_from?: Date; created_to?: Date }
 ): Promise<OfferStats> {
-  const { sql, params } = where(range)
-  // Raw SQL: an aggregate (count per status) in one statement.
-  const rows = await db.execute(
-    `SELECT status, count(*)::int AS count FROM xcover_offer WHERE ${sql} GROUP BY status`,
-    params
-  )
+  // Counted per status in the database (the model's query builder, soft-deleted rows left out).
+  const rows: { status: string; count: number }[] = await db
+    .createQueryBuilder(OfferEntity)
+    .select(["status", raw("count(*)::int as count")])
+    .where(offerLogWhere(range))
+    .groupBy("status")
+    .execute("all", false)
   const by = Object.fromEntries(
     rows.map((r) => [String(r.status), Number(r.count)])
   ) as Partial<Record<OfferStatus, number>>
@@ -151,15 +155,28 @@ export async function requeueOffers(
   if (!statuses.length) {
     return []
   }
-  const { sql, params } = where({ ...filters, status: statuses })
-  // Raw SQL: one conditional UPDATE … RETURNING, so two clicks (or admins) move each offer once.
+  const matching = await findRows(
+    db,
+    OfferEntity,
+    {
+      ...offerLogWhere({ ...filters, status: statuses }),
+      order_id: filters.order_id ?? { $ne: null },
+    },
+    ["id"]
+  )
+  if (!matching.length) {
+    return []
+  }
+  // Raw SQL: one conditional UPDATE … RETURNING (still failed or rejected), so two clicks (or
+  // admins) move each offer once; the new key and deadline in the same statement.
   const rows = await db.execute(
     `UPDATE xcover_offer
      SET status = 'pending', next_attempt_at = now(), retry_deadline_at = now() + (? * interval '1 millisecond'),
          lease_until = NULL, lease_token = NULL, completed_at = NULL, updated_at = now(), ${RENEW_SPENT_KEY_SQL}
-     WHERE ${sql} AND order_id IS NOT NULL
-     RETURNING ${ENTRY_COLUMNS}`,
-    [maxAgeMs, ...params]
+     WHERE id IN (${matching.map(() => "?").join(",")}) AND status IN (${statuses.map(() => "?").join(",")})
+       AND deleted_at IS NULL
+     RETURNING ${ENTRY_FIELDS.join(", ")}`,
+    [maxAgeMs, ...matching.map((m) => m.id), ...statuses]
   )
   return rows as OfferLogEntry[]
 }

@@ -4,7 +4,7 @@ import { SecretBox } from "../crypto/secret-box"
 import type { AdminEnvironment } from "../models/xcover-settings"
 import type { SignatureAlgorithm, XcoverOptions } from "../options"
 import type { SqlExecutor } from "../sql"
-import { SettingsEntity } from "../models/orm"
+import { SettingsEntity } from "../orm"
 import {
   adminEnvironmentOf,
   resolveSettings,

@@ -4,26 +4,29 @@ import type {
   QueryOrderMap,
 } from "@medusajs/framework/mikro-orm/core"
 import { toMikroORMEntity } from "@medusajs/framework/utils"
-import type { SqlExecutor } from "../sql"
-import XcoverBooking from "./xcover-booking"
-import XcoverCancellation from "./xcover-cancellation"
-import XcoverDispatchState from "./xcover-dispatch-state"
-import XcoverEvent from "./xcover-event"
-import XcoverOffer from "./xcover-offer"
-import XcoverRecoveryCursor from "./xcover-recovery-cursor"
-import XcoverSettings from "./xcover-settings"
+import type { SqlExecutor } from "./sql"
+import XcoverBooking from "./models/xcover-booking"
+import XcoverCancellation from "./models/xcover-cancellation"
+import XcoverDispatchState from "./models/xcover-dispatch-state"
+import XcoverEvent from "./models/xcover-event"
+import XcoverOffer from "./models/xcover-offer"
+import XcoverReadback from "./models/xcover-readback"
+import XcoverRecoveryCursor from "./models/xcover-recovery-cursor"
+import XcoverSettings from "./models/xcover-settings"
 
 /**
  * The models as the entity manager knows them, for plain reads and writes inside a transaction
  * the ledger already holds (`em.find`, `em.count`, `em.nativeUpdate`, `em.nativeDelete`): the
  * generated methods take a `sharedContext` instead, but a ledger function has only its `em`.
- * Medusa builds each model's entity once and returns the same one to its loader.
+ * Medusa builds each model's entity once and returns the same one to its loader. This file is
+ * not in `models/`: the loader takes every export there for a model of its own.
  */
 export const OfferEntity = toMikroORMEntity(XcoverOffer)
 export const BookingEntity = toMikroORMEntity(XcoverBooking)
 export const CancellationEntity = toMikroORMEntity(XcoverCancellation)
 export const DispatchStateEntity = toMikroORMEntity(XcoverDispatchState)
 export const EventEntity = toMikroORMEntity(XcoverEvent)
+export const ReadbackEntity = toMikroORMEntity(XcoverReadback)
 export const RecoveryCursorEntity = toMikroORMEntity(XcoverRecoveryCursor)
 export const SettingsEntity = toMikroORMEntity(XcoverSettings)
 
@@ -53,7 +56,7 @@ export async function findRows<E extends object, F extends keyof E & string>(
   entity: EntityName<E>,
   where: FilterQuery<E>,
   fields: readonly F[],
-  options: { orderBy?: QueryOrderMap<E>; limit?: number } = {}
+  options: { orderBy?: QueryOrderMap<E>; limit?: number; offset?: number } = {}
 ): Promise<Pick<E, F>[]> {
   const rows = await em.find(entity, where, {
     fields: [...fields] as never,
