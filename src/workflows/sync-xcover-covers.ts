@@ -37,7 +37,12 @@ export async function findCoverRepairs(
   cart: CoverCart
 ): Promise<CoverRepair[]> {
   const repairs: CoverRepair[] = []
-  for (const cover of cart.items.filter(isCoverLine)) {
+  const covers = cart.items.filter(isCoverLine)
+  const offerOf = (cover: CartLine) =>
+    String(cover.metadata?.[LINE_ITEM_METADATA_KEY])
+  // Every cover's offer in one read.
+  const offers = await xcover.getQuotedOffers(covers.map(offerOf))
+  for (const cover of covers) {
     const coveredId = cover.metadata?.[COVERED_ITEM_METADATA_KEY]
     const covered = cart.items.find((i) => i.id === coveredId)
     if (!covered) {
@@ -48,9 +53,7 @@ export async function findCoverRepairs(
       })
       continue
     }
-    const offer = await xcover.getQuotedOffer(
-      String(cover.metadata?.[LINE_ITEM_METADATA_KEY])
-    )
+    const offer = offers.get(offerOf(cover))
     const quote = offer?.quotes.find(
       (q) => q.id === cover.metadata?.[COVER_QUOTE_METADATA_KEY]
     )

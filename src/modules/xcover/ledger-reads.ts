@@ -159,17 +159,30 @@ export class XcoverLedgerReads extends MedusaService({
     offerId: string,
     sharedContext: Context = {}
   ): Promise<(QuotedOffer & { source: string }) | null> {
-    const [offer] = await this.listXcoverOffers(
-      { offer_id: offerId },
-      { select: [...QUOTED_OFFER_FIELDS] },
-      sharedContext
+    const offers = await this.getQuotedOffers([offerId], sharedContext)
+    return offers.get(offerId) ?? null
+  }
+
+  /** Several offers as `getQuotedOffer` reads one, in one query, by offer id (unknown ones absent). */
+  async getQuotedOffers(
+    offerIds: string[],
+    sharedContext: Context = {}
+  ): Promise<Map<string, QuotedOffer & { source: string }>> {
+    const offers = offerIds.length
+      ? await this.listXcoverOffers(
+          { offer_id: offerIds },
+          { select: [...QUOTED_OFFER_FIELDS] },
+          sharedContext
+        )
+      : []
+    return new Map(
+      offers.map((offer) => [
+        offer.offer_id,
+        pickFields(offer, QUOTED_OFFER_FIELDS) as unknown as QuotedOffer & {
+          source: string
+        },
+      ])
     )
-    if (!offer) {
-      return null
-    }
-    return pickFields(offer, QUOTED_OFFER_FIELDS) as unknown as QuotedOffer & {
-      source: string
-    }
   }
 
   /** Whether the plugin ever quoted for this cart: carts without (most) skip cover checks. */

@@ -149,3 +149,21 @@ export async function requeueCancellation(
   }
   return { order_id: String(row.order_id) }
 }
+
+/**
+ * XCover says the booking is cancelled (a webhook or a read-back): a cancellation still waiting
+ * to be sent has nothing left to do.
+ */
+export async function cancellationSettledAtXcover(
+  em: SqlExecutor,
+  bookingRowId: string
+): Promise<void> {
+  // Raw SQL: one conditional UPDATE (pending or retrying only: a claimed one is left to finish), so it never
+  // overwrites a claim a dispatcher takes meanwhile (the ORM would read, then write).
+  await em.execute(
+    `UPDATE xcover_cancellation
+     SET status = 'cancelled', last_error = 'cancelled at XCover (read back)', next_attempt_at = NULL, completed_at = now(), updated_at = now()
+     WHERE booking_row_id = ? AND status IN ('pending', 'retrying') AND deleted_at IS NULL`,
+    [bookingRowId]
+  )
+}

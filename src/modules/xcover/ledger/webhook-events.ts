@@ -4,6 +4,7 @@ import type { SqlExecutor, SqlManager } from "../sql"
 import { recordBookingEvent } from "./booking-events"
 import { recordEvent } from "./durable-events"
 import { nudgeReadback } from "./readbacks"
+import { cancellationSettledAtXcover } from "./cancellations"
 import {
   reportedDrift,
   type LedgerPolicy,
@@ -207,14 +208,7 @@ export async function applyBookingTruth(
         updated.total_refund === null ? null : Number(updated.total_refund),
       currency: updated.currency === null ? null : String(updated.currency),
     })
-    // Raw SQL: one conditional UPDATE (pending or retrying only: a claimed one is left to finish), so it never
-    // overwrites a claim a dispatcher takes meanwhile (the ORM would read, then write).
-    await em.execute(
-      `UPDATE xcover_cancellation
-       SET status = 'cancelled', last_error = 'cancelled at XCover (read back)', next_attempt_at = NULL, completed_at = now(), updated_at = now()
-       WHERE booking_row_id = ? AND status IN ('pending', 'retrying') AND deleted_at IS NULL`,
-      [bookingRowId]
-    )
+    await cancellationSettledAtXcover(em, bookingRowId)
   }
   return { result: "applied", cancelled_now: cancelling, reported }
 }
