@@ -268,11 +268,13 @@ export type BookingStats = {
 }
 
 export async function bookingStats(em: SqlExecutor): Promise<BookingStats> {
-  // Counted and summed in the database, per group (the model's query builder), folded here.
+  // Counted and summed in the database, per group (the model's query builder, which applies no
+  // filter: soft-deleted rows are left out here), folded here.
   const [counts, sums] = await Promise.all([
     em
       .createQueryBuilder(BookingEntity)
       .select(["status", "booking_status", raw("count(*)::int as count")])
+      .where({ deleted_at: null })
       .groupBy(["status", "booking_status"])
       .execute<
         { status: string; booking_status: string | null; count: number }[]
@@ -285,7 +287,7 @@ export async function bookingStats(em: SqlExecutor): Promise<BookingStats> {
         raw("sum(total_premium)::float8 as premium"),
         raw("sum(total_refund)::float8 as refunds"),
       ])
-      .where({ status: "booked", currency: { $ne: null } })
+      .where({ status: "booked", currency: { $ne: null }, deleted_at: null })
       .groupBy(["currency", "booking_status"])
       .orderBy({ currency: "asc" })
       .execute<
@@ -448,12 +450,14 @@ export async function ordersWithLivePoliciesAfter(
   afterId: string,
   take: number
 ): Promise<string[]> {
-  // DISTINCT order ids, paged: the model's query builder (the soft-delete filter applies).
+  // DISTINCT order ids, paged: the model's query builder (which applies no filter: soft-deleted
+  // rows are left out here), as plain rows (not entities: these have no primary key).
   const rows = await db
     .createQueryBuilder(BookingEntity)
     .select("order_id", true)
-    .where({ ...LIVE_POLICY, order_id: { $gt: afterId } })
+    .where({ ...LIVE_POLICY, order_id: { $gt: afterId }, deleted_at: null })
     .orderBy({ order_id: "asc" })
     .limit(take)
+    .execute<{ order_id: string }[]>("all", false)
   return rows.map((r) => String(r.order_id))
 }

@@ -109,11 +109,12 @@ export async function offerStats(
   db: SqlExecutor,
   range: { created_from?: Date; created_to?: Date }
 ): Promise<OfferStats> {
-  // Counted per status in the database (the model's query builder, soft-deleted rows left out).
+  // Counted per status in the database (the model's query builder, which applies no filter:
+  // soft-deleted rows are left out here).
   const rows: { status: string; count: number }[] = await db
     .createQueryBuilder(OfferEntity)
     .select(["status", raw("count(*)::int as count")])
-    .where(offerLogWhere(range))
+    .where({ ...offerLogWhere(range), deleted_at: null })
     .groupBy("status")
     .execute("all", false)
   const by = Object.fromEntries(
