@@ -1,7 +1,11 @@
 import type { Logger } from "@medusajs/framework/types"
 import { parseXcoverOptions } from "../options"
 import type { StoredSettings } from "../settings/resolve-settings"
-import { NO_OVERRIDES, XcoverSettingsStore } from "../settings/settings-store"
+import {
+  NO_OVERRIDES,
+  SETTINGS_COLUMNS,
+  XcoverSettingsStore,
+} from "../settings/settings-store"
 import type { SqlExecutor } from "../sql"
 
 const parsed = parseXcoverOptions({
@@ -34,25 +38,11 @@ function fakeDb() {
         return db.row ? [{ ...db.row }] : []
       }
       db.writes++
-      const [
-        ,
-        ,
-        partner_code,
-        api_key,
-        api_secret_encrypted,
-        environment,
-        base_url,
-        signature_algorithm,
-        enabled,
-      ] = params as never[]
+      // The upsert's values follow its id and scope, in the store's column order.
       db.row = {
-        partner_code,
-        api_key,
-        api_secret_encrypted,
-        environment,
-        base_url,
-        signature_algorithm,
-        enabled,
+        ...(Object.fromEntries(
+          SETTINGS_COLUMNS.map((column, i) => [column, params[i + 2]])
+        ) as unknown as StoredSettings),
         version_: `v${db.writes}`,
       }
       return []

@@ -39,7 +39,8 @@ export const SETTINGS_VERSION_SQL = `SELECT updated_at::text FROM xcover_setting
 
 /** Binds a sealed secret to its column (additional authenticated data). */
 const SECRET_AAD = "xcover_settings.api_secret"
-const COLUMNS = [
+/** The settings columns, in the order the upsert writes them. */
+export const SETTINGS_COLUMNS = [
   "partner_code",
   "api_key",
   "api_secret_encrypted",
@@ -100,7 +101,7 @@ export class XcoverSettingsStore {
     // Raw SQL: the version is updated_at::text, to the microsecond as PostgreSQL keeps it (the ORM would give
     // a Date, to the millisecond), so it matches SETTINGS_VERSION_SQL.
     const [row] = await this.db.execute(
-      `SELECT ${COLUMNS.join(", ")}, updated_at::text AS version_ FROM xcover_settings WHERE scope = ? AND deleted_at IS NULL`,
+      `SELECT ${SETTINGS_COLUMNS.join(", ")}, updated_at::text AS version_ FROM xcover_settings WHERE scope = ? AND deleted_at IS NULL`,
       [SCOPE]
     )
     if (!row) {
@@ -216,14 +217,14 @@ export class XcoverSettingsStore {
 
   private async write(row: StoredSettings): Promise<void> {
     this.cached = null
-    const values = COLUMNS.map((c) => row[c])
+    const values = SETTINGS_COLUMNS.map((c) => row[c])
     // Raw SQL: an upsert (INSERT … ON CONFLICT (scope) DO UPDATE), updated_at on the database clock (the
     // version every process compares).
     await this.db.execute(
-      `INSERT INTO xcover_settings (id, scope, ${COLUMNS.join(", ")}, created_at, updated_at)
-       VALUES (?, ?, ${COLUMNS.map(() => "?").join(", ")}, now(), now())
+      `INSERT INTO xcover_settings (id, scope, ${SETTINGS_COLUMNS.join(", ")}, created_at, updated_at)
+       VALUES (?, ?, ${SETTINGS_COLUMNS.map(() => "?").join(", ")}, now(), now())
        ON CONFLICT (scope) WHERE deleted_at IS NULL
-       DO UPDATE SET ${COLUMNS.map((c) => `${c} = EXCLUDED.${c}`).join(", ")}, updated_at = now()`,
+       DO UPDATE SET ${SETTINGS_COLUMNS.map((c) => `${c} = EXCLUDED.${c}`).join(", ")}, updated_at = now()`,
       [generateEntityId(undefined, "xcset"), SCOPE, ...values]
     )
   }
