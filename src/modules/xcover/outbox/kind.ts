@@ -76,16 +76,7 @@ export interface OutboxKind<Op extends ClaimedOperation = ClaimedOperation> {
   /** Whose slots it takes: Confirm Offer has its own, larger limit at XCover; the rest share one. */
   readonly bucket: Bucket
   /** Due operations (and ones whose lease ran out), at most `limit`, leased for `leaseMs`. */
-  claim(
-    db: SqlExecutor,
-    input: {
-      limit: number
-      leaseMs: number
-      leaseToken: string
-      maxAgeMs: number
-      filter: OutboxFilter
-    }
-  ): Promise<Op[]>
+  claim(db: SqlExecutor, input: ClaimInput): Promise<Op[]>
   /** Counts the try and extends the lease, only if the claim still holds and sending is allowed. */
   startSend(
     db: SqlExecutor,
@@ -134,3 +125,12 @@ export interface OutboxKind<Op extends ClaimedOperation = ClaimedOperation> {
 }
 
 export type OutboxFilter = { order_id?: string }
+
+/** What a claim asks for: how many, for how long, under which token, and whose. */
+export type ClaimInput = {
+  limit: number
+  leaseMs: number
+  leaseToken: string
+  maxAgeMs: number
+  filter: OutboxFilter
+}

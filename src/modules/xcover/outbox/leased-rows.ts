@@ -5,7 +5,7 @@ import type { RetryPolicy } from "./backoff"
 import { RESUME_AT_SQL, SENDING_ALLOWED_SQL } from "./dispatch-state"
 import type {
   ClaimedOperation,
-  OutboxFilter,
+  ClaimInput,
   OutboxKind,
   StartedSend,
 } from "./kind"
@@ -37,13 +37,7 @@ export type ClaimedRow = Record<string, unknown> & {
 export async function claimRows(
   db: SqlExecutor,
   t: LeasedTable,
-  input: {
-    limit: number
-    leaseMs: number
-    leaseToken: string
-    maxAgeMs: number
-    filter: OutboxFilter
-  }
+  input: ClaimInput
 ): Promise<ClaimedRow[]> {
   const { filter } = input
   // Raw SQL: a claim (UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED) … RETURNING) that processes can
@@ -204,7 +198,7 @@ export async function claimRowsWithBookings<
 >(
   db: SqlExecutor,
   t: LeasedTable,
-  input: Parameters<typeof claimRows>[2],
+  input: ClaimInput,
   fields: readonly F[]
 ): Promise<{ row: ClaimedRow; booking: Pick<BookingRow, F> | undefined }[]> {
   const rows = await claimRows(db, t, input)
