@@ -16,8 +16,9 @@ import XcoverSettings from "./models/xcover-settings"
 
 /**
  * The models as the entity manager knows them, for plain reads and writes inside a transaction
- * the ledger already holds (`em.find`, `em.count`, `em.nativeUpdate`, `em.nativeDelete`): the
- * generated methods take a `sharedContext` instead, but a ledger function has only its `em`.
+ * the ledger already holds (`findRows` below, `em.count`, `em.insert`, `em.nativeUpdate`,
+ * `em.nativeDelete`, the query builder): the generated methods take a `sharedContext` instead,
+ * but a ledger function has only its `em`.
  * Medusa builds each model's entity once and returns the same one to its loader. This file is
  * not in `models/`: the loader takes every export there for a model of its own.
  */
@@ -33,7 +34,6 @@ export const SettingsEntity = toMikroORMEntity(XcoverSettings)
 /** A row of each model, as `findRows` and the query builder read it. */
 export type OfferRow = InstanceType<typeof OfferEntity>
 export type BookingRow = InstanceType<typeof BookingEntity>
-export type CancellationRow = InstanceType<typeof CancellationEntity>
 
 /** A view's fields taken from a row (a model's, or a generated method's), missing ones as null. */
 export function pickFields<T extends object, F extends keyof T & string>(
