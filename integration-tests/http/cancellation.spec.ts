@@ -258,6 +258,43 @@ medusaIntegrationTestRunner({
       expect(standIn.cancellationsFor(offer.offer_id)).toHaveLength(1)
     })
 
+    it("asks for cancellations inside a caller's transaction: rolled back with it, nothing is asked or sent; committed with it, sent", async () => {
+      const { orderId, offer } = await bookedOrder()
+      // The module's own repository opens the transaction, as Medusa's @InjectTransactionManager
+      // does for a module method that passes its sharedContext on.
+      const inTransaction = <T>(
+        work: (transactionManager: unknown) => Promise<T>
+      ) =>
+        (
+          xcover() as unknown as {
+            baseRepository_: {
+              transaction<R>(task: (tm: unknown) => Promise<R>): Promise<R>
+            }
+          }
+        ).baseRepository_.transaction(work)
+      const ask = (transactionManager: unknown) =>
+        xcover().requestCancellations(
+          { order_id: orderId, reason: "order_canceled" },
+          { transactionManager }
+        )
+      await expect(
+        inTransaction(async (transactionManager) => {
+          expect(await ask(transactionManager)).toEqual([offer.offer_id])
+          throw new Error("the caller's work failed")
+        })
+      ).rejects.toThrow("the caller's work failed")
+      expect((await bookingsOf(orderId))[0].cancellation).toBeNull()
+      await xcover().dispatchDueCancellations({ order_id: orderId })
+      expect(standIn.cancellationsFor(offer.offer_id)).toHaveLength(0)
+
+      await inTransaction(ask)
+      await xcover().dispatchDueCancellations({ order_id: orderId })
+      await eventually(async () =>
+        expect((await bookingsOf(orderId))[0].booking_status).toBe("CANCELLED")
+      )
+      expect(standIn.cancellationsFor(offer.offer_id)).toHaveLength(1)
+    })
+
     it("cancels the policy of an order cancelled without its order.canceled reaching the plugin, at the next reconciliation pass", async () => {
       const { orderId, offer } = await bookedOrder()
       // The order module's own cancel: the status changes, no order.canceled is emitted (a lost event).

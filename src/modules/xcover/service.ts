@@ -1,4 +1,8 @@
-import type { IEventBusModuleService, Logger } from "@medusajs/framework/types"
+import type {
+  Context,
+  IEventBusModuleService,
+  Logger,
+} from "@medusajs/framework/types"
 import { XcoverLedgerReads } from "./ledger-reads"
 import { XcoverClient } from "./client/xcover-client"
 import { describeOutcome } from "./client/outcome"
@@ -195,6 +199,18 @@ export default class XcoverModuleService
     })
   }
 
+  /**
+   * The caller's transaction when it passes one (`sharedContext.transactionManager`, as Medusa's
+   * modules take it), else the module's own manager: the ledger's writes then commit or roll
+   * back with the caller's work (its own transactions nest as savepoints).
+   */
+  protected managerOf(sharedContext: Context): SqlManager {
+    return (
+      (sharedContext.transactionManager as SqlManager | undefined) ??
+      this.manager_
+    )
+  }
+
   /** The app is shutting down: a scheduled run that fires now must not start any work. */
   get isShutDown(): boolean {
     return this.dispatcher_.isStopped
@@ -202,24 +218,31 @@ export default class XcoverModuleService
 
   // ---- Ledger and recovery (ledger/, recovery/): the order-placement side ----
 
-  async recordShownOffer(input: {
-    cart_id: string
-    offer_id: string
-  }): Promise<{ offer: RecordedOffer; created: boolean }> {
-    return recordShownOffer(this.manager_, input)
+  async recordShownOffer(
+    input: {
+      cart_id: string
+      offer_id: string
+    },
+    sharedContext: Context = {}
+  ): Promise<{ offer: RecordedOffer; created: boolean }> {
+    return recordShownOffer(this.managerOf(sharedContext), input)
   }
 
   async recordMetadataOffers(
     cartId: string,
-    offerIds: string[]
+    offerIds: string[],
+    sharedContext: Context = {}
   ): Promise<string[]> {
-    return recordMetadataOffers(this.manager_, cartId, offerIds)
+    return recordMetadataOffers(this.managerOf(sharedContext), cartId, offerIds)
   }
 
-  async recordOrderOffers(input: OrderOffersInput): Promise<OrderOffersResult> {
+  async recordOrderOffers(
+    input: OrderOffersInput,
+    sharedContext: Context = {}
+  ): Promise<OrderOffersResult> {
     const hold = this.options_.storefrontOfferBooking === "hold_for_review"
     const result = await recordOrderOffers(
-      this.manager_,
+      this.managerOf(sharedContext),
       input.booking
         ? {
             ...input,
@@ -346,22 +369,23 @@ export default class XcoverModuleService
     return this.dispatcher_.sweep(bookingKind)
   }
 
-  async getBookingStats(): Promise<BookingStats> {
-    return bookingStats(this.manager_)
+  async getBookingStats(sharedContext: Context = {}): Promise<BookingStats> {
+    return bookingStats(this.managerOf(sharedContext))
   }
 
   /** Moves a failed booking back to pending, due now; the caller dispatches it. */
   async requeueBooking(
     id: string,
-    now?: { policyholder: Policyholder | null; quote_ids: string[] }
+    now?: { policyholder: Policyholder | null; quote_ids: string[] },
+    sharedContext: Context = {}
   ): Promise<BookingView> {
     const moved = await requeueBooking(
-      this.manager_,
+      this.managerOf(sharedContext),
       id,
       this.options_.retry.maxAgeMs,
       now
     )
-    const booking = await this.getBooking(id)
+    const booking = await this.getBooking(id, sharedContext)
     if (!booking) {
       throw new MedusaError(
         MedusaError.Types.NOT_FOUND,
@@ -378,13 +402,16 @@ export default class XcoverModuleService
   }
 
   /** Declines a booking held for review: never sent; its offer is opted out instead. */
-  async declineHeldBooking(id: string): Promise<BookingView> {
+  async declineHeldBooking(
+    id: string,
+    sharedContext: Context = {}
+  ): Promise<BookingView> {
     const declined = await declineHeldBooking(
-      this.manager_,
+      this.managerOf(sharedContext),
       id,
       "Declined by the merchant: the offer is opted out, no policy is booked"
     )
-    const booking = await this.getBooking(id)
+    const booking = await this.getBooking(id, sharedContext)
     if (!booking) {
       throw new MedusaError(
         MedusaError.Types.NOT_FOUND,
@@ -403,12 +430,15 @@ export default class XcoverModuleService
   // ---- Cancellations (ledger/cancellations, outbox/cancellation) and webhooks ----
 
   /** Asks XCover to cancel an order's bookings (all, or those of these offers); once per booking. */
-  async requestCancellations(input: {
-    order_id: string
-    offer_ids?: string[]
-    reason: CancellationReason
-  }): Promise<string[]> {
-    return requestCancellations(this.manager_, input)
+  async requestCancellations(
+    input: {
+      order_id: string
+      offer_ids?: string[]
+      reason: CancellationReason
+    },
+    sharedContext: Context = {}
+  ): Promise<string[]> {
+    return requestCancellations(this.managerOf(sharedContext), input)
   }
 
   async dispatchDueCancellations(
@@ -422,8 +452,8 @@ export default class XcoverModuleService
   }
 
   /** Makes due every cancellation whose booking is booked but which still waits for it (see `wakeWaitingCancellations`). */
-  async wakeWaitingCancellations(): Promise<number> {
-    return wakeWaitingCancellations(this.manager_)
+  async wakeWaitingCancellations(sharedContext: Context = {}): Promise<number> {
+    return wakeWaitingCancellations(this.managerOf(sharedContext))
   }
 
   /**
@@ -495,11 +525,13 @@ export default class XcoverModuleService
 
   /** Cancels one booking by hand (admin), through the outbox; the caller dispatches it. */
   async requestBookingCancellation(
-    bookingRowId: string
+    bookingRowId: string,
+    sharedContext: Context = {}
   ): Promise<{ order_id: string; offer_id: string }> {
     const [booking] = await this.listXcoverBookings(
       { id: bookingRowId },
-      { select: ["id", "order_id", "offer_id", "status", "booking_status"] }
+      { select: ["id", "order_id", "offer_id", "status", "booking_status"] },
+      sharedContext
     )
     if (!booking) {
       throw new MedusaError(
@@ -513,14 +545,15 @@ export default class XcoverModuleService
         `Only a booked policy can be cancelled; this one is ${booking.booking_status ?? booking.status}`
       )
     }
-    return requestBookingCancellation(this.manager_, booking)
+    return requestBookingCancellation(this.managerOf(sharedContext), booking)
   }
 
   async requeueCancellation(
-    bookingRowId: string
+    bookingRowId: string,
+    sharedContext: Context = {}
   ): Promise<{ order_id: string }> {
     return requeueCancellation(
-      this.manager_,
+      this.managerOf(sharedContext),
       bookingRowId,
       this.options_.retry.maxAgeMs
     )
@@ -617,21 +650,25 @@ export default class XcoverModuleService
    */
   async readQuoteState(
     key: { cart_id: string; line_item_id: string; line_fingerprint: string },
-    ask: { may_ask: boolean }
+    ask: { may_ask: boolean },
+    sharedContext: Context = {}
   ): Promise<QuoteLedgerState> {
-    return readQuoteState(this.manager_, key, {
+    return readQuoteState(this.managerOf(sharedContext), key, {
       may_ask: ask.may_ask,
       limit_per_minute: this.options_.maxQuotesPerCartPerMinute,
     })
   }
 
-  async recordQuotedOffer(input: {
-    cart_id: string
-    line_item_id: string
-    line_fingerprint: string
-    offer: CreatedOffer
-  }): Promise<QuotedOffer> {
-    return recordQuotedOffer(this.manager_, input)
+  async recordQuotedOffer(
+    input: {
+      cart_id: string
+      line_item_id: string
+      line_fingerprint: string
+      offer: CreatedOffer
+    },
+    sharedContext: Context = {}
+  ): Promise<QuotedOffer> {
+    return recordQuotedOffer(this.managerOf(sharedContext), input)
   }
 
   // ---- Admin (settings, connection test, opt-out log, figures, manual retry) ----
@@ -680,37 +717,52 @@ export default class XcoverModuleService
   }
 
   async listOfferLog(
-    filters: OfferLogFilters
+    filters: OfferLogFilters,
+    sharedContext: Context = {}
   ): Promise<{ offers: OfferLogEntry[]; count: number }> {
-    return listOfferLog(this.manager_, filters)
+    return listOfferLog(this.managerOf(sharedContext), filters)
   }
 
-  async getOfferStats(range: {
-    created_from?: Date
-    created_to?: Date
-  }): Promise<OfferStats> {
-    return offerStats(this.manager_, range)
+  async getOfferStats(
+    range: {
+      created_from?: Date
+      created_to?: Date
+    },
+    sharedContext: Context = {}
+  ): Promise<OfferStats> {
+    return offerStats(this.managerOf(sharedContext), range)
   }
 
   /** Attach rate, premium booked and refunds per UTC day from `from` to `to` (`YYYY-MM-DD`) and per plan: one SQL statement. */
-  async getSalesReport(range: {
-    from: string
-    to: string
-  }): Promise<SalesReport> {
-    return salesReport(this.manager_, range)
+  async getSalesReport(
+    range: {
+      from: string
+      to: string
+    },
+    sharedContext: Context = {}
+  ): Promise<SalesReport> {
+    return salesReport(this.managerOf(sharedContext), range)
   }
 
   /** Moves every failed or rejected offer matching the filters back to pending, due now. */
   async requeueOffers(
-    filters: Omit<OfferLogFilters, "limit" | "offset">
+    filters: Omit<OfferLogFilters, "limit" | "offset">,
+    sharedContext: Context = {}
   ): Promise<OfferLogEntry[]> {
-    return requeueOffers(this.manager_, filters, this.options_.retry.maxAgeMs)
+    return requeueOffers(
+      this.managerOf(sharedContext),
+      filters,
+      this.options_.retry.maxAgeMs
+    )
   }
 
   /** Moves a failed or rejected offer back to pending, due now; the caller dispatches it. */
-  async requeueOffer(id: string): Promise<OfferLogEntry> {
+  async requeueOffer(
+    id: string,
+    sharedContext: Context = {}
+  ): Promise<OfferLogEntry> {
     const [row] = await requeueOffers(
-      this.manager_,
+      this.managerOf(sharedContext),
       { id },
       this.options_.retry.maxAgeMs
     )
@@ -720,7 +772,8 @@ export default class XcoverModuleService
     // Not moved: say why (a plain read, through the generated method).
     const [existing] = await this.listXcoverOffers(
       { id },
-      { select: ["status"] }
+      { select: ["status"] },
+      sharedContext
     )
     if (!existing) {
       throw new MedusaError(
